@@ -1,0 +1,40 @@
+"""What a domain package plugs into the engine: functions for diagrams and lane resolvers.
+
+Diagrams may call only the functions registered here (plus a few safe builtins), and a
+lane may name only a resolver registered here. The domain registers its own at import
+time; the engine never imports the domain.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+Resolver = Callable[[Mapping[str, Any], Mapping[str, Any]], str]
+
+
+class Registry:
+    """Named functions callable from BPMN expressions, and named lane resolvers."""
+
+    def __init__(self) -> None:
+        self.functions: dict[str, Callable[..., Any]] = {}
+        self.resolvers: dict[str, Resolver] = {}
+        self.docs: dict[str, str] = {}
+
+    def function(self, name: str | None = None):
+        """Decorator: make a function callable from diagrams under ``name``."""
+        def wrap(fn):
+            key = name or fn.__name__
+            self.functions[key] = fn
+            self.docs[key] = (fn.__doc__ or "").strip()
+            return fn
+        return wrap
+
+    def resolver(self, name: str):
+        """Decorator: register ``fn(case_data, task_data) -> unit code`` for lanes."""
+        def wrap(fn):
+            self.resolvers[name] = fn
+            return fn
+        return wrap
+
+
+#: The process-wide registry that the engine uses unless given another one.
+registry = Registry()
