@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-Resolver = Callable[[Mapping[str, Any], Mapping[str, Any]], str]
+Resolver = Callable[[Any], str]   # (assignment.ResolveContext) -> unit code
+
+
+def default_summary(data) -> tuple[str, str | None]:
+    """A case's title and category for lists: its ``title`` or ``full_name`` field."""
+    return str(data.get("title") or data.get("full_name") or ""), data.get("category")
 
 
 class Registry:
@@ -18,6 +23,10 @@ class Registry:
         self.functions: dict[str, Callable[..., Any]] = {}
         self.resolvers: dict[str, Resolver] = {}
         self.docs: dict[str, str] = {}
+        # (case data) -> (title, category): what inbox rows show and filter on.
+        self.summary: Callable[[Mapping[str, Any]], tuple[str, str | None]] = default_summary
+        # (case data, current unit) -> unit: lets a domain move responsibility as data changes.
+        self.case_unit: Callable[[Mapping[str, Any], str | None], str | None] | None = None
 
     def function(self, name: str | None = None):
         """Decorator: make a function callable from diagrams under ``name``."""
@@ -29,7 +38,7 @@ class Registry:
         return wrap
 
     def resolver(self, name: str):
-        """Decorator: register ``fn(case_data, task_data) -> unit code`` for lanes."""
+        """Decorator: register ``fn(ResolveContext) -> unit code`` for lanes."""
         def wrap(fn):
             self.resolvers[name] = fn
             return fn

@@ -1,0 +1,282 @@
+"""The operations on cases. Each runs inside the caller's transaction (see ``unit_of_work``)
+and changes the stored state, the inbox rows and the audit log together, or nothing.
+
+Concurrency: every operation on a case first locks the case row (``SELECT … FOR UPDATE``
+on PostgreSQL, the database write lock on SQLite), then re-reads the task it acts on, so
+two completions of one task serialise and the second sees it completed: ``Conflict``.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import audit, clock, runtime
+from .definitions import current, specs
+from .errors import Conflict, InvalidData, NotFound, ProcessError
+from .forms import validate_submission
+from .models import Case, WorkItem
+from .projection import changes, sync
+from .registry import Registry, registry as default_registry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and from where: recorded on every event."""
+    name: str
+    request_id: str | None = None
+    client: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def request(self) -> dict:
+        return {"request_id": self.request_id, "client": self.client}
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
+    """One operation, one transaction: commit at the end, roll back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as err:
+        session.rollback()
+        raise Conflict("the case changed meanwhile; reload and try again") from err
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _lock_case(session: Session, case_id: int) -> Case:
+    try:
+        case = session.execute(select(Case).where(Case.id == case_id).with_for_update()
+                               .execution_options(populate_existing=True)).scalar_one_or_none()
+    except OperationalError as err:
+        raise Conflict("the case is busy; try again") from err
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def _lock_item(session: Session, item_id: int) -> tuple[WorkItem, Case]:
+    """Lock the case of a task (in one statement), then read the task under that lock."""
+    item, case, _ = _lock_item_with_open(session, item_id)
+    return item, case
+
+
+def _lock_item_with_open(session: Session, item_id: int
+                         ) -> tuple[WorkItem, Case, list[WorkItem]]:
+    """Lock a task's case; read the task and the case's other open tasks under the lock."""
+    try:
+        case = session.execute(
+            select(Case).join(WorkItem, WorkItem.case_id == Case.id).where(WorkItem.id == item_id)
+            .with_for_update(of=Case).execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+    except OperationalError as err:
+        raise Conflict("the case is busy; try again") from err
+    if case is None:
+        raise NotFound(f"task {item_id} not found")
+    rows = session.execute(select(WorkItem).where(
+        WorkItem.case_id == case.id, (WorkItem.status == "open") | (WorkItem.id == item_id))
+        .execution_options(populate_existing=True)).scalars().all()
+    item = next(row for row in rows if row.id == item_id)
+    return item, case, [row for row in rows if row.status == "open"]
+
+
+def _loaded(session: Session, case: Case):
+    return specs.for_case(session, case.definition_id, case.definition_hash)
+
+
+def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *,
+               unit: str | None = None, registry: Registry | None = None) -> Case:
+    registry = registry or default_registry
+    version = current(session, key)
+    if version is None:
+        raise NotFound(f"no definition {key} is deployed")
+    loaded = specs.get(version)
+    now = clock.now()
+    case = Case(definition_id=version.id, definition_key=key,
+                definition_hash=version.content_hash, status="active", unit=unit,
+                data=dict(data), state="", created_by=actor.name, created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    audit.record(session, "case_started", actor=actor.name, case_id=case.id, unit=unit,
+                 data={"definition": key, "version": version.version, "data": data},
+                 **actor.request)
+    wf = runtime.new_workflow(loaded, registry, data)
+    runtime.step(wf)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    session.flush()
+    return case
+
+
+def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: Actor, *,
+                  registry: Registry | None = None) -> WorkItem:
+    registry = registry or default_registry
+    item, case, open_items = _lock_item_with_open(session, item_id)
+    _check_workable(item, case, actor)
+    loaded = _loaded(session, case)
+    form = loaded.forms.get(item.form) if item.form else None
+    clean, errors = validate_submission(form, data) if form else ({}, {})
+    if errors:
+        raise InvalidData(errors)
+    wf = runtime.load(case.state, loaded, registry)
+    task = runtime.find_task(wf, UUID(item.task_uuid))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("this task is no longer waiting for input")
+    before = dict(case.data)
+    task.data.update(clean)
+    runtime.run_task(task)
+    runtime.step(wf)
+    now = clock.now()
+    item.status, item.completed_by, item.completed_at = "completed", actor.name, now
+    case.data = {**case.data, **clean}
+    entry = audit.record(session, "task_completed", actor=actor.name, case_id=case.id,
+                         unit=item.unit, data={}, **actor.request)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request,
+         open_items=open_items)
+    entry["data"] = audit.canonical({"task": item.id, "step": item.step, "submitted": clean,
+                                     "changes": changes(before, case.data)})
+    session.flush()
+    return item
+
+
+def _check_workable(item: WorkItem, case: Case, actor: Actor) -> None:
+    if item.status != "open":
+        who = f" by {item.completed_by}" if item.completed_by else ""
+        raise Conflict(f"this task was already {item.status}{who}")
+    if item.claimed_by and item.claimed_by != actor.name:
+        raise Conflict(f"this task is claimed by {item.claimed_by}")
+    if case.status in ("suspended", "closed"):
+        raise Conflict(f"the case is {case.status}")
+
+
+def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
+    item, case = _lock_item(session, item_id)
+    _check_workable(item, case, actor)
+    if item.claimed_by != actor.name:
+        item.claimed_by = actor.name
+        audit.record(session, "task_claimed", actor=actor.name, case_id=case.id, unit=item.unit,
+                     data={"task": item.id, "step": item.step}, **actor.request)
+    return item
+
+
+def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False) -> WorkItem:
+    """Release a claim: one's own, or (``force``, for a unit's lead) anyone's."""
+    item, case = _lock_item(session, item_id)
+    if item.status != "open":
+        raise Conflict(f"this task was already {item.status}")
+    if item.claimed_by and item.claimed_by != actor.name and not force:
+        raise Conflict(f"this task is claimed by {item.claimed_by}")
+    if item.claimed_by:
+        audit.record(session, "task_unclaimed", actor=actor.name, case_id=case.id,
+                     unit=item.unit, data={"task": item.id, "from": item.claimed_by},
+                     **actor.request)
+        item.claimed_by = None
+    return item
+
+
+def reassign(session: Session, item_id: int, to_user: str, actor: Actor) -> WorkItem:
+    """Give an open task to another user (the caller checks they belong to the unit)."""
+    item, case = _lock_item(session, item_id)
+    if item.status != "open":
+        raise Conflict(f"this task was already {item.status}")
+    audit.record(session, "task_reassigned", actor=actor.name, case_id=case.id, unit=item.unit,
+                 data={"task": item.id, "from": item.claimed_by, "to": to_user},
+                 **actor.request)
+    item.claimed_by = to_user
+    return item
+
+
+def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
+           registry: Registry | None = None) -> Case:
+    registry = registry or default_registry
+    case = _lock_case(session, case_id)
+    if case.status == "closed":
+        raise Conflict("the case is already closed")
+    loaded = _loaded(session, case)
+    wf = runtime.load(case.state, loaded, registry)
+    wf.cancel()
+    case.outcome = "cancelled"
+    audit.record(session, "case_cancelled", actor=actor.name, case_id=case.id, unit=case.unit,
+                 data={"reason": reason}, **actor.request)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    case.status, case.next_due_at = "closed", None
+    return case
+
+
+def suspend(session: Session, case_id: int, actor: Actor, reason: str = "") -> Case:
+    case = _lock_case(session, case_id)
+    if case.status in ("closed", "suspended"):
+        raise Conflict(f"the case is {case.status}")
+    case.status = "suspended"
+    audit.record(session, "case_suspended", actor=actor.name, case_id=case.id, unit=case.unit,
+                 data={"reason": reason}, **actor.request)
+    return case
+
+
+def resume(session: Session, case_id: int, actor: Actor) -> Case:
+    case = _lock_case(session, case_id)
+    if case.status != "suspended":
+        raise Conflict("the case is not suspended")
+    has_open = session.execute(select(WorkItem.id).where(
+        WorkItem.case_id == case.id, WorkItem.status == "open").limit(1)).first()
+    case.status = "active" if has_open else "waiting"
+    audit.record(session, "case_resumed", actor=actor.name, case_id=case.id, unit=case.unit,
+                 data={}, **actor.request)
+    return case
+
+
+def send_message(session: Session, case_id: int, name: str, payload: dict[str, Any],
+                 actor: Actor, *, registry: Registry | None = None) -> Case:
+    registry = registry or default_registry
+    case = _lock_case(session, case_id)
+    if case.status in ("closed", "suspended"):
+        raise Conflict(f"the case is {case.status}")
+    loaded = _loaded(session, case)
+    wf = runtime.load(case.state, loaded, registry)
+    try:
+        wf.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload)))
+    except WorkflowException as err:
+        raise Conflict(f"the case is not waiting for message {name!r}") from err
+    runtime.step(wf)
+    audit.record(session, "message_received", actor=actor.name, case_id=case.id, unit=case.unit,
+                 data={"message": name, "payload": payload}, **actor.request)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
+def fire_timers(session: Session, case: Case, actor: Actor, *,
+                registry: Registry | None = None) -> int:
+    """Fire the due timers of a locked case; return how many fired."""
+    registry = registry or default_registry
+    loaded = _loaded(session, case)
+    wf = runtime.load(case.state, loaded, registry)
+    now = clock.now()
+    due = [(task, at) for task, at in runtime.waiting_timers(wf) if at <= now]
+    runtime.step(wf, timers=True)
+    fired = [(task, at) for task, at in due if task.state != TaskState.WAITING]
+    for task, at in fired:
+        audit.record(session, "timer_fired", actor=actor.name, case_id=case.id, unit=case.unit,
+                     data={"step": task.task_spec.bpmn_id, "due_at": at.isoformat()},
+                     **actor.request)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return len(fired)
+
+
+__all__ = ["Actor", "unit_of_work", "start_case", "complete_task", "claim", "unclaim",
+           "reassign", "cancel", "suspend", "resume", "send_message", "fire_timers",
+           "Conflict", "InvalidData", "NotFound", "ProcessError"]

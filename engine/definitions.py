@@ -1,0 +1,292 @@
+"""Process definitions: check a set of BPMN files and forms, deploy it as a version, and
+keep parsed specs in memory.
+
+A deployment is immutable and content-hashed. Deploying exactly what the current version
+holds changes nothing; anything else, even an older version's content, becomes the next
+version. Every problem is reported at once, each with file, element and line.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, bpmn_xml, clock
+from .forms import FormError, load_form
+from .models import DefinitionVersion
+from .problems import DefinitionError, Problem
+from .registry import Registry, registry as default_registry
+from .scripting import Sandbox
+from .workdays import parse_duration
+
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+MAX_FILES = 200
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a set of files: problems, or what a deployment stores."""
+    key: str | None
+    problems: list[Problem]
+    bpmn: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, dict] = field(default_factory=dict)
+    elements: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def collect(paths: list[str | Path]) -> dict[str, bytes]:
+    """Read .bpmn and .json files from files and folders, named relative to their folder."""
+    files: dict[str, bytes] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for item in sorted(path.rglob("*")):
+                if item.is_file() and item.suffix in (".bpmn", ".json"):
+                    files[item.relative_to(path).as_posix()] = item.read_bytes()
+        else:
+            files[path.name] = path.read_bytes()
+    return files
+
+
+def check(files: dict[str, bytes], registry: Registry | None = None,
+          key: str | None = None) -> Checked:
+    """Check BPMN files and forms without a database; collect every problem."""
+    registry = registry or default_registry
+    problems: list[Problem] = []
+    if len(files) > MAX_FILES:
+        return Checked(None, [Problem("", f"too many files ({len(files)}, at most {MAX_FILES})")])
+    forms = _check_forms(files, problems)
+    roots, processes = {}, {}
+    for name, content in files.items():
+        if not name.endswith(".bpmn"):
+            continue
+        root, found = bpmn_xml.parse_secure(name, content)
+        problems += found
+        if root is None:
+            continue
+        schema = bpmn_xml.schema_problems(name, root)
+        problems += schema
+        roots[name] = root
+        for info in bpmn_xml.read_processes(name, root):
+            if info.id in processes:
+                problems.append(Problem(name, f"process id {info.id} is also defined in "
+                                              f"{processes[info.id].file}", info.id))
+                continue
+            processes[info.id] = info
+            problems += bpmn_xml.structure_problems(name, root, info)
+    if not roots and not problems:
+        problems.append(Problem("", "no .bpmn file given"))
+    sandbox = Sandbox(registry.functions)
+    for name, root in roots.items():
+        problems += _expression_problems(name, root, sandbox)
+    key = _main_process(processes, key, problems)
+    for info in processes.values():
+        problems += _element_problems(info, forms, registry)
+    if key and not problems:
+        problems += _spiff_problems(roots, key)
+    elements = {pid: info.as_dict() for pid, info in processes.items()}
+    bpmn = {name: files[name].decode("utf-8") for name in roots}
+    return Checked(key, problems, bpmn, forms, elements)
+
+
+def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:
+    forms = {}
+    for name, content in files.items():
+        if not name.endswith(".json"):
+            continue
+        form_name = Path(name).stem
+        if form_name in forms:
+            problems.append(Problem(name, f"two forms are named {form_name}"))
+            continue
+        try:
+            forms[form_name] = load_form(content)
+        except FormError as err:
+            problems += [Problem(name, p.message, p.path or None) for p in err.problems]
+    return forms
+
+
+def _expression_problems(name: str, root, sandbox: Sandbox) -> list[Problem]:
+    problems = []
+    for element, source, mode, line in bpmn_xml.expressions(root):
+        for found in sandbox.check(source, mode):
+            at = line + (found.line - 1 if found.line else 0) if line else found.line
+            problems.append(Problem(name, found.message, element, at))
+    return problems
+
+
+def _main_process(processes: dict, key: str | None, problems: list[Problem]) -> str | None:
+    called = {target for info in processes.values() for _, target in info.calls}
+    for info in processes.values():
+        for element, target in info.calls:
+            if target not in processes:
+                problems.append(Problem(info.file, f"calls process {target}, which is not "
+                                                   "among the files given", element,
+                                        info.nodes[element]["line"]))
+    if key:
+        if key not in processes:
+            problems.append(Problem("", f"no process with id {key}"))
+            return None
+        return key
+    top = [pid for pid, info in processes.items() if info.executable and pid not in called]
+    if len(top) == 1:
+        return top[0]
+    if processes and not top:
+        problems.append(Problem("", "no executable process (isExecutable=\"true\") that is "
+                                    "not called by another"))
+    elif len(top) > 1:
+        problems.append(Problem("", "several main processes (" + ", ".join(sorted(top)) +
+                                "): name the one to deploy"))
+    return None
+
+
+def _element_problems(info, forms: dict, registry: Registry) -> list[Problem]:
+    problems = []
+    for lane_id, lane in info.lanes.items():
+        resolver = lane["resolver"]
+        if not resolver:
+            problems.append(Problem(info.file, f"lane \"{lane['name']}\" names no resolver "
+                                               "(ketnap:resolver)", lane_id, lane["line"]))
+        elif resolver not in registry.resolvers:
+            known = ", ".join(sorted(registry.resolvers)) or "none"
+            problems.append(Problem(info.file, f"lane resolver \"{resolver}\" is not registered "
+                                               f"(known: {known})", lane_id, lane["line"]))
+    for element, node in info.nodes.items():
+        def problem(message):
+            problems.append(Problem(info.file, message, element, node["line"]))
+        if node["tag"] in bpmn_xml.USER_TASK_TAGS:
+            if not node["form"]:
+                problem("user task has no form (ketnap:form)")
+            elif node["form"] not in forms:
+                problem(f"form \"{node['form']}\" is not among the files given")
+            if not node["lane"]:
+                problem("user task lies in no lane, so nobody would be responsible for it")
+        if node["due"]:
+            try:
+                parse_duration(node["due"])
+            except ValueError as err:
+                problem(f"ketnap:due: {err}")
+        if node["due_from"] and not _FIELD_NAME.match(node["due_from"]):
+            problem("ketnap:dueFrom must name a data field")
+    return problems
+
+
+def _spiff_problems(roots: dict, key: str) -> list[Problem]:
+    try:
+        parse_specs(roots, key)
+    except SpiffWorkflowException as err:
+        file = getattr(err, "file_name", "") or ""
+        element = getattr(err, "id", None) or None
+        line = getattr(err, "line_number", None)
+        return [Problem(file, str(err).splitlines()[0], element, line if isinstance(line, int) else None)]
+    return []
+
+
+def parse_specs(roots: dict, key: str):
+    parser = BpmnParser()
+    for name, root in roots.items():
+        parser.add_bpmn_xml(root, filename=name)
+    spec = parser.get_spec(key)
+    return spec, parser.get_subprocess_specs(key)
+
+
+def content_hash(bpmn: dict[str, str], forms: dict[str, dict]) -> str:
+    return hashlib.sha256(audit.canonical({"bpmn": bpmn, "forms": forms}).encode()).hexdigest()
+
+
+def current(session: Session, key: str) -> DefinitionVersion | None:
+    return session.execute(select(DefinitionVersion).where(DefinitionVersion.key == key)
+                           .order_by(DefinitionVersion.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def deploy(session: Session, files: dict[str, bytes], actor: str, *,
+           registry: Registry | None = None, key: str | None = None
+           ) -> tuple[DefinitionVersion, bool]:
+    """Deploy files as the next version of their key; (version, True if new). One transaction."""
+    checked = check(files, registry, key)
+    if not checked.ok:
+        raise DefinitionError(checked.problems)
+    digest = content_hash(checked.bpmn, checked.forms)
+    latest = current(session, checked.key)
+    if latest is not None and latest.content_hash == digest:
+        return latest, False
+    version = DefinitionVersion(
+        key=checked.key, version=(latest.version + 1) if latest else 1, content_hash=digest,
+        files=checked.bpmn, forms=checked.forms, elements=checked.elements,
+        deployed_by=actor, deployed_at=clock.now())
+    session.add(version)
+    session.flush()
+    audit.record(session, "definition_deployed", actor=actor,
+                 data={"key": version.key, "version": version.version, "hash": digest,
+                       "files": sorted(checked.bpmn)})
+    return version, True
+
+
+@dataclass
+class Loaded:
+    """A deployed version ready to run: parsed specs plus the engine's metadata."""
+    version_id: int
+    key: str
+    spec: object
+    subprocess_specs: dict
+    nodes: dict      # element id -> metadata (form, due, lane, ...)
+    lanes: dict      # lane id -> {name, resolver}
+    forms: dict
+
+
+class SpecCache:
+    """Parsed specs by version id. Parsing costs milliseconds; a cycle must not pay it."""
+
+    def __init__(self, size: int = 64):
+        self._items: OrderedDict[tuple[int, str], Loaded] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def for_case(self, session: Session, version_id: int, content_hash: str) -> Loaded:
+        """The loaded version of a case, without reading the version row when cached."""
+        with self._lock:
+            hit = self._items.get((version_id, content_hash))
+        return hit if hit is not None else self.get(session.get(DefinitionVersion, version_id))
+
+    def get(self, version: DefinitionVersion) -> Loaded:
+        # Keyed by content too: ids repeat across databases (tests, several tenants).
+        key = (version.id, version.content_hash)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        loaded = self._load(version)
+        with self._lock:
+            self._items[key] = loaded
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return loaded
+
+    @staticmethod
+    def _load(version: DefinitionVersion) -> Loaded:
+        roots = {}
+        for name, text in version.files.items():
+            root, problems = bpmn_xml.parse_secure(name, text.encode("utf-8"))
+            if problems:
+                raise DefinitionError(problems)
+            roots[name] = root
+        spec, subs = parse_specs(roots, version.key)
+        nodes, lanes = {}, {}
+        for process in version.elements.values():
+            nodes.update(process["nodes"])
+            lanes.update(process["lanes"])
+        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms)
+
+
+specs = SpecCache()

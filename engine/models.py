@@ -1,0 +1,148 @@
+"""SQLAlchemy 2 tables of the engine: definition versions, cases, work items, events.
+
+The work-item table is the inbox projection: one row per user task (open, completed or
+cancelled), written in the same transaction as the case state, so the inbox never
+disagrees with the engine. Columns the inbox filters on (candidate name, search key,
+category, unit) are copied onto each row so that an inbox query touches one table.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, BigInteger, DateTime as _DateTime, ForeignKey, Index, Integer,
+                        String, Text, TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for growth.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class DateTime(TypeDecorator):
+    """Timezone-aware UTC in and out, on every back end.
+
+    SQLite keeps no time zone and hands back naive values; comparing those with the
+    aware values the engine computes would fail, so we store UTC and re-attach it.
+    """
+    impl = _DateTime(timezone=True)
+    cache_ok = True
+
+    def __init__(self, timezone: bool = True):
+        super().__init__()
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DefinitionVersion(Base):
+    """One immutable deployment of a definition key: its BPMN files and forms."""
+    __tablename__ = "definition_versions"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_definition_key_version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)      # {file name: BPMN text}
+    forms: Mapped[dict] = mapped_column(JSON)      # {form name: form dict}
+    elements: Mapped[dict] = mapped_column(JSON)   # {process id: {element id: metadata}}
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Case(Base):
+    """A running or finished process instance, with its state as one JSON document."""
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
+    definition_key: Mapped[str] = mapped_column(String(200), index=True)
+    # The version's content hash, copied here so that a cached spec can be found without
+    # reading the version row (versions are immutable; ids alone repeat across databases).
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), index=True)   # active|waiting|suspended|closed
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    unit: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    search_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # SpiffWorkflow's serialization without the spec, kept as text: we encode it ourselves.
+    state: Mapped[str] = mapped_column(Text)
+    # The earliest moment one of this case's timers is due: the timer worker's index.
+    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
+                                                         index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class WorkItem(Base):
+    """The inbox projection: one row per user task of a case."""
+    __tablename__ = "work_items"
+    __table_args__ = (
+        Index("ix_work_items_inbox", "unit", "status", "due_at"),
+        Index("ix_work_items_case", "case_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    task_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    step: Mapped[str] = mapped_column(String(200), index=True)
+    step_name: Mapped[str] = mapped_column(String(300), default="")
+    lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    form: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))   # open|completed|cancelled
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    search_key: Mapped[str] = mapped_column(String(300), default="")
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Event(Base):
+    """One entry of the global, gap-free, hash-chained audit log."""
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    case_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    data: Mapped[str] = mapped_column(Text)            # canonical JSON, exactly as hashed
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    client: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChainHead(Base):
+    """The single row naming the last event: locked by each append, so numbering is gap-free."""
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigId)
+    hash: Mapped[str] = mapped_column(String(64))

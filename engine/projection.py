@@ -1,0 +1,138 @@
+"""After every step: write the case's state, its inbox rows and its status together.
+
+This is the one place that turns an in-memory workflow into stored rows, so the stored
+state, the inbox projection and the audit events of an operation always agree.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import audit, clock, runtime, state
+from .assignment import ResolveContext, resolve_unit
+from .definitions import Loaded
+from .errors import ProcessError
+from .models import Case, WorkItem
+from .registry import Registry
+from .text import fold
+from .workdays import due_from
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What differs between two versions of case data: {field: [old, new]}."""
+    keys = set(before) | set(after)
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registry: Registry,
+         actor: str, *, request: dict | None = None,
+         open_items: list[WorkItem] | None = None) -> int:
+    """Store ``wf`` as the case's state and bring its inbox rows and status in line.
+
+    ``open_items``: the case's open rows, when the caller already read them under the
+    case lock (saves a query). Returns how many of the case's tasks are open now."""
+    now = clock.now()
+    request = request or {}
+    case.data = runtime.case_data(wf, case.data)
+    if registry.case_unit is not None:
+        case.unit = registry.case_unit(case.data, case.unit) or case.unit
+    case.title, case.category = registry.summary(case.data)
+    case.search_key = fold(case.title)
+    if open_items is None:
+        open_items = session.execute(select(WorkItem).where(
+            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
+    open_count = _sync_items(session, case, wf, loaded, registry, actor, now, request,
+                             {item.task_uuid: item for item in open_items})
+    case.state = state.dumps(wf)
+    case.next_due_at = runtime.next_due(wf)
+    case.updated_at = now
+    was_closed = case.status == "closed"
+    if wf.is_completed():
+        case.status = "closed"
+        case.outcome = case.outcome or str(case.data.get("outcome") or "completed")
+        case.closed_at = case.closed_at or now
+        case.next_due_at = None
+    elif case.status != "suspended":
+        case.status = "active" if open_count else "waiting"
+    if case.status == "closed" and not was_closed:
+        audit.record(session, "case_closed", actor=actor, case_id=case.id, unit=case.unit,
+                     data={"outcome": case.outcome}, **request)
+    return open_count
+
+
+def _sync_items(session, case, wf, loaded, registry, actor, now, request, open_items) -> int:
+    ready = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
+    for uuid, item in open_items.items():
+        if uuid not in ready and item.status == "open":
+            # Interrupted by a boundary event, or the branch it was on was cancelled.
+            item.status = "cancelled"
+            item.completed_at = now
+            audit.record(session, "task_cancelled", actor=actor, case_id=case.id, unit=item.unit,
+                         data={"task": item.id, "step": item.step}, **request)
+    opened = []
+    for uuid, task in ready.items():
+        if uuid in open_items:
+            continue
+        item = _new_item(session, case, task, loaded, registry, now)
+        session.add(item)
+        opened.append(item)
+    if opened:
+        session.flush()
+    for item in opened:
+        audit.record(session, "task_ready", actor=actor, case_id=case.id, unit=item.unit,
+                     data={"task": item.id, "step": item.step, "unit": item.unit,
+                           "due_at": item.due_at.isoformat() if item.due_at else None},
+                     **request)
+    still_open = [item for item in open_items.values() if item.status == "open"]
+    for item in still_open:
+        if (item.title, item.category) != (case.title, case.category):
+            item.title, item.search_key, item.category = case.title, case.search_key, case.category
+    return len(still_open) + len(opened)
+
+
+def _new_item(session: Session, case: Case, task, loaded: Loaded, registry: Registry,
+              now: datetime) -> WorkItem:
+    spec = task.task_spec
+    node = loaded.nodes.get(spec.bpmn_id) or {}
+    lane = node.get("lane")
+    ctx = ResolveContext(case=case.data, task=task.data, unit=case.unit, session=session)
+    unit = resolve_unit(registry, loaded.lanes, lane, ctx) if lane else case.unit
+    return WorkItem(
+        case_id=case.id, task_uuid=str(task.id), process_id=task.workflow.spec.name,
+        step=spec.bpmn_id or spec.name, step_name=spec.bpmn_name or spec.bpmn_id or "",
+        lane=(loaded.lanes.get(lane) or {}).get("name") if lane else None, unit=unit,
+        form=node.get("form"), status="open", created_at=now,
+        due_at=_due(node, task.data, case.data, now), title=case.title,
+        search_key=case.search_key, category=case.category)
+
+
+def _due(node: dict, task_data: dict, case_data: dict, now: datetime) -> datetime | None:
+    if not node.get("due"):
+        return None
+    start: Any = now
+    if node.get("due_from"):
+        start = task_data.get(node["due_from"], case_data.get(node["due_from"]))
+        if start is None:
+            raise ProcessError(f"{node.get('name') or 'task'}: the deadline counts from "
+                               f"{node['due_from']}, which the case does not hold yet")
+        start = _as_moment(start)
+    due = due_from(start, node["due"])
+    if isinstance(due, datetime):
+        return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    return datetime.combine(due, time(23, 59), tzinfo=timezone.utc)
+
+
+def _as_moment(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
+    try:
+        return _as_moment(date.fromisoformat(str(value)[:10]) if len(str(value)) <= 10
+                          else datetime.fromisoformat(str(value)))
+    except ValueError as err:
+        raise ProcessError(f"not a date: {value!r}") from err

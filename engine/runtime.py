@@ -1,0 +1,127 @@
+"""Running a case's workflow: load it, step it, and read what it waits for.
+
+Everything here works on one in-memory SpiffWorkflow instance; the operations in
+``cases.py`` wrap it in a transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, Iterator
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task, TaskState
+
+from . import state
+from .definitions import Loaded
+from .errors import ProcessError
+from .registry import Registry
+from .scripting import Sandbox, SandboxScriptEngine
+
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+@lru_cache(maxsize=8)
+def script_engine(registry: Registry) -> SandboxScriptEngine:
+    return SandboxScriptEngine(Sandbox(registry.functions))
+
+
+def new_workflow(loaded: Loaded, registry: Registry, data: dict[str, Any]) -> BpmnWorkflow:
+    wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=script_engine(registry))
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    return wf
+
+
+def load(text: str, loaded: Loaded, registry: Registry) -> BpmnWorkflow:
+    return state.loads(text, loaded.spec, loaded.subprocess_specs, script_engine(registry))
+
+
+def step(wf: BpmnWorkflow, *, timers: bool = False) -> None:
+    """Run the engine until only user tasks, timers and messages remain."""
+    try:
+        if timers:
+            wf.refresh_timers()
+        wf.do_engine_steps()
+    except SpiffWorkflowException as err:
+        raise ProcessError(_describe(err)) from err
+
+
+def run_task(task: Task) -> None:
+    try:
+        task.run()
+    except SpiffWorkflowException as err:
+        raise ProcessError(_describe(err)) from err
+
+
+def _describe(err: SpiffWorkflowException) -> str:
+    where = getattr(getattr(err, "task_spec", None), "bpmn_id", None) or getattr(err, "id", "")
+    text = str(err).splitlines()[0] if str(err) else err.__class__.__name__
+    return f"{where}: {text}" if where else text
+
+
+def all_tasks(wf: BpmnWorkflow) -> Iterator[Task]:
+    """Every task of the case, sub-processes included, without the depth-limited iterator."""
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def ready_user_tasks(wf: BpmnWorkflow) -> list[Task]:
+    return [t for t in all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
+
+
+def find_task(wf: BpmnWorkflow, task_id) -> Task | None:
+    for task in all_tasks(wf):
+        if task.id == task_id:
+            return task
+    return None
+
+
+def waiting_timers(wf: BpmnWorkflow) -> list[tuple[Task, datetime]]:
+    """Timer events the case waits for, with the moment each is due."""
+    found = []
+    for task in all_tasks(wf):
+        if task.state != TaskState.WAITING:
+            continue
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task.internal_data.get("event_value")
+        due = _timer_due(value)
+        if due is not None:
+            found.append((task, due))
+    return found
+
+
+def _timer_due(value) -> datetime | None:
+    if isinstance(value, dict):          # a cycle: {"next": iso, ...}
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        due = TimerEventDefinition.parse_time_or_duration(value)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(due, datetime):
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+
+
+def next_due(wf: BpmnWorkflow) -> datetime | None:
+    dues = [due for _, due in waiting_timers(wf)]
+    return min(dues) if dues else None
+
+
+def case_data(wf: BpmnWorkflow, base: dict[str, Any]) -> dict[str, Any]:
+    """The case's data as a reader sees it: what its live top-level branches hold."""
+    data = dict(base)
+    live = sorted((t for t in wf.tasks.values() if t.state & _LIVE),
+                  key=lambda t: t.last_state_change)
+    for task in live:
+        data.update(task.data)
+    if wf.is_completed() and wf.last_task is not None:
+        data.update(wf.last_task.data)
+    return data

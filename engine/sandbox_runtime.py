@@ -1,0 +1,397 @@
+"""The run-time half of the diagram sandbox (see ``scripting.py``): the checked helpers
+that instrumented code calls, and the work budget of one evaluation.
+
+The budget is counted in units, roughly one per pointer-sized piece of work: one loop or
+comprehension iteration costs ``STEP`` units; bulk work done in C (building, copying,
+hashing, comparing or printing n elements or characters) costs n units, plus
+``NEW_OBJECT`` per object it creates. As every allocation is charged, the budget bounds
+memory as well as time (about 100 MB and half a second with the default limits).
+
+Sizes are checked before a result is built, so ``'x' * 10**10`` is refused rather than
+attempted. Values about to be hashed, compared or printed by C code are first walked
+("weighed") in Python, which bounds their size once shared references are counted (a list
+holding itself twice, 60 times over, is tiny in memory but huge to print) and their
+nesting depth (CPython hashes nested tuples recursively and would overflow its C stack).
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, DecimalException
+from typing import Callable
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from . import sandbox_checks as checks
+
+STEP = 100               # units one loop iteration costs
+NEW_OBJECT = 16          # units per object a bulk operation creates (a pointer costs 1)
+MAX_DATA_DEPTH = 100     # nesting a value may have when C code hashes or compares it
+FILENAME = "<diagram>"   # instrumented code runs under this name: errors find their line
+INTS = frozenset({int, bool})
+_SEQS = frozenset({str, list, tuple})
+_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_SETS = frozenset({set, frozenset, dict, _VIEWS[0], _VIEWS[2]})    # O(1) membership
+SCALARS = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, timedelta})
+_PLAIN_CONTAINERS = frozenset({list, tuple, dict, set})
+_EXISTING = frozenset({list, tuple, dict, set, frozenset})       # their items already exist
+MUTABLE = frozenset({list, dict, set})
+# Cheap whatever the size of the value they are called on (arguments are still weighed).
+_CHEAP_METHODS = frozenset({"get", "keys", "values", "items", "append", "pop", "setdefault",
+                            "add", "discard", "startswith", "endswith", "is_integer",
+                            "isoformat", "weekday", "isoweekday", "date", "total_seconds"})
+
+
+class SandboxError(SpiffWorkflowException):
+    """An expression or script was refused or failed. ``message`` is for the process
+    designer; ``line`` is the line of the script, when known.
+
+    It is a SpiffWorkflowException (hence an Exception) because SpiffWorkflow evaluates a
+    few conditions through the environment directly, and must still see a workflow error.
+    """
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+    def __str__(self) -> str:
+        text = self.message if self.line is None else f"{self.message} (line {self.line})"
+        return ". ".join([text, *self.notes])
+
+
+def _amount(n) -> str:
+    return f"{n:,.0f}" if n < 10**15 else "an astronomical number of"
+
+
+class _Budget:
+    __slots__ = ("used", "limit", "steps")
+
+    def __init__(self, steps: int):
+        self.used, self.limit, self.steps = 0, steps * STEP, steps
+
+    def exhausted(self) -> SandboxError:
+        return SandboxError(f"too much work: more than {self.steps:,} steps (an endless loop?)")
+
+
+# The budget of the evaluation running on this thread. Helpers read it from here, so the
+# same compiled code and helpers serve every evaluation and thread.
+_LOCAL = threading.local()
+
+
+def _budget() -> _Budget:
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is None:
+        raise SandboxError("no evaluation is running")
+    return budget
+
+
+class Runtime:
+    """What instrumented code calls: checked operators, calls, subscripts and loops."""
+
+    def __init__(self, max_size: int, max_int_bits: int):
+        self.max_size, self.max_int_bits = max_size, max_int_bits
+        self.allowed: frozenset[int] = frozenset()   # ids of the callables a diagram may call
+
+    # -- accounting ----------------------------------------------------------------------
+    def charge(self, units: int) -> None:
+        budget = _budget()
+        budget.used += units
+        if budget.used > budget.limit:
+            raise budget.exhausted()
+
+    def grow(self, n) -> None:
+        """A result of n elements or characters is about to be built."""
+        if n > self.max_size:
+            raise SandboxError(f"result too large ({_amount(n)} elements or characters; "
+                               f"at most {self.max_size:,})")
+        self.charge(n)
+
+    def int_bits(self, bits) -> None:
+        if bits > self.max_int_bits:
+            raise SandboxError(f"number too large (about {_amount(bits)} bits; at most "
+                               f"{self.max_int_bits:,})")
+
+    def walk(self, value, what: str = "a value", plain: bool = False) -> int:
+        """Deep size of ``value``: containers count their length, strings their characters.
+        Refuses values larger than max_size or nested deeper than MAX_DATA_DEPTH (checked
+        before C code recurses into them), and, if ``plain``, anything but plain data."""
+        total, stack = 0, [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            kind = type(item)
+            if kind is str:
+                total += len(item)
+            elif kind is int:
+                total += item.bit_length() >> 6
+            elif kind in SCALARS:
+                continue
+            elif kind in _PLAIN_CONTAINERS or not plain and kind in (frozenset, *_VIEWS):
+                if depth >= MAX_DATA_DEPTH:
+                    raise SandboxError(f"{what} is nested too deeply "
+                                       f"(over {MAX_DATA_DEPTH} levels)")
+                total += len(item)
+                if total > self.max_size:
+                    break
+                parts = (x for pair in item.items() for x in pair) if kind is dict else item
+                stack.extend([(x, depth + 1) for x in parts if type(x) not in SCALARS])
+            elif kind is range and not plain:
+                total += len(item)
+            elif plain:
+                raise SandboxError(f"{what} is not plain data (it is a {kind.__name__})")
+            if total > self.max_size:
+                break
+        if total > self.max_size:
+            raise SandboxError(f"{what} is too large (over {self.max_size:,} elements)")
+        return total
+
+    def weigh(self, value) -> None:
+        """Charge for C code about to traverse ``value`` (hash, compare, print, copy)."""
+        kind = type(value)
+        if kind in SCALARS:
+            return
+        self.charge(len(value) if kind is str else self.walk(value) + 1)
+
+    def settle(self, value):
+        """Like weigh, but first turns an iterator into a list (charged), so that what C
+        code will hash or compare in it is weighed too. For arguments handed on."""
+        if type(value) in SCALARS:
+            return value
+        if isinstance(value, Iterator):
+            value = list(value)
+            self.grow(len(value))
+        self.weigh(value)
+        return value
+
+    def check_plain(self, value, what: str) -> None:
+        """Only plain data may leave the sandbox, and no more of it than max_size."""
+        if type(value) not in SCALARS:
+            self.walk(value, what, plain=True)
+
+    def materialize(self, iterable):
+        """A list, tuple, dict, set or range as it is; anything else (iterators, generators,
+        strings, dict views) as a new list, charged for the objects it creates."""
+        if type(iterable) in _EXISTING or type(iterable) is range:
+            return iterable
+        items = list(iterable)
+        self.grow(len(items))
+        self.charge(NEW_OBJECT * len(items))
+        return items
+
+    def check_key(self, key) -> None:
+        if key is not None and id(key) not in self.allowed:
+            raise SandboxError("key= must name a function")
+
+    def sort_cost(self, items) -> None:
+        self.charge((self.walk(items) + 1) * max(1, len(items).bit_length()))
+
+    def decimal_guard(self, value) -> None:
+        if type(value) is Decimal and value.is_finite() and value:
+            self.int_bits((value.adjusted() + 1) * 3.33)
+
+    # -- helpers named by the instrumented code ------------------------------------------
+    def h_call(self, fn, name, /, *args, **kwargs):
+        if id(fn) not in self.allowed:
+            raise SandboxError(f"{name!r} is not a function (it is a {type(fn).__name__})")
+        return fn(*args, **kwargs)
+
+    def h_meth(self, obj, name, /, *args, **kwargs):
+        kind = type(obj)
+        if name not in checks.METHODS.get(kind, ()):
+            raise SandboxError(f"method {name!r} is not allowed on a {kind.__name__}")
+        special = getattr(self, f"m_{kind.__name__}_{name}", None)
+        if special:
+            return special(obj, *args, **kwargs)
+        if name not in _CHEAP_METHODS:
+            self.weigh(obj)
+        args = [self.settle(value) for value in args]
+        kwargs = {key: self.settle(value) for key, value in kwargs.items()}
+        result = getattr(obj, name)(*args, **kwargs)
+        if kind is str and type(result) is list:     # split & co: one new string per part
+            self.charge(NEW_OBJECT * len(result))
+        return result
+
+    def m_str_join(self, sep, iterable):
+        parts = list(iterable)
+        self.charge(len(parts))
+        self.grow(sum(len(p) for p in parts if type(p) is str) + len(sep) * max(len(parts) - 1, 0))
+        return sep.join(parts)
+
+    def m_str_replace(self, text, old, new, count=-1):
+        if type(old) is str and type(new) is str and type(count) is int:
+            hits = text.count(old) if count < 0 else min(text.count(old), count)
+            self.grow(len(text) + hits * max(len(new) - len(old), 0))
+        return text.replace(old, new, count)
+
+    def m_list_extend(self, items, iterable):
+        more = self.materialize(iterable)
+        self.grow(len(items) + len(more))
+        items.extend(more)
+
+    def m_list_insert(self, items, index, value):   # moves the items after index
+        self.charge(len(items))
+        items.insert(index, value)
+
+    def m_list_pop(self, items, *index):
+        if index and index[0] != -1:
+            self.charge(len(items))
+        return items.pop(*index)
+
+    def m_list_sort(self, items, *, key=None, reverse=False):
+        self.check_key(key)
+        self.sort_cost(items)
+        items.sort(key=key, reverse=reverse)
+
+    def h_attr(self, obj, name):
+        if name not in checks.FIELDS.get(type(obj), ()):
+            raise SandboxError(f"reading {name!r} of a {type(obj).__name__} is not allowed")
+        return getattr(obj, name)
+
+    def h_key(self, key):
+        if type(key) is not str and type(key) is not int:
+            self.weigh(key)
+        return key
+
+    def h_slice(self, obj, lower, upper, step):
+        result = obj[lower:upper:step]
+        if type(result) in _SEQS:
+            self.charge(len(result))
+        return result
+
+    def h_iter(self, iterable):
+        budget = _budget()
+        for item in iterable:
+            budget.used += STEP
+            if budget.used > budget.limit:
+                raise budget.exhausted()
+            yield item
+
+    def h_tick(self, value):
+        self.charge(STEP)
+        return value
+
+    def h_cv(self, value):
+        if type(value) not in SCALARS:
+            self.weigh(value)
+        return value
+
+    def h_cvc(self, value):        # right side of `in`: sets and dicts only hash the left
+        return value if type(value) in _SETS else self.settle(value)
+
+    def h_sized(self, text):       # an f-string, once built
+        self.grow(len(text))
+        return text
+
+    # -- operators: refuse results that would be too large, before computing them ---------
+    def op_Add(self, a, b):
+        ta, tb = type(a), type(b)
+        if ta in INTS and tb in INTS:
+            self.int_bits(max(a.bit_length(), b.bit_length()) + 1)
+        elif ta in _SEQS and tb is ta:
+            self.grow(len(a) + len(b))
+        return a + b
+
+    def op_Sub(self, a, b):
+        ta, tb = type(a), type(b)
+        if ta in INTS and tb in INTS:
+            self.int_bits(max(a.bit_length(), b.bit_length()) + 1)
+        elif ta in _SETS and tb in _SETS:
+            self.grow(len(a) + len(b))
+        return a - b
+
+    def op_Mult(self, a, b):
+        ta, tb = type(a), type(b)
+        if ta in INTS and tb in INTS:
+            self.int_bits(a.bit_length() + b.bit_length())
+        elif ta in _SEQS and tb in INTS:
+            self.grow(len(a) * max(b, 0))
+        elif tb in _SEQS and ta in INTS:
+            self.grow(len(b) * max(a, 0))
+        return a * b
+
+    def op_Pow(self, a, b):
+        if type(a) in INTS and type(b) in INTS and b > 1 and abs(a) > 1:
+            self.int_bits(b if b > self.max_int_bits else b * math.log2(abs(a)))
+        return a ** b
+
+    def op_LShift(self, a, b):
+        if type(a) in INTS and type(b) in INTS and b > 0:
+            self.int_bits(b if b > self.max_int_bits else a.bit_length() + b)
+        return a << b
+
+    def op_Mod(self, a, b):
+        if isinstance(a, str):     # '%s' % x: unbounded widths; f-strings do the same safely
+            raise SandboxError("%-formatting is not allowed: use an f-string")
+        return a % b
+
+    def _set_op(op):
+        def apply(self, a, b):
+            if type(a) in _SETS and type(b) in _SETS:
+                self.grow(len(a) + len(b))
+            return op(a, b)
+        return apply
+
+    op_BitOr = _set_op(lambda a, b: a | b)
+    op_BitAnd = _set_op(lambda a, b: a & b)
+    op_BitXor = _set_op(lambda a, b: a ^ b)
+    del _set_op
+
+    # Results no larger than their operands, which are already bounded.
+    @staticmethod
+    def op_Div(a, b): return a / b
+
+    @staticmethod
+    def op_FloorDiv(a, b): return a // b
+
+    @staticmethod
+    def op_RShift(a, b): return a >> b
+
+    def helpers(self) -> dict[str, Callable]:
+        found = {f"_{name[2:]}": getattr(self, name) for name in dir(self) if name[:2] == "h_"}
+        found.update({f"_{name}": getattr(self, name) for name in dir(self) if name[:3] == "op_"})
+        found["_fv"] = found["_cv"]    # an f-string prints its values: weigh them first
+        return found
+
+
+def run(code, space: dict, max_steps: int):
+    """Run compiled diagram code with a fresh budget; every failure becomes a SandboxError."""
+    previous = getattr(_LOCAL, "budget", None)      # a registered function may nest runs
+    _LOCAL.budget = _Budget(max_steps)
+    try:
+        return eval(code, space)
+    except SandboxError as err:
+        if err.line is None:
+            err.line = _diagram_line(err.__traceback__)
+        raise
+    except Exception as err:        # ZeroDivisionError, TypeError, KeyError, ...
+        raise SandboxError(_describe(err), _diagram_line(err.__traceback__)) from err
+    finally:
+        _LOCAL.budget = previous
+
+
+def _diagram_line(tb) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _describe(err: Exception) -> str:
+    if isinstance(err, NameError):
+        text = f"unknown name {getattr(err, 'name', None) or str(err)!r}"
+    elif isinstance(err, ZeroDivisionError):
+        text = "division by zero"
+    elif isinstance(err, KeyError):
+        text = f"no such key: {err.args[0]!r}" if err.args else "no such key"
+    elif isinstance(err, RecursionError):
+        text = "data nested too deeply"
+    elif isinstance(err, MemoryError):
+        text = "out of memory"
+    elif isinstance(err, DecimalException):
+        text = f"decimal arithmetic failed ({err.__class__.__name__})"
+    else:
+        text = f"{err.__class__.__name__}: {err}"
+    return text if len(text) <= 300 else text[:297] + "..."

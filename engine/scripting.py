@@ -1,0 +1,330 @@
+"""A sandbox for every expression and script in a BPMN diagram.
+
+Designers upload diagrams, so a gateway condition or a script task must not be able to run
+arbitrary code, read files or exhaust the machine. SpiffWorkflow's default engine simply
+eval()s; ``SandboxScriptEngine`` replaces it. Each source is:
+
+1. parsed with ``ast`` and refused if it uses anything outside an allow-list of syntax,
+   names and methods (``sandbox_checks.Checker``);
+2. rewritten so that arithmetic, comparisons, calls, subscripts, loops and f-strings go
+   through checked helpers (``sandbox_checks.Instrument``, ``sandbox_runtime.Runtime``);
+3. compiled once per (source, mode) and run with empty builtins, the allowed callables,
+   the helpers and only the data names the code mentions, under a work budget;
+4. allowed to hand back plain data only.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import math
+import textwrap
+from collections import ChainMap
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from types import GeneratorType
+from typing import Any, Callable, Mapping
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
+
+from . import sandbox_checks as checks
+from .sandbox_runtime import (FILENAME, INTS, MUTABLE, NEW_OBJECT, SCALARS, Runtime, SandboxError,
+                              run)
+
+__all__ = ["Problem", "Sandbox", "SandboxError", "SandboxScriptEngine"]
+
+_CACHED_SOURCE = 8_000   # longer sources are compiled every time rather than cached
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the static check refuses."""
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One compiled source, or the problems that refuse it."""
+    code: Any
+    problems: tuple[Problem, ...]
+    loads: frozenset = frozenset()     # names read: the only data put in its namespace
+    stores: frozenset = frozenset()    # names assigned: written back after a script
+    statics: Mapping[str, Any] = None  # the helpers and callables it names
+
+
+# ---------------------------------------------------------------------------------------
+# What a diagram may call: a few builtins, wrapped where they could build or walk a lot,
+# and the registered functions, whose arguments are weighed first.
+
+def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
+    def int_(value=0, *base):
+        if type(value) is str:
+            rt.charge(len(value))
+        rt.decimal_guard(value)
+        result = builtins.int(value, *base)
+        rt.int_bits(result.bit_length())
+        return result
+
+    def round_(number, ndigits=None):
+        if ndigits is None:
+            rt.decimal_guard(number)
+        elif type(number) in INTS and type(ndigits) in INTS and \
+                -ndigits > number.bit_length() // 3 + 2:
+            return 0      # CPython would compute 10 ** -ndigits first, which could hang
+        return builtins.round(number, ndigits)
+
+    def str_(value=""):
+        rt.weigh(value)
+        result = builtins.str(value)
+        rt.grow(len(result))
+        return result
+
+    def list_(iterable=()):
+        items = rt.materialize(iterable)
+        if items is not iterable:
+            return items
+        rt.grow(len(items))            # a copy of a list, tuple, dict or set; or a range
+        if type(items) is range:
+            rt.charge(NEW_OBJECT * len(items))
+        return builtins.list(items)
+
+    def tuple_(iterable=()):
+        return builtins.tuple(list_(iterable))
+
+    def set_(iterable=()):
+        items = rt.materialize(iterable)
+        rt.weigh(items)
+        result = builtins.set(items)
+        rt.charge(NEW_OBJECT * len(result))        # a hash table, perhaps new objects
+        return result
+
+    def dict_(*args, **kwargs):
+        if args:
+            args = (rt.materialize(args[0]), *args[1:])
+            rt.weigh(args[0])
+        result = builtins.dict(*args, **kwargs)
+        rt.charge(NEW_OBJECT * len(result))
+        return result
+
+    def sorted_(iterable, *, key=None, reverse=False):
+        rt.check_key(key)
+        items = list_(iterable)
+        rt.sort_cost(items)
+        items.sort(key=key, reverse=reverse)
+        return items
+
+    def extreme(pick):
+        def choose(*args, key=None, **default):
+            rt.check_key(key)
+            items = rt.materialize(args[0]) if len(args) == 1 else args
+            rt.weigh(items)
+            return pick(items, key=key, **default)
+        return choose
+
+    def sum_(iterable, start=0):
+        if type(start) not in (int, float, bool, Decimal):
+            raise SandboxError("sum() adds numbers only")
+        items = rt.materialize(iterable)
+        rt.charge(len(items))
+        return builtins.sum(items, start)
+
+    def truth(test):
+        def check(iterable):
+            if not isinstance(iterable, GeneratorType):   # generators pay per item
+                iterable = rt.materialize(iterable)
+                rt.charge(len(iterable))
+            return test(iterable)
+        return check
+
+    def range_(*args):
+        result = builtins.range(*args)
+        try:
+            size = len(result)
+        except OverflowError:
+            size = math.inf
+        if size > rt.max_size:
+            raise SandboxError(f"range too large (at most {rt.max_size:,} numbers)")
+        return result
+
+    found = {"int": int_, "round": round_, "str": str_, "list": list_, "tuple": tuple_,
+             "set": set_, "dict": dict_, "sorted": sorted_, "min": extreme(builtins.min),
+             "max": extreme(builtins.max), "sum": sum_, "any": truth(builtins.any),
+             "all": truth(builtins.all), "range": range_}
+    for name, fn in found.items():      # so that TypeErrors name what the designer wrote
+        fn.__name__ = fn.__qualname__ = name
+    # Cheap and unable to build anything large: the real ones.
+    found.update(len=len, abs=abs, bool=bool, float=float, enumerate=enumerate, zip=zip,
+                 reversed=reversed)
+    return found
+
+
+def _registered(rt: Runtime, name: str, fn: Callable) -> Callable:
+    """A registered function, called with its arguments weighed (and iterators listed)."""
+    def call(*args, **kwargs):
+        args = [rt.settle(value) for value in args]
+        kwargs = {key: rt.settle(value) for key, value in kwargs.items()}
+        return fn(*args, **kwargs)
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+class Sandbox:
+    """Checks, evaluates and executes diagram code under an allow-list and a budget."""
+
+    def __init__(self, functions: Mapping[str, Callable] | None = None, *, max_steps: int = 100_000,
+                 max_size: int = 1_000_000, max_int_bits: int = 4096):
+        self.max_steps, self.max_size, self.max_int_bits = max_steps, max_size, max_int_bits
+        self._rt = Runtime(max_size, max_int_bits)
+        callables = _safe_builtins(self._rt)
+        for name, fn in (functions or {}).items():    # registered ones win over builtins
+            if name.isidentifier() and not name.startswith("_"):
+                callables[name] = _registered(self._rt, name, fn)
+        self._callables = callables
+        self._rt.allowed = frozenset(map(id, callables.values()))
+        self._helpers = self._rt.helpers()
+        self._compile = lru_cache(maxsize=2048)(self._compile_uncached)
+
+    # -- public API ----------------------------------------------------------------------
+    def check(self, source: str, mode: str = "eval") -> list[Problem]:
+        """Every static problem of ``source`` at once; [] when it may run."""
+        return list(self._unit(source, mode).problems)
+
+    def evaluate(self, expression: str, names: Mapping[str, Any]) -> Any:
+        unit = self._unit(expression, "eval")
+        result = run(unit.code, self._namespace(unit, names, copy_data=False)[0], self.max_steps)
+        self._rt.check_plain(result, "the result")
+        return result
+
+    def execute(self, script: str, names: dict[str, Any]) -> None:
+        """Run a script; what it assigns (or changes in place) is written back to ``names``,
+        and only if it succeeds: it works on copies."""
+        unit = self._unit(script, "exec")
+        space, data = self._namespace(unit, names, copy_data=True)
+        run(unit.code, space, self.max_steps)
+        changed = {k: space[k] for k in unit.stores if k in space}
+        # Data it only read may still have been changed in place (items.append(...)).
+        changed.update({k: space[k] for k in data
+                        if k not in changed and type(space[k]) in MUTABLE})
+        for name, value in changed.items():
+            self._rt.check_plain(value, f"variable {name!r}")
+        names.update(changed)
+
+    # -- internals -----------------------------------------------------------------------
+    def _unit(self, source, mode: str) -> _Unit:
+        if mode not in ("eval", "exec"):
+            raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
+        if not isinstance(source, str):
+            return _Unit(None, (Problem(None, "the expression must be text"),))
+        # Expressions may be padded in the XML; scripts may be indented as a whole.
+        source = source.strip() if mode == "eval" else textwrap.dedent(source)
+        if len(source) > _CACHED_SOURCE:
+            return self._compile_uncached(source, mode)
+        return self._compile(source, mode)
+
+    def _compile_uncached(self, source: str, mode: str) -> _Unit:
+        tree, found = checks.parse(source, mode)
+        if tree is not None:
+            checker = checks.Checker(mode, frozenset(self._callables))
+            checker.visit(tree, None)
+            found = checker.problems
+        if found:
+            return _Unit(None, tuple(Problem(line, message) for line, message in found))
+        try:
+            code = compile(checks.instrument(tree), FILENAME, mode)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+            return _Unit(None, (Problem(None, f"cannot be compiled: {err.__class__.__name__}"),))
+        named = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        statics = {"__builtins__": {}}
+        statics.update({n: self._helpers[n] for n in named if n in self._helpers})
+        statics.update({n: self._callables[n] for n in named if n in self._callables})
+        return _Unit(code, (), frozenset(checker.loads), frozenset(checker.stores), statics)
+
+    def _namespace(self, unit: _Unit, names: Mapping[str, Any], copy_data: bool):
+        """Globals for one run: the unit's helpers and callables, then the data it reads."""
+        if unit.code is None:
+            text = "; ".join(p.message if p.line is None else f"line {p.line}: {p.message}"
+                             for p in unit.problems)
+            raise SandboxError(text, unit.problems[0].line)
+        space, data, memo = dict(unit.statics), [], {}
+        for name in unit.loads:
+            if name in names:
+                value = names[name]
+                if callable(value):
+                    raise SandboxError(f"{name!r} holds a function or class, which diagrams "
+                                       "may not use")
+                if copy_data and type(value) not in SCALARS and type(value) is not str:
+                    value = copy.deepcopy(value, memo)
+                space[name] = value
+                data.append(name)
+        return space, data
+
+
+# ---------------------------------------------------------------------------------------
+# SpiffWorkflow adapter
+
+class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """SpiffWorkflow sometimes evaluates through ``script_engine.environment`` directly
+    (process-level conditions, message correlations): that path is sandboxed too."""
+
+    def __init__(self, sandbox: Sandbox):
+        super().__init__()
+        self.sandbox = sandbox
+
+    def evaluate(self, expression, context, external_context=None):
+        names = ChainMap(context, external_context) if external_context else context
+        return self.sandbox.evaluate(expression, names)
+
+    def execute(self, script, context, external_context=None):
+        if not external_context:
+            self.sandbox.execute(script, context)
+            return True
+        merged = {**external_context, **context}
+        self.sandbox.execute(script, merged)
+        for name, value in merged.items():    # changed or new names only go to the task
+            if name in context or value is not external_context.get(name, context):
+                context[name] = value
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise SandboxError("service tasks are not supported")
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """Makes SpiffWorkflow evaluate every expression and script in a ``Sandbox``."""
+
+    def __init__(self, sandbox: Sandbox):
+        self.sandbox = sandbox
+        super().__init__(environment=_SandboxEnvironment(sandbox))
+
+    def validate(self, expression):
+        ast.parse(expression.strip(), mode="eval")   # SyntaxError, as SpiffWorkflow's DMN expects
+        problems = self.sandbox.check(expression, "eval")
+        if problems:
+            raise SandboxError("; ".join(p.message for p in problems), problems[0].line)
+
+    def evaluate(self, task, expression, external_context=None):
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except SandboxError as err:
+            raise _task_error(task, err, "expression", expression) from err
+
+    def execute(self, task, script, external_context=None):
+        try:
+            return self.environment.execute(script, task.data, external_context)
+        except SandboxError as err:
+            raise _task_error(task, err, "script", script) from err
+
+    def call_service(self, task, **kwargs):
+        raise WorkflowTaskException("service tasks are not supported", task=task)
+
+
+def _task_error(task, err: SandboxError, kind: str, source: str) -> WorkflowTaskException:
+    lines = source.splitlines() if isinstance(source, str) else []
+    line = err.line if err.line and err.line <= len(lines) else None
+    where = f" (line {line})" if line and kind == "script" else ""
+    return WorkflowTaskException(f"{kind} refused or failed{where}: {err.message}", task=task,
+                                 exception=err, line_number=line,
+                                 error_line=lines[line - 1] if line else None)

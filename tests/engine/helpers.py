@@ -1,0 +1,44 @@
+"""Helpers for engine tests: a registry with test resolvers, and the review diagram."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import definitions
+from engine.cases import Actor, unit_of_work
+from engine.registry import Registry
+
+DATA = Path(__file__).parent / "data"
+ALICE, BOB = Actor("alice"), Actor("bob")
+
+
+def make_registry() -> Registry:
+    reg = Registry()
+    reg.resolver("case_unit")(lambda ctx: ctx.case.get("unit_code", "U1"))
+    reg.resolver("board")(lambda ctx: "BOARD")
+
+    @reg.function()
+    def double(x):
+        """Twice x."""
+        return 2 * x
+    return reg
+
+
+def review_files() -> dict[str, bytes]:
+    return definitions.collect([DATA / "review"])
+
+
+def deploy_review(factory, registry) -> int:
+    with unit_of_work(factory) as s:
+        version, _ = definitions.deploy(s, review_files(), "designer", registry=registry)
+        return version.id
+
+
+SUBMIT_OK = {"approved": True, "score": 7, "submitted_on": "2025-03-03",
+             "wait_until": "2030-01-01T00:00:00+00:00"}
+
+
+def move_clock_past_wait() -> None:
+    """Move the engine clock to just after SUBMIT_OK's wait date."""
+    from datetime import datetime, timezone
+    from engine import clock
+    clock.advance(datetime(2030, 1, 1, 1, tzinfo=timezone.utc) - clock.now())
