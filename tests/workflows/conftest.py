@@ -1,0 +1,27 @@
+"""Fixtures for the admission domain: the demo trees, parsed without a database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workflows.admission import orgs
+
+DATA = Path(orgs.__file__).parent / "data"
+DEMO = DATA / "org_demo.yaml"
+TREE_2025 = DATA / "org_2025.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo_units():
+    return orgs.read_tree_file(DEMO)
+
+
+@pytest.fixture(scope="session")
+def demo_tree(demo_units):
+    return orgs.OrgTree(demo_units)
+
+
+@pytest.fixture(scope="session")
+def tree_2025():
+    return orgs.OrgTree(orgs.read_tree_file(TREE_2025))

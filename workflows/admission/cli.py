@@ -1,0 +1,65 @@
+"""``ketnap orgs``: import and list the organisation tree from the command line."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine import cases
+from engine import cli as engine_cli
+
+from . import orgs
+from .kinds import KINDS
+
+
+@click.group(name="orgs")
+def orgs_group() -> None:
+    """The organisation tree (cơ cấu tổ chức)."""
+
+
+def _fail(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(problems)} problem(s); nothing was changed", err=True)
+    sys.exit(1)
+
+
+@orgs_group.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]),
+              help="file format; by default from the extension (.csv, else YAML)")
+@click.option("--dry-run", is_flag=True, help="check and show the changes, write nothing")
+def orgs_import(file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Make the stored tree equal to FILE; units not in FILE become inactive."""
+    try:
+        units = orgs.read_tree_file(file, fmt)
+        with cases.unit_of_work(engine_cli.session_factory()) as session:
+            if dry_run:
+                plan = orgs.plan_import(session, units)
+            else:
+                plan = orgs.import_tree(session, units, actor=engine_cli.os_actor().name,
+                                        source=file.name)
+    except orgs.TreeFormatError as err:
+        _fail(err.problems)
+    except UnicodeDecodeError as err:
+        _fail([f"{file.name}: not UTF-8 text ({err.reason} at byte {err.start})"])
+    for label, codes in (("created", plan.created), ("updated", plan.updated),
+                         ("reactivated", plan.reactivated), ("deactivated", plan.deactivated)):
+        if codes:
+            click.echo(f"{label}: {', '.join(codes)}")
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb} {len(units)} unit(s): {len(plan.created)} new, {len(plan.updated)} "
+               f"changed, {len(plan.deactivated)} made inactive, {plan.unchanged} unchanged")
+
+
+@orgs_group.command(name="list")
+@click.option("--kind", type=click.Choice(list(KINDS)), help="only units of this kind")
+@click.option("--all", "show_all", is_flag=True, help="inactive units too")
+def orgs_list(kind: str | None, show_all: bool) -> None:
+    """One unit a line, in tree order: code, kind, parent, name."""
+    with cases.unit_of_work(engine_cli.session_factory()) as session:
+        tree = orgs.load_tree(session)
+    for unit in tree.units(kind, include_inactive=show_all):
+        state = "" if unit.active else "\tinactive"
+        click.echo(f"{unit.code}\t{unit.kind}\t{unit.parent or '-'}\t{unit.name}{state}")

@@ -1,0 +1,147 @@
+"""Lane resolvers: which unit of the organisation tree holds a task of a case.
+
+Each lane of the admission diagrams names one of these. They read the case's codes
+(``branch``, ``residence_unit``, ``proposer_unit``, a verification task's ``place``)
+and walk the tree loaded with the case's session, so a reorganisation changes the
+answer for the next task without touching a diagram. A resolver that cannot answer
+raises ``LookupError`` with the reason, which the engine shows on the failed step.
+
+Until an enterprise worker's case has a branch, the ward committee of residence
+stands in for it (plan section 2.9), so the tree lookups start from ``handling_unit``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from engine.assignment import ResolveContext
+from engine.registry import Registry, registry
+
+from .tree import OrgTree, OrgUnit, load_tree
+
+
+def _code(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return (str(value).strip() or None) if value is not None else None
+
+
+def _tree(ctx: ResolveContext) -> OrgTree:
+    if ctx.session is None:
+        raise LookupError("no database session to read the organisation tree")
+    return load_tree(ctx.session)
+
+
+def _found(unit: OrgUnit | None, what: str, start: str) -> str:
+    if unit is None:
+        raise LookupError(f"the organisation tree has no {what} for unit {start}")
+    return unit.code
+
+
+def _known(tree: OrgTree, code: str | None, field: str) -> str:
+    if code is None:
+        raise LookupError(f"the case has no {field}")
+    return tree.unit(code).code   # an unknown code fails here, naming it
+
+
+def _ward(tree: OrgTree, code: str | None, field: str) -> str:
+    """The ward committee at or above ``code`` (a ward, or a residential branch of it)."""
+    code = _known(tree, code, field)
+    return _found(tree.ward_committee_of(code), "ward committee", code)
+
+
+def _handling(tree: OrgTree, case: Mapping[str, Any]) -> str:
+    if _code(case, "branch") is not None:
+        return _known(tree, _code(case, "branch"), "branch")
+    if _code(case, "residence_unit") is None:
+        raise LookupError("the case has neither a branch nor a residence_unit")
+    return _ward(tree, _code(case, "residence_unit"), "residence_unit")
+
+
+def _deciding(tree: OrgTree, case: Mapping[str, Any]) -> OrgUnit:
+    start = _handling(tree, case)
+    committee = tree.deciding_committee_of(start)
+    _found(committee, "deciding committee", start)
+    return committee
+
+
+def case_unit(case_data: Mapping[str, Any], current: str | None = None) -> str | None:
+    """The unit in charge of a case: its branch, else the ward of residence."""
+    return _code(case_data, "branch") or _code(case_data, "residence_unit")
+
+
+def branch(ctx: ResolveContext) -> str:
+    """The party branch handling the case (case field ``branch``)."""
+    return _known(_tree(ctx), _code(ctx.case, "branch"), "branch")
+
+
+def handling_unit(ctx: ResolveContext) -> str:
+    """The branch if set, else the ward committee where the candidate lives."""
+    return _handling(_tree(ctx), ctx.case)
+
+
+def grassroots_committee(ctx: ResolveContext) -> str:
+    """The grassroots committee of the branch (a chi bộ cơ sở is its own)."""
+    tree = _tree(ctx)
+    start = _handling(tree, ctx.case)
+    return _found(tree.grassroots_committee_of(start), "grassroots committee", start)
+
+
+def deciding_committee(ctx: ResolveContext) -> str:
+    """The standing board of the committee that decides, or that committee itself."""
+    tree = _tree(ctx)
+    committee = _deciding(tree, ctx.case)
+    return (tree.standing_board_of(committee.code) or committee).code
+
+
+def organisation_board(ctx: ResolveContext) -> str:
+    """The organisation board of the deciding committee (appraises the dossier)."""
+    tree = _tree(ctx)
+    committee = _deciding(tree, ctx.case)
+    return _found(tree.organisation_board_of(committee.code), "organisation board",
+                  committee.code)
+
+
+def political_centre(ctx: ResolveContext) -> str:
+    """The political centre that runs the party-awareness class for the case."""
+    tree = _tree(ctx)
+    start = _handling(tree, ctx.case)
+    return _found(tree.political_centre_for(start), "political centre", start)
+
+
+def proposer(ctx: ResolveContext) -> str:
+    """The Youth Union or Trade Union that proposed the candidate (``proposer_unit``)."""
+    return _known(_tree(ctx), _code(ctx.case, "proposer_unit"), "proposer_unit")
+
+
+def ward_committee(ctx: ResolveContext) -> str:
+    """The ward committee where the candidate lives (``residence_unit``)."""
+    return _ward(_tree(ctx), _code(ctx.case, "residence_unit"), "residence_unit")
+
+
+def verification_place(ctx: ResolveContext) -> str:
+    """The ward committee of the place being verified (task item ``place.unit``)."""
+    place = ctx.task.get("place")
+    if not isinstance(place, Mapping):
+        raise LookupError("the verification task has no place")
+    return _ward(_tree(ctx), _code(place, "unit"), "place.unit")
+
+
+RESOLVERS: dict[str, Callable[[ResolveContext], str]] = {
+    "branch": branch,
+    "grassroots_committee": grassroots_committee,
+    "deciding_committee": deciding_committee,
+    "organisation_board": organisation_board,
+    "political_centre": political_centre,
+    "proposer": proposer,
+    "ward_committee": ward_committee,
+    "verification_place": verification_place,
+    "handling_unit": handling_unit,
+}
+
+
+def register(target: Registry = registry) -> None:
+    """Register the resolvers under their lane names (safe to call again)."""
+    for name, fn in RESOLVERS.items():
+        target.resolver(name)(fn)
+
+
+register()

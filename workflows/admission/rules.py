@@ -1,0 +1,224 @@
+"""Rule functions that the admission diagrams call (ages, validity, votes, deadlines).
+
+Diagrams may call only registered functions, so every rule of the procedure that a
+gateway or timer needs is here. Arguments arrive from case data: dates as ISO strings
+'YYYY-MM-DD' (date objects are accepted too); results are plain data (bool, int, str,
+list) so that they can be stored in case data as they are.
+
+Counting conventions (Điều lệ Đảng, Quy định 294-QĐ/TW, Hướng dẫn 06-HD/TW):
+- age is counted in whole months: a month is complete on the same day of the month,
+  or on the month's last day when it has no such day (born 31/1 -> one month on 28/2
+  or 29/2; born 29/2 -> 18 years on 28/2 of a common year), as Điều 148 of the Civil
+  Code ends a period counted in months;
+- "18 to 60 years" means from the 18th birthday up to 60 years and any days less than
+  a month: 216 to 720 whole months;
+- times of day are in Vietnam, UTC+7 all year (no daylight saving since 1975).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from engine import workdays
+from engine.registry import Registry, registry
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+MIN_AGE_MONTHS = 18 * 12
+MAX_AGE_MONTHS = 60 * 12
+CERTIFICATE_MONTHS = 60
+INTRODUCER_MONTHS = 12
+MEMBER = "member"
+ORGANISATIONS = frozenset({"youth_union", "trade_union"})   # committees that may introduce
+
+
+def _date(value: Any, name: str = "date") -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:   # a datetime string names its day
+            return datetime.fromisoformat(value).date()
+        except ValueError:
+            pass
+    raise ValueError(f"{name} must be a date 'YYYY-MM-DD', not {value!r}")
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return value
+
+
+def _months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if workdays.add_months(start, months) > end else months
+
+
+def age_in_months(birth_date, on_date) -> int:
+    """Tuổi tính theo tháng (số tháng tròn) vào ngày on_date.
+
+    Whole months of age on ``on_date``; a month is complete on the same day of the
+    month, or on the last day of a shorter month. Raises if on_date is before birth.
+    """
+    born, on = _date(birth_date, "birth_date"), _date(on_date, "on_date")
+    if on < born:
+        raise ValueError(f"on_date {on} is before birth_date {born}")
+    return _months_between(born, on)
+
+
+def full_years(birth_date, on_date) -> int:
+    """Số tuổi tròn (năm) vào ngày on_date. Whole years of age on ``on_date``."""
+    return age_in_months(birth_date, on_date) // 12
+
+
+def age_eligible(birth_date, on_date) -> bool:
+    """Đủ 18 tuổi đến đủ 60 tuổi (tính theo tháng) vào ngày chi bộ xét kết nạp.
+
+    True when the person is 18 to 60 full years old counted in months on ``on_date``
+    (the branch meeting): 216 to 720 whole months.
+    """
+    return MIN_AGE_MONTHS <= age_in_months(birth_date, on_date) <= MAX_AGE_MONTHS
+
+
+def eighteenth_birthday(birth_date) -> str:
+    """Ngày tròn 18 tuổi (ISO). The 18th birthday, the first day of eligibility.
+
+    Born on 29 February: 28 February, as 18 years later is never a leap year (the last
+    day of the month, as the Civil Code ends periods counted in months).
+    """
+    return workdays.add_months(_date(birth_date, "birth_date"), MIN_AGE_MONTHS).isoformat()
+
+
+def certificate_valid(certificate_date, on_date) -> bool:
+    """Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng còn giá trị (60 tháng) vào on_date.
+
+    True while ``certificate_date <= on_date < certificate_date + 60 months``; a
+    date before the certificate was issued is not covered by it.
+    """
+    issued, on = _date(certificate_date, "certificate_date"), _date(on_date, "on_date")
+    return issued <= on < workdays.add_months(issued, CERTIFICATE_MONTHS)
+
+
+def two_thirds(votes_for, total) -> bool:
+    """Đạt ít nhất hai phần ba (≥ 2/3) tổng số (đảng viên chính thức / cấp ủy viên).
+
+    True when ``votes_for * 3 >= total * 2``; ``total`` is all official members of the
+    body, not those present, and must be positive.
+    """
+    votes, total = _int(votes_for, "votes_for"), _int(total, "total")
+    if total <= 0:
+        raise ValueError(f"total must be positive, not {total}")
+    if not 0 <= votes <= total:
+        raise ValueError(f"votes_for must be between 0 and total ({total}), not {votes}")
+    return votes * 3 >= total * 2
+
+
+def _introducer_label(index: int, item: dict) -> str:
+    name = str(item.get("name") or "").strip()
+    return f"Người giới thiệu {index} ({name})" if name else f"Người giới thiệu {index}"
+
+
+def introducer_problems(introducers) -> list[str]:
+    """Những điểm chưa đúng quy định về người giới thiệu (tiếng Việt), rỗng nếu hợp lệ.
+
+    Problems with the introducers, in Vietnamese, for forms. Valid: two official
+    members, or the Youth Union or Trade Union committee plus one official member;
+    each member introducer official and known to the candidate for >= 12 months.
+    Each introducer: {"kind": "member"|"youth_union"|"trade_union", "name": str,
+    "official": bool, "months_known": int}.
+    """
+    if not isinstance(introducers, list) or not all(isinstance(i, dict) for i in introducers):
+        return ["Danh sách người giới thiệu không hợp lệ."]
+    problems = []
+    if len(introducers) != 2:
+        problems.append(f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc "
+                        f"Ban Chấp hành Đoàn/Công đoàn và một đảng viên chính thức); "
+                        f"đang có {len(introducers)}.")
+    kinds = [i.get("kind") for i in introducers]
+    for index, item in enumerate(introducers, start=1):
+        label = _introducer_label(index, item)
+        if item.get("kind") not in (MEMBER, *ORGANISATIONS):
+            problems.append(f"{label}: loại người giới thiệu {item.get('kind')!r} không hợp lệ.")
+            continue
+        if not str(item.get("name") or "").strip():
+            problems.append(f"{label}: chưa ghi tên.")
+        if item["kind"] != MEMBER:
+            continue
+        if item.get("official") is not True:
+            problems.append(f"{label}: phải là đảng viên chính thức; đảng viên dự bị "
+                            f"không được giới thiệu.")
+        months = item.get("months_known")
+        if isinstance(months, bool) or not isinstance(months, int) or months < INTRODUCER_MONTHS:
+            shown = "chưa ghi" if months is None else f"đang ghi {months}"
+            problems.append(f"{label}: phải cùng công tác, học tập hoặc sinh sống với người "
+                            f"vào Đảng ít nhất {INTRODUCER_MONTHS} tháng ({shown}).")
+    organisations = [k for k in kinds if k in ORGANISATIONS]
+    if len(organisations) > 1:
+        problems.append("Chỉ một tổ chức (Đoàn hoặc Công đoàn) giới thiệu, cùng với một "
+                        "đảng viên chính thức.")
+    names = [str(i.get("name") or "").strip().casefold() for i in introducers
+             if i.get("kind") == MEMBER]
+    if len(names) == 2 and names[0] and names[0] == names[1]:
+        problems.append("Hai người giới thiệu phải là hai đảng viên khác nhau.")
+    return problems
+
+
+def introducers_valid(introducers) -> bool:
+    """Người giới thiệu đúng quy định. True when ``introducer_problems`` finds none."""
+    return not introducer_problems(introducers)
+
+
+def add_workdays(start_date, n) -> str:
+    """Ngày làm việc thứ n sau ngày start_date (ISO), bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết.
+
+    The n-th Vietnamese working day after ``start_date`` (not counting it).
+    """
+    day = workdays.default_calendar.add_workdays(_date(start_date, "start_date"),
+                                                 _int(n, "n"))
+    return day.isoformat()
+
+
+def workday_deadline(start_date, n) -> str:
+    """Hạn chót: 23:59 (giờ Việt Nam) của ngày làm việc thứ n sau start_date.
+
+    ISO datetime for a BPMN timeDate timer: 23:59 in Vietnam on the n-th working
+    day after ``start_date``, e.g. '2025-03-14T23:59:00+07:00'.
+    """
+    day = date.fromisoformat(add_workdays(start_date, n))
+    return datetime.combine(day, time(23, 59), VIETNAM).isoformat()
+
+
+def add_months(start_date, n) -> str:
+    """Cộng n tháng (ISO); ngày cuối tháng nếu tháng đích không có ngày đó.
+
+    ``start_date`` plus ``n`` calendar months, clamped to the month's last day.
+    """
+    return workdays.add_months(_date(start_date, "start_date"), _int(n, "n")).isoformat()
+
+
+def date_at_start(day) -> str:
+    """Thời điểm 00:00 (giờ Việt Nam) của ngày day, cho bộ hẹn giờ chờ đến một ngày.
+
+    ISO datetime at the start of ``day`` in Vietnam, for a timer that waits until a
+    date, e.g. the 18th birthday: '2026-05-10T00:00:00+07:00'.
+    """
+    return datetime.combine(_date(day, "day"), time(0, 0), VIETNAM).isoformat()
+
+
+FUNCTIONS = (age_in_months, full_years, age_eligible, eighteenth_birthday, certificate_valid,
+             two_thirds, introducers_valid, introducer_problems, add_workdays,
+             workday_deadline, add_months, date_at_start)
+
+
+def register(target: Registry = registry) -> None:
+    """Register the rule functions under their own names (safe to call again)."""
+    for fn in FUNCTIONS:
+        target.function()(fn)
+
+
+register()
