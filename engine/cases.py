@@ -26,7 +26,7 @@ from .definitions import current, specs
 from .errors import Conflict, InvalidData, NotFound, ProcessError
 from .forms import validate_submission
 from .models import Case, WorkItem
-from .projection import changes, sync
+from .projection import changes, reresolve_open_items, sync
 from .registry import Registry, registry as default_registry
 
 
@@ -256,6 +256,33 @@ def send_message(session: Session, case_id: int, name: str, payload: dict[str, A
     audit.record(session, "message_received", actor=actor.name, case_id=case.id, unit=case.unit,
                  data={"message": name, "payload": payload}, **actor.request)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
+def update_data(session: Session, case_id: int, values: dict[str, Any], actor: Actor, *,
+                kind: str = "case_data_updated", note: str = "",
+                registry: Registry | None = None) -> Case:
+    """Change case data outside a task (a transfer to another branch, say).
+
+    The values go into every live branch of the workflow, and each open task's
+    responsible unit is resolved again, so open work follows the case.
+    """
+    registry = registry or default_registry
+    case = _lock_case(session, case_id)
+    if case.status == "closed":
+        raise Conflict("the case is closed")
+    loaded = _loaded(session, case)
+    wf = runtime.load(case.state, loaded, registry)
+    for task in runtime.all_tasks(wf):
+        if task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            task.data.update(values)
+    before = dict(case.data)
+    case.data = {**case.data, **values}
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    moved = reresolve_open_items(session, case, wf, loaded, registry)
+    audit.record(session, kind, actor=actor.name, case_id=case.id, unit=case.unit,
+                 data={"changes": changes(before, case.data), "note": note,
+                       "moved_tasks": moved}, **actor.request)
     return case
 
 

@@ -94,6 +94,27 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request, open_i
     return len(still_open) + len(opened)
 
 
+def reresolve_open_items(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded,
+                         registry: Registry) -> list[dict]:
+    """Resolve each open task's unit again (after case data changed); return the moves."""
+    tasks = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
+    moved = []
+    items = session.execute(select(WorkItem).where(
+        WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
+    for item in items:
+        task = tasks.get(item.task_uuid)
+        if task is None:
+            continue
+        lane = (loaded.nodes.get(task.task_spec.bpmn_id) or {}).get("lane")
+        ctx = ResolveContext(case=case.data, task=task.data, unit=case.unit, session=session)
+        unit = resolve_unit(registry, loaded.lanes, lane, ctx) if lane else case.unit
+        if unit != item.unit:
+            moved.append({"task": item.id, "step": item.step, "from": item.unit, "to": unit})
+            # A claim by someone of the old unit means nothing in the new one.
+            item.unit, item.claimed_by = unit, None
+    return moved
+
+
 def _new_item(session: Session, case: Case, task, loaded: Loaded, registry: Registry,
               now: datetime) -> WorkItem:
     spec = task.task_spec

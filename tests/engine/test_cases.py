@@ -203,3 +203,20 @@ def test_audit_chain_verifies_after_operations(factory, reg, started):
         assert audit.verify(s) is None
         seqs = s.execute(select(Event.seq).order_by(Event.seq)).scalars().all()
         assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_update_data_moves_open_work_to_the_new_unit(factory, reg, started):
+    [item] = open_items(factory, started)
+    with unit_of_work(factory) as s:
+        cases.claim(s, item.id, ALICE)
+        cases.update_data(s, started, {"unit_code": "U9"}, BOB, kind="case_transferred",
+                          registry=reg)
+    [moved] = open_items(factory, started)
+    assert (moved.id, moved.unit, moved.claimed_by) == (item.id, "U9", None)
+    with unit_of_work(factory) as s:
+        assert s.get(Case, started).data["unit_code"] == "U9"
+        [ev] = [e for e in audit.history(s, started) if e.kind == "case_transferred"]
+        assert json.loads(ev.data)["moved_tasks"][0]["to"] == "U9"
+    # The moved task still completes, and later tasks see the new data.
+    with unit_of_work(factory) as s:
+        cases.complete_task(s, item.id, {**SUBMIT_OK, "approved": False}, BOB, registry=reg)
