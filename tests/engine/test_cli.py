@@ -1,0 +1,59 @@
+"""The engine's CLI against a real SQLite file: deploy, start, list, complete, timers."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from engine import cli, definitions
+
+from .helpers import DATA, SUBMIT_OK, make_registry, move_clock_past_wait
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setattr(cli, "_factory", None)
+    monkeypatch.setattr(definitions, "default_registry", make_registry())
+    import engine.cases as cases_mod
+    monkeypatch.setattr(cases_mod, "default_registry", definitions.default_registry)
+    runner = CliRunner()
+
+    def invoke(*args):
+        result = runner.invoke(cli.cli, [str(a) for a in args])
+        return result
+    assert invoke("db", "upgrade").exit_code == 0
+    return invoke
+
+
+def test_deploy_start_complete_and_show(run):
+    deployed = run("deploy", DATA / "review")
+    assert deployed.exit_code == 0 and "version 1" in deployed.output
+    again = run("deploy", DATA / "review")
+    assert "unchanged" in again.output
+    started = run("cases", "start", "review", "--data", '{"full_name": "Lê Văn Cường"}',
+                  "--unit", "U1")
+    assert started.exit_code == 0, started.output
+    listed = run("tasks", "list")
+    task_id = listed.output.split("\t")[0]
+    bad = run("tasks", "complete", task_id, "--data", '{"score": "ten"}')
+    assert bad.exit_code == 1 and "score" in bad.output
+    done = run("tasks", "complete", task_id, "--data", json.dumps(SUBMIT_OK))
+    assert done.exit_code == 0, done.output
+    twice = run("tasks", "complete", task_id, "--data", json.dumps(SUBMIT_OK))
+    assert twice.exit_code == 1 and "already completed" in twice.output
+    shown = json.loads(run("cases", "show", "1").output)
+    assert shown["status"] == "waiting" and shown["tasks"][0]["completed_by"].startswith("os:")
+    move_clock_past_wait()
+    fired = run("timers", "run")
+    assert "1 case(s)" in fired.output
+    assert "decide" in run("tasks", "list").output
+    assert "Lê Văn Cường" in run("cases", "list").output
+    assert run("audit", "verify").exit_code == 0
+
+
+def test_unknown_definition_and_bad_json(run):
+    assert run("cases", "start", "nothing").exit_code == 1
+    assert run("cases", "start", "nothing", "--data", "{oops").exit_code == 2
+    assert run("cases", "show", "42").exit_code == 1
