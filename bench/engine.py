@@ -29,7 +29,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, select, text  # noqa: E402
 
 from engine import cases, db, definitions, migrate, runtime  # noqa: E402
 from engine.cases import Actor, unit_of_work  # noqa: E402
@@ -111,14 +111,17 @@ def registry() -> Registry:
     return reg
 
 
-def ketnap_cycle(factory, reg, case_id) -> float:
+def ketnap_cycle(factory, reg, case_id, holds: list | None = None) -> float:
     with unit_of_work(factory) as s:
         item_id, step = s.execute(select(WorkItem.id, WorkItem.step).where(
             WorkItem.case_id == case_id, WorkItem.status == "open")).one()
     t0 = time.perf_counter()
     with unit_of_work(factory) as s:
         cases.complete_task(s, item_id, data(int(step[1:])), Actor("bench"), registry=reg)
-    return time.perf_counter() - t0
+    end = time.perf_counter()
+    if holds is not None and _head_locked_at:
+        holds.append(end - _head_locked_at.pop())   # the head stays locked until COMMIT ends
+    return end - t0
 
 
 def bare_cycle(serializer, json_state) -> tuple[float, str]:
@@ -132,9 +135,21 @@ def bare_cycle(serializer, json_state) -> tuple[float, str]:
     return time.perf_counter() - t0, out
 
 
-def measure(url: str, rounds: int) -> dict[int, tuple[float, float]]:
+_head_locked_at: list[float] = []
+
+
+def _watch_chain_head(engine) -> None:
+    """Note when a transaction locks the audit chain head (its SELECT … FOR UPDATE)."""
+    def on_execute(conn, cursor, statement, params, context, executemany):
+        if "FROM chain_head" in statement:
+            _head_locked_at.append(time.perf_counter())
+    event.listen(engine, "before_cursor_execute", on_execute)
+
+
+def measure(url: str, rounds: int) -> dict[int, tuple[float, float, float]]:
     engine = db.make_engine(url)
     migrate.upgrade(engine)
+    _watch_chain_head(engine)
     factory = db.make_session_factory(engine)
     reg = registry()
     files = {"bench.bpmn": diagram(), **{f"forms/step{i}.json": form(i) for i in range(TASKS)}}
@@ -149,7 +164,8 @@ def measure(url: str, rounds: int) -> dict[int, tuple[float, float]]:
         while done < size:
             ketnap_cycle(factory, reg, case_id)
             done += 1
-        ours = [ketnap_cycle(factory, reg, case_id) for _ in range(rounds)]
+        holds: list[float] = []
+        ours = [ketnap_cycle(factory, reg, case_id, holds) for _ in range(rounds)]
         done += rounds
         # The same case, as the library would store it by default (spec inside).
         with unit_of_work(factory) as s:
@@ -163,7 +179,8 @@ def measure(url: str, rounds: int) -> dict[int, tuple[float, float]]:
         for _ in range(rounds):
             spent, json_state = bare_cycle(serializer, json_state)
             bare.append(spent)
-        figures[size] = (statistics.median(ours), statistics.median(bare))
+        figures[size] = (statistics.median(ours), statistics.median(bare),
+                         statistics.median(holds))
     engine.dispose()
     return figures
 
@@ -180,11 +197,12 @@ def main() -> None:
         pg = os.environ.get("KETNAP_BENCH_PG_URL")
         if pg:
             backends["PostgreSQL"] = _fresh_pg(pg)
-        print(f"{'back end':<11}{'completed':>10}{'ketnap op':>12}{'bare cycle':>12}{'ratio':>8}")
+        print(f"{'back end':<11}{'completed':>10}{'ketnap op':>12}{'bare cycle':>12}"
+              f"{'ratio':>8}{'chain-head lock':>17}")
         for name, url in backends.items():
-            for size, (ours, bare) in measure(url, args.rounds).items():
+            for size, (ours, bare, hold) in measure(url, args.rounds).items():
                 print(f"{name:<11}{size:>10}{ours * 1000:>10.2f}ms{bare * 1000:>10.2f}ms"
-                      f"{ours / bare:>8.2f}")
+                      f"{ours / bare:>8.2f}{hold * 1000:>15.2f}ms")
 
 
 def _fresh_pg(url: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import event as sa_event, select
+from sqlalchemy import event as sa_event, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -69,16 +69,21 @@ def _append_pending(session: Session) -> None:
     queued = session.info.pop(_PENDING, None)
     if not queued:
         return
-    head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
-    seq, prev = head.seq, head.hash
+    # Write the operation's own rows first, so the head is locked only for the events
+    # and the COMMIT itself.
+    session.flush()
+    # Core statements, not the ORM unit of work: this runs while the head is locked.
+    seq, prev = session.execute(select(ChainHead.seq, ChainHead.hash)
+                                .where(ChainHead.id == 1).with_for_update()).one()
+    rows = []
     for item in queued:
         seq += 1
         digest = event_hash(seq, prev, item["kind"], item["case_id"], item["actor"], item["unit"],
                             item["at"], item["data"], item["request_id"], item["client"])
-        session.add(Event(seq=seq, prev_hash=prev, hash=digest, **item))
+        rows.append({**item, "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
-    head.seq, head.hash = seq, prev
-    session.flush()
+    session.execute(insert(Event), rows)
+    session.execute(update(ChainHead).where(ChainHead.id == 1).values(seq=seq, hash=prev))
 
 
 @sa_event.listens_for(Session, "before_commit")
