@@ -1,9 +1,11 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else they need,
-# these targets install.
+# these targets install: the Python venv, npm assets, PostgreSQL and Chromium for tests.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+KETNAP := $(VENV)/bin/ketnap
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test bench install clean
@@ -14,16 +16,27 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Browser assets come from npm, pinned by package-lock.json; nothing is fetched at run time.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
 
-test: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
+
+run: install
+	$(KETNAP) db upgrade
+	$(KETNAP) demo --if-empty
+	$(KETNAP) serve --host 127.0.0.1 --port 5000
+
+test: install
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: install
 	bash scripts/ensure-postgres.sh
 	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/engine.py
 	$(PY) bench/sandbox.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache
