@@ -107,6 +107,8 @@ def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *
     if version is None:
         raise NotFound(f"no definition {key} is deployed")
     loaded = specs.get(version)
+    if loaded.start_form is not None:
+        data = _start_data(loaded.start_form, data)
     now = clock.now()
     case = Case(definition_id=version.id, definition_key=key,
                 definition_hash=version.content_hash, status="active", unit=unit,
@@ -121,6 +123,18 @@ def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     session.flush()
     return case
+
+
+def _start_data(form: dict, data: dict[str, Any]) -> dict[str, Any]:
+    """Start data checked against the start event's form, with every field of it present.
+
+    Conditions read start fields, and a diagram cannot ask whether a name exists: a field
+    left out is there as None rather than stopping the case later.
+    """
+    clean, errors = validate_submission(form, data)
+    if errors:
+        raise InvalidData(errors)
+    return {**{spec["name"]: None for spec in form["fields"]}, **clean}
 
 
 def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: Actor, *,
@@ -147,7 +161,7 @@ def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: A
     entry = audit.record(session, "task_completed", actor=actor.name, case_id=case.id,
                          unit=item.unit, data={}, **actor.request)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request,
-         open_items=open_items)
+         open_items=open_items, submitted=clean)
     entry["data"] = audit.canonical({"task": item.id, "step": item.step, "submitted": clean,
                                      "changes": changes(before, case.data)})
     session.flush()
@@ -164,6 +178,14 @@ def _check_workable(item: WorkItem, case: Case, actor: Actor) -> None:
         raise Conflict(f"the case is {case.status}")
 
 
+def _check_holder(item: WorkItem, actor: Actor, force: bool) -> None:
+    """An open task, held by nobody or by ``actor`` (unless ``force``)."""
+    if item.status != "open":
+        raise Conflict(f"this task was already {item.status}")
+    if item.claimed_by and item.claimed_by != actor.name and not force:
+        raise Conflict(f"this task is claimed by {item.claimed_by}")
+
+
 def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
     item, case = _lock_item(session, item_id)
     _check_workable(item, case, actor)
@@ -177,10 +199,7 @@ def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
 def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False) -> WorkItem:
     """Release a claim: one's own, or (``force``, for a unit's lead) anyone's."""
     item, case = _lock_item(session, item_id)
-    if item.status != "open":
-        raise Conflict(f"this task was already {item.status}")
-    if item.claimed_by and item.claimed_by != actor.name and not force:
-        raise Conflict(f"this task is claimed by {item.claimed_by}")
+    _check_holder(item, actor, force)
     if item.claimed_by:
         audit.record(session, "task_unclaimed", actor=actor.name, case_id=case.id,
                      unit=item.unit, data={"task": item.id, "from": item.claimed_by},
@@ -189,11 +208,14 @@ def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False
     return item
 
 
-def reassign(session: Session, item_id: int, to_user: str, actor: Actor) -> WorkItem:
-    """Give an open task to another user (the caller checks they belong to the unit)."""
+def reassign(session: Session, item_id: int, to_user: str, actor: Actor, *,
+             force: bool = True) -> WorkItem:
+    """Give an open task to another user (the caller checks they belong to the unit).
+
+    ``force=False``: only an unclaimed task or one's own, checked under the case lock, so
+    that two people of a unit cannot take a task from each other by reassigning it."""
     item, case = _lock_item(session, item_id)
-    if item.status != "open":
-        raise Conflict(f"this task was already {item.status}")
+    _check_holder(item, actor, force)
     audit.record(session, "task_reassigned", actor=actor.name, case_id=case.id, unit=item.unit,
                  data={"task": item.id, "from": item.claimed_by, "to": to_user},
                  **actor.request)

@@ -242,6 +242,7 @@ class Loaded:
     nodes: dict      # element id -> metadata (form, due, lane, ...)
     lanes: dict      # lane id -> {name, resolver}
     forms: dict
+    start_form: dict | None = None   # the form the main process names on its start event
 
 
 class SpecCache:
@@ -286,7 +287,12 @@ class SpecCache:
         for process in version.elements.values():
             nodes.update(process["nodes"])
             lanes.update(process["lanes"])
-        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms)
+        main_nodes = version.elements.get(version.key, {}).get("nodes", {})
+        start_forms = [node["form"] for node in main_nodes.values()
+                       if node["tag"] == "startEvent" and node.get("form")]
+        start_form = version.forms.get(start_forms[0]) if start_forms else None
+        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms,
+                      start_form)
 
 
 specs = SpecCache()

@@ -5,7 +5,7 @@ state, the inbox projection and the audit events of an operation always agree.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -19,7 +19,7 @@ from .errors import ProcessError
 from .models import Case, WorkItem
 from .registry import Registry
 from .text import fold
-from .workdays import due_from
+from .workdays import LOCAL_TZ, WORKDAYS, due_from, parse_duration
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -30,14 +30,16 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
 
 def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registry: Registry,
          actor: str, *, request: dict | None = None,
-         open_items: list[WorkItem] | None = None) -> int:
+         open_items: list[WorkItem] | None = None, submitted: dict | None = None) -> int:
     """Store ``wf`` as the case's state and bring its inbox rows and status in line.
 
     ``open_items``: the case's open rows, when the caller already read them under the
     case lock (saves a query). Returns how many of the case's tasks are open now."""
     now = clock.now()
     request = request or {}
-    case.data = runtime.case_data(wf, case.data)
+    # What was just submitted is the newest value of its fields, whatever older copies
+    # the live branches of the workflow still hold.
+    case.data = {**runtime.case_data(wf, case.data), **(submitted or {})}
     if registry.case_unit is not None:
         case.unit = registry.case_unit(case.data, case.unit) or case.unit
     case.title, case.category = registry.summary(case.data)
@@ -141,17 +143,18 @@ def _due(node: dict, task_data: dict, case_data: dict, now: datetime) -> datetim
             raise ProcessError(f"{node.get('name') or 'task'}: the deadline counts from "
                                f"{node['due_from']}, which the case does not hold yet")
         start = _as_moment(start)
-    due = due_from(start, node["due"])
-    if isinstance(due, datetime):
-        return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
-    return datetime.combine(due, time(23, 59), tzinfo=timezone.utc)
+    due = due_from(start.astimezone(LOCAL_TZ), node["due"])
+    if parse_duration(node["due"])[0] == WORKDAYS:
+        # A deadline in working days ends with the last of them, local time.
+        due = due.replace(hour=23, minute=59, second=0, microsecond=0)
+    return due
 
 
 def _as_moment(value: Any) -> datetime:
     if isinstance(value, datetime):
-        return value
+        return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
+        return datetime.combine(value, time(0, 0), tzinfo=LOCAL_TZ)
     try:
         return _as_moment(date.fromisoformat(str(value)[:10]) if len(str(value)) <= 10
                           else datetime.fromisoformat(str(value)))

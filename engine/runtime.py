@@ -116,9 +116,10 @@ def next_due(wf: BpmnWorkflow) -> datetime | None:
 
 
 def case_data(wf: BpmnWorkflow, base: dict[str, Any]) -> dict[str, Any]:
-    """The case's data as a reader sees it: what its live top-level branches hold."""
+    """The case's data as a reader sees it: what its live branches hold, those inside
+    called processes included, the most recently changed last."""
     data = dict(base)
-    live = sorted((t for t in wf.tasks.values() if t.state & _LIVE),
+    live = sorted((t for t in all_tasks(wf) if t.state & _LIVE),
                   key=lambda t: t.last_state_change)
     for task in live:
         data.update(task.data)

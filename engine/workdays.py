@@ -40,10 +40,13 @@ import calendar as _stdcal
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Iterable
 
 import holidays
+
+#: Vietnam's time: UTC+7 all year (no daylight saving), without needing a tz database.
+LOCAL_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 WORKDAYS = "workdays"
 CALENDAR = "calendar"

@@ -220,3 +220,22 @@ def test_update_data_moves_open_work_to_the_new_unit(factory, reg, started):
     # The moved task still completes, and later tasks see the new data.
     with unit_of_work(factory) as s:
         cases.complete_task(s, item.id, {**SUBMIT_OK, "approved": False}, BOB, registry=reg)
+
+
+def test_start_event_form_checks_start_data_and_fills_absent_fields(factory, reg):
+    from engine import definitions
+    from .helpers import review_files
+    files = review_files()
+    files["review.bpmn"] = files["review.bpmn"].replace(
+        b'<bpmn:startEvent id="start" name="B\xe1\xba\xaft \xc4\x91\xe1\xba\xa7u" />',
+        b'<bpmn:startEvent id="start" name="Start" ketnap:form="decide" />')
+    assert b'ketnap:form="decide" />' in files["review.bpmn"]
+    with unit_of_work(factory) as s:
+        definitions.deploy(s, files, "d", registry=reg)
+    with pytest.raises(InvalidData) as err:
+        with unit_of_work(factory) as s:
+            cases.start_case(s, "review", {"decision": "maybe"}, ALICE, registry=reg)
+    assert "decision" in err.value.fields
+    with unit_of_work(factory) as s:
+        case = cases.start_case(s, "review", {"decision": "yes"}, ALICE, registry=reg)
+        assert case.data == {"decision": "yes", "note": None}
