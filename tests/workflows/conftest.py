@@ -1,4 +1,5 @@
-"""Fixtures for the admission domain: the demo trees, parsed without a database."""
+"""Fixtures for the admission domain: the demo trees, parsed without a database, and
+(from ``scenario``) ``world``: a database with the tree and the deployed diagrams."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,3 +26,6 @@ def demo_tree(demo_units):
 @pytest.fixture(scope="session")
 def tree_2025():
     return orgs.OrgTree(orgs.read_tree_file(TREE_2025))
+
+
+from .scenario import world  # noqa: E402, F401  (the scenario tests' fixture)

@@ -10,12 +10,19 @@ import click
 from engine.registry import registry
 
 
-def plugin(cli_group: click.Group) -> None:
-    """Register the domain's functions and resolvers, and add ``orgs`` to ``cli_group``."""
+def register_domain() -> None:
+    """Register the domain's functions, resolvers and case-unit rule (idempotent)."""
     # Imported here, not at package import: importing the package, or only its tree
     # modules (orgs, models), registers nothing; the host decides when, by calling this.
     from . import models, resolvers, rules  # noqa: F401  (they register on import)
-    from .cli import orgs_group
 
     registry.case_unit = resolvers.case_unit
+
+
+def plugin(cli_group: click.Group) -> None:
+    """Register the domain, and add its commands (``orgs`` …) to ``cli_group``."""
+    from .cli import demo_command, orgs_group
+
+    register_domain()
     cli_group.add_command(orgs_group)
+    cli_group.add_command(demo_command)

@@ -1,4 +1,4 @@
-"""``ketnap orgs``: import and list the organisation tree from the command line."""
+"""``ketnap orgs``: import and list the organisation tree; ``ketnap demo``: demo data."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +9,7 @@ import click
 from engine import cases
 from engine import cli as engine_cli
 
-from . import orgs
+from . import demo, orgs
 from .kinds import KINDS
 
 
@@ -63,3 +63,29 @@ def orgs_list(kind: str | None, show_all: bool) -> None:
     for unit in tree.units(kind, include_inactive=show_all):
         state = "" if unit.active else "\tinactive"
         click.echo(f"{unit.code}\t{unit.kind}\t{unit.parent or '-'}\t{unit.name}{state}")
+
+
+@click.command(name="demo")
+@click.option("--if-empty", is_flag=True,
+              help="on a database that is not empty, do nothing and succeed (make run)")
+def demo_command(if_empty: bool) -> None:
+    """Fill an EMPTY database: demo units, the admission diagrams, a dozen cases."""
+    factory = engine_cli.session_factory()
+    with cases.unit_of_work(factory) as session:
+        empty = demo.is_empty(session)
+    if not empty:
+        if if_empty:
+            click.echo("Cơ sở dữ liệu đã có dữ liệu: bỏ qua dữ liệu mẫu.")
+            return
+        click.echo("Cơ sở dữ liệu đã có dữ liệu (đơn vị, định nghĩa hoặc hồ sơ): lệnh demo "
+                   "chỉ chạy trên cơ sở dữ liệu trống. Không thay đổi gì.", err=True)
+        sys.exit(1)
+    made = []
+    with click.progressbar(length=len(demo.STORIES), label="Đang tạo hồ sơ mẫu") as bar:
+        def done(story, case):
+            made.append((story, case))
+            bar.update(1)
+        demo.run(factory, engine_cli.os_actor(), on_case=done)
+    for story, case in made:
+        click.echo(f"{case.id}\t{case.status}\t{case.unit}\t{case.title}: {story.title}")
+    click.echo(f"Đã tạo {len(made)} hồ sơ mẫu.")

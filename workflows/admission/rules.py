@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from engine import workdays
+from engine import clock, workdays
 from engine.registry import Registry, registry
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -210,9 +210,71 @@ def date_at_start(day) -> str:
     return datetime.combine(_date(day, "day"), time(0, 0), VIETNAM).isoformat()
 
 
+def today() -> str:
+    """Hôm nay (ISO 'YYYY-MM-DD') theo giờ Việt Nam, theo đồng hồ của hệ thống.
+
+    The day in Vietnam by the engine's clock (``engine.clock.now()``), not the
+    machine's: tests and simulations move that clock, and every age, validity and
+    deadline check in a diagram must move with it.
+    """
+    return clock.now().astimezone(VIETNAM).date().isoformat()
+
+
+def vote_problems(total, votes_for, votes_against, meeting_date) -> list[str]:
+    """Những điểm không hợp lệ của biên bản biểu quyết (tiếng Việt), rỗng nếu hợp lệ.
+
+    Problems with a vote as entered, in Vietnamese, for forms: the body must have
+    members, the votes for and against cannot exceed all its members (``total`` is
+    all official members, not those present), and the meeting cannot be later than
+    ``today()``.
+    """
+    total = _int(total, "total")
+    votes_for, votes_against = _int(votes_for, "votes_for"), _int(votes_against, "votes_against")
+    problems = []
+    if total <= 0:
+        problems.append("Tổng số đảng viên chính thức (thành viên) phải lớn hơn 0.")
+    if votes_for < 0 or votes_against < 0:
+        problems.append("Số phiếu không được âm.")
+    elif votes_for + votes_against > total:
+        problems.append(f"Số tán thành ({votes_for}) cộng số không tán thành ({votes_against}) "
+                        f"vượt quá tổng số đảng viên chính thức ({total}).")
+    meeting = _date(meeting_date, "meeting_date")
+    if meeting.isoformat() > today():
+        problems.append(f"Ngày họp {meeting:%d/%m/%Y} chưa đến.")
+    return problems
+
+
+def verification_places(full_name, residence_unit, relatives, fully_declared) -> list[dict]:
+    """Các nơi phải thẩm tra lý lịch: nơi cư trú của người vào Đảng và của người thân.
+
+    One entry per distinct unit code, in the order given: {"unit": code, "people":
+    [names]}. A relative who is a party member is not verified when the personal
+    history is fully declared (``fully_declared``); when that holds for every
+    relative listed, nothing is verified and the result is [] (the exemption of
+    Hướng dẫn 12-HD/BTCTW). Each relative: {"full_name": str, "party_member": bool,
+    "place_unit": code}.
+    """
+    if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
+        raise ValueError("relatives must be a list of objects")
+    exempt = [fully_declared is True and r.get("party_member") is True for r in relatives]
+    if relatives and all(exempt):
+        return []
+    places: dict[str, list[str]] = {}
+    people = [(residence_unit, full_name)] + [
+        (r.get("place_unit"), r.get("full_name")) for r, skip in zip(relatives, exempt)
+        if not skip]
+    for unit, name in people:
+        code = str(unit or "").strip()
+        if not code:
+            raise ValueError(f"no place (unit code) given for {name!r}")
+        places.setdefault(code, []).append(str(name or "").strip())
+    return [{"unit": code, "people": names} for code, names in places.items()]
+
+
 FUNCTIONS = (age_in_months, full_years, age_eligible, eighteenth_birthday, certificate_valid,
              two_thirds, introducers_valid, introducer_problems, add_workdays,
-             workday_deadline, add_months, date_at_start)
+             workday_deadline, add_months, date_at_start, today, vote_problems,
+             verification_places)
 
 
 def register(target: Registry = registry) -> None:

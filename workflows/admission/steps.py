@@ -1,0 +1,127 @@
+"""Driving a case step by step through the engine, with plausible form data.
+
+The demo (``ketnap demo``) and the scenario tests both walk cases through the real
+operations; they share the way to find and complete an open task, and a filled-in form
+for every user task of the diagrams, dated on a given day, so that a scenario only says
+what differs (the votes, the places, the dates that matter).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import cases
+from engine.cases import Actor
+from engine.errors import NotFound
+from engine.models import WorkItem
+from engine.registry import Registry
+
+
+def open_items(session: Session, case_id: int) -> list[WorkItem]:
+    """The case's open tasks, oldest first."""
+    return list(session.execute(select(WorkItem).where(
+        WorkItem.case_id == case_id, WorkItem.status == "open").order_by(WorkItem.id)).scalars())
+
+
+def complete_step(session: Session, case_id: int, step: str, data: dict[str, Any],
+                  actor: Actor, *, unit: str | None = None,
+                  registry: Registry | None = None) -> WorkItem:
+    """Complete the case's open task ``step`` (in ``unit``, when several are open)."""
+    found = [item for item in open_items(session, case_id)
+             if item.step == step and (unit is None or item.unit == unit)]
+    if not found:
+        where = f" in {unit}" if unit else ""
+        steps = ", ".join(f"{i.step}@{i.unit}" for i in open_items(session, case_id)) or "none"
+        raise NotFound(f"case {case_id} has no open task {step}{where} (open: {steps})")
+    return cases.complete_task(session, found[0].id, data, actor, registry=registry)
+
+
+def _official(name: str, months: int = 36) -> dict:
+    return {"kind": "member", "name": name, "official": True, "months_known": months}
+
+
+def _forms(day: str) -> dict[str, dict[str, Any]]:
+    """A filled-in form for every user task, dated ``day``."""
+    class_form = {"certificate_date": day, "certificate_number": "125-GCN/TTCT",
+                  "class_note": "Hoàn thành lớp bồi dưỡng nhận thức về Đảng, xếp loại khá."}
+    decision_form = {"recognition_decision": "recognise", "recognition_decision_date": day,
+                     "recognition_decision_number": "312-QĐ/TU"}
+    return {
+        "assign_branch": {"helper_name": "Nguyễn Văn Thắng", "assigned_date": day,
+                          "assign_note": "Giao chi bộ khu phố theo dõi, giúp đỡ."},
+        "accept_sympathiser": {"sympathiser_date": day, "helper_name": "Trần Thị Thu Hằng"},
+        "attend_class": class_form,
+        "retake_class": class_form,
+        "application": {"application_date": day, "history_date": day,
+                        "history_fully_declared": True},
+        "send_verification": {"verification_sent_date": day,
+                              "verification_letter": "45-CV/ĐU"},
+        "verify_place": {"verification_date": day, "verification_result": "matches",
+                         "verification_note": "Gia đình chấp hành tốt chủ trương, chính sách "
+                                              "của Đảng, pháp luật của Nhà nước."},
+        "certify_history": {"history_certified_date": day,
+                            "history_conclusion": "Lý lịch khai đúng, đủ điều kiện."},
+        "introduction": {"introduction_date": day,
+                         "introducers": [_official("Lê Văn Phúc"),
+                                         _official("Phạm Thị Ngọc Lan", 24)]},
+        "mass_org_opinion": {"mass_org_opinion_date": day,
+                             "mass_org_opinion": "Tích cực tham gia phong trào, gương mẫu."},
+        "residence_opinion": {"residence_opinion_date": day,
+                              "residence_opinion": "Chấp hành tốt quy định nơi cư trú."},
+        "branch_vote": {"meeting_date": day, "official_members": 9, "votes_for": 8,
+                        "votes_against": 1, "branch_resolution_number": "08-NQ/CB"},
+        "grassroots_vote": {"grassroots_meeting_date": day, "committee_members": 7,
+                            "grassroots_votes_for": 7, "grassroots_votes_against": 0},
+        "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
+        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502-QĐ/TU"},
+        "escalate": {"escalation_date": day,
+                     "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần."},
+        "ceremony": {"ceremony_date": day, "ceremony_note": "Tổ chức trang trọng tại chi bộ."},
+        "member_record": {"member_record_date": day},
+        "recognition_file": {"self_assessment_date": day,
+                             "helper_assessment": "Hoàn thành tốt nhiệm vụ, giữ gìn tư cách.",
+                             "organisations_opinion": "Các đoàn thể và chi ủy nơi cư trú "
+                                                      "đồng ý đề nghị công nhận.",
+                             "new_member_course_date": day},
+        "recognition_vote": {"recognition_meeting_date": day, "recognition_members": 9,
+                             "recognition_votes_for": 9, "recognition_votes_against": 0},
+        "recognition_grassroots_vote": {"recognition_grassroots_date": day,
+                                        "recognition_committee_members": 7,
+                                        "recognition_grassroots_for": 7,
+                                        "recognition_grassroots_against": 0},
+        "recognition_decide": decision_form,
+        "recognition_referral": decision_form,
+    }
+
+
+def relatives_of(person: dict[str, Any]) -> list[dict[str, Any]]:
+    """Plausible parents for ``person``, living where the person lives."""
+    family = str(person["full_name"]).split()[0]
+    place = person["residence_unit"]
+    return [{"relation": "father", "full_name": f"{family} Văn Hòa", "party_member": False,
+             "place_unit": place},
+            {"relation": "mother", "full_name": "Đỗ Thị Hạnh", "party_member": False,
+             "place_unit": place}]
+
+
+def step_data(step: str, on: date | str, person: dict[str, Any] | None = None,
+              **overrides: Any) -> dict[str, Any]:
+    """The form of ``step`` filled in on day ``on``, with ``overrides`` applied.
+
+    The application also needs the relatives: from ``overrides``, else made up for
+    ``person``.
+    """
+    day = on if isinstance(on, str) else on.isoformat()
+    forms = _forms(day)
+    if step not in forms:
+        raise KeyError(f"no user task {step!r} in the admission diagrams")
+    data = dict(forms[step])
+    if step == "application" and "relatives" not in overrides:
+        if person is None:
+            raise ValueError("the application needs relatives, or the person to invent them")
+        data["relatives"] = relatives_of(person)
+    data.update(overrides)
+    return data
