@@ -7,6 +7,8 @@ KETNAP := $(VENV)/bin/ketnap
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Compiled translations: built from the .po catalogues, never committed.
+MO := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
 .PHONY: run test bench install clean
 
@@ -14,14 +16,19 @@ $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/pybabel -q compile -d web/translations
 	touch $(STAMP)
+
+# Recompiled whenever a catalogue changes (the stamp above only follows setup.cfg).
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel -q compile -d web/translations
 
 # Browser assets come from npm, pinned by package-lock.json; nothing is fetched at run time.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-install: $(STAMP) $(NPM_STAMP)
+install: $(STAMP) $(NPM_STAMP) $(MO)
 
 run: install
 	$(KETNAP) db upgrade

@@ -44,9 +44,11 @@ class Actor:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
-    """One operation, one transaction: commit at the end, roll back on any error."""
-    session = factory()
+def committing(session: Session) -> Iterator[Session]:
+    """Commit what the block did, or roll all of it back: one operation, one transaction.
+
+    A concurrent change of the same case row (its revision moved on) is a Conflict.
+    """
     try:
         yield session
         session.commit()
@@ -56,6 +58,15 @@ def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
+    """A new session for one operation, committed at the end (see ``committing``)."""
+    session = factory()
+    try:
+        with committing(session):
+            yield session
     finally:
         session.close()
 

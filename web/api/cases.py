@@ -1,0 +1,135 @@
+"""Cases: list what the caller sees, start one, read one and its history.
+
+A case the caller may not see answers 404, exactly as one that does not exist.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import wraps
+
+from flask import g
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select, true
+
+from engine import audit, runtime
+from engine.errors import InvalidData
+from engine.listing import Page, fetch_page
+from engine.models import Case, WorkItem
+from workflows.admission import intake
+from workflows.admission.tree import load_tree
+
+from ..auth.session import actor
+from ..cases import nomination, reading
+from ..i18n import LOCAL
+from ..operations import run_operation
+from ..permissions import case_filter, proposing_units
+from ..setup import db
+from ..work import visible_case
+from .base import With, api_blueprint, id_rule, page_dict
+from .errors import fail
+from .schemas import CaseDetailSchema, CasePageSchema, CaseQuery, EventSchema, StartCaseArgs
+
+blp = api_blueprint("api_cases", "/cases", "Cases (hồ sơ): one candidate's dossier each.")
+ID = id_rule("case_id")
+
+
+def _filtered(stmt, args: dict):
+    if args.get("status"):
+        stmt = stmt.where(Case.status == args["status"])
+    if args.get("unit"):
+        stmt = stmt.where(Case.unit == args["unit"])
+    if args.get("category"):
+        stmt = stmt.where(Case.category == args["category"])
+    if args.get("step"):
+        stmt = stmt.where(Case.id.in_(select(WorkItem.case_id).where(
+            WorkItem.step == args["step"], WorkItem.status == "open")))
+    if args.get("year"):
+        # The year as people there count it: a case opened on 1 January, 6 a.m. in
+        # Vietnam was opened on 31 December in UTC.
+        start_of = datetime(args["year"], 1, 1, tzinfo=LOCAL)
+        stmt = stmt.where(Case.created_at >= start_of,
+                          Case.created_at < start_of.replace(year=args["year"] + 1))
+    return stmt
+
+
+@blp.route("")
+@blp.arguments(CaseQuery, location="query")
+@blp.response(200, CasePageSchema)
+def list_cases(args):
+    """The cases the caller sees (as on the case list page), most recently changed first."""
+    where = case_filter(db(), g.user)
+    if where is None:
+        return page_dict(Page([], 0, 1, args["per_page"]))
+    stmt = _filtered(select(Case).where(true() if where is True else where), args)
+    return page_dict(fetch_page(db(), stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
+                                args["page"], args["per_page"]))
+
+
+def _timers(case: Case) -> list[dict]:
+    """The timers the case waits for, soonest first, with the step each belongs to."""
+    if case.status == "closed":
+        return []
+    found = [{"step": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name, "due_at": due}
+             for task, due in runtime.waiting_timers(reading.workflow(db(), case))]
+    return sorted(found, key=lambda timer: timer["due_at"])
+
+
+def _detail(case: Case) -> With:
+    return With(case, tasks=reading.case_items(db(), case.id, "open"), timers=_timers(case))
+
+
+def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
+    """The nomination checked as the page checks it (unit kinds, ages, proposer), or
+    InvalidData. Only the admission procedure has a nomination to check."""
+    if definition != intake.KEY:
+        raise InvalidData({"definition": [_("Chỉ mở được hồ sơ theo quy trình %(key)s.",
+                                            key=intake.KEY)]})
+    posted = dict(data)
+    if len(proposers) == 1 and posted.get("proposer_unit") == proposers[0]:
+        # The page asks only a user of several proposing units which one proposes;
+        # a script may name its only one all the same.
+        del posted["proposer_unit"]
+    try:
+        return nomination._check(load_tree(db()), proposers, posted)
+    except ValidationError as err:
+        raise InvalidData(err.messages) from err
+
+
+def _proposers_only(view):
+    """403 before anything else for users who hold no proposing unit; the others' units
+    are in ``g.proposers``."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.proposers = proposing_units(db(), g.user)
+        if not g.proposers:
+            fail(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@blp.route("", methods=["POST"])
+@_proposers_only
+@blp.arguments(StartCaseArgs)
+@blp.response(201, CaseDetailSchema)
+def start_case(args):
+    """Start a case from the start form's data; the responsible unit comes from the data.
+
+    Only reviewers of proposing units (Youth Union, Trade Union, branches, ward
+    committees) may; 422 lists the fields the start form refuses."""
+    data = _start_data(args["definition"], args["data"], g.proposers)
+    return _detail(run_operation(intake.start_admission, data, actor()))
+
+
+@blp.route(f"/{ID}")
+@blp.response(200, CaseDetailSchema)
+def get_case(case_id: int):
+    """A case: status, data, open tasks, and the timers it waits for with their due dates."""
+    return _detail(visible_case(case_id))
+
+
+@blp.route(f"/{ID}/history")
+@blp.response(200, EventSchema(many=True))
+def case_history(case_id: int):
+    """Every audit event of the case, oldest first."""
+    return audit.history(db(), visible_case(case_id).id)

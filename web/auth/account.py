@@ -1,0 +1,78 @@
+"""The signed-in user's own account: password and language."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from engine import audit
+
+from ..accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SignInRefused,
+                        acceptable_password, authenticate, set_password)
+from ..i18n import LANGUAGES
+from ..setup import db
+from .session import actor, login_required, sign_in
+from .views import bp
+
+
+def _page(errors: list[str], status: int = 200):
+    return render_template("auth/account.html", errors=errors,
+                           min_length=MIN_PASSWORD_LENGTH), status
+
+
+def _record(kind: str, **data) -> None:
+    who = actor()
+    audit.record(db(), kind, actor=who.name, data={"user": who.name, **data}, **who.request)
+
+
+@bp.get("/tai-khoan")
+@login_required
+def account():
+    return _page([])
+
+
+@bp.route("/tai-khoan/mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    if request.method == "GET":
+        return redirect(url_for("auth.account"))
+    form = request.form
+    current = form.get("current", "")[:MAX_PASSWORD_LENGTH]
+    new = form.get("new", "")
+    errors = []
+    if not acceptable_password(new):
+        errors.append(_("Mật khẩu mới phải dài từ %(min)d đến %(max)d ký tự.",
+                        min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH))
+    elif new != form.get("repeat", ""):
+        errors.append(_("Hai lần nhập mật khẩu mới không khớp."))
+    if not errors:
+        # The same check as at sign-in, so wrong guesses here count towards the lock-out
+        # too: a session left open must not become a way to guess the password.
+        try:
+            authenticate(db(), g.user.username, current)
+        except SignInRefused as refused:
+            errors.append(_("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
+                          if refused.reason == "locked" else _("Mật khẩu hiện tại không đúng."))
+            _record("password_change_failed", reason=refused.reason)
+            db().commit()
+    if errors:
+        return _page(errors, 422)
+    set_password(g.user, new)
+    _record("password_changed")
+    db().commit()
+    sign_in(g.user)      # this session goes on with the new password; all others end
+    flash(_("Đã đổi mật khẩu."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/tai-khoan/ngon-ngu")
+@login_required
+def set_preferred_language():
+    code = request.form.get("language", "")
+    if code not in LANGUAGES:
+        return _page([_("Ngôn ngữ không hợp lệ.")], 422)
+    g.user.language = code
+    session["lang"] = code    # the choice made for this session would otherwise win
+    _record("user_updated", language=code)
+    db().commit()
+    flash(_("Đã lưu ngôn ngữ."), "success")
+    return redirect(url_for("auth.account"))

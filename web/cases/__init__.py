@@ -1,0 +1,1 @@
+"""Cases: the case list and page, the task page, nomination (starting a case), files."""

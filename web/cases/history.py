@@ -1,0 +1,56 @@
+"""A case's audit events as lines people read: when, who, what, and on which step.
+
+Only a short detail is shown (a step, a unit, a file name): the full event data holds
+submitted personal data, which the task pages already show where it belongs.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.models import WorkItem
+
+from ..labels import OUTCOMES, label, person, unit_name
+
+
+@dataclass(frozen=True)
+class Line:
+    at: datetime
+    actor: str
+    kind: str
+    detail: str
+
+
+def case_history(session: Session, case_id: int, items: list[WorkItem]) -> list[Line]:
+    steps = {item.step: item.step_name or item.step for item in items}
+    return [Line(event.at, event.actor, event.kind, _detail(event.kind, _data(event.data), steps))
+            for event in audit.history(session, case_id)]
+
+
+def _data(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
+    parts = []
+    if data.get("step"):
+        parts.append(steps.get(data["step"], data["step"]))
+    if kind == "task_ready" and data.get("unit"):
+        parts.append(unit_name(data["unit"]))
+    if kind == "task_reassigned" and data.get("to"):
+        parts.append("→ " + person(data["to"]))
+    if kind == "attachment_added" and data.get("filename"):
+        parts.append(data["filename"])
+    if kind == "case_closed" and data.get("outcome"):
+        parts.append(label(OUTCOMES, data["outcome"]))
+    if kind == "case_data_updated" and data.get("note"):
+        parts.append(str(data["note"]))
+    return " · ".join(parts)

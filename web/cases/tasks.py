@@ -1,0 +1,107 @@
+"""The task page: the case in brief, the task's form, its files and comments.
+
+Who sees what: a reviewer of the task's unit fills in the form; anyone else who may see
+the case reads it; to everybody else the task does not exist (404).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from engine import attachments as files, cases
+from engine.errors import Conflict, InvalidData
+from engine.models import Case, WorkItem
+
+from ..auth.session import actor, login_required
+from ..errors import render_error
+from ..formdata import parse_submission
+from ..operations import run_operation
+from ..permissions import may_work_on
+from ..setup import db
+from ..work import conflict_message, reviewers_of, visible_item, workable_item
+from . import reading
+from .blueprint import bp
+
+
+def _editable(case: Case, item: WorkItem) -> bool:
+    return (item.status == "open" and may_work_on(g.user, item)
+            and case.status not in ("suspended", "closed")
+            and item.claimed_by in (None, g.user.username))
+
+
+def _page(item: WorkItem, status: int = 200, *, values: dict | None = None,
+          errors: dict | None = None, upload_errors: list | None = None,
+          comment_errors: list | None = None, comment: str = ""):
+    session = db()
+    case = session.get(Case, item.case_id)
+    form = reading.task_form(session, case, item)
+    works = may_work_on(g.user, item)
+    holders = [u for u in reviewers_of(item.unit) if u.username != item.claimed_by] \
+        if works and item.status == "open" else []
+    if values is None:
+        values = reading.task_values(session, case, item, form)
+    return render_template(
+        "cases/task.html", item=item, case=case, form=form, editable=_editable(case, item),
+        works=works, holders=holders, values=values, errors=errors or {},
+        upload_errors=upload_errors, comment_errors=comment_errors, comment=comment,
+        attachments=reading.attachments(session, case.id),
+        comments=reading.comments(session, case.id)), status
+
+
+@bp.get("/viec/<int:item_id>")
+@login_required
+def task(item_id: int):
+    return _page(visible_item(item_id))
+
+
+@bp.post("/viec/<int:item_id>")
+@login_required
+def complete(item_id: int):
+    item = workable_item(item_id)
+    case = db().get(Case, item.case_id)
+    form = reading.task_form(db(), case, item)
+    data = parse_submission(form, request.form) if form else {}
+    try:
+        run_operation(cases.complete_task, item.id, data, actor())
+    except InvalidData as err:
+        return _page(item, 422, values=data, errors=err.fields)
+    except Conflict:
+        return render_error(409, conflict_message(item.id))
+    flash(_("Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
+            step=item.step_name or item.step, name=item.title), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/viec/<int:item_id>/tep")
+@login_required
+def upload(item_id: int):
+    item = workable_item(item_id)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        return _page(item, 422, upload_errors=[_("Hãy chọn tệp cần đính kèm.")])
+    limit = current_app.config.get("ATTACHMENT_MAX_BYTES", files.MAX_BYTES)
+    # One byte past the limit is enough to refuse; never read more than that.
+    content = sent.stream.read(limit + 1)
+    try:
+        run_operation(files.add_attachment, item.case_id, sent.filename, content, actor(),
+                      root=Path(current_app.config["ATTACHMENTS_DIR"]), work_item_id=item.id,
+                      max_bytes=limit)
+    except InvalidData as err:
+        return _page(item, 422, upload_errors=err.fields.get("file"))
+    flash(_("Đã đính kèm tệp %(name)s.", name=files.safe_filename(sent.filename)), "success")
+    return redirect(url_for("cases.task", item_id=item.id))
+
+
+@bp.post("/viec/<int:item_id>/y-kien")
+@login_required
+def comment(item_id: int):
+    item = workable_item(item_id)
+    body = request.form.get("body", "")
+    try:
+        run_operation(files.add_comment, item.case_id, body, actor(), work_item_id=item.id)
+    except InvalidData as err:
+        return _page(item, 422, comment_errors=err.fields.get("body"), comment=body)
+    flash(_("Đã gửi ý kiến."), "success")
+    return redirect(url_for("cases.task", item_id=item.id))

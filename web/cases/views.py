@@ -1,0 +1,90 @@
+"""The case list, the case page and attachment downloads. The task page and the
+nomination form live in their own modules and add their routes to the same blueprint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, g, render_template, request, send_file
+from sqlalchemy import select, true
+
+from engine.attachments import storage_path
+from engine.listing import Page, fetch_page, folded_search
+from engine.models import Attachment, Case
+
+from ..auth.session import login_required
+from ..labels import CASE_STATUSES, CATEGORIES, label
+from ..permissions import case_filter, proposing_units
+from ..setup import db
+from ..work import visible_case
+from . import reading
+from .blueprint import bp
+from .history import case_history
+
+# Imported for their routes on ``bp``.
+from . import nomination, tasks  # noqa: E402,F401
+
+__all__ = ["bp"]
+FILTERS = ("q", "status", "category")
+
+
+def _case_page(where) -> Page:
+    args = request.args
+    stmt = select(Case).where(true() if where is True else where)
+    if args.get("status") in CASE_STATUSES:
+        stmt = stmt.where(Case.status == args["status"])
+    if args.get("category") in CATEGORIES:
+        stmt = stmt.where(Case.category == args["category"])
+    found = folded_search(Case.search_key, args.get("q", ""))
+    if found is not None:
+        stmt = stmt.where(found)
+    return fetch_page(db(), stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
+                      args.get("page", 1, type=int),
+                      current_app.config["PAGE_SIZE"])
+
+
+@bp.get("/ho-so")
+@login_required
+def index():
+    where = case_filter(db(), g.user)
+    page = (_case_page(where) if where is not None
+            else Page.empty(current_app.config["PAGE_SIZE"]))
+    params = {key: request.args[key] for key in FILTERS if request.args.get(key)}
+    return render_template(
+        "cases/list.html", page=page, params=params,
+        # The filters' choices, as (code, shown name) pairs.
+        statuses=[(code, label(CASE_STATUSES, code)) for code in CASE_STATUSES],
+        categories=[(code, label(CATEGORIES, code)) for code in CATEGORIES],
+        can_start=bool(proposing_units(db(), g.user)))
+
+
+@bp.get("/ho-so/<int:case_id>")
+@login_required
+def show(case_id: int):
+    session = db()
+    case = visible_case(case_id)
+    done = reading.case_items(session, case.id, "completed")
+    open_items = reading.case_items(session, case.id, "open")
+    return render_template(
+        "cases/case.html", case=case, open_items=open_items, done=done,
+        timers=reading.waiting_timers(session, case),
+        history=case_history(session, case.id, [*done, *open_items]),
+        attachments=reading.attachments(session, case.id),
+        comments=reading.comments(session, case.id))
+
+
+@bp.get("/ho-so/<int:case_id>/tep/<int:attachment_id>")
+@login_required
+def download(case_id: int, attachment_id: int):
+    case = visible_case(case_id)
+    item = db().get(Attachment, attachment_id)
+    if item is None or item.case_id != case.id:
+        abort(404)
+    path = storage_path(Path(current_app.config["ATTACHMENTS_DIR"]), item.sha256)
+    if not path.is_file():
+        abort(404)
+    # Always a download, with the type sniffed at upload: never rendered in our origin.
+    response = send_file(path, mimetype=item.content_type, as_attachment=True,
+                         download_name=item.filename, max_age=0)
+    # Personal documents: no copy in shared caches or in the browser's.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,42 @@
+"""Error pages and JSON errors. A case or task the user may not see answers 404."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from engine.errors import Conflict, InvalidData, NotFound
+
+from .i18n import N_
+
+MESSAGES = {
+    400: N_("Yêu cầu không hợp lệ."),
+    403: N_("Bạn không có quyền thực hiện thao tác này."),
+    404: N_("Không tìm thấy trang."),
+    405: N_("Trang này không nhận thao tác đó."),
+    409: N_("Hồ sơ đã thay đổi trong lúc bạn thao tác."),
+    413: N_("Tệp tải lên quá lớn."),
+    422: N_("Dữ liệu chưa hợp lệ."),
+    429: N_("Quá nhiều yêu cầu. Hãy thử lại sau ít phút."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, detail: str | None = None):
+    message = _(MESSAGES.get(code, N_("Đã có lỗi xảy ra.")))
+    if _wants_json():
+        return jsonify({"error": detail or message}), code
+    return render_template("error.html", code=code, message=message, detail=detail), code
+
+
+def register(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 422, 429, 500):
+        app.register_error_handler(code, lambda err, code=code: render_error(code))
+    app.register_error_handler(CSRFError, lambda err: render_error(
+        400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang.")))
+    app.register_error_handler(NotFound, lambda err: render_error(404))
+    app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
+    app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))

@@ -1,0 +1,108 @@
+"""Vietnamese names for the codes that cases, tasks and events carry, as template filters.
+
+The codes (``student``, ``closed``, ``task_claimed``...) are data; people read these
+names, translated when shown. Unknown codes are shown as they are, so a new code is
+visible, never hidden.
+"""
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflows.admission.tree import load_tree
+
+from .accounts import User
+from .i18n import N_
+from .setup import db
+
+CATEGORIES = {
+    "student": N_("Học sinh THPT"),
+    "enterprise_worker": N_("Người lao động doanh nghiệp ngoài Nhà nước"),
+    "enterprise_manager": N_("Chủ, cán bộ quản lý doanh nghiệp ngoài Nhà nước"),
+    "other": N_("Đối tượng khác"),
+}
+
+CASE_STATUSES = {
+    "active": N_("Đang xử lý"),
+    "waiting": N_("Đang chờ"),
+    "suspended": N_("Tạm dừng"),
+    "closed": N_("Đã kết thúc"),
+}
+
+OUTCOMES = {
+    "admitted": N_("Đã kết nạp"),
+    "recognised": N_("Đã công nhận đảng viên chính thức"),
+    "removed": N_("Xóa tên"),
+    "not_admitted": N_("Không kết nạp"),
+    "withdrawn": N_("Rút hồ sơ"),
+    "cancelled": N_("Đã hủy"),
+    "completed": N_("Hoàn thành"),
+}
+
+TASK_STATUSES = {
+    "open": N_("Đang chờ xử lý"),
+    "completed": N_("Đã hoàn thành"),
+    "cancelled": N_("Đã hủy"),
+}
+
+GENDERS = {"female": N_("Nữ"), "male": N_("Nam")}
+
+EVENTS = {
+    "case_started": N_("Mở hồ sơ"),
+    "task_ready": N_("Có việc mới"),
+    "task_completed": N_("Hoàn thành việc"),
+    "task_claimed": N_("Nhận xử lý"),
+    "task_unclaimed": N_("Trả lại việc"),
+    "task_reassigned": N_("Giao việc cho người khác"),
+    "task_cancelled": N_("Hủy việc"),
+    "timer_fired": N_("Đến hạn hẹn giờ"),
+    "message_received": N_("Nhận thông báo"),
+    "case_data_updated": N_("Cập nhật thông tin hồ sơ"),
+    "case_suspended": N_("Tạm dừng hồ sơ"),
+    "case_resumed": N_("Tiếp tục hồ sơ"),
+    "case_cancelled": N_("Hủy hồ sơ"),
+    "case_closed": N_("Kết thúc hồ sơ"),
+    "attachment_added": N_("Đính kèm tệp"),
+    "comment_added": N_("Thêm ý kiến"),
+}
+
+
+def label(table: dict, code) -> str:
+    if code in (None, ""):
+        return ""
+    return _(table[code]) if code in table else str(code)
+
+
+def unit_name(code: str | None) -> str:
+    # One tree per request: a list page names a unit on every row, and each load_tree
+    # call asks the database whether the tree changed.
+    if "org_tree" not in g:
+        g.org_tree = load_tree(db())
+    unit = g.org_tree.get(code)
+    return unit.name if unit is not None else (code or "")
+
+
+def person(username: str | None) -> str:
+    """A user's full name for display; names are looked up once per request."""
+    if not username:
+        return ""
+    names = g.setdefault("person_names", {})
+    if username not in names:
+        found = db().execute(select(User.full_name).where(User.username == username)).scalar()
+        names[username] = found or username
+    return names[username]
+
+
+def install(app: Flask) -> None:
+    """Register the filters (idempotent: every blueprint that uses them may call it)."""
+    app.jinja_env.filters.update({
+        "category": lambda code: label(CATEGORIES, code),
+        "case_status": lambda code: label(CASE_STATUSES, code),
+        "outcome": lambda code: label(OUTCOMES, code),
+        "task_status": lambda code: label(TASK_STATUSES, code),
+        "gender": lambda code: label(GENDERS, code),
+        "event": lambda code: label(EVENTS, code),
+        "unitname": unit_name,
+        "person": person,
+    })

@@ -1,0 +1,94 @@
+"""Who sees and does what (procedure.md, "Who may see and do what").
+
+- a reviewer of a unit sees the cases in which that unit (or a unit below it) holds or
+  held a task, or which it is responsible for; works on the tasks of that unit only;
+- a reviewer of an organisation board or standing board sees every case of the units
+  below its committee, and may transfer cases between branches below it;
+- an auditor sees every case, read-only; a designer and an admin see no candidate data.
+Anything outside this answers 404, as if it did not exist.
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.models import Case, WorkItem
+from workflows.admission.kinds import ORGANISATION_BOARD, STANDING_BOARD
+from workflows.admission.tree import load_tree
+
+from .accounts import User
+
+BOARDS = {ORGANISATION_BOARD, STANDING_BOARD}
+PROPOSER_KINDS = {"youth_union", "trade_union", "mass_organisation", "branch",
+                  "ward_committee"}
+
+
+def visible_units(session: Session, user: User) -> set[str]:
+    """Units whose cases ``user`` may see as a reviewer."""
+    tree = load_tree(session)
+    seen: set[str] = set()
+    for code in user.roles_in("reviewer"):
+        unit = tree.get(code)
+        if unit is None:
+            seen.add(code)
+            continue
+        top = unit.parent if unit.kind in BOARDS and unit.parent else code
+        seen.add(top)
+        seen.update(u.code for u in tree.descendants(top))
+    return seen
+
+
+def sees_all_cases(user: User) -> bool:
+    return user.has_role("auditor")
+
+
+def case_filter(session: Session, user: User):
+    """A WHERE clause limiting a query on Case to what ``user`` may see (None: nothing)."""
+    if sees_all_cases(user):
+        return True
+    units = visible_units(session, user)
+    if not units:
+        return None
+    held = select(WorkItem.case_id).where(WorkItem.unit.in_(units))
+    return or_(Case.unit.in_(units), Case.id.in_(held))
+
+
+def may_see_case(session: Session, user: User, case: Case | None) -> bool:
+    if case is None:
+        return False
+    if sees_all_cases(user):
+        return True
+    units = visible_units(session, user)
+    if case.unit in units:
+        return True
+    return session.execute(select(WorkItem.id).where(
+        WorkItem.case_id == case.id, WorkItem.unit.in_(units)).limit(1)).first() is not None
+
+
+def may_work_on(user: User, item: WorkItem) -> bool:
+    """Complete, claim or comment on a task: a reviewer of the task's own unit."""
+    return item.unit in user.roles_in("reviewer")
+
+
+def may_see_item(session: Session, user: User, item: WorkItem | None) -> bool:
+    if item is None:
+        return False
+    return may_work_on(user, item) or may_see_case(session, user, session.get(Case, item.case_id))
+
+
+def proposing_units(session: Session, user: User) -> list[str]:
+    """Units from which ``user`` may start (nominate) a case."""
+    tree = load_tree(session)
+    return sorted(code for code in user.roles_in("reviewer")
+                  if (tree.get(code) is not None and tree.get(code).kind in PROPOSER_KINDS))
+
+
+def transfer_committees(session: Session, user: User) -> set[str]:
+    """Committees below which ``user`` may move cases between branches."""
+    tree = load_tree(session)
+    found = set()
+    for code in user.roles_in("reviewer"):
+        unit = tree.get(code)
+        if unit is not None and unit.kind in BOARDS and unit.parent:
+            found.add(unit.parent)
+    return found
