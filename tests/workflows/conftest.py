@@ -13,6 +13,28 @@ DEMO = DATA / "org_demo.yaml"
 TREE_2025 = DATA / "org_2025.yaml"
 
 
+def plugin_runner(factory, monkeypatch):
+    """Invoke a fresh ``ketnap`` group that the admission plugin extended, on the test
+    database: ``run("orgs", "list")`` returns click's Result."""
+    import click
+    from click.testing import CliRunner
+
+    from engine import cli as engine_cli
+    from engine.registry import registry
+    from workflows.admission import plugin
+
+    monkeypatch.setattr(engine_cli, "_factory", factory)
+    monkeypatch.setattr(registry, "case_unit", None)
+
+    @click.group()
+    def ketnap():
+        pass
+
+    plugin(ketnap)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(ketnap, [str(a) for a in args])
+
+
 @pytest.fixture(scope="session")
 def demo_units():
     return orgs.read_tree_file(DEMO)

@@ -3,35 +3,24 @@ from __future__ import annotations
 
 import json
 
-import click
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine import cli as engine_cli
 from engine.cases import unit_of_work
 from engine.models import Event
 from engine.registry import registry
-from workflows.admission import plugin, resolvers, rules
+from workflows.admission import resolvers, rules
 from workflows.admission.kinds import KINDS
 from workflows.admission.models import Unit
 
-from .conftest import DEMO, TREE_2025
+from .conftest import DEMO, TREE_2025, plugin_runner
 
 
 @pytest.fixture
 def run(factory, monkeypatch):
     """Invoke a ``ketnap`` group that the plugin extended, on the test database."""
-    monkeypatch.setattr(engine_cli, "_factory", factory)
-    monkeypatch.setattr(registry, "case_unit", None)
-
-    @click.group()
-    def ketnap():
-        pass
-
-    plugin(ketnap)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(ketnap, [str(a) for a in args])
+    return plugin_runner(factory, monkeypatch)
 
 
 def count_units(factory):

@@ -3,34 +3,23 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import click
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from engine import cli as engine_cli
 from engine import clock
 from engine.cases import unit_of_work
 from engine.models import Case, DefinitionVersion, Event, WorkItem
-from engine.registry import registry
-from workflows.admission import demo, orgs, plugin
+from workflows.admission import demo, orgs
 
-from .conftest import DEMO
+from .conftest import DEMO, plugin_runner
 
 
 @pytest.fixture
 def run(factory, monkeypatch):
-    monkeypatch.setattr(engine_cli, "_factory", factory)
-    monkeypatch.setattr(registry, "case_unit", None)
-
-    @click.group()
-    def ketnap():
-        pass
-
-    plugin(ketnap)
-    runner = CliRunner()
+    invoke = plugin_runner(factory, monkeypatch)
     with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
-        yield lambda *args: runner.invoke(ketnap, list(args))
+        yield invoke
 
 
 def cases_by_name(factory):
