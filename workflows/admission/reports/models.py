@@ -1,0 +1,55 @@
+"""The two tables the reports keep: the yearly targets a committee's organisation board
+sets (with the admissions it records as handled outside ketnap), and the sourcing quotas
+the mass mobilisation board assigns to each mass organisation (plan section 2.3).
+
+No row means the plan's defaults: the plan's targets are yearly and the same every year,
+so a board only writes a row to change them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.models import Base, DateTime
+
+# The plan's targets (section II.1): at least 1 student per high-school party
+# organisation, at least 2 % enterprise workers among all new members, and (province
+# guidance) at least 1 admission per enterprise with a party organisation.
+DEFAULT_STUDENTS_PER_SCHOOL = 1
+DEFAULT_WORKER_SHARE_BP = 200          # basis points: 200 = 2 %
+DEFAULT_PER_ENTERPRISE = 1
+
+
+class PlanTarget(Base):
+    """One committee's targets for one year."""
+    __tablename__ = "plan_targets"
+
+    committee: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    students_per_school: Mapped[int] = mapped_column(Integer, default=DEFAULT_STUDENTS_PER_SCHOOL)
+    # Basis points rather than a float or a decimal: exact on every back end.
+    worker_share_bp: Mapped[int] = mapped_column(Integer, default=DEFAULT_WORKER_SHARE_BP)
+    per_enterprise: Mapped[int] = mapped_column(Integer, default=DEFAULT_PER_ENTERPRISE)
+    # Unit codes of the high-school and enterprise party organisations the targets
+    # cover; None: found in the tree by their names (see ``targets.detected_units``).
+    schools: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    enterprises: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # Admissions of the year decided outside ketnap: they count in the denominator of
+    # the enterprise-worker share (all new members of the committee's organisation).
+    outside_admissions: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class SourcingQuota(Base):
+    """The number of candidates a mass organisation is to propose in a year."""
+    __tablename__ = "sourcing_quotas"
+
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quota: Mapped[int] = mapped_column(Integer)
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime())

@@ -1,0 +1,207 @@
+"""Where the cases are: how many wait at each step (per unit and category), how long
+each step and each body takes, which tasks are overdue, and which cases wait on a date
+(an 18th birthday, the 12 months of probation).
+
+Also which undecided cases can still be decided before a given day: a case's earliest
+decision is today plus the usual time from its open step to the decision (the schedule
+the demo follows, ``demo.SCHEDULE``), and not before its 18th birthday plus the usual
+time from the branch vote.
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Case, WorkItem
+
+from ..demo import SCHEDULE
+from ..intake import KEY
+from .facts import CaseFacts, Figure, as_date
+
+DECISION_STEP = "decide"
+SECONDS_A_DAY = 86400
+
+
+def days_to_decision(step: str) -> int:
+    """Usual days from ``step`` to the admission decision (0 at or after it)."""
+    return max(0, SCHEDULE[DECISION_STEP] - SCHEDULE.get(step, SCHEDULE[DECISION_STEP]))
+
+
+def birthday_wait(case: CaseFacts) -> date | None:
+    """The 18th birthday the case waits for, while it waits (the diagram clears the
+    reason when the birthday comes)."""
+    return as_date(case.get("waiting_until")) if case.get("waiting_reason") else None
+
+
+def earliest_decision(case: CaseFacts, steps: Iterable[str], today: date) -> date:
+    earliest = today + timedelta(days=min((days_to_decision(s) for s in steps), default=0))
+    birthday = birthday_wait(case)
+    if birthday is not None:
+        # Until the diagram's timer moves the case on, the branch has still to vote.
+        start = max(birthday, today)
+        earliest = max(earliest, start + timedelta(days=days_to_decision("branch_vote")))
+    return earliest
+
+
+def decidable(cases: Iterable[CaseFacts], steps: dict[int, list[str]], today: date,
+              last_day: date) -> list[CaseFacts]:
+    """The undecided cases whose decision can still come by ``last_day``."""
+    if today > last_day:
+        return []
+    return [case for case in cases if case.undecided
+            and earliest_decision(case, steps.get(case.id, ()), today) <= last_day]
+
+
+def _items(session: Session, units: Collection[str] | None, status: str):
+    stmt = (select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit,
+                   WorkItem.created_at, WorkItem.completed_at, WorkItem.due_at)
+            .join(Case, Case.id == WorkItem.case_id)
+            .where(Case.definition_key == KEY, WorkItem.status == status))
+    if units is not None:
+        stmt = stmt.where(Case.unit.in_(sorted(units)))
+    return list(session.execute(stmt.order_by(WorkItem.id)))
+
+
+def open_steps(session: Session, units: Collection[str] | None) -> dict[int, list[str]]:
+    """case id -> the steps of its open tasks."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for item in _items(session, units, "open"):
+        found[item.case_id].append(item.step)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: str
+    name: str
+    total: Figure
+    by_category: dict[str, Figure]
+    by_unit: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Days from a task's creation to its completion, over ``count`` tasks."""
+    key: str
+    name: str
+    count: int
+    median: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class Waiting:
+    case_id: int
+    title: str
+    unit: str | None
+    until: date
+
+
+@dataclass(frozen=True)
+class PipelineReport:
+    today: date
+    steps: list[StepRow]
+    step_times: list[Timing]
+    body_times: list[Timing]
+    overdue: dict[str, Figure]          # body (task unit) -> overdue open tasks' cases
+    birthday: list[Waiting]
+    probation: list[Waiting]
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        found = {}
+        for row in self.steps:
+            found[f"step:{row.step}"] = row.total
+            found.update({f"step:{row.step}:category:{k}": v for k, v in row.by_category.items()})
+            found.update({f"step:{row.step}:unit:{k}": v for k, v in row.by_unit.items()})
+        found.update({f"overdue:{unit}": figure for unit, figure in self.overdue.items()})
+        found["birthday"] = Figure(tuple(sorted(w.case_id for w in self.birthday)))
+        found["probation"] = Figure(tuple(sorted(w.case_id for w in self.probation)))
+        return found
+
+
+def _step_order(step: str) -> tuple:
+    return (SCHEDULE.get(step, math.inf), step)
+
+
+def _grouped(pairs: Iterable[tuple[str, int]]) -> dict[str, Figure]:
+    ids: dict[str, set[int]] = defaultdict(set)
+    for key, case_id in pairs:
+        ids[key].add(case_id)
+    return {key: Figure(tuple(sorted(found))) for key, found in sorted(ids.items())}
+
+
+def step_rows(items, cases: dict[int, CaseFacts]) -> list[StepRow]:
+    """One row per step with open tasks: the cases there, by category and by unit."""
+    by_step: dict[str, list] = defaultdict(list)
+    for item in items:
+        if item.case_id in cases:
+            by_step[item.step].append(item)
+    rows = []
+    for step in sorted(by_step, key=_step_order):
+        found = [cases[item.case_id] for item in by_step[step]]
+        rows.append(StepRow(step, by_step[step][0].step_name or step, Figure.of(found),
+                            _grouped((c.category or "", c.id) for c in found),
+                            _grouped((c.unit or "", c.id) for c in found)))
+    return rows
+
+
+def p90(values: list[float]) -> float:
+    """The nearest-rank 90th percentile: the smallest value with 90 % at or below it."""
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def timings(items, key_of, name_of) -> list[Timing]:
+    spans: dict[str, list[float]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for item in items:
+        key = key_of(item) or ""
+        spans[key].append((item.completed_at - item.created_at).total_seconds() / SECONDS_A_DAY)
+        names.setdefault(key, name_of(item) or key)
+    return [Timing(key, names[key], len(values), round(statistics.median(values), 2),
+                   round(p90(values), 2)) for key, values in spans.items()]
+
+
+def waiting(cases: Iterable[CaseFacts], today: date) -> tuple[list[Waiting], list[Waiting]]:
+    """Open cases waiting for an 18th birthday, and those still in their probation."""
+    birthday, probation = [], []
+    for case in cases:
+        if case.status not in ("active", "waiting"):
+            continue
+        until = birthday_wait(case)
+        if until is not None and case.undecided:
+            birthday.append(Waiting(case.id, case.title, case.unit, until))
+        end = as_date(case.get("probation_end"))
+        if (case.admission_date and end is not None and end > today
+                and not (case.recognition_date or case.removal_date)):
+            probation.append(Waiting(case.id, case.title, case.unit, end))
+    return (sorted(birthday, key=lambda w: (w.until, w.case_id)),
+            sorted(probation, key=lambda w: (w.until, w.case_id)))
+
+
+def pipeline_report(session: Session, cases: list[CaseFacts], units: Collection[str] | None,
+                    now: datetime, today: date) -> PipelineReport:
+    """The pipeline of ``cases`` (those of ``units``) at ``now``."""
+    by_id = {case.id: case for case in cases}
+    open_items = [item for item in _items(session, units, "open") if item.case_id in by_id]
+    done = [item for item in _items(session, units, "completed")
+            if item.case_id in by_id and item.completed_at is not None]
+    late = [item for item in open_items if item.due_at is not None and item.due_at < now]
+    birthday, probation = waiting(cases, today)
+    return PipelineReport(
+        today=today,
+        steps=step_rows(open_items, by_id),
+        step_times=sorted(timings(done, lambda i: i.step, lambda i: i.step_name),
+                          key=lambda t: _step_order(t.key)),
+        body_times=sorted(timings(done, lambda i: i.unit, lambda i: i.unit),
+                          key=lambda t: t.key),
+        overdue=_grouped((item.unit or "", item.case_id) for item in late),
+        birthday=birthday, probation=probation)

@@ -1,0 +1,88 @@
+"""Sourcing quotas (seed plan, section 2.3): the mass mobilisation board gives each mass
+organisation (Youth Union, Trade Union, Fatherland Front bodies) a yearly number of
+candidates to propose; its progress is the cases it started that year, counted by the
+case's ``proposer_unit``, and how many of those were admitted since.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit, clock
+
+from ..kinds import MASS_ORGANISATION, TRADE_UNION, YOUTH_UNION
+from ..tree import OrgTree
+from . import facts
+from .facts import Figure
+from .models import SourcingQuota
+
+MASS_KINDS = (YOUTH_UNION, TRADE_UNION, MASS_ORGANISATION)
+
+
+def mass_organisations(tree: OrgTree, committee: str) -> list[str]:
+    """The mass organisations below ``committee``, in tree order."""
+    below = {unit.code for unit in tree.descendants(committee)}
+    return [unit.code for unit in tree.units() if unit.code in below and unit.kind in MASS_KINDS]
+
+
+def assigned(session: Session, units: list[str], year: int) -> dict[str, int]:
+    rows = session.execute(select(SourcingQuota).where(
+        SourcingQuota.year == year, SourcingQuota.unit.in_(units))).scalars()
+    return {row.unit: row.quota for row in rows}
+
+
+def assign(session: Session, unit: str, year: int, quota: int | None, actor: str) -> None:
+    """Set ``unit``'s quota for ``year``; None takes it away (the caller commits)."""
+    row = session.get(SourcingQuota, (unit, year))
+    audit.record(session, "sourcing_quota_set", actor=actor, unit=unit,
+                 data={"year": year, "quota": quota})
+    if quota is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = SourcingQuota(unit=unit, year=year)
+        session.add(row)
+    row.quota, row.assigned_by, row.assigned_at = quota, actor, clock.now()
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    unit: str
+    quota: int | None
+    proposed: Figure
+    admitted: Figure
+
+    @property
+    def reached(self) -> bool | None:
+        return None if self.quota is None else self.proposed.value >= self.quota
+
+
+@dataclass(frozen=True)
+class QuotaReport:
+    committee: str
+    year: int
+    rows: list[QuotaRow]
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        found = {}
+        for row in self.rows:
+            found[f"quota:{row.unit}:proposed"] = row.proposed
+            found[f"quota:{row.unit}:admitted"] = row.admitted
+        return found
+
+
+def quota_report(session: Session, tree: OrgTree, committee: str, year: int) -> QuotaReport:
+    units = mass_organisations(tree, committee)
+    quotas = assigned(session, units, year)
+    started = [case for case in facts.load(session, facts.committee_units(tree, committee))
+               if case.opened_on.year == year]
+    rows = []
+    for unit in units:
+        mine = [case for case in started if case.get("proposer_unit") == unit]
+        rows.append(QuotaRow(unit, quotas.get(unit), Figure.of(mine),
+                             Figure.of(case for case in mine if case.admission_date)))
+    return QuotaReport(committee, year, rows)
