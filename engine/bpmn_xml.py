@@ -39,6 +39,11 @@ def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list
     if len(content) > MAX_FILE_BYTES:
         return None, [Problem(name, f"file too large ({len(content)} bytes, at most "
                                     f"{MAX_FILE_BYTES})")]
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as err:
+        # Stored and shown as UTF-8 text: another encoding would fail later, far from here.
+        return None, [Problem(name, f"file is not UTF-8 (byte {err.start}); save it as UTF-8")]
     if _DECLARATION.search(content):
         return None, [Problem(name, "DOCTYPE and ENTITY declarations are not allowed in BPMN "
                                     "files")]
@@ -98,7 +103,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
         info = ProcessInfo(id=proc.get("id", ""), name=proc.get("name") or proc.get("id", ""),
                            executable=proc.get("isExecutable", "false").lower() == "true",
                            file=name)
-        lane_of = {}
+        lane_ids = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):
             lane_id = lane.get("id", "")
             info.lanes[lane_id] = {"name": lane.get("name") or lane_id,
@@ -106,7 +111,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
                                    "line": lane.sourceline}
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 if ref.text:
-                    lane_of[ref.text.strip()] = lane_id
+                    lane_ids[ref.text.strip()] = lane_id
         for node in proc.iter():
             tag = local(node.tag)
             if node.get("id") is None or node is proc or tag in ("lane", "laneSet"):
@@ -114,7 +119,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             if node.getparent() is not None and local(node.getparent().tag) == "laneSet":
                 continue
             info.nodes[node.get("id")] = {
-                "tag": tag, "name": node.get("name") or "", "lane": _lane_of(node, lane_of),
+                "tag": tag, "name": node.get("name") or "", "lane": lane_of(node, lane_ids),
                 "form": ketnap_attr(node, "form"), "due": ketnap_attr(node, "due"),
                 "due_from": ketnap_attr(node, "dueFrom"), "line": node.sourceline}
             if tag == "callActivity" and node.get("calledElement"):
@@ -123,10 +128,11 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
     return infos
 
 
-def _lane_of(node: etree._Element, lane_of: dict[str, str]) -> str | None:
+def lane_of(node: etree._Element, lanes: dict[str, str]) -> str | None:
+    """The lane (``lanes``: element id -> lane) of ``node`` or of its nearest container."""
     # A task inside an embedded sub-process sits in the lane of that sub-process.
     while node is not None:
-        lane = lane_of.get(node.get("id") or "")
+        lane = lanes.get(node.get("id") or "")
         if lane:
             return lane
         node = node.getparent()
@@ -136,7 +142,8 @@ def _lane_of(node: etree._Element, lane_of: dict[str, str]) -> str | None:
 def structure_problems(name: str, root: etree._Element, info: ProcessInfo) -> list[Problem]:
     """Checks SpiffWorkflow would report one at a time, or not at all."""
     problems = []
-    proc = root.find(f"bpmn:process[@id='{info.id}']", NS)
+    # A variable, not the id pasted into the path: an id may hold quotes.
+    proc = root.xpath("bpmn:process[@id=$id]", namespaces=NS, id=info.id)[0]
     ids = set(info.nodes)
     if info.executable and proc.find("bpmn:startEvent", NS) is None:
         problems.append(Problem(name, "the process has no start event", info.id, proc.sourceline))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,8 @@ from .workdays import parse_duration
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_FILES = 200
+TOO_LONG = ("the flow is too long to read in one piece (a chain of thousands of steps): "
+            "split it into called processes")
 
 
 @dataclass
@@ -188,7 +191,15 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
         file = getattr(err, "file_name", "") or ""
         element = getattr(err, "id", None) or None
         line = getattr(err, "line_number", None)
-        return [Problem(file, str(err).splitlines()[0], element, line if isinstance(line, int) else None)]
+        # The parser follows each flow recursively and wraps the overflow in its own error.
+        message = TOO_LONG if "RecursionError" in str(err) else str(err).splitlines()[0]
+        return [Problem(file, message, element, line if isinstance(line, int) else None)]
+    except RecursionError:
+        return [Problem("", TOO_LONG)]
+    except Exception as err:  # noqa: BLE001  any upload must get an answer, not a crash
+        text = str(err).splitlines()[0] if str(err) else ""
+        return [Problem("", f"SpiffWorkflow cannot read the diagram: "
+                            f"{type(err).__name__}: {text}".rstrip(": "))]
     return []
 
 
@@ -197,7 +208,25 @@ def parse_specs(roots: dict, key: str):
     for name, root in roots.items():
         parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
-    return spec, parser.get_subprocess_specs(key)
+    subprocess_specs = parser.get_subprocess_specs(key)
+    for process_spec in (spec, *subprocess_specs.values()):
+        _connect_loops(process_spec)
+    return spec, subprocess_specs
+
+
+def _connect_loops(spec) -> None:
+    """Let each multi-instance or loop merge its finished instances from the start.
+
+    The parser leaves this to the first instance created in the process, and the
+    library's own spec deserializer does it on load; with a spec parsed here, a case
+    restored in another process (a second worker, a restart, a migration) would never
+    merge instances created before, and stay in the multi-instance step for ever.
+    """
+    for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, LoopTask):
+            child = spec.task_specs.get(task_spec.task_spec)
+            if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def content_hash(bpmn: dict[str, str], forms: dict[str, dict]) -> str:
