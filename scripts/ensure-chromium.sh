@@ -4,7 +4,9 @@
 # In CI (CI=true), or as root, what is missing is installed; elsewhere the browser tests
 # skip with a message when there is no Chromium.
 set -euo pipefail
-if [ -x /usr/bin/chromium ] && [ -f /usr/lib/chromium/locales/vi.pak ]; then
+# The report PDFs need DejaVu too (workflows/admission/reports/documents/fonts.py).
+if [ -x /usr/bin/chromium ] && [ -f /usr/lib/chromium/locales/vi.pak ] \
+    && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; then
   exit 0
 fi
 if [ "${CI:-}" != "true" ] && [ "$(id -u)" != "0" ]; then

@@ -65,6 +65,7 @@ EVENTS = {
     "case_closed": N_("Kết thúc hồ sơ"),
     "attachment_added": N_("Đính kèm tệp"),
     "comment_added": N_("Thêm ý kiến"),
+    "case_migrated": N_("Chuyển hồ sơ sang phiên bản mới của quy trình"),
 }
 
 

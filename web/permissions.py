@@ -83,12 +83,17 @@ def proposing_units(session: Session, user: User) -> list[str]:
                   if (tree.get(code) is not None and tree.get(code).kind in PROPOSER_KINDS))
 
 
-def transfer_committees(session: Session, user: User) -> set[str]:
-    """Committees below which ``user`` may move cases between branches."""
+def board_committees(session: Session, user: User, kinds=BOARDS) -> set[str]:
+    """The committees above the boards of ``kinds`` where ``user`` is a reviewer."""
     tree = load_tree(session)
     found = set()
     for code in user.roles_in("reviewer"):
         unit = tree.get(code)
-        if unit is not None and unit.kind in BOARDS and unit.parent:
+        if unit is not None and unit.kind in kinds and unit.parent:
             found.add(unit.parent)
     return found
+
+
+def transfer_committees(session: Session, user: User) -> set[str]:
+    """Committees below which ``user`` may move cases between branches."""
+    return board_committees(session, user)

@@ -36,10 +36,16 @@ def install(app: Flask) -> None:
     from .cases.views import bp as cases_bp
     from .admin.views import bp as admin_bp
     from .tokens.views import bp as tokens_bp
+    from .reports.views import bp as reports_bp
     from .errors import register as register_errors
     from . import api
     for blueprint in (auth_bp, inbox_bp, cases_bp, admin_bp, tokens_bp):
         app.register_blueprint(blueprint)
+    from .designer import bp as designer_bp
+    from .diagrams import bp as diagrams_bp
+    app.register_blueprint(designer_bp)
+    app.register_blueprint(diagrams_bp)
+    app.register_blueprint(reports_bp)
     register_errors(app)
     api.install(app)      # after the error pages: it answers /api/ URLs in JSON
 

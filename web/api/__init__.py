@@ -43,14 +43,14 @@ def install(app: Flask) -> None:
     """Register the API. Call after the app's error pages: it wraps their 404 and 405
     handlers, which go on drawing the pages for URLs outside /api/."""
     from ..setup import csrf
-    from . import cases, definitions, tasks, units
+    from . import cases, definitions, reports, tasks, units
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     auth.install(app)
     api = KetnapApi(app)
     app.extensions["ketnap_api"] = api
-    for module in (units, definitions, cases, tasks):
+    for module in (units, definitions, cases, tasks, reports):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.bp)

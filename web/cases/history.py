@@ -51,6 +51,8 @@ def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
         parts.append(data["filename"])
     if kind == "case_closed" and data.get("outcome"):
         parts.append(label(OUTCOMES, data["outcome"]))
+    if kind == "case_migrated":
+        parts.append(f"{data.get('from_version')} → {data.get('to_version')}")
     if kind == "case_data_updated" and data.get("note"):
         parts.append(str(data["note"]))
     return " · ".join(parts)

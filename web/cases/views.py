@@ -14,6 +14,7 @@ from engine.models import Attachment, Case
 from ..auth.session import login_required
 from ..labels import CASE_STATUSES, CATEGORIES, label
 from ..permissions import case_filter, proposing_units
+from ..reports.documents import offered as offered_documents
 from ..setup import db
 from ..work import visible_case
 from . import reading
@@ -69,7 +70,7 @@ def show(case_id: int):
         timers=reading.waiting_timers(session, case),
         history=case_history(session, case.id, [*done, *open_items]),
         attachments=reading.attachments(session, case.id),
-        comments=reading.comments(session, case.id))
+        comments=reading.comments(session, case.id), documents=offered_documents(case))
 
 
 @bp.get("/ho-so/<int:case_id>/tep/<int:attachment_id>")

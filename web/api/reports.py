@@ -1,0 +1,47 @@
+"""Reports as JSON: the figures of the report pages /bao-cao and /bao-cao/tien-do.
+
+Only those who read a committee's reports may ask (reviewers of its organisation board
+or standing board, auditors): others get 403; a committee outside theirs answers 404.
+"""
+from __future__ import annotations
+
+from flask import g
+
+from ..reports import access
+from ..reports.compute import PIPELINE, TARGETS, Query, compute, today
+from ..setup import db
+from .base import With, api_blueprint
+from .errors import fail
+from .report_schemas import PipelineSchema, ReportQuery, TargetsQuery, TargetsSchema
+
+blp = api_blueprint("api_reports", "/reports", "Reports (báo cáo): progress against the "
+                    "plan's targets, and the cases in the pipeline.")
+
+
+def _query(args: dict) -> Query:
+    committees = access.report_committees(db(), g.user)
+    if not committees:
+        fail(403)
+    committee = args.get("committee") or committees[0]
+    if committee not in committees:
+        fail(404)
+    return Query(committee, args.get("year") or today().year)
+
+
+@blp.route("/targets")
+@blp.arguments(TargetsQuery, location="query")
+@blp.response(200, TargetsSchema)
+def targets(args):
+    """The year's three targets, per unit and overall: met, on track, at risk, missed."""
+    query = _query(args)
+    report = compute(db(), TARGETS, query)
+    return With(report, committee=query.committee, year=query.year)
+
+
+@blp.route("/pipeline")
+@blp.arguments(ReportQuery, location="query")
+@blp.response(200, PipelineSchema)
+def pipeline(args):
+    """Cases at each step, time per step and per body, overdue tasks, cases waiting."""
+    query = _query(args)
+    return With(compute(db(), PIPELINE, query), committee=query.committee)

@@ -1,0 +1,43 @@
+"""A case drawn on its version's diagrams (/ho-so/<id>/so-do): the bpmn-js viewer with
+the steps done, open, waiting and overdue marked. For whoever may see the case (its
+units' reviewers, auditors); anyone else gets 404, as for the case page.
+
+bpmn-js sets its styles through the DOM (CSSOM), which the app's "style-src 'self'" allows:
+these pages run under the same Content-Security-Policy as every other page."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from engine import clock, progress, runtime
+from engine.definitions import specs
+from engine.models import DefinitionVersion, WorkItem
+from engine.registry import registry
+
+from .auth.session import login_required
+from .setup import db
+from .work import visible_case
+
+bp = Blueprint("diagrams", __name__)
+
+@bp.get("/ho-so/<int:case_id>/so-do")
+@login_required
+def case_diagram(case_id: int):
+    case = visible_case(case_id)
+    version = db().get(DefinitionVersion, case.definition_id)
+    return render_template("case_diagram.html", case=case, version=version,
+                           files=sorted(version.files),
+                           main=version.elements.get(version.key, {}).get("file"))
+
+
+@bp.get("/ho-so/<int:case_id>/so-do/du-lieu")
+@login_required
+def case_diagram_data(case_id: int):
+    case = visible_case(case_id)
+    session = db()
+    version = session.get(DefinitionVersion, case.definition_id)
+    wf = runtime.load(case.state, specs.for_case(session, case.definition_id,
+                                                 case.definition_hash), registry)
+    items = session.execute(select(WorkItem).where(WorkItem.case_id == case.id,
+                                                   WorkItem.status == "open")).scalars()
+    return {"files": version.files, "states": progress.step_states(wf, items, clock.now())}

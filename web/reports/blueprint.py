@@ -1,0 +1,72 @@
+"""The ``reports`` blueprint object, and how a request names its committee and year."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, g, request, send_file
+
+from workflows.admission.reports import facts
+from workflows.admission.tree import load_tree
+
+from .. import labels
+from ..setup import db
+from . import access
+from .compute import PERIODS, QUOTAS, Query, today
+
+bp = Blueprint("reports", __name__, url_prefix="/bao-cao", template_folder="templates")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _install(state) -> None:
+    labels.install(state.app)
+    # The navigation bar asks on every page whether to offer the reports.
+    state.app.jinja_env.globals["reads_reports"] = lambda: bool(
+        g.get("user") and access.quota_committees(db(), g.user))
+
+
+bp.record_once(_install)
+
+
+def readable(name: str) -> list[str]:
+    """The committees whose report ``name`` the user reads; 403 when none."""
+    allowed = (access.quota_committees if name == QUOTAS else access.report_committees)
+    committees = allowed(db(), g.user)
+    if not committees:
+        abort(403)
+    return committees
+
+
+def year_of(value) -> int:
+    """The year asked for, else this year (in Vietnam); one out of range is no year."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return today().year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    return year
+
+
+def query_of(name: str, values=None) -> Query:
+    """The committee, year (and unit) of a request for report ``name``: 403 for a user
+    who reads no committee's, 404 for a committee or unit outside the user's."""
+    values = request.args if values is None else values
+    committees = readable(name)
+    committee = values.get("committee") or committees[0]
+    if committee not in committees:
+        abort(404)
+    unit = values.get("unit") or None
+    if name != PERIODS:
+        unit = None
+    elif unit is not None and unit not in facts.committee_units(load_tree(db()), committee):
+        abort(404)
+    return Query(committee, year_of(values.get("year")), unit)
+
+
+def file_response(body: bytes, mimetype: str, filename: str):
+    """``body`` as a download that no shared cache and no browser cache keeps: reports
+    and documents carry personal data."""
+    response = send_file(BytesIO(body), mimetype=mimetype, as_attachment=True,
+                         download_name=filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,75 @@
+"""A report's tables as an Excel workbook (openpyxl) and as a printable PDF (fpdf2 with
+DejaVu Sans, which has every Vietnamese letter): one sheet per table, one PDF section
+per table, the same values as the page."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from workflows.admission.reports.documents.fonts import add_family
+
+from .tables import Table
+
+HEADER_ROW = 3       # the sheet's title, a line about the report, a blank, then the table
+PDF_FONT = "DejaVuSans"
+
+
+def workbook(title: str, subtitle: str, tables: list[Table]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        sheet = book.create_sheet(table.key[:31])
+        sheet["A1"] = table.title
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet["A2"] = f"{title} · {subtitle}"
+        sheet.append([])
+        sheet.append(table.columns)
+        for cell in sheet[HEADER_ROW + 1]:
+            cell.font = Font(bold=True)
+        for row in table.values():
+            sheet.append(row)
+        for index, _column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 48
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _pdf_table(pdf: FPDF, table: Table) -> None:
+    pdf.set_font(style="B", size=11)
+    pdf.multi_cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(style="", size=8)
+    if not table.rows:
+        pdf.cell(0, 6, "—", new_x="LMARGIN", new_y="NEXT")
+    else:
+        first = 3 if len(table.columns) > 2 else 1
+        widths = (first, *([1] * (len(table.columns) - 1)))
+        with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD"),
+                       line_height=4.5, text_align="LEFT") as drawn:
+            for values in [table.columns, *table.values()]:
+                row = drawn.row()
+                for value in values:
+                    row.cell(str(value))
+    pdf.ln(5)
+
+
+def pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
+    document = FPDF(orientation="L", format="A4")
+    document.set_margins(12, 12, 12)
+    document.set_auto_page_break(True, margin=12)
+    document.set_title(title)
+    document.set_font(add_family(document, PDF_FONT), size=10)
+    document.add_page()
+    document.set_font(style="B", size=15)
+    document.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+    document.set_font(style="", size=10)
+    document.multi_cell(0, 6, subtitle, new_x="LMARGIN", new_y="NEXT")
+    document.ln(3)
+    for table in tables:
+        _pdf_table(document, table)
+    return bytes(document.output())

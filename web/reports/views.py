@@ -1,0 +1,133 @@
+"""The report pages, their Excel and PDF downloads, and the cases behind a figure.
+
+Every figure comes from ``compute`` and every table from ``sheets``; the pages, files
+and lists only present them.
+"""
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select, true
+
+from engine.models import Case
+from workflows.admission.reports.facts import committee_units
+from workflows.admission.tree import load_tree
+
+from ..auth.session import login_required
+from ..labels import unit_name
+from ..permissions import case_filter
+from ..setup import db
+from . import documents, settings  # noqa: F401  (documents adds its routes to bp)
+from .blueprint import bp, file_response, query_of, readable
+from .compute import PERIODS, PIPELINE, QUOTAS, TARGETS, Query, compute, today
+from .export import pdf, workbook
+from .sheets import TABLES, TITLES
+
+EXPORTS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    workbook),
+           "pdf": ("application/pdf", pdf)}
+TABS = (TARGETS, PIPELINE, PERIODS, QUOTAS)
+ENDPOINTS = {TARGETS: "reports.targets", PIPELINE: "reports.pipeline",
+             PERIODS: "reports.periods", QUOTAS: "reports.quotas"}
+
+
+def _params(name: str, query: Query) -> dict:
+    params = {"committee": query.committee, "year": query.year}
+    if name == PERIODS and query.unit:
+        params["unit"] = query.unit
+    return params
+
+
+def _linker(name: str, query: Query):
+    def link(key: str) -> str:
+        if key.startswith("case:"):
+            return url_for("cases.show", case_id=int(key.split(":", 1)[1]))
+        return url_for("reports.cases", name=name, figure=key, **_params(name, query))
+    return link
+
+
+def _subtitle(name: str, query: Query) -> str:
+    where = unit_name(query.unit or query.committee)
+    if name == PIPELINE:
+        return _("%(unit)s · ngày %(day)s", unit=where, day=today().strftime("%d/%m/%Y"))
+    return _("%(unit)s · năm %(year)s · số liệu ngày %(day)s", unit=where, year=query.year,
+             day=today().strftime("%d/%m/%Y"))
+
+
+def _tables(name: str, query: Query):
+    report = compute(db(), name, query)
+    return report, TABLES[name](report, _linker(name, query))
+
+
+def _units(name: str, query: Query) -> list:
+    """The units the half-year report may be narrowed to: the committee's."""
+    if name != PERIODS:
+        return []
+    tree = load_tree(db())
+    inside = committee_units(tree, query.committee)
+    return [unit for unit in tree.walk() if unit.code in inside]
+
+
+def page(name: str, **extra):
+    query = query_of(name)
+    report, tables = _tables(name, query)
+    return render_template(
+        "reports/page.html", name=name, tabs=TABS, titles=TITLES, endpoints=ENDPOINTS,
+        query=query,
+        params=_params(name, query), report=report, tables=tables,
+        subtitle=_subtitle(name, query), committees=readable(name),
+        units=_units(name, query), **extra)
+
+
+@bp.get("/")
+@login_required
+def targets():
+    return page(TARGETS, **settings.target_form(query_of(TARGETS)))
+
+
+@bp.get("/tien-do")
+@login_required
+def pipeline():
+    return page(PIPELINE)
+
+
+@bp.get("/so-lieu")
+@login_required
+def periods():
+    return page(PERIODS)
+
+
+@bp.get("/tao-nguon")
+@login_required
+def quotas():
+    return page(QUOTAS, **settings.quota_form(query_of(QUOTAS)))
+
+
+@bp.get("/<any('chi-tieu', 'tien-do', 'so-lieu', 'tao-nguon'):name>.<any(xlsx, pdf):fmt>")
+@login_required
+def download(name: str, fmt: str):
+    query = query_of(name)
+    _report, tables = _tables(name, query)
+    mimetype, write = EXPORTS[fmt]
+    body = write(_(TITLES[name]), _subtitle(name, query), tables)
+    filename = f"bao-cao-{name}-{query.committee}-{query.year}.{fmt}".lower()
+    return file_response(body, mimetype, filename)
+
+
+@bp.get("/<any('chi-tieu', 'tien-do', 'so-lieu', 'tao-nguon'):name>/ho-so")
+@login_required
+def cases(name: str):
+    """The cases behind one figure of a report, as far as the user sees them."""
+    query = query_of(name)
+    figure = compute(db(), name, query).figures.get(request.args.get("figure", ""))
+    if figure is None:
+        abort(404)
+    where = case_filter(db(), g.user)
+    rows = [] if where is None or not figure.cases else list(db().execute(
+        select(Case).where(Case.id.in_(figure.cases), true() if where is True else where)
+        .order_by(Case.id)).scalars())
+    return render_template("reports/cases.html", name=name, titles=TITLES,
+                           endpoints=ENDPOINTS, query=query,
+                           params=_params(name, query), figure=figure, rows=rows,
+                           key=request.args["figure"])
+
