@@ -7,6 +7,8 @@ KETNAP := $(VENV)/bin/ketnap
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Size of the scale benchmarks' database (seeded once by `ketnap demo --cases`, then kept).
+BENCH_CASES ?= 100000
 # Compiled translations: built from the .po catalogues, never committed.
 MO := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
@@ -44,6 +46,8 @@ bench: install
 	bash scripts/ensure-postgres.sh
 	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/engine.py
 	$(PY) bench/sandbox.py
+	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/pages.py --cases $(BENCH_CASES)
+	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/http_load.py --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

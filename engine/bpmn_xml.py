@@ -121,7 +121,8 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             info.nodes[node.get("id")] = {
                 "tag": tag, "name": node.get("name") or "", "lane": lane_of(node, lane_ids),
                 "form": ketnap_attr(node, "form"), "due": ketnap_attr(node, "due"),
-                "due_from": ketnap_attr(node, "dueFrom"), "line": node.sourceline}
+                "due_from": ketnap_attr(node, "dueFrom"),
+                "escalation": ketnap_attr(node, "escalation") == "true", "line": node.sourceline}
             if tag == "callActivity" and node.get("calledElement"):
                 info.calls.append((node.get("id"), node.get("calledElement")))
         infos.append(info)

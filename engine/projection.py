@@ -85,10 +85,15 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request, open_i
     if opened:
         session.flush()
     for item in opened:
+        data = {"task": item.id, "step": item.step, "unit": item.unit,
+                "due_at": item.due_at.isoformat() if item.due_at else None}
         audit.record(session, "task_ready", actor=actor, case_id=case.id, unit=item.unit,
-                     data={"task": item.id, "step": item.step, "unit": item.unit,
-                           "due_at": item.due_at.isoformat() if item.due_at else None},
-                     **request)
+                     data=data, **request)
+        # An auditor looks for escalations without knowing the step ids of every process:
+        # the diagram marks such tasks (ketnap:escalation="true").
+        if (loaded.nodes.get(item.step) or {}).get("escalation"):
+            audit.record(session, "escalation", actor=actor, case_id=case.id, unit=item.unit,
+                         data=data, **request)
     still_open = [item for item in open_items.values() if item.status == "open"]
     for item in still_open:
         if (item.title, item.category) != (case.title, case.category):

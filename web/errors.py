@@ -1,12 +1,15 @@
 """Error pages and JSON errors. A case or task the user may not see answers 404."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from sqlalchemy.exc import DisconnectionError, OperationalError
+
 from engine.errors import Conflict, InvalidData, NotFound
 
+from . import denials
 from .i18n import N_
 
 MESSAGES = {
@@ -18,6 +21,7 @@ MESSAGES = {
     413: N_("Tệp tải lên quá lớn."),
     422: N_("Dữ liệu chưa hợp lệ."),
     429: N_("Quá nhiều yêu cầu. Hãy thử lại sau ít phút."),
+    503: N_("Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Hãy thử lại sau ít phút."),
 }
 
 
@@ -26,6 +30,7 @@ def _wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    denials.maybe_note(code)
     message = _(MESSAGES.get(code, N_("Đã có lỗi xảy ra.")))
     if _wants_json():
         return jsonify({"error": detail or message}), code
@@ -40,3 +45,25 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, lambda err: render_error(404))
     app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
     app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))
+    # The database being unreachable is an outage, not a bug: answer 503 (with Retry-After)
+    # instead of a 500. Nothing else is needed to recover: the failed connection is
+    # dropped with the request's session and pool_pre_ping replaces stale ones.
+    for error in (OperationalError, DisconnectionError, _psycopg_operational_error()):
+        app.register_error_handler(error, _database_unavailable)
+
+
+def _psycopg_operational_error() -> type[Exception]:
+    """psycopg's own OperationalError, which escapes unwrapped from a few places (a
+    connection checked out by hand); SQLAlchemy's error when psycopg is not installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return OperationalError
+    return psycopg.OperationalError
+
+
+def _database_unavailable(_err):
+    response, code = render_error(503)
+    response = current_app.make_response((response, code))
+    response.headers["Retry-After"] = "5"
+    return response

@@ -66,6 +66,11 @@ EVENTS = {
     "attachment_added": N_("Đính kèm tệp"),
     "comment_added": N_("Thêm ý kiến"),
     "case_migrated": N_("Chuyển hồ sơ sang phiên bản mới của quy trình"),
+    "case_transferred": N_("Chuyển hồ sơ sang chi bộ khác"),
+    "escalation": N_("Đôn đốc hồ sơ quá hạn"),
+    "access_denied": N_("Truy cập bị từ chối"),
+    "case_exported": N_("Xuất toàn bộ dữ liệu hồ sơ"),
+    "history_exported": N_("Xuất nhật ký hồ sơ"),
 }
 
 

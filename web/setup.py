@@ -46,6 +46,8 @@ def install(app: Flask) -> None:
     app.register_blueprint(designer_bp)
     app.register_blueprint(diagrams_bp)
     app.register_blueprint(reports_bp)
+    from .audit import bp as audit_bp
+    app.register_blueprint(audit_bp)
     register_errors(app)
     api.install(app)      # after the error pages: it answers /api/ URLs in JSON
 

@@ -42,3 +42,15 @@ def move_clock_past_wait() -> None:
     from datetime import datetime, timezone
     from engine import clock
     clock.advance(datetime(2030, 1, 1, 1, tzinfo=timezone.utc) - clock.now())
+
+
+def deploy_edited_review(factory, registry, old: bytes, new: bytes,
+                         extra: dict[str, bytes] | None = None) -> None:
+    """Deploy the review diagram with ``old`` replaced by ``new`` (which must occur), plus
+    ``extra`` files (a form, say)."""
+    files = review_files()
+    assert old in files["review.bpmn"], "the edit found nothing to replace"
+    files["review.bpmn"] = files["review.bpmn"].replace(old, new)
+    files.update(extra or {})
+    with unit_of_work(factory) as s:
+        definitions.deploy(s, files, "designer", registry=registry)

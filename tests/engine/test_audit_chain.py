@@ -10,13 +10,30 @@ from engine.cases import unit_of_work
 from engine.models import Event
 
 
-@pytest.fixture
-def chain(factory):
-    """Ten events over three cases."""
+def _fill(factory):
     with unit_of_work(factory) as s:
         for n in range(10):
             audit.record(s, "comment", actor="alice", case_id=n % 3 + 1, data={"n": n})
-    return factory
+
+
+def _append_only_trigger(factory, enabled: bool):
+    """On PostgreSQL the events table refuses UPDATE and DELETE (migration 0007). The
+    tampering tests act as an attacker with DDL rights, who can switch it off: verify must
+    still catch them."""
+    with factory() as s:
+        if s.bind.dialect.name == "postgresql":
+            state = "ENABLE" if enabled else "DISABLE"
+            s.execute(text(f"ALTER TABLE events {state} TRIGGER events_append_only"))
+            s.commit()
+
+
+@pytest.fixture
+def chain(factory):
+    """Ten events over three cases, with the append-only trigger off."""
+    _fill(factory)
+    _append_only_trigger(factory, False)
+    yield factory
+    _append_only_trigger(factory, True)
 
 
 def verify(factory):
@@ -109,3 +126,15 @@ def test_failed_operation_leaves_no_event(factory):
     with unit_of_work(factory) as s:
         assert s.execute(select(Event)).first() is None
         assert audit.verify(s) is None
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET actor = 'mallory' WHERE seq = 3",
+                                       "DELETE FROM events WHERE seq = 3"])
+def test_postgres_refuses_update_and_delete(factory, statement):
+    _fill(factory)
+    with factory() as s:
+        if s.bind.dialect.name != "postgresql":
+            pytest.skip("the append-only trigger exists on PostgreSQL only")
+    with pytest.raises(Exception, match="append-only"):
+        sql(factory, statement)
+    assert verify(factory) is None

@@ -223,15 +223,11 @@ def test_update_data_moves_open_work_to_the_new_unit(factory, reg, started):
 
 
 def test_start_event_form_checks_start_data_and_fills_absent_fields(factory, reg):
-    from engine import definitions
-    from .helpers import review_files
-    files = review_files()
-    files["review.bpmn"] = files["review.bpmn"].replace(
+    from .helpers import deploy_edited_review
+    deploy_edited_review(
+        factory, reg,
         b'<bpmn:startEvent id="start" name="B\xe1\xba\xaft \xc4\x91\xe1\xba\xa7u" />',
         b'<bpmn:startEvent id="start" name="Start" ketnap:form="decide" />')
-    assert b'ketnap:form="decide" />' in files["review.bpmn"]
-    with unit_of_work(factory) as s:
-        definitions.deploy(s, files, "d", registry=reg)
     with pytest.raises(InvalidData) as err:
         with unit_of_work(factory) as s:
             cases.start_case(s, "review", {"decision": "maybe"}, ALICE, registry=reg)

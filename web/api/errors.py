@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
 
+from .. import denials
 from ..errors import MESSAGES
 from ..i18n import N_
 
@@ -90,6 +91,7 @@ def handle_http_exception(err: HTTPException):
     """abort(...) from the views, webargs' refusals, and anything that became a 500."""
     data = getattr(err, "data", None) or {}
     code = err.code or 500
+    denials.maybe_note(code)
     fields = (_field_messages(data["messages"]) if data.get("messages")
               else _plain(data.get("fields")))
     headers = dict(data.get("headers") or {})
@@ -99,13 +101,18 @@ def handle_http_exception(err: HTTPException):
                           problems=data.get("problems"), headers=headers)
 
 
+def _not_found(err):
+    denials.maybe_note(404)
+    return error_response(404)
+
+
 def install(blueprint: Blueprint) -> None:
     """Give an API blueprint JSON answers for every error, engine errors included."""
     # By code, not only by class: Flask prefers a handler for the code, even the app's
     # (the error pages), over a blueprint's handler for the class.
     for code in default_exceptions:
         blueprint.register_error_handler(code, handle_http_exception)
-    blueprint.register_error_handler(NotFound, lambda err: error_response(404))
+    blueprint.register_error_handler(NotFound, _not_found)
     blueprint.register_error_handler(Conflict, lambda err: error_response(409, str(err)))
     blueprint.register_error_handler(
         InvalidData, lambda err: error_response(422, str(err), fields=_plain(err.fields)))

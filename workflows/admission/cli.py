@@ -68,7 +68,9 @@ def orgs_list(kind: str | None, show_all: bool) -> None:
 @click.command(name="demo")
 @click.option("--if-empty", is_flag=True,
               help="on a database that is not empty, do nothing and succeed (make run)")
-def demo_command(if_empty: bool) -> None:
+@click.option("--cases", "total", type=click.IntRange(min=1), default=None,
+              help="in all, this many cases: the stories, then copies of them (benchmarks)")
+def demo_command(if_empty: bool, total: int | None = None) -> None:
     """Fill an EMPTY database: demo units, the admission diagrams, a dozen cases."""
     factory = engine_cli.session_factory()
     with cases.unit_of_work(factory) as session:
@@ -89,3 +91,14 @@ def demo_command(if_empty: bool) -> None:
     for story, case in made:
         click.echo(f"{case.id}\t{case.status}\t{case.unit}\t{case.title}: {story.title}")
     click.echo(f"Đã tạo {len(made)} hồ sơ mẫu.")
+    if total and total > len(made):
+        _copy_stories(factory, made, total - len(made))
+
+
+def _copy_stories(factory, made: list, count: int) -> None:
+    """The rest of ``--cases``: copies of the stories' cases, in batches."""
+    from . import bulk
+    templates = [(case.id, story.person["full_name"]) for story, case in made]
+    with click.progressbar(length=count, label="Đang nhân bản hồ sơ") as bar:
+        bulk.copy_cases(factory, templates, count, on_batch=bar.update)
+    click.echo(f"Đã tạo thêm {count} hồ sơ (bản sao của các hồ sơ mẫu).")

@@ -1,0 +1,116 @@
+"""Fault-test fixtures: a fresh PostgreSQL database per test, seeded as a real install
+(the demo tree, the deployed admission process, load users with API tokens), and a
+gunicorn serving it on a free loopback port.
+
+These tests need PostgreSQL (KETNAP_TEST_PG_URL, set by ``make test``): without it
+they skip, except in CI, where a missing PostgreSQL fails the run (as ``pg_database``
+decides for every PostgreSQL test).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine import db as engine_db, definitions, migrate
+from engine.cases import Actor, unit_of_work
+
+from .gunicorn import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = 16
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/faults/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.faults)
+
+
+@dataclass
+class Seeded:
+    url: str
+    tokens: list[str]          # one API token per load user, each a reviewer everywhere
+
+    def factory(self):
+        return engine_db.make_session_factory(engine_db.make_engine(self.url))
+
+
+@pytest.fixture
+def pg_url(pg_database):
+    """The URL of a fresh, migrated PostgreSQL database, dropped after the test.
+
+    ``pg_database`` (the session's shared database) decides whether PostgreSQL tests
+    run here at all, and names the server to create this one on."""
+    server = pg_database.url.set(database="postgres")
+    name = f"ketnap_fault_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.set(database=name).render_as_string(hide_password=False)
+    engine = engine_db.make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def seeded(pg_url) -> Seeded:
+    from argon2 import PasswordHasher
+
+    import web.accounts
+    from web.accounts import create_user
+    from web.tokens import issue
+    from workflows.admission import register_domain
+    from workflows.admission.orgs import import_tree, read_tree_file
+
+    # Passwords are never used here (tokens are): the cheapest hash keeps seeding fast.
+    web.accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    register_domain()
+    tree = read_tree_file(ROOT / "workflows/admission/data/org_demo.yaml")
+    factory = engine_db.make_session_factory(engine_db.make_engine(pg_url))
+    with unit_of_work(factory) as s:
+        import_tree(s, tree)
+        definitions.deploy(s, definitions.collect([ROOT / "bpmn"]), "faults")
+        units = [code for (code,) in s.execute(text("SELECT code FROM units"))]
+        tokens = []
+        for n in range(CLIENTS):
+            user = create_user(s, f"load{n}", "unused", full_name=f"Load {n}",
+                               memberships=[(code, "reviewer") for code in units])
+            s.flush()
+            tokens.append(issue(s, user, "load")[1])
+    factory.kw["bind"].dispose()
+    return Seeded(pg_url, tokens)
+
+
+@pytest.fixture
+def server(seeded, tmp_path):
+    """gunicorn, 4 workers, on a free loopback port over the seeded database."""
+    srv = Server(seeded.url, tmp_path)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def start_cases(seeded: Seeded, count: int, who: str = "load0") -> list[int]:
+    """Start ``count`` admission cases (adults: nothing waits for a birthday)."""
+    from tests.web.api_support import adult
+    from workflows.admission import intake
+
+    factory = seeded.factory()
+    ids = []
+    with unit_of_work(factory) as s:
+        for n in range(count):
+            case = intake.start_admission(s, adult(full_name=f"Nguyễn Văn Tải {n}"), Actor(who))
+            s.flush()
+            ids.append(case.id)
+    factory.kw["bind"].dispose()
+    return ids

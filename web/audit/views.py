@@ -1,0 +1,105 @@
+"""Auditor pages: every one is a GET; the only thing they write is the audit event that
+says an export was taken (who took which data out is itself part of the history)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+
+from engine import audit
+from engine.listing import fetch_page
+from workflows.admission.tree import load_tree
+
+from ..auth.session import actor, login_required, role_required
+from ..labels import CASE_STATUSES, OUTCOMES, label, unit_name
+from ..setup import db
+from ..work import visible_case
+from . import bp, pdf, records, search
+
+
+def _exported(kind: str, case_id: int | None, **data) -> None:
+    who = actor()
+    audit.record(db(), kind, actor=who.name, case_id=case_id, data=data, **who.request)
+    db().commit()
+
+
+def _download(body, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+@bp.get("/")
+@role_required("auditor")
+def index():
+    params = {k: request.args[k] for k in search.FILTERS if request.args.get(k)}
+    page = fetch_page(db(), search.query(request.args), request.args.get("page", 1, type=int),
+                      current_app.config["PAGE_SIZE"])
+    return render_template("audit/search.html", page=page, params=params,
+                           steps=search.steps(db()),
+                           units=[(u.code, u.name) for u in load_tree(db()).walk()],
+                           outcomes=[(code, label(OUTCOMES, code)) for code in OUTCOMES])
+
+
+@bp.get("/tim-kiem.csv")
+@role_required("auditor")
+def search_csv():
+    header = [_("Số hồ sơ"), _("Người vào Đảng"), _("Đơn vị phụ trách"), _("Trạng thái"),
+              _("Kết quả"), _("Ngày mở"), _("Ngày kết thúc")]
+    body = search.as_csv(db(), search.query(request.args), header, lambda case: [
+        case.id, case.title, unit_name(case.unit), label(CASE_STATUSES, case.status),
+        label(OUTCOMES, case.outcome), case.created_at.isoformat(),
+        case.closed_at.isoformat() if case.closed_at else ""])
+    _exported("search_exported", None,
+              filters={k: request.args[k] for k in search.FILTERS if request.args.get(k)})
+    return _download(body, "text/csv; charset=utf-8", "ho-so.csv")
+
+
+@bp.get("/ho-so/<int:case_id>")
+@role_required("auditor")
+def case(case_id: int):
+    found = visible_case(case_id)
+    return render_template("audit/case.html", case=found,
+                           entries=records.timeline(db(), found))
+
+
+HISTORY_FORMATS = {"pdf": "application/pdf", "json": "application/json"}
+
+
+@bp.get("/ho-so/<int:case_id>/nhat-ky.<fmt>")
+@role_required("auditor")
+def history_file(case_id: int, fmt: str):
+    """The case history as a PDF (to print and sign) or JSON (to process)."""
+    if fmt not in HISTORY_FORMATS:
+        abort(404)
+    found = visible_case(case_id)
+    entries = records.timeline(db(), found)
+    body = (pdf.render(found, entries) if fmt == "pdf"
+            else _json(records.history_export(found, entries)))
+    _exported("history_exported", case_id, format=fmt)
+    return _download(body, HISTORY_FORMATS[fmt], f"nhat-ky-ho-so-{case_id}.{fmt}")
+
+
+@bp.get("/ho-so/<int:case_id>/du-lieu.json")
+@login_required
+def case_data(case_id: int):
+    """Everything the case holds about the candidate, for anyone who may see the case."""
+    found = visible_case(case_id)
+    body = _json(records.case_export(db(), found))
+    _exported("case_exported", case_id, format="json")
+    return _download(body, "application/json", f"ho-so-{case_id}.json")
+
+
+@bp.get("/chuoi-nhat-ky")
+@role_required("auditor")
+def chain():
+    # A session of its own: verify expunges as it walks, which would detach g.user. The
+    # request's transaction ends first, as on SQLite it holds the lock the walk would wait on.
+    db().commit()
+    with current_app.extensions["ketnap_db"]() as session:
+        broken = audit.verify(session)
+    return render_template("audit/chain.html", broken=broken)
