@@ -2,7 +2,10 @@
 and denied access recorded, one event a minute per user with a count."""
 from __future__ import annotations
 
+import io
 import json
+import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -66,15 +69,24 @@ def test_timeline_shows_data_changes_and_exports_are_audited(app):
 
 
 def test_case_data_export_for_those_who_see_the_case(app):
+    from engine.attachments import add_attachment
+    from engine.cases import Actor, unit_of_work
     case_id = start(app)
+    pdf = b"%PDF-1.4\n% don xin vao Dang\n%%EOF\n"
+    with unit_of_work(app.extensions["ketnap_db"]) as s:
+        add_attachment(s, case_id, "don.pdf", pdf, Actor("cb_tp"),
+                       root=Path(app.config["ATTACHMENTS_DIR"]))
     branch = login(app.test_client(), "cb_tp")
     assert 'data-testid="case-data-link"' in branch.get(f"/ho-so/{case_id}").get_data(True)
-    export = branch.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.json").get_json(force=True)
+    archive = zipfile.ZipFile(io.BytesIO(branch.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.zip").data))
+    export = json.loads(archive.read("ho-so.json"))
+    [attached] = export["attachments"]
+    assert archive.read(f"tep/{attached['id']}-don.pdf") == pdf
     assert export["case"]["data"]["full_name"] == "Nguyễn Văn An"
     assert export["tasks"] and export["history"] and "state" not in export["case"]
     assert set(export) == {"case", "tasks", "comments", "attachments", "history"}
     other = login(app.test_client(), "cb_btx")
-    assert other.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.json").status_code == 404
+    assert other.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.zip").status_code == 404
     assert [(e["_actor"], e["_case"]) for e in _events(app, "case_exported")] == [
         ("cb_tp", case_id)]
 

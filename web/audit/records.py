@@ -6,15 +6,19 @@ data and the changes to the case data it caused, with request id, client and has
 """
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.attachments import storage_path
 from engine.models import Attachment, Case, Comment, Event, WorkItem
 
 from ..labels import EVENTS, label, unit_name
@@ -95,3 +99,16 @@ def case_export(session: Session, case: Case) -> dict:
             "comments": _rows(session, Comment, case.id),
             "attachments": _rows(session, Attachment, case.id),
             "history": [event_dict(e) for e in timeline(session, case)]}
+
+
+def case_archive(export: dict, attachments_root: Path) -> bytes:
+    """A ZIP of ``export`` (as ho-so.json) and the attached files, each under its id."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ho-so.json", json.dumps(export, ensure_ascii=False, indent=2,
+                                                  default=str))
+        for item in export["attachments"]:
+            path = storage_path(attachments_root, item["sha256"])
+            if path.is_file():       # a file lost from disk is named in ho-so.json still
+                archive.write(path, f"tep/{item['id']}-{item['filename']}")
+    return buffer.getvalue()

@@ -3,6 +3,7 @@ says an export was taken (who took which data out is itself part of the history)
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -84,14 +85,16 @@ def history_file(case_id: int, fmt: str):
     return _download(body, HISTORY_FORMATS[fmt], f"nhat-ky-ho-so-{case_id}.{fmt}")
 
 
-@bp.get("/ho-so/<int:case_id>/du-lieu.json")
+@bp.get("/ho-so/<int:case_id>/du-lieu.zip")
 @login_required
 def case_data(case_id: int):
-    """Everything the case holds about the candidate, for anyone who may see the case."""
+    """Everything the case holds about the candidate, as one file, for anyone who may see
+    the case: its data, tasks, comments and history as JSON, and the attached files."""
     found = visible_case(case_id)
-    body = _json(records.case_export(db(), found))
-    _exported("case_exported", case_id, format="json")
-    return _download(body, "application/json", f"ho-so-{case_id}.json")
+    export = records.case_export(db(), found)
+    body = records.case_archive(export, Path(current_app.config["ATTACHMENTS_DIR"]))
+    _exported("case_exported", case_id, format="zip")
+    return _download(body, "application/zip", f"ho-so-{case_id}.zip")
 
 
 @bp.get("/chuoi-nhat-ky")
