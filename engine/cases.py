@@ -107,6 +107,16 @@ def _lock_item_with_open(session: Session, item_id: int
     return item, case, [row for row in rows if row.status == "open"]
 
 
+def _open_case(session: Session, case_id: int, registry: Registry,
+               refuse: tuple[str, ...] = ("closed",)):
+    """Lock a case that is not in a ``refuse``d status; return it, its version, its workflow."""
+    case = _lock_case(session, case_id)
+    if case.status in refuse:
+        raise Conflict(f"the case is {case.status}")
+    loaded = _loaded(session, case)
+    return case, loaded, runtime.load(case.state, loaded, registry)
+
+
 def _loaded(session: Session, case: Case):
     return specs.for_case(session, case.definition_id, case.definition_hash)
 
@@ -237,11 +247,7 @@ def reassign(session: Session, item_id: int, to_user: str, actor: Actor, *,
 def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
            registry: Registry | None = None) -> Case:
     registry = registry or default_registry
-    case = _lock_case(session, case_id)
-    if case.status == "closed":
-        raise Conflict("the case is already closed")
-    loaded = _loaded(session, case)
-    wf = runtime.load(case.state, loaded, registry)
+    case, loaded, wf = _open_case(session, case_id, registry)
     wf.cancel()
     case.outcome = "cancelled"
     audit.record(session, "case_cancelled", actor=actor.name, case_id=case.id, unit=case.unit,
@@ -276,11 +282,7 @@ def resume(session: Session, case_id: int, actor: Actor) -> Case:
 def send_message(session: Session, case_id: int, name: str, payload: dict[str, Any],
                  actor: Actor, *, registry: Registry | None = None) -> Case:
     registry = registry or default_registry
-    case = _lock_case(session, case_id)
-    if case.status in ("closed", "suspended"):
-        raise Conflict(f"the case is {case.status}")
-    loaded = _loaded(session, case)
-    wf = runtime.load(case.state, loaded, registry)
+    case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
     try:
         wf.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload)))
     except WorkflowException as err:
@@ -301,11 +303,7 @@ def update_data(session: Session, case_id: int, values: dict[str, Any], actor: A
     responsible unit is resolved again, so open work follows the case.
     """
     registry = registry or default_registry
-    case = _lock_case(session, case_id)
-    if case.status == "closed":
-        raise Conflict("the case is closed")
-    loaded = _loaded(session, case)
-    wf = runtime.load(case.state, loaded, registry)
+    case, loaded, wf = _open_case(session, case_id, registry)
     for task in runtime.all_tasks(wf):
         if task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
             task.data.update(values)

@@ -98,7 +98,7 @@ _TYPE_KEYS = {
     "list": {"fields", "min_items", "max_items"},
 }
 _ALL_KEYS = _COMMON_KEYS.union(*_TYPE_KEYS.values())
-_DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
+DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
 _NAME_RE = re.compile(r"[a-z_][a-z0-9_]*")
 _INT_RE = re.compile(r"[+-]?[0-9]{1,18}")
 _NUM_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -237,7 +237,7 @@ def _check_field(spec: dict, p: str, depth: int, out: list) -> None:
 
     if ftype in ("string", "text"):
         _check_bounds(spec, "min_length", "max_length", _is_count, "a non-negative integer",
-                      bad, implied_max=_DEFAULT_MAX_LENGTH[ftype])
+                      bad, implied_max=DEFAULT_MAX_LENGTH[ftype])
     elif ftype == "integer":
         _check_bounds(spec, "min", "max", _is_int, "an integer", bad)
     elif ftype == "number":

@@ -20,7 +20,7 @@ from .form_files import (  # noqa: F401  (re-exported: one place to import forms
     MAX_SAFE_INT,
     MSG,
     _CONTROL_RE,
-    _DEFAULT_MAX_LENGTH,
+    DEFAULT_MAX_LENGTH,
     _INT_RE,
     _NUM_RE,
     check_form,
@@ -167,7 +167,7 @@ def _make_field(spec: dict) -> fields.Field:
     kw: dict[str, Any] = {"required": bool(spec.get("required")),
                           "error_messages": _BASE_ERRORS}
     if kind in ("string", "text"):
-        hi = spec.get("max_length", _DEFAULT_MAX_LENGTH[kind])
+        hi = spec.get("max_length", DEFAULT_MAX_LENGTH[kind])
         field = _Text(multiline=kind == "text",
                       validate=_length(spec.get("min_length"), hi, "ký tự"), **kw)
     elif kind == "integer":

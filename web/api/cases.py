@@ -60,7 +60,7 @@ def list_cases(args):
     """The cases the caller sees (as on the case list page), most recently changed first."""
     where = case_filter(db(), g.user)
     if where is None:
-        return page_dict(Page([], 0, 1, args["per_page"]))
+        return page_dict(Page.empty(args["per_page"]))
     stmt = _filtered(select(Case).where(true() if where is True else where), args)
     return page_dict(fetch_page(db(), stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
                                 args["page"], args["per_page"]))
@@ -91,7 +91,7 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
         # a script may name its only one all the same.
         del posted["proposer_unit"]
     try:
-        return nomination._check(load_tree(db()), proposers, posted)
+        return nomination.check_start(load_tree(db()), proposers, posted)
     except ValidationError as err:
         raise InvalidData(err.messages) from err
 

@@ -9,7 +9,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from engine.forms import _DEFAULT_MAX_LENGTH
+from engine.forms import DEFAULT_MAX_LENGTH
 from engine.inbox import TABS
 
 CASE_STATUSES = ("active", "waiting", "suspended", "closed")
@@ -126,8 +126,8 @@ class FormFieldSchema(ma.Schema):
     @ma.pre_dump
     def _implied_limits(self, spec: dict, **_kwargs) -> dict:
         # Text has a length limit even when the form names none: say which.
-        if spec["type"] in _DEFAULT_MAX_LENGTH and "max_length" not in spec:
-            return {**spec, "max_length": _DEFAULT_MAX_LENGTH[spec["type"]]}
+        if spec["type"] in DEFAULT_MAX_LENGTH and "max_length" not in spec:
+            return {**spec, "max_length": DEFAULT_MAX_LENGTH[spec["type"]]}
         return spec
 
 

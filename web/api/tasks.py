@@ -15,7 +15,6 @@ from engine.models import Case, WorkItem
 
 from ..auth.session import actor
 from ..cases import reading
-from ..formdata import initial_values
 from ..operations import run_operation
 from ..setup import db
 from ..work import conflict_message, visible_item, workable_item
@@ -51,16 +50,6 @@ def list_tasks(args):
     return {**page_dict(result.page), "tab": tab, "counts": result.counts}
 
 
-def _values(case: Case, item: WorkItem, form: dict | None) -> dict:
-    """An open task's form filled with the case's current values; a completed one's
-    submission."""
-    if form is None or item.status == "cancelled":
-        return {}
-    if item.status == "completed":
-        return reading.submitted_values(db(), item)
-    return initial_values(form, reading.open_task_data(db(), case, item))
-
-
 @blp.route(f"/{ID}")
 @blp.response(200, TaskDetailSchema)
 def get_task(item_id: int):
@@ -69,7 +58,7 @@ def get_task(item_id: int):
     item = visible_item(item_id)
     case = db().get(Case, item.case_id)
     form = reading.task_form(db(), case, item)
-    return With(item, case=case, values=_values(case, item, form),
+    return With(item, case=case, values=reading.task_values(db(), case, item, form),
                 form={"name": item.form, **form} if form is not None else None)
 
 

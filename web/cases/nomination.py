@@ -80,7 +80,7 @@ def _default_branch(tree: OrgTree, proposer: str) -> str | None:
     return parent.code if parent is not None and parent.kind == BRANCH else None
 
 
-def _check(tree: OrgTree, proposers: list[str], posted: dict) -> dict:
+def check_start(tree: OrgTree, proposers: list[str], posted: dict) -> dict:
     """The start data, or ValidationError with messages by field."""
     proposer = posted.pop("proposer_unit", None) if len(proposers) > 1 else proposers[0]
     errors = {}
@@ -115,7 +115,7 @@ def new():
                      {}, proposers)
     posted = parse_submission(form, request.form)
     try:
-        data = _check(tree, proposers, dict(posted))
+        data = check_start(tree, proposers, dict(posted))
         case = run_operation(intake.start_admission, data, actor())
     except ValidationError as err:
         return _page(form, posted, error_messages(err), proposers, 422)
