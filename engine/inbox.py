@@ -1,15 +1,19 @@
 """The inbox: the user tasks of a set of units, in tabs, filtered, searched and paged.
 
-One query answers the page's rows, and one more counts every tab under the same
+One query answers the page's rows, and two more count every tab under the same
 filters, so the numbers on the tabs always match what clicking a tab shows. Only the
 work-item table is read (it carries the candidate name, search key and category).
+
+A busy unit holds thousands of open tasks and many times more completed ones, so every
+query here reads open tasks, or the user's own completed ones, through an index that
+starts with (unit, status): the unit's history does not slow its inbox down.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, select, union
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -27,7 +31,7 @@ class InboxQuery:
     """What one inbox page asks for. ``user`` is the name claims and completions carry."""
     user: str
     units: frozenset[str]
-    tab: str = MINE
+    tab: str | None = MINE         # None: MINE if the user holds tasks, else UNIT
     step: str | None = None
     category: str | None = None
     unit: str | None = None        # one of ``units``; None: all of them
@@ -41,6 +45,7 @@ class InboxQuery:
 class Inbox:
     page: Page
     counts: dict[str, int]
+    tab: str = MINE                # the tab shown
 
 
 def _tabs(user: str, now: datetime) -> dict[str, ColumnElement[bool]]:
@@ -70,40 +75,62 @@ def _scope(query: InboxQuery) -> list[ColumnElement[bool]]:
 def _order(descending: bool) -> list:
     due = WorkItem.due_at.desc() if descending else WorkItem.due_at.asc()
     # Tasks without a deadline come last either way; ties keep the order of arrival.
-    return [WorkItem.due_at.is_(None), due, WorkItem.id]
+    # NULLS LAST (not an "IS NULL" sort key) lets the ascending order, the default, be
+    # read off the (unit, status, due_at) index instead of sorting the unit's open tasks.
+    return [due.nulls_last(), WorkItem.id]
+
+
+def _count(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _counts(session: Session, query: InboxQuery, where: list, now: datetime) -> dict[str, int]:
+    """Every tab's count: one pass over the open tasks (an index-only scan when no
+    filter reads other columns), one over the user's completed ones."""
+    mine, unclaimed, overdue = session.execute(
+        select(_count(WorkItem.claimed_by == query.user), _count(WorkItem.claimed_by.is_(None)),
+               _count(WorkItem.due_at < now))
+        .where(*where, WorkItem.status == "open")).one()
+    done = session.execute(select(func.count()).select_from(WorkItem).where(
+        *where, WorkItem.status == "completed", WorkItem.completed_by == query.user)).scalar_one()
+    return {MINE: int(mine), UNIT: int(unclaimed), OVERDUE: int(overdue), DONE: int(done)}
 
 
 def inbox(session: Session, query: InboxQuery, *, now: datetime | None = None) -> Inbox:
     """One page of the tab asked for, and the count of every tab under the same filters.
 
     ``now`` decides what is overdue (default: the engine clock)."""
-    if query.tab not in TABS:
+    if query.tab is not None and query.tab not in TABS:
         raise ValueError(f"unknown inbox tab {query.tab!r}")
     if not query.units or (query.unit and query.unit not in query.units):
-        return Inbox(Page.empty(query.page_size), dict.fromkeys(TABS, 0))
-    tabs = _tabs(query.user, now or clock.now())
+        return Inbox(Page.empty(query.page_size), dict.fromkeys(TABS, 0), query.tab or MINE)
+    now = now or clock.now()
     where = _scope(query)
-    sums = [func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for cond in tabs.values()]
-    row = session.execute(select(*sums).where(*where, or_(*tabs.values()))).one()
-    counts = {tab: int(n) for tab, n in zip(tabs, row)}
-    stmt = select(WorkItem).where(*where, tabs[query.tab]).order_by(*_order(query.descending))
-    return Inbox(fetch_page(session, stmt, query.page, query.page_size,
-                            total=counts[query.tab]), counts)
+    counts = _counts(session, query, where, now)
+    tab = query.tab or (MINE if counts[MINE] else UNIT)
+    stmt = (select(WorkItem).where(*where, _tabs(query.user, now)[tab])
+            .order_by(*_order(query.descending)))
+    return Inbox(fetch_page(session, stmt, query.page, query.page_size, total=counts[tab]),
+                 counts, tab)
 
 
-def facets(session: Session, units: frozenset[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """The steps (id, name) and categories found among the tasks of ``units``: the
-    choices of the inbox filters."""
+def facets(session: Session, user: str,
+           units: frozenset[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The steps (id, name) and categories of the tasks ``user`` finds in the tabs of
+    ``units`` (open ones, and those the user completed): the inbox filters' choices."""
     if not units:
         return [], []
-    where = WorkItem.unit.in_(sorted(units))
+    columns = (WorkItem.step, WorkItem.step_name, WorkItem.category)
+    in_units = WorkItem.unit.in_(sorted(units))
+    found = session.execute(union(
+        select(*columns).where(in_units, WorkItem.status == "open"),
+        select(*columns).where(in_units, WorkItem.status == "completed",
+                               WorkItem.completed_by == user))).all()
     steps: dict[str, str] = {}
-    for step, name in session.execute(select(WorkItem.step, WorkItem.step_name).where(where)
-                                      .distinct().order_by(WorkItem.step_name)):
+    for step, name, _category in sorted(found, key=lambda row: (row[1] or row[0], row[0])):
         steps.setdefault(step, name or step)   # a renamed step keeps one entry
-    categories = session.execute(select(WorkItem.category).where(
-        where, WorkItem.category.is_not(None)).distinct().order_by(WorkItem.category)).scalars()
-    return sorted(steps.items(), key=lambda kv: kv[1]), list(categories)
+    categories = sorted({category for _s, _n, category in found if category is not None})
+    return sorted(steps.items(), key=lambda kv: kv[1]), categories
 
 
 def urgency(due_at: datetime | None, now: datetime, *, tz: tzinfo = timezone.utc,

@@ -98,7 +98,10 @@ class WorkItem(Base):
     """The inbox projection: one row per user task of a case."""
     __tablename__ = "work_items"
     __table_args__ = (
-        Index("ix_work_items_inbox", "unit", "status", "due_at"),
+        # Both let a busy unit's inbox read its open tasks from the index alone
+        # (migration 0008): tab counts and due-date order, and the filter choices.
+        Index("ix_work_items_inbox", "unit", "status", "due_at", "claimed_by"),
+        Index("ix_work_items_facets", "unit", "status", "step", "step_name", "category"),
         Index("ix_work_items_case", "case_id", "status"),
     )
 

@@ -115,9 +115,32 @@ def test_sort_by_due_date_and_pages(factory, items):
 
 def test_facets_list_steps_and_categories_of_the_units(factory, items):
     with unit_of_work(factory) as s:
-        steps, categories = facets(s, frozenset({"U1", "U2"}))
+        steps, categories = facets(s, "alice", frozenset({"U1", "U2"}))
         assert steps == [("submit", "Nộp hồ sơ")] and categories == ["other", "student"]
-        assert facets(s, frozenset()) == ([], [])
+        assert facets(s, "alice", frozenset()) == ([], [])
+
+
+def test_facets_leave_out_tasks_no_tab_shows(factory, items):
+    """Tasks someone else completed are in no tab of the user's, so they offer no filter
+    choice (and a unit's long history is not read to build the choices)."""
+    with unit_of_work(factory) as s:
+        for name in NAMES["U1"]:
+            cases.complete_task(s, items[name], SUBMIT_OK, ALICE, registry=make_registry())
+    with unit_of_work(factory) as s:
+        assert facets(s, "bob", frozenset({"U1"})) == ([], [])
+        assert facets(s, "alice", frozenset({"U1"})) == ([("submit", "Nộp hồ sơ")], ["student"])
+        assert facets(s, "bob", frozenset({"U1", "U2"})) == ([("submit", "Nộp hồ sơ")], ["other"])
+
+
+def test_without_a_tab_the_users_own_tasks_else_the_units(factory, items):
+    with unit_of_work(factory) as s:
+        first = inbox(s, InboxQuery("alice", frozenset({"U1"}), tab=None))
+        assert first.tab == UNIT and len(first.page.rows) == 3
+        cases.claim(s, items["Trần Thị Bình"], ALICE)
+    with unit_of_work(factory) as s:
+        claimed = inbox(s, InboxQuery("alice", frozenset({"U1"}), tab=None))
+        assert claimed.tab == MINE and [r.title for r in claimed.page.rows] == ["Trần Thị Bình"]
+        assert claimed.counts == {MINE: 1, UNIT: 2, OVERDUE: 0, DONE: 0}
 
 
 def test_unknown_tab_is_refused(factory):

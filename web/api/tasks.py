@@ -10,7 +10,7 @@ from flask import g
 
 from engine import cases
 from engine.errors import Conflict
-from engine.inbox import MINE, UNIT, InboxQuery, inbox
+from engine.inbox import InboxQuery, inbox
 from engine.models import Case, WorkItem
 
 from ..auth.session import actor
@@ -27,7 +27,7 @@ blp = api_blueprint("api_tasks", "/tasks", "Tasks (việc): the user tasks of ca
 ID = id_rule("item_id")
 
 
-def _inbox(args: dict, tab: str):
+def _inbox(args: dict, tab: str | None):
     return inbox(db(), InboxQuery(
         user=g.user.username, units=frozenset(g.user.roles_in("reviewer")), tab=tab,
         step=args.get("step"), category=args.get("category"), unit=args.get("unit"),
@@ -43,11 +43,8 @@ def list_tasks(args):
 
     Without `tab`, as on the page: my own tasks if I have any, else my units' unclaimed
     ones."""
-    tab = args.get("tab") or MINE
-    result = _inbox(args, tab)
-    if not args.get("tab") and not result.counts[MINE]:
-        tab, result = UNIT, _inbox(args, UNIT)
-    return {**page_dict(result.page), "tab": tab, "counts": result.counts}
+    result = _inbox(args, args.get("tab") or None)
+    return {**page_dict(result.page), "tab": result.tab, "counts": result.counts}
 
 
 @blp.route(f"/{ID}")

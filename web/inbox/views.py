@@ -33,7 +33,7 @@ ROW_CLASSES = {"overdue": "overdue", "due_soon": "due-soon"}
 FILTERS = ("tab", "step", "category", "unit", "q", "sort")
 
 
-def _query(units: frozenset[str], tab: str) -> InboxQuery:
+def _query(units: frozenset[str], tab: str | None) -> InboxQuery:
     args = request.args
     unit = args.get("unit") or None
     return InboxQuery(
@@ -60,17 +60,14 @@ def index():
     if not units and (home := _non_reviewer_home()) is not None:
         return home
     tab = request.args.get("tab")
-    result = inbox(db(), _query(units, tab if tab in TABS else MINE))
-    if tab not in TABS:
-        # Opened without a tab: one's own tasks if there are any, else the unit's open ones.
-        tab = MINE if result.counts[MINE] else UNIT
-        if tab != MINE:
-            result = inbox(db(), _query(units, tab))
+    # Opened without a tab: one's own tasks if there are any, else the unit's open ones.
+    result = inbox(db(), _query(units, tab if tab in TABS else None))
+    tab = result.tab
     now = clock.now()
     # A deadline matters while the task is open, not once it is done.
     row_class = {item.id: ROW_CLASSES.get(urgency(item.due_at, now, tz=LOCAL), "")
                  if item.status == "open" else "" for item in result.page.rows}
-    steps, categories = facets(db(), units)
+    steps, categories = facets(db(), g.user.username, units)
     params = {key: request.args[key] for key in FILTERS if request.args.get(key)}
     params["tab"] = tab
     return render_template(
