@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .models import Case, Event, WorkItem
+from .registry import Registry, registry as default_registry
 from .text import fold
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -57,9 +58,11 @@ class Template:
             Event.case_id == case_id).order_by(Event.seq)).scalars())
 
 
-def copy_case(session: Session, template: Template, name: str) -> Case:
+def copy_case(session: Session, template: Template, name: str, *,
+              registry: Registry | None = None) -> Case:
     """One copy of ``template`` for the person ``name``; its events are queued on the
-    session's audit chain and written when it commits."""
+    session's audit chain and written when it commits. The registry's ``case_stored``
+    listeners see the copy, as they see every case the engine stores."""
     uuids: dict[str, str] = {}
 
     def change(text: str) -> str:
@@ -88,4 +91,6 @@ def copy_case(session: Session, template: Template, name: str) -> Case:
                              unit=event.unit, data=data, request_id=event.request_id,
                              client=event.client)
         entry["at"] = event.at      # the copy happened when the template's steps did
+    for listener in (registry or default_registry).case_stored:
+        listener(session, case)
     return case

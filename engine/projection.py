@@ -63,6 +63,8 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     if case.status == "closed" and not was_closed:
         audit.record(session, "case_closed", actor=actor, case_id=case.id, unit=case.unit,
                      data={"outcome": case.outcome}, **request)
+    for listener in registry.case_stored:
+        listener(session, case)
     return open_count
 
 

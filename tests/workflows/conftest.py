@@ -25,6 +25,7 @@ def plugin_runner(factory, monkeypatch):
 
     monkeypatch.setattr(engine_cli, "_factory", factory)
     monkeypatch.setattr(registry, "case_unit", None)
+    monkeypatch.setattr(registry, "case_stored", [])   # the plugin's listeners, this test only
 
     @click.group()
     def ketnap():

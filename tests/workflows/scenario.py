@@ -18,6 +18,7 @@ from engine.cases import Actor, unit_of_work
 from engine.models import Case as CaseRow, WorkItem
 from engine.registry import registry
 from workflows.admission import demo, intake, orgs, resolvers, rules, steps
+from workflows.admission.reports import stored
 
 # Monday 8 September 2025, 09:00 in Vietnam.
 T0 = datetime(2025, 9, 8, 2, 0, tzinfo=timezone.utc)
@@ -41,6 +42,7 @@ LONE_WORKER = {"full_name": "Ngô Thị Hồng", "birth_date": "1999-06-20", "ge
 def world(factory, monkeypatch):
     """The demo tree and the diagrams, on a clock frozen at T0; yields the factory."""
     monkeypatch.setattr(registry, "case_unit", resolvers.case_unit)
+    monkeypatch.setattr(registry, "case_stored", [stored.store])
     with clock.frozen_at(T0):
         with unit_of_work(factory) as session:
             orgs.import_tree(session, orgs.read_tree_file(demo.DEMO_TREE))

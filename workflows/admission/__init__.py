@@ -16,8 +16,11 @@ def register_domain() -> None:
     # modules (orgs, models), registers nothing; the host decides when, by calling this.
     from . import models, resolvers, rules  # noqa: F401  (they register on import)
     from .reports import models as _report_tables  # noqa: F401  (in the metadata)
+    from .reports import stored
 
     registry.case_unit = resolvers.case_unit
+    if stored.store not in registry.case_stored:
+        registry.case_stored.append(stored.store)
 
 
 def plugin(cli_group: click.Group) -> None:

@@ -24,6 +24,9 @@ from ..tree import OrgTree
 # Outcomes that follow an admission decision: probation, then recognition or removal.
 AFTER_ADMISSION = frozenset({"admitted", "recognised", "removed"})
 OPEN = frozenset({"active", "waiting"})
+# What a ``CaseFacts`` is read from (not the case's stored state, which is far larger).
+COLUMNS = (Case.id, Case.unit, Case.category, Case.status, Case.outcome, Case.created_at,
+           Case.title, Case.data)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,12 @@ class CaseFacts:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
+    @classmethod
+    def of(cls, row) -> "CaseFacts":
+        """From a case, or a row of ``COLUMNS``."""
+        return cls(row.id, row.unit, row.category, row.status, row.outcome, row.created_at,
+                   row.title or "", row.data or {})
+
 
 def committee_units(tree: OrgTree, committee: str) -> set[str]:
     """The committee and every unit below it: whose cases its reports count."""
@@ -107,10 +116,7 @@ def committee_units(tree: OrgTree, committee: str) -> set[str]:
 
 def load(session: Session, units: Collection[str] | None) -> list[CaseFacts]:
     """The admission cases whose responsible unit is in ``units`` (None: every case)."""
-    stmt = select(Case.id, Case.unit, Case.category, Case.status, Case.outcome,
-                  Case.created_at, Case.title, Case.data).where(Case.definition_key == KEY)
+    stmt = select(*COLUMNS).where(Case.definition_key == KEY)
     if units is not None:
         stmt = stmt.where(Case.unit.in_(sorted(units)))
-    return [CaseFacts(row.id, row.unit, row.category, row.status, row.outcome,
-                      row.created_at, row.title or "", row.data or {})
-            for row in session.execute(stmt.order_by(Case.id))]
+    return [CaseFacts.of(row) for row in session.execute(stmt.order_by(Case.id))]

@@ -2,10 +2,10 @@
 each step and each body takes, which tasks are overdue, and which cases wait on a date
 (an 18th birthday, the 12 months of probation).
 
-Also which undecided cases can still be decided before a given day: a case's earliest
-decision is today plus the usual time from its open step to the decision (the schedule
-the demo follows, ``demo.SCHEDULE``), and not before its 18th birthday plus the usual
-time from the branch vote.
+Also the rule for when an undecided case can be decided at the earliest: today plus
+the usual time from its open step to the decision (the schedule the demo follows,
+``demo.SCHEDULE``), and not before its 18th birthday plus the usual time from the
+branch vote (``earliest_decision``; ``stored.decidable`` asks it of the database).
 """
 from __future__ import annotations
 
@@ -50,15 +50,6 @@ def earliest_decision(case: CaseFacts, steps: Iterable[str], today: date) -> dat
     return earliest
 
 
-def decidable(cases: Iterable[CaseFacts], steps: dict[int, list[str]], today: date,
-              last_day: date) -> list[CaseFacts]:
-    """The undecided cases whose decision can still come by ``last_day``."""
-    if today > last_day:
-        return []
-    return [case for case in cases if case.undecided
-            and earliest_decision(case, steps.get(case.id, ()), today) <= last_day]
-
-
 def _items(session: Session, units: Collection[str] | None, status: str):
     stmt = (select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit,
                    WorkItem.created_at, WorkItem.completed_at, WorkItem.due_at)
@@ -67,14 +58,6 @@ def _items(session: Session, units: Collection[str] | None, status: str):
     if units is not None:
         stmt = stmt.where(Case.unit.in_(sorted(units)))
     return list(session.execute(stmt.order_by(WorkItem.id)))
-
-
-def open_steps(session: Session, units: Collection[str] | None) -> dict[int, list[str]]:
-    """case id -> the steps of its open tasks."""
-    found: dict[int, list[str]] = defaultdict(list)
-    for item in _items(session, units, "open"):
-        found[item.case_id].append(item.step)
-    return dict(found)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from engine import audit, clock
 
 from ..kinds import BRANCH, COMMITTEE, GRASSROOTS_COMMITTEE
 from ..tree import OrgTree
-from . import facts, pipeline
-from .facts import CaseFacts, Figure
+from . import facts, stored
+from .facts import Figure
 from .models import (DEFAULT_PER_ENTERPRISE, DEFAULT_STUDENTS_PER_SCHOOL,
                      DEFAULT_WORKER_SHARE_BP, PlanTarget)
 
@@ -182,16 +182,24 @@ class TargetsReport:
         return found
 
 
-def _unit_targets(tree: OrgTree, codes, target: int, admitted: list[CaseFacts],
-                  coming: list[CaseFacts], category: str | None, year_over: bool):
+def _by_unit(rows) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for row in rows:
+        found.setdefault(row.unit, []).append(row)
+    return found
+
+
+def _unit_targets(tree: OrgTree, codes, target: int, admitted: dict[str, list],
+                  coming: dict[str, list], category: str | None, year_over: bool):
+    """One row per unit of ``codes``: the cases of the unit and the units below it."""
     rows = []
     for code in codes:
-        inside = {code, *(u.code for u in tree.descendants(code))} if code in tree else {code}
+        inside = [code, *(u.code for u in tree.descendants(code))] if code in tree else [code]
 
-        def mine(case: CaseFacts) -> bool:
-            return case.unit in inside and (category is None or case.category == category)
-        count = Figure.of(filter(mine, admitted))
-        ahead = Figure.of(filter(mine, coming))
+        def cases_of(grouped: dict[str, list]) -> Figure:
+            return Figure.of(case for unit in inside for case in grouped.get(unit, ())
+                             if category is None or case.category == category)
+        count, ahead = cases_of(admitted), cases_of(coming)
         rows.append(UnitTarget(code, target, count, ahead,
                                status(count.value, ahead.value, target, year_over)))
     return rows
@@ -199,24 +207,27 @@ def _unit_targets(tree: OrgTree, codes, target: int, admitted: list[CaseFacts],
 
 def targets_report(session: Session, tree: OrgTree, committee: str, year: int,
                    today: date) -> TargetsReport:
-    """The committee's three targets for ``year``, as they stand on ``today``."""
+    """The committee's three targets for ``year``, as they stand on ``today``.
+
+    The cases come from ``stored`` (typed columns), not from reading every case's data:
+    the dashboard must stay quick for a city's whole pipeline."""
     chosen = covered(tree, settings(session, committee, year))
     units = facts.committee_units(tree, committee)
-    cases = facts.load(session, units)
     last_day = date(year, 12, 31)
     year_over = today > last_day
-    admitted = [c for c in cases if c.admission_date and c.admission_date.year == year]
-    coming = pipeline.decidable(cases, pipeline.open_steps(session, units), today, last_day)
+    admitted = stored.admitted(session, units, year)
+    coming = stored.decidable(session, units, today, last_day)
     all_admitted = Figure.of(admitted, chosen.outside_admissions)
     workers = Figure.of(c for c in admitted if c.category == "enterprise_worker")
     workers_coming = Figure.of(c for c in coming if c.category == "enterprise_worker")
     target = share_target(chosen.worker_share_bp, all_admitted.value)
     share = ShareTarget(chosen.worker_share_bp, workers, all_admitted, target, workers_coming,
                         status(workers.value, workers_coming.value, target, year_over))
+    admitted_in, coming_in = _by_unit(admitted), _by_unit(coming)
     return TargetsReport(
         chosen, today,
-        _unit_targets(tree, chosen.schools, chosen.students_per_school, admitted, coming,
-                      "student", year_over),
-        _unit_targets(tree, chosen.enterprises, chosen.per_enterprise, admitted, coming,
-                      None, year_over),
+        _unit_targets(tree, chosen.schools, chosen.students_per_school, admitted_in,
+                      coming_in, "student", year_over),
+        _unit_targets(tree, chosen.enterprises, chosen.per_enterprise, admitted_in,
+                      coming_in, None, year_over),
         share)
