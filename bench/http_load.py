@@ -2,7 +2,7 @@
 PostgreSQL at scale, from 16 concurrent clients (16 users) in this process.
 
 Each client completes open tasks of its own cases (one task per case, each with its
-step's standard form) through POST /api/v1/tasks/{id}/complete, a new connection per
+step's standard form and the fields the step asks of the case) through POST /api/v1/tasks/{id}/complete, a new connection per
 request (gunicorn's sync workers close them). It prints the throughput, the latency
 percentiles, the CPU share this load generator took of the machine, and the resident
 memory of each web worker. Completing tasks moves the bench cases on: a later run
@@ -27,19 +27,29 @@ from sqlalchemy import text
 
 def _work(url: str, limit: int) -> list[tuple[int, bytes]]:
     """(task id, request body) for the first open, unclaimed task of up to ``limit``
-    cases, each with its step's standard form filled in for the case's person."""
+    cases, each with its step's standard form filled in for the case's person, and
+    what a step asks of the case itself: the ward committee that assigns a branch
+    names one of its own branches (without it the answer is a 422, not a completion)."""
     from engine import db as engine_db
     from workflows.admission import rules, steps
     engine = engine_db.make_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(text(
-            "SELECT DISTINCT ON (w.case_id) w.id, w.step, c.data FROM work_items w "
+            "SELECT DISTINCT ON (w.case_id) w.id, w.step, w.unit, c.data FROM work_items w "
             "JOIN cases c ON c.id = w.case_id WHERE w.status = 'open' AND w.claimed_by IS NULL "
             "ORDER BY w.case_id, w.id LIMIT :n"), {"n": limit}).all()
+        branches = dict(conn.execute(text(
+            "SELECT parent_code, min(code) FROM units WHERE kind = 'branch' AND active "
+            "GROUP BY parent_code")).all())
     engine.dispose()
     today = rules.today()
-    return [(item, json.dumps({"data": steps.step_data(step, today, data)}).encode())
-            for item, step, data in rows]
+    work = []
+    for item, step, unit, data in rows:
+        form = steps.step_data(step, today, data)
+        if step == "assign_branch":
+            form["branch"] = branches[unit]
+        work.append((item, json.dumps({"data": form}).encode()))
+    return work
 
 
 def _rss_mb(pid: int) -> float:
