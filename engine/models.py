@@ -100,7 +100,7 @@ class WorkItem(Base):
     __table_args__ = (
         # Both let a busy unit's inbox read its open tasks from the index alone
         # (migration 0008): tab counts and due-date order, and the filter choices.
-        Index("ix_work_items_inbox", "unit", "status", "due_at", "claimed_by"),
+        Index("ix_work_items_inbox", "unit", "status", "due_at", "id", "claimed_by"),
         Index("ix_work_items_facets", "unit", "status", "step", "step_name", "category"),
         Index("ix_work_items_case", "case_id", "status"),
     )
