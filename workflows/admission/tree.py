@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from .kinds import (BRANCH, COMMITTEE, GRASSROOTS_LIKE, ORGANISATION_BOARD, POLITICAL_CENTRE,
@@ -203,15 +203,34 @@ _COLUMNS = (Unit.code, Unit.name, Unit.kind, Unit.parent_code, Unit.upper_code, 
 _cache: dict[str, tuple[tuple, OrgTree]] = {}
 
 
+# session.info key: (transaction, tree) — the tree checked once in that transaction.
+_HELD = "ketnap.org_tree"
+
+
 def load_tree(session: Session) -> OrgTree:
-    """The current tree as ``session`` sees it, rebuilt only when the table changed."""
+    """The current tree as ``session`` sees it, rebuilt only when the table changed.
+
+    Asked once per transaction: a page that names units, checks permissions and
+    lists choices calls this several times, and each check is a round trip."""
+    held = session.info.get(_HELD)
+    if held is not None and held[0] is session.get_transaction():
+        return held[1]
     # Read the stamp before the rows: a change committed in between makes the cached
     # stamp older than the rows, which costs one extra reload, never a stale tree.
     stamp = tuple(session.execute(select(func.count(), func.max(Unit.updated_at))).one())
     key = session.get_bind().url.render_as_string(hide_password=True)
     hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
-        return hit[1]
-    tree = OrgTree(_from_row(row) for row in session.execute(select(*_COLUMNS)))
-    _cache[key] = (stamp, tree)
+        tree = hit[1]
+    else:
+        tree = OrgTree(_from_row(row) for row in session.execute(select(*_COLUMNS)))
+        _cache[key] = (stamp, tree)
+    session.info[_HELD] = (session.get_transaction(), tree)
     return tree
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_tree(session: Session, _context) -> None:
+    """A transaction that writes units sees its own changes on the next call."""
+    if any(isinstance(obj, Unit) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_HELD, None)
