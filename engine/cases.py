@@ -26,7 +26,7 @@ from .definitions import current, specs
 from .errors import Conflict, InvalidData, NotFound, ProcessError
 from .forms import validate_submission
 from .models import Case, WorkItem
-from .projection import changes, reresolve_open_items, sync
+from .projection import changes, notify_stored, reresolve_open_items, sync
 from .registry import Registry, registry as default_registry
 
 
@@ -254,20 +254,24 @@ def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
                  data={"reason": reason}, **actor.request)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     case.status, case.next_due_at = "closed", None
+    notify_stored(session, case, registry, [])
     return case
 
 
-def suspend(session: Session, case_id: int, actor: Actor, reason: str = "") -> Case:
+def suspend(session: Session, case_id: int, actor: Actor, reason: str = "", *,
+            registry: Registry | None = None) -> Case:
     case = _lock_case(session, case_id)
     if case.status in ("closed", "suspended"):
         raise Conflict(f"the case is {case.status}")
     case.status = "suspended"
     audit.record(session, "case_suspended", actor=actor.name, case_id=case.id, unit=case.unit,
                  data={"reason": reason}, **actor.request)
+    notify_stored(session, case, registry or default_registry)
     return case
 
 
-def resume(session: Session, case_id: int, actor: Actor) -> Case:
+def resume(session: Session, case_id: int, actor: Actor, *,
+           registry: Registry | None = None) -> Case:
     case = _lock_case(session, case_id)
     if case.status != "suspended":
         raise Conflict("the case is not suspended")
@@ -276,6 +280,7 @@ def resume(session: Session, case_id: int, actor: Actor) -> Case:
     case.status = "active" if has_open else "waiting"
     audit.record(session, "case_resumed", actor=actor.name, case_id=case.id, unit=case.unit,
                  data={}, **actor.request)
+    notify_stored(session, case, registry or default_registry)
     return case
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .models import Case, Event, WorkItem
+from .projection import notify_stored
 from .registry import Registry, registry as default_registry
 from .text import fold
 
@@ -91,6 +92,6 @@ def copy_case(session: Session, template: Template, name: str, *,
                              unit=event.unit, data=data, request_id=event.request_id,
                              client=event.client)
         entry["at"] = event.at      # the copy happened when the template's steps did
-    for listener in (registry or default_registry).case_stored:
-        listener(session, case)
+    notify_stored(session, case, registry or default_registry,
+                  [item.step for item in template.items if item.status == "open"])
     return case

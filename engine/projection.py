@@ -47,8 +47,9 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     if open_items is None:
         open_items = session.execute(select(WorkItem).where(
             WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
-    open_count = _sync_items(session, case, wf, loaded, registry, actor, now, request,
-                             {item.task_uuid: item for item in open_items})
+    now_open = _sync_items(session, case, wf, loaded, registry, actor, now, request,
+                           {item.task_uuid: item for item in open_items})
+    open_count = len(now_open)
     case.state = state.dumps(wf)
     case.next_due_at = runtime.next_due(wf)
     case.updated_at = now
@@ -63,12 +64,27 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     if case.status == "closed" and not was_closed:
         audit.record(session, "case_closed", actor=actor, case_id=case.id, unit=case.unit,
                      data={"outcome": case.outcome}, **request)
-    for listener in registry.case_stored:
-        listener(session, case)
+    notify_stored(session, case, registry, [item.step for item in now_open])
     return open_count
 
 
-def _sync_items(session, case, wf, loaded, registry, actor, now, request, open_items) -> int:
+def notify_stored(session: Session, case: Case, registry: Registry,
+                  open_steps: list[str] | None = None) -> None:
+    """Tell the domain's ``case_stored`` listeners that ``case`` changed, with the steps
+    of its open tasks (read from the inbox rows when the caller does not know them)."""
+    if not registry.case_stored:
+        return
+    if open_steps is None:
+        open_steps = list(session.execute(select(WorkItem.step).where(
+            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars())
+    for listener in registry.case_stored:
+        listener(session, case, open_steps)
+
+
+def _sync_items(session, case, wf, loaded, registry, actor, now, request,
+                open_items) -> list[WorkItem]:
+    """Open a row for each newly ready task, cancel the rows of tasks gone; returns the
+    case's open rows."""
     ready = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
     for uuid, item in open_items.items():
         if uuid not in ready and item.status == "open":
@@ -100,7 +116,7 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request, open_i
     for item in still_open:
         if (item.title, item.category) != (case.title, case.category):
             item.title, item.search_key, item.category = case.title, case.search_key, case.category
-    return len(still_open) + len(opened)
+    return still_open + opened
 
 
 def reresolve_open_items(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded,

@@ -27,10 +27,11 @@ class Registry:
         self.summary: Callable[[Mapping[str, Any]], tuple[str, str | None]] = default_summary
         # (case data, current unit) -> unit: lets a domain move responsibility as data changes.
         self.case_unit: Callable[[Mapping[str, Any], str | None], str | None] | None = None
-        # (session, case) -> None, called in the case's transaction each time the engine
-        # stores a case (or a copy of one): a domain keeps its own tables derived from
-        # case data (typed columns its reports filter on) in step with the case.
-        self.case_stored: list[Callable[[Any, Any], None]] = []
+        # (session, case, steps of its open tasks) -> None, called in the case's
+        # transaction each time the engine stores a case (or a copy of one): a domain
+        # keeps its own tables derived from the case (typed columns its reports filter
+        # on) in step with it.
+        self.case_stored: list[Callable[[Any, Any, list[str]], None]] = []
 
     def function(self, name: str | None = None):
         """Decorator: make a function callable from diagrams under ``name``."""

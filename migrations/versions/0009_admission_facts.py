@@ -21,9 +21,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('admission_facts',
     sa.Column('case_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('unit', sa.String(length=64), nullable=True),
+    sa.Column('category', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('admitted_on', sa.Date(), nullable=True),
     sa.Column('decided', sa.Boolean(), nullable=False),
     sa.Column('birthday_wait', sa.Date(), nullable=True),
+    sa.Column('lead_days', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
     sa.PrimaryKeyConstraint('case_id')
     )

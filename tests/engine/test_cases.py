@@ -235,3 +235,41 @@ def test_start_event_form_checks_start_data_and_fills_absent_fields(factory, reg
     with unit_of_work(factory) as s:
         case = cases.start_case(s, "review", {"decision": "yes"}, ALICE, registry=reg)
         assert case.data == {"decision": "yes", "note": None}
+
+
+def test_case_stored_listeners_see_every_stored_case_with_its_open_steps(factory, reg):
+    """A domain's derived tables stay in step with the case: the listener runs in the
+    operation's transaction, for every store and for copies, with the open steps."""
+    from engine import cloning
+    seen = []
+    reg.case_stored.append(lambda session, case, steps: seen.append(
+        (case.id, case.status, sorted(steps), session.in_transaction())))
+    deploy_review(factory, reg)
+    with unit_of_work(factory) as s:
+        case_id = cases.start_case(s, "review", {"full_name": "Lê Thị Hoa", "unit_code": "U7"},
+                                   ALICE, unit="U7", registry=reg).id
+    assert seen == [(case_id, "active", ["submit"], True)]
+    [item] = open_items(factory, case_id)
+    with unit_of_work(factory) as s:
+        cases.complete_task(s, item.id, SUBMIT_OK, BOB, registry=reg)
+    assert seen[-1] == (case_id, "waiting", [], True)
+    move_clock_past_wait()
+    assert timers.run_due(factory, Actor("timer"), registry=reg) == 1
+    assert seen[-1] == (case_id, "active", ["decide"], True)
+    with unit_of_work(factory) as s:
+        cases.suspend(s, case_id, ALICE, registry=reg)
+    assert seen[-1] == (case_id, "suspended", ["decide"], True)
+    with unit_of_work(factory) as s:
+        cases.resume(s, case_id, ALICE, registry=reg)
+    assert seen[-1] == (case_id, "active", ["decide"], True)
+    with unit_of_work(factory) as s:
+        copy = cloning.copy_case(s, cloning.Template(s, case_id, "Lê Thị Hoa"), "Trần Văn Nam",
+                                 registry=reg)
+        s.flush()
+        assert seen[-1] == (copy.id, "active", ["decide"], True)
+    # Data the form refuses stops the operation before anything is stored.
+    before = len(seen)
+    with pytest.raises(InvalidData), unit_of_work(factory) as s:
+        cases.complete_task(s, open_items(factory, case_id)[0].id, {"decision": 7}, BOB,
+                            registry=reg)
+    assert len(seen) == before

@@ -58,12 +58,19 @@ class SourcingQuota(Base):
 
 
 class AdmissionFacts(Base):
-    """What the yearly reports count an admission case by, derived from its data each
+    """What the yearly reports count an admission case by, derived from the case each
     time the engine stores it (``stored.store``): a report over 100,000 cases filters
-    these typed, indexed columns instead of parsing 100,000 JSON documents."""
+    this narrow table instead of parsing 100,000 JSON documents. The case's unit,
+    category and status are repeated here so that no query has to read the wide
+    ``cases`` table."""
     __tablename__ = "admission_facts"
 
     case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), primary_key=True)
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
     admitted_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     decided: Mapped[bool] = mapped_column(Boolean)          # the case has a decision date
     birthday_wait: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The fewest usual days from one of its open steps to the decision (0 without any).
+    lead_days: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,7 @@ ended short).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
@@ -182,27 +183,29 @@ class TargetsReport:
         return found
 
 
-def _by_unit(rows) -> dict[str, list]:
-    found: dict[str, list] = {}
-    for row in rows:
-        found.setdefault(row.unit, []).append(row)
-    return found
+def _figure(groups: stored.Groups, keep: Callable[[str | None, str | None], bool],
+            extra: int = 0) -> Figure:
+    return Figure(tuple(sorted(case_id for (unit, category), ids in groups.items()
+                               if keep(unit, category) for case_id in ids)), extra)
 
 
-def _unit_targets(tree: OrgTree, codes, target: int, admitted: dict[str, list],
-                  coming: dict[str, list], category: str | None, year_over: bool):
+def _unit_targets(tree: OrgTree, codes, target: int, admitted: stored.Groups,
+                  coming: stored.Groups, category: str | None, year_over: bool):
     """One row per unit of ``codes``: the cases of the unit and the units below it."""
     rows = []
     for code in codes:
-        inside = [code, *(u.code for u in tree.descendants(code))] if code in tree else [code]
+        inside = {code, *(u.code for u in tree.descendants(code))} if code in tree else {code}
 
-        def cases_of(grouped: dict[str, list]) -> Figure:
-            return Figure.of(case for unit in inside for case in grouped.get(unit, ())
-                             if category is None or case.category == category)
-        count, ahead = cases_of(admitted), cases_of(coming)
+        def keep(unit: str | None, kind: str | None) -> bool:
+            return unit in inside and (category is None or kind == category)
+        count, ahead = _figure(admitted, keep), _figure(coming, keep)
         rows.append(UnitTarget(code, target, count, ahead,
                                status(count.value, ahead.value, target, year_over)))
     return rows
+
+
+def _workers(_unit: str | None, category: str | None) -> bool:
+    return category == "enterprise_worker"
 
 
 def targets_report(session: Session, tree: OrgTree, committee: str, year: int,
@@ -217,17 +220,15 @@ def targets_report(session: Session, tree: OrgTree, committee: str, year: int,
     year_over = today > last_day
     admitted = stored.admitted(session, units, year)
     coming = stored.decidable(session, units, today, last_day)
-    all_admitted = Figure.of(admitted, chosen.outside_admissions)
-    workers = Figure.of(c for c in admitted if c.category == "enterprise_worker")
-    workers_coming = Figure.of(c for c in coming if c.category == "enterprise_worker")
+    all_admitted = _figure(admitted, lambda _unit, _category: True, chosen.outside_admissions)
+    workers, workers_coming = _figure(admitted, _workers), _figure(coming, _workers)
     target = share_target(chosen.worker_share_bp, all_admitted.value)
     share = ShareTarget(chosen.worker_share_bp, workers, all_admitted, target, workers_coming,
                         status(workers.value, workers_coming.value, target, year_over))
-    admitted_in, coming_in = _by_unit(admitted), _by_unit(coming)
     return TargetsReport(
         chosen, today,
-        _unit_targets(tree, chosen.schools, chosen.students_per_school, admitted_in,
-                      coming_in, "student", year_over),
-        _unit_targets(tree, chosen.enterprises, chosen.per_enterprise, admitted_in,
-                      coming_in, None, year_over),
+        _unit_targets(tree, chosen.schools, chosen.students_per_school, admitted, coming,
+                      "student", year_over),
+        _unit_targets(tree, chosen.enterprises, chosen.per_enterprise, admitted, coming,
+                      None, year_over),
         share)
