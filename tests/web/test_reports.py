@@ -101,6 +101,24 @@ def test_a_count_links_to_its_cases(app, seeded):
     assert re.findall(r'data-case-id="(\d+)"', birthday) == [str(seeded["S5"])]
 
 
+def test_the_cases_of_a_figure_come_a_page_at_a_time(app, seeded, monkeypatch):
+    from web.reports import views
+    # The board is no auditor: its cases are checked against what it may see, in
+    # chunks of ids (several queries here, as for a figure of 60,000 cases).
+    monkeypatch.setattr(views, "ID_CHUNK", 2)
+    app.config["PAGE_SIZE"] = 2
+    btc = signed_in(app, "btc")
+    api = api_as(app, "btc").get(f"/api/v1/reports/targets?year={YEAR}").get_json()
+    expected = api["share"]["admissions"]["cases"]
+    assert len(expected) == 6
+    path = f"/bao-cao/chi-tieu/ho-so?year={YEAR}&figure=share:admissions"
+    pages = [btc.get(f"{path}&page={n}").get_data(True) for n in (1, 2, 3, 99)]
+    listed = [list(map(int, re.findall(r'data-case-id="(\d+)"', body))) for body in pages]
+    assert listed[:3] == [expected[0:2], expected[2:4], expected[4:6]]
+    assert listed[3] == expected[4:6]                 # past the end: the last page
+    assert 'data-testid="page-3"' in pages[0] and "6 hồ sơ" in pages[0]
+
+
 def test_the_organisation_board_sets_the_targets(app, seeded):
     btc = signed_in(app, "btc")
     token = csrf_token(btc.get(f"/bao-cao/?year={YEAR}").get_data(True))

@@ -5,10 +5,11 @@ and lists only present them.
 """
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, true
+from sqlalchemy import select
 
+from engine.listing import Page, clamp, page_count, window
 from engine.models import Case
 from workflows.admission.reports.facts import committee_units
 from workflows.admission.tree import load_tree
@@ -27,6 +28,7 @@ EXPORTS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml
                     workbook),
            "pdf": ("application/pdf", pdf)}
 TABS = (TARGETS, PIPELINE, PERIODS, QUOTAS)
+ID_CHUNK = 5000          # ids bound in one query: far below every driver's limit
 ENDPOINTS = {TARGETS: "reports.targets", PIPELINE: "reports.pipeline",
              PERIODS: "reports.periods", QUOTAS: "reports.quotas"}
 
@@ -114,20 +116,38 @@ def download(name: str, fmt: str):
     return file_response(body, mimetype, filename)
 
 
+def _visible(ids: tuple[int, ...], where) -> list[int]:
+    """The ids among ``ids`` (sorted) that the user may see, in order. Asked in chunks:
+    a figure early in the year can count 60,000 cases, more than one query may bind."""
+    if where is True:
+        return list(ids)
+    seen: list[int] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        seen += db().execute(select(Case.id).where(
+            Case.id.in_(ids[start:start + ID_CHUNK]), where).order_by(Case.id)).scalars()
+    return seen
+
+
 @bp.get("/<any('chi-tieu', 'tien-do', 'so-lieu', 'tao-nguon'):name>/ho-so")
 @login_required
 def cases(name: str):
-    """The cases behind one figure of a report, as far as the user sees them."""
+    """The cases behind one figure of a report, as far as the user sees them, a page at
+    a time."""
     query = query_of(name)
     figure = compute(db(), name, query).figures.get(request.args.get("figure", ""))
     if figure is None:
         abort(404)
     where = case_filter(db(), g.user)
-    rows = [] if where is None or not figure.cases else list(db().execute(
-        select(Case).where(Case.id.in_(figure.cases), true() if where is True else where)
-        .order_by(Case.id)).scalars())
+    visible = [] if where is None else _visible(figure.cases, where)
+    size = current_app.config["PAGE_SIZE"]
+    number = clamp(request.args.get("page", 1, type=int), len(visible), size)
+    shown = visible[(number - 1) * size:number * size]
+    rows = list(db().execute(select(Case).where(Case.id.in_(shown)).order_by(Case.id))
+                .scalars()) if shown else []
+    page = Page(rows, len(visible), number, size, window(number, page_count(len(visible), size)))
+    params = _params(name, query)
     return render_template("reports/cases.html", name=name, titles=TITLES,
-                           endpoints=ENDPOINTS, query=query,
-                           params=_params(name, query), figure=figure, rows=rows,
-                           key=request.args["figure"])
+                           endpoints=ENDPOINTS, query=query, params=params, figure=figure,
+                           page=page, key=request.args["figure"],
+                           page_params={**params, "figure": request.args["figure"]})
 
