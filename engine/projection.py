@@ -44,15 +44,17 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
         case.unit = registry.case_unit(case.data, case.unit) or case.unit
     case.title, case.category = registry.summary(case.data)
     case.search_key = fold(case.title)
+    # The state is set before the inbox rows are worked out: the flush their queries
+    # trigger then writes the case row once, not its data first and its state after.
+    case.state = state.dumps(wf)
+    case.next_due_at = runtime.next_due(wf)
+    case.updated_at = now
     if open_items is None:
         open_items = session.execute(select(WorkItem).where(
             WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
     now_open = _sync_items(session, case, wf, loaded, registry, actor, now, request,
                            {item.task_uuid: item for item in open_items})
     open_count = len(now_open)
-    case.state = state.dumps(wf)
-    case.next_due_at = runtime.next_due(wf)
-    case.updated_at = now
     was_closed = case.status == "closed"
     if wf.is_completed():
         case.status = "closed"
