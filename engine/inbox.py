@@ -76,7 +76,7 @@ def _order(descending: bool) -> list:
     due = WorkItem.due_at.desc() if descending else WorkItem.due_at.asc()
     # Tasks without a deadline come last either way; ties keep the order of arrival.
     # NULLS LAST (not an "IS NULL" sort key) lets the ascending order, the default, be
-    # read off the (unit, status, due_at) index instead of sorting the unit's open tasks.
+    # read off the (unit, status, due_at, id) index instead of sorting the open tasks.
     return [due.nulls_last(), WorkItem.id]
 
 
