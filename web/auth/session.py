@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g, redirect, request, session, url_for
+from sqlalchemy.orm import joinedload
 
 from engine.cases import Actor
 
@@ -26,7 +27,9 @@ def load_user() -> None:
     uid = session.get("uid")
     if uid is None:
         return
-    user = db().get(User, uid)
+    # Memberships in the same query: every page asks for them, and a second round trip
+    # on every request is a cost each reviewer pays.
+    user = db().get(User, uid, options=[joinedload(User.memberships)])
     # A password change or deactivation ends every session of that user.
     if user is None or not user.active or session.get("pw") != user.password_hash[-16:]:
         _fresh_session()

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from engine import clock
 from engine.models import Base, BigId, DateTime
@@ -67,8 +67,10 @@ def lookup(session: Session, token: str) -> ApiToken | None:
     """The live token row for ``token``, or None (unknown, revoked, inactive user)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
+    # The user and the memberships in one query: every API request needs both.
     row = session.execute(select(ApiToken).where(ApiToken.token_hash == digest(token))
-                          ).scalar_one_or_none()
+                          .options(joinedload(ApiToken.user).joinedload(User.memberships))
+                          ).unique().scalar_one_or_none()
     if row is None or not row.active or not row.user.active:
         return None
     return row
