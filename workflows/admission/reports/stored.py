@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, exists, func, select
+from sqlalchemy import String, cast, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import Case, WorkItem
@@ -42,13 +42,11 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
     if case.definition_key != KEY:
         return
     values = _derived(case, open_steps)
-    row = session.get(AdmissionFacts, case.id)
-    if row is None:
+    # One UPDATE, not a read then a write: this runs in every completion.
+    changed = session.execute(update(AdmissionFacts).where(
+        AdmissionFacts.case_id == case.id).values(**values)).rowcount
+    if not changed:
         session.add(AdmissionFacts(case_id=case.id, **values))
-        return
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
 
 
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
