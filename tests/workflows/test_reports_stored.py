@@ -4,15 +4,17 @@ the reports' reading of the case data says, whether the engine wrote them (the
 that can still be decided."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select, text
 
 from engine import clock, db as dbmod, migrate
 from engine import cases
 from engine.cases import unit_of_work
-from engine.models import WorkItem
+from engine.models import Case as CaseRow, WorkItem
 from engine.registry import registry
 from workflows.admission import demo, resolvers
 from workflows.admission.reports import facts, stored
@@ -39,6 +41,13 @@ def _open_steps(session) -> dict[int, list[str]]:
     return found
 
 
+def _read_from_cases(session) -> list[facts.CaseFacts]:
+    """Every admission case read from its own row and whole data document."""
+    return [facts.CaseFacts.of(row) for row in session.execute(
+        select(*facts.COLUMNS).where(CaseRow.definition_key == "admission")
+        .order_by(CaseRow.id))]
+
+
 def _from_data(factory) -> dict[int, tuple]:
     """What the reports' Python reading of every case's data and open tasks says."""
     with unit_of_work(factory) as s:
@@ -46,7 +55,21 @@ def _from_data(factory) -> dict[int, tuple]:
         return {c.id: (c.admission_date, bool(c.get("decision_date")), birthday_wait(c),
                        min((days_to_decision(step) for step in steps[c.id]), default=0),
                        c.unit, c.category, c.status)
-                for c in facts.load(s, None)}
+                for c in _read_from_cases(s)}
+
+
+def _facts_agree(factory) -> None:
+    """The reports' ``facts.load`` (from the table) reads each case as its own row and
+    data would: the same columns, and the same value of every key a report reads."""
+    with unit_of_work(factory) as s:
+        loaded, direct = facts.load(s, None), _read_from_cases(s)
+    assert [c.id for c in loaded] == [c.id for c in direct]
+    for mine, theirs in zip(loaded, direct):
+        assert (mine.unit, mine.category, mine.status, mine.outcome, mine.created_at,
+                mine.title) == (theirs.unit, theirs.category, theirs.status, theirs.outcome,
+                                theirs.created_at, theirs.title)
+        assert {k: mine.get(k) for k in facts.REPORT_KEYS} == \
+            {k: theirs.get(k) for k in facts.REPORT_KEYS}
 
 
 def test_the_engine_keeps_the_row_in_step_with_the_case(world):
@@ -65,6 +88,7 @@ def test_the_engine_keeps_the_row_in_step_with_the_case(world):
     assert _rows(world)[student.id][:4] == (decided_on, True, None,
                                             days_to_decision("ceremony"))
     assert _rows(world) == _from_data(world)
+    _facts_agree(world)
 
 
 def test_the_demo_and_its_copies_have_rows_that_match_their_data(factory, monkeypatch):
@@ -73,6 +97,7 @@ def test_the_demo_and_its_copies_have_rows_that_match_their_data(factory, monkey
         assert run("demo", "--cases", "36").exit_code == 0
     found = _rows(factory)
     assert len(found) == 36 and found == _from_data(factory)
+    _facts_agree(factory)
     assert any(admitted for admitted, *_ in found.values())
     assert any(row[2] for row in found.values())                  # a birthday wait
     assert len({row[3] for row in found.values()}) > 3            # several lead times
@@ -91,7 +116,7 @@ def _python_decidable(factory, today: date, last_day: date) -> set[int]:
         return set()
     with unit_of_work(factory) as s:
         steps = _open_steps(s)
-        return {c.id for c in facts.load(s, None)
+        return {c.id for c in _read_from_cases(s)
                 if c.undecided and earliest_decision(c, steps[c.id], today) <= last_day}
 
 
@@ -117,7 +142,7 @@ def test_admitted_counts_decisions_dated_in_the_year(world):
     units = {row["unit"] for row in rd.ROWS}
     with unit_of_work(world) as s:
         found = _ids(stored.admitted(s, units, 2025))
-        expected = {c.id for c in facts.load(s, units)
+        expected = {c.id for c in _read_from_cases(s) if c.unit in units
                     if c.admission_date and c.admission_date.year == 2025}
     assert found == expected and ids["S1"] in found
 
@@ -135,6 +160,7 @@ def test_migration_0009_fills_the_rows_of_cases_stored_before_it(tmp_path, monke
     migrate.upgrade(engine)
     found = _rows(factory)
     assert len(found) == len(demo.STORIES) and found == _from_data(factory)
+    _facts_agree(factory)
     engine.dispose()
 
 
@@ -142,3 +168,13 @@ def _table_rows(engine) -> int:
     with engine.connect() as conn:
         return len(conn.execute(text("SELECT name FROM sqlite_master WHERE name = "
                                      "'admission_facts'")).all())
+
+
+def test_every_data_field_a_report_reads_is_kept():
+    """A report that read a field ``admission_facts`` does not keep would count every
+    case as lacking it: each field the report modules ask a case for is in the list."""
+    folder = Path(facts.__file__).parent
+    source = "".join(path.read_text() for path in folder.glob("*.py"))
+    asked = set(re.findall(r'\.get\("([a-z_]+)"', source))
+    assert {"decision_date", "gender", "proposer_unit", "probation_end"} <= asked
+    assert asked <= set(facts.REPORT_KEYS)

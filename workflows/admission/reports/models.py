@@ -69,6 +69,11 @@ class AdmissionFacts(Base):
     unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
     category: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    title: Mapped[str] = mapped_column(String(300), default="")
+    # facts.REPORT_KEYS of the case data: a few hundred bytes, not the whole document.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
     admitted_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     decided: Mapped[bool] = mapped_column(Boolean)          # the case has a decision date
     birthday_wait: Mapped[date | None] = mapped_column(Date, nullable=True)

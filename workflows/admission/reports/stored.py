@@ -21,7 +21,7 @@ from engine.models import Case, WorkItem
 
 from ..intake import KEY
 from . import pipeline
-from .facts import COLUMNS, OPEN, CaseFacts
+from .facts import COLUMNS, OPEN, CaseFacts, report_data
 from .models import AdmissionFacts
 
 BACKFILL_BATCH = 500
@@ -32,6 +32,8 @@ def _derived(case, open_steps: Iterable[str]) -> dict:
     tasks are at ``open_steps``."""
     seen = CaseFacts.of(case)
     return {"unit": seen.unit, "category": seen.category, "status": seen.status,
+            "outcome": seen.outcome, "created_at": seen.created_at, "title": seen.title,
+            "data": report_data(seen.data),
             "admitted_on": seen.admission_date, "decided": bool(seen.get("decision_date")),
             "birthday_wait": pipeline.birthday_wait(seen),
             "lead_days": min(map(pipeline.days_to_decision, open_steps), default=0)}
