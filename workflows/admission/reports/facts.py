@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from engine.models import Case
 
-from ..intake import KEY
 from ..rules import VIETNAM
 from ..tree import OrgTree
+from .models import AdmissionFacts
 
 # Outcomes that follow an admission decision: probation, then recognition or removal.
 AFTER_ADMISSION = frozenset({"admitted", "recognised", "removed"})
@@ -128,7 +128,6 @@ def report_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
 def load(session: Session, units: Collection[str] | None) -> list[CaseFacts]:
     """The admission cases whose responsible unit is in ``units`` (None: every case),
     read from ``admission_facts``: a few columns and ``REPORT_KEYS`` of the data."""
-    from .models import AdmissionFacts      # the reports' tables import this module
     stmt = select(AdmissionFacts.case_id.label("id"), AdmissionFacts.unit,
                   AdmissionFacts.category, AdmissionFacts.status, AdmissionFacts.outcome,
                   AdmissionFacts.created_at, AdmissionFacts.title, AdmissionFacts.data)

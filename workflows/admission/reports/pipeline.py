@@ -160,6 +160,7 @@ class _SecondsBetween(FunctionElement):
 
 @compiles(_SecondsBetween)
 def _seconds_sqlite(element, compiler, **kw) -> str:
+    # SQLite keeps the times as text; julianday() reads them to the millisecond.
     start, end = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
