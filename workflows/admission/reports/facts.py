@@ -134,7 +134,7 @@ def load(session: Session, units: Collection[str] | None) -> list[CaseFacts]:
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
     # Plain rows, unpacked by position: a city's 100,000 cases are read per request.
-    rows = session.connection().execute(stmt.order_by(AdmissionFacts.case_id))
+    rows = session.connection().execute(stmt.order_by(AdmissionFacts.case_id)).all()
     return [CaseFacts(case_id, unit, category, status, outcome, created_at, title or "",
                       data or {})
             for case_id, unit, category, status, outcome, created_at, title, data in rows]

@@ -66,7 +66,7 @@ def _items(session: Session, units: Collection[str] | None, status: str) -> list
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
     return [Item._make(row) for row in
-            session.connection().execute(stmt.order_by(WorkItem.id))]
+            session.connection().execute(stmt.order_by(WorkItem.id)).all()]
 
 
 @dataclass(frozen=True)
