@@ -8,6 +8,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from engine import clock
 from engine.cases import unit_of_work
 from web.accounts import create_user
 from workflows.admission import rules
@@ -190,3 +191,22 @@ def test_documents_of_a_decided_case(app):
         assert docx.headers["Cache-Control"] == "private, no-store"
     # Another school's branch does not see the case, nor its documents.
     assert signed_in(app, "cb_btx").get(f"/bao-cao/van-ban/{case_id}/mau-6.pdf").status_code == 404
+
+
+def test_a_long_list_of_cases_shows_its_first_rows_and_links_to_them_all(app, seeded,
+                                                                         monkeypatch):
+    from web.reports import views
+    monkeypatch.setattr(views, "LISTED_ROWS", 1)
+    btc = signed_in(app, "btc")
+    with clock.frozen_at(rd.NOW):                 # two members are on probation then
+        api = api_as(app, "btc").get("/api/v1/reports/pipeline").get_json()
+        waiting = [w["case_id"] for w in api["probation"]]
+        page = btc.get("/bao-cao/tien-do").get_data(True)
+        section = page.split('data-testid="table-du-bi"')[1].split("</section>")[0]
+        more = re.search(r'href="([^"]+)" data-testid="more-du-bi">([^<]+)<', section)
+        listed = btc.get(more.group(1).replace("&amp;", "&")).get_data(True)
+        download = btc.get("/bao-cao/tien-do.xlsx").data
+    assert len(waiting) == 2 and section.count('data-testid="row"') == 1
+    assert more.group(2) == "Xem tất cả (còn 1 hồ sơ nữa)"
+    assert sorted(map(int, re.findall(r'data-case-id="(\d+)"', listed))) == sorted(waiting)
+    assert len(_sheet_rows(download, "du-bi")) == 2           # a download keeps every row

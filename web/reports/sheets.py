@@ -97,8 +97,9 @@ def _timing_table(key: str, title: str, first: str, rows: list[Timing], names) -
     return table
 
 
-def _waiting_table(key: str, title: str, rows, until: str, link: Link) -> Table:
-    table = Table(key, title, [_("Hồ sơ"), _("Đơn vị phụ trách"), until])
+def _waiting_table(key: str, title: str, rows, until: str, link: Link,
+                   figure: str) -> Table:
+    table = Table(key, title, [_("Hồ sơ"), _("Đơn vị phụ trách"), until], figure=figure)
     table.rows = [[Cell(w.title or f"#{w.case_id}", link(f"case:{w.case_id}")),
                    Cell(name_of(w.unit)), Cell(w.until.strftime("%d/%m/%Y"))] for w in rows]
     return table
@@ -131,9 +132,10 @@ def pipeline_tables(report: PipelineReport, link: Link) -> list[Table]:
                           _("Cơ quan"), report.body_times, lambda t: name_of(t.key)),
             overdue,
             _waiting_table("cho-du-tuoi", _("Hồ sơ chờ người vào Đảng đủ 18 tuổi"),
-                           report.birthday, _("Ngày đủ 18 tuổi"), link),
+                           report.birthday, _("Ngày đủ 18 tuổi"), link, "birthday"),
             _waiting_table("du-bi", _("Đảng viên đang trong thời gian dự bị"),
-                           report.probation, _("Ngày hết thời gian dự bị"), link)]
+                           report.probation, _("Ngày hết thời gian dự bị"), link,
+                           "probation")]
 
 
 # --- half-year and year -------------------------------------------------------------

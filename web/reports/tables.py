@@ -4,7 +4,7 @@ link to them; a table may carry the data of the chart drawn beside it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from flask_babel import gettext as _
@@ -38,9 +38,19 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     chart: dict | None = None
+    figure: str | None = None         # a list of cases: the figure whose cases it lists
+    more: tuple[int, str] | None = None   # (rows left out, URL of them all) on a page
 
     def values(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
+
+    def first(self, limit: int, link: Link) -> "Table":
+        """This table as a page shows it: a list of cases longer than ``limit`` keeps its
+        first rows and links to all of them, a page at a time. Downloads keep every row."""
+        if self.figure is None or len(self.rows) <= limit:
+            return self
+        return replace(self, rows=self.rows[:limit],
+                       more=(len(self.rows) - limit, link(self.figure)))
 
 
 def count(figure: Figure, key: str, link: Link) -> Cell:

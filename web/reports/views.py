@@ -29,6 +29,7 @@ EXPORTS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml
            "pdf": ("application/pdf", pdf)}
 TABS = (TARGETS, PIPELINE, PERIODS, QUOTAS)
 ID_CHUNK = 5000          # ids bound in one query: far below every driver's limit
+LISTED_ROWS = 50         # rows of a list of cases on a report page (downloads hold all)
 ENDPOINTS = {TARGETS: "reports.targets", PIPELINE: "reports.pipeline",
              PERIODS: "reports.periods", QUOTAS: "reports.quotas"}
 
@@ -73,6 +74,8 @@ def _units(name: str, query: Query) -> list:
 def page(name: str, **extra):
     query = query_of(name)
     report, tables = _tables(name, query)
+    # A city's thousands of waiting cases would make a page of megabytes.
+    tables = [table.first(LISTED_ROWS, _linker(name, query)) for table in tables]
     return render_template(
         "reports/page.html", name=name, tabs=TABS, titles=TITLES, endpoints=ENDPOINTS,
         query=query,
