@@ -254,7 +254,6 @@ def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
                  data={"reason": reason}, **actor.request)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     case.status, case.next_due_at = "closed", None
-    notify_stored(session, case, registry, [])
     return case
 
 

@@ -52,20 +52,20 @@ def earliest_decision(case: CaseFacts, steps: Iterable[str], today: date) -> dat
     return earliest
 
 
-Item = namedtuple("Item", "case_id step step_name unit created_at completed_at due_at")
+OpenItem = namedtuple("OpenItem", "case_id step step_name unit due_at")
 
 
-def _items(session: Session, units: Collection[str] | None, status: str) -> list[Item]:
-    """The admission cases' tasks in ``status``, of the cases of ``units``. Joined to the
-    narrow ``admission_facts`` rather than ``cases``, and read as plain tuples: a city's
-    history is a million completed tasks."""
+def _open_items(session: Session, units: Collection[str] | None) -> list[OpenItem]:
+    """The admission cases' open tasks, of the cases of ``units``. Joined to the narrow
+    ``admission_facts`` rather than ``cases``, and read as plain tuples: a city has
+    about a hundred thousand at a time."""
     stmt = (select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit,
-                   WorkItem.created_at, WorkItem.completed_at, WorkItem.due_at)
+                   WorkItem.due_at)
             .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
-            .where(WorkItem.status == status))
+            .where(WorkItem.status == "open"))
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
-    return [Item._make(row) for row in
+    return [OpenItem._make(row) for row in
             session.connection().execute(stmt.order_by(WorkItem.id)).all()]
 
 
@@ -222,7 +222,7 @@ def pipeline_report(session: Session, cases: list[CaseFacts], units: Collection[
                     now: datetime, today: date) -> PipelineReport:
     """The pipeline of ``cases`` (those of ``units``) at ``now``."""
     by_id = {case.id: case for case in cases}
-    open_items = [item for item in _items(session, units, "open") if item.case_id in by_id]
+    open_items = [item for item in _open_items(session, units) if item.case_id in by_id]
     late = [item for item in open_items if item.due_at is not None and item.due_at < now]
     birthday, probation = waiting(cases, today)
     step_times, body_times = timings(session, units)
