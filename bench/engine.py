@@ -31,7 +31,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.task import TaskState  # noqa: E402
 from sqlalchemy import create_engine, event, select, text  # noqa: E402
 
-from engine import cases, db, definitions, migrate, runtime  # noqa: E402
+from engine import cases, db, definitions, runtime, schema  # noqa: E402
 from engine.cases import Actor, unit_of_work  # noqa: E402
 from engine.models import WorkItem  # noqa: E402
 from engine.registry import Registry  # noqa: E402
@@ -148,7 +148,7 @@ def _watch_chain_head(engine) -> None:
 
 def measure(url: str, rounds: int) -> dict[int, tuple[float, float, float]]:
     engine = db.make_engine(url)
-    migrate.upgrade(engine)
+    schema.upgrade(engine)
     _watch_chain_head(engine)
     factory = db.make_session_factory(engine)
     reg = registry()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.scripting import Sandbox  # noqa: E402
+from engine.sandbox import Sandbox  # noqa: E402
 
 CASES = {
     "two-thirds condition": ("votes_for * 3 >= official_members * 2",

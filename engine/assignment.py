@@ -11,8 +11,8 @@ from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
-from .errors import ProcessError
-from .registry import Registry
+from engine.errors import ProcessError
+from engine.registry import Registry
 
 
 @dataclass(frozen=True)

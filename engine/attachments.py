@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import audit, clock
-from .errors import InvalidData, NotFound
-from .models import Attachment, Case, Comment
+from engine import audit, clock
+from engine.errors import InvalidData, NotFound
+from engine.models import Attachment, Case, Comment
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_COMMENT = 5000

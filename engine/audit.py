@@ -19,8 +19,8 @@ from typing import Any, Iterator
 from sqlalchemy import event as sa_event, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import clock
-from .models import ChainHead, Event
+from engine import clock
+from engine.models import ChainHead, Event
 
 GENESIS = "0" * 64
 _PENDING = "ketnap_pending_events"

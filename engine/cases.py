@@ -21,13 +21,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, clock, runtime
-from .definitions import current, specs
-from .errors import Conflict, InvalidData, NotFound, ProcessError
-from .forms import validate_submission
-from .models import Case, WorkItem
-from .projection import changes, notify_stored, reresolve_open_items, sync
-from .registry import Registry, registry as default_registry
+from engine import audit, clock, runtime
+from engine.definitions import current, specs
+from engine.errors import Conflict, InvalidData, NotFound, ProcessError
+from engine.forms import validate_submission
+from engine.models import Case, WorkItem
+from engine.projection import changes, notify_stored, reresolve_open_items, sync
+from engine.registry import Registry, registry as default_registry
 
 
 @dataclass(frozen=True)

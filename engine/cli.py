@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from . import audit, cases, db, definitions, migrate, timers
-from .errors import EngineError, InvalidData
-from .models import Case, WorkItem
-from .problems import DefinitionError
+from engine import audit, cases, db, definitions, schema, timers
+from engine.errors import EngineError, InvalidData
+from engine.models import Case, WorkItem
+from engine.errors import DefinitionError
 
 
 def os_actor() -> cases.Actor:
@@ -99,7 +99,7 @@ def db_group():
 @db_group.command()
 def upgrade():
     """Create or migrate the database to the newest schema."""
-    migrate.upgrade(session_factory().kw["bind"])
+    schema.upgrade(session_factory().kw["bind"])
     click.echo("database is up to date")
 
 

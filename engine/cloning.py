@@ -20,11 +20,11 @@ from typing import Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit
-from .models import Case, Event, WorkItem
-from .projection import notify_stored
-from .registry import Registry, registry as default_registry
-from .text import fold
+from engine import audit
+from engine.models import Case, Event, WorkItem
+from engine.projection import notify_stored
+from engine.registry import Registry, registry as default_registry
+from engine.text import fold
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CASE_COLUMNS = ("definition_id", "definition_key", "definition_hash", "status", "outcome",

@@ -1,5 +1,11 @@
-"""Errors of engine operations, each mapping to one answer a user understands."""
+"""Errors of engine operations, each mapping to one answer a user understands, and the
+one vocabulary for "here is everything wrong with what you gave me": a ``Problem`` and
+``ProblemList``, the base of every error that carries a list of them."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 
 class EngineError(Exception):
@@ -24,3 +30,66 @@ class InvalidData(EngineError):
 
 class ProcessError(EngineError):
     """The diagram could not go on (an expression failed, a lane could not be resolved)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, a form, an expression or a request.
+
+    ``file`` is the file it was found in ("" when there is none), ``element`` the BPMN
+    element, ``line`` the line, ``path`` the place inside a structured file
+    ("fields[2].choices"). ``message`` is either final text or, when ``params`` is
+    given, a message id that the reader's language fills in with them.
+    """
+
+    file: str
+    message: str
+    element: str | None = None
+    line: int | None = None
+    path: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def at(cls, path: str, message: str) -> Problem:
+        """A problem at ``path`` inside a structured file (a form, a tree)."""
+        return cls("", message, path=path)
+
+    @classmethod
+    def translatable(cls, msgid: str, **params: Any) -> Problem:
+        """A problem whose text is a message id, translated for the reader."""
+        return cls("", msgid, params=tuple(sorted(params.items())))
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+        if self.element:
+            where += f" [{self.element}]" if where else self.element
+        if self.path:
+            where += f" {self.path}" if where else self.path
+        text = self.message % self.parameters if self.params else self.message
+        return f"{where}: {text}" if where else text
+
+    def as_dict(self) -> dict:
+        # The designer's pages show only the message: a path goes in front of it.
+        message = f"{self.path}: {self.message}" if self.path else self.message
+        return {"file": self.file, "element": self.element, "line": self.line,
+                "message": message}
+
+
+class ProblemList(Exception):
+    """Raised with every problem found at once, so the author fixes them in one go."""
+
+    fallback = "invalid input"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems) or self.fallback)
+
+
+class DefinitionError(ProblemList):
+    """A definition (BPMN files and forms) that cannot be deployed."""

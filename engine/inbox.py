@@ -16,10 +16,10 @@ from datetime import date, datetime, timezone, tzinfo
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from . import clock
-from .listing import Page, fetch_page, folded_search
-from .models import WorkItem
-from .workdays import Calendar, default_calendar
+from engine import clock
+from engine.listing import Page, fetch_page, folded_search
+from engine.models import WorkItem
+from engine.workdays import Calendar, default_calendar
 
 MINE, UNIT, OVERDUE, DONE = "mine", "unit", "overdue", "done"
 TABS = (MINE, UNIT, OVERDUE, DONE)

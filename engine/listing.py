@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from .text import fold
+from engine.text import fold
 
 # Longer search input only costs LIKE work; nobody types a name this long.
 MAX_SEARCH = 100

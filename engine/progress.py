@@ -12,7 +12,7 @@ from datetime import datetime
 
 from SpiffWorkflow.task import TaskState
 
-from . import runtime
+from engine import runtime
 
 RANK = {"done": 0, "waiting": 1, "active": 2, "overdue": 3}
 _STATES = {TaskState.COMPLETED: "done", TaskState.READY: "active", TaskState.STARTED: "active",

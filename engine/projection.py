@@ -12,14 +12,14 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, runtime, state
-from .assignment import ResolveContext, resolve_unit
-from .definitions import Loaded
-from .errors import ProcessError
-from .models import Case, WorkItem
-from .registry import Registry
-from .text import fold
-from .workdays import LOCAL_TZ, WORKDAYS, due_from, parse_duration
+from engine import audit, clock, runtime, state
+from engine.assignment import ResolveContext, resolve_unit
+from engine.definitions import Loaded
+from engine.errors import ProcessError
+from engine.models import Case, WorkItem
+from engine.registry import Registry
+from engine.text import fold
+from engine.workdays import LOCAL_TZ, WORKDAYS, due_from, parse_duration
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 
-from . import state
-from .definitions import Loaded
-from .errors import ProcessError
-from .registry import Registry
-from .scripting import Sandbox, SandboxScriptEngine
+from engine import state
+from engine.definitions import Loaded
+from engine.errors import ProcessError
+from engine.registry import Registry
+from engine.sandbox import Sandbox, SandboxScriptEngine
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 

@@ -13,10 +13,10 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from . import clock
-from .cases import Actor, fire_timers, unit_of_work
-from .models import Case
-from .registry import Registry
+from engine import clock
+from engine.cases import Actor, fire_timers, unit_of_work
+from engine.models import Case
+from engine.registry import Registry
 
 
 def fire_one(factory: sessionmaker, actor: Actor, registry: Registry | None = None) -> int | None:

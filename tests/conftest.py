@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import clock, db as dbmod, migrate
+from engine import clock, db as dbmod, schema
 from engine.models import Base
 
 PG_URL = os.environ.get("KETNAP_TEST_PG_URL")
@@ -35,7 +35,7 @@ def pg_database():
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_URL.rsplit("/", 1)[0] + "/" + name
     engine = dbmod.make_engine(url)
-    migrate.upgrade(engine)
+    schema.upgrade(engine)
     yield engine
     engine.dispose()
     with admin.connect() as conn:
@@ -55,7 +55,7 @@ def _empty_postgres(engine) -> None:
 def db_engine(request, tmp_path):
     if request.param == "sqlite":
         engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        migrate.upgrade(engine)
+        schema.upgrade(engine)
         yield engine
         engine.dispose()
     else:

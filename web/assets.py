@@ -28,10 +28,10 @@ ALLOWED = {
     "chart.umd.js": "chart.js/dist/chart.umd.js",
 }
 
-vendor = Blueprint("vendor", __name__)
+bp = Blueprint("vendor", __name__)
 
 
-@vendor.get("/vendor/<name>")
+@bp.get("/vendor/<name>")
 def asset(name: str):
     relative = ALLOWED.get(name)
     if relative is None or not (NODE_MODULES / relative).is_file():
@@ -40,7 +40,7 @@ def asset(name: str):
     return send_from_directory(path.parent, path.name, max_age=86400)
 
 
-@vendor.get("/vendor/bpmn-font/<folder>/<name>")
+@bp.get("/vendor/bpmn-font/<folder>/<name>")
 def bpmn_font(folder: str, name: str):
     """bpmn-js's icon font and its stylesheet, at the paths the stylesheet expects."""
     return asset(f"bpmn-font/{folder}/{name}")

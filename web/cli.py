@@ -10,6 +10,7 @@ from engine import audit
 from engine.cases import unit_of_work
 from engine.cli import os_actor, session_factory
 
+from .tokens.store import issue
 from .accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES, User,
                        acceptable_password, create_user, set_password)
 
@@ -98,7 +99,6 @@ def users_password(name, password):
 @click.option("--label", default="cli", show_default=True, help="what the token is for")
 def users_token(name, label):
     """Issue a personal API token for user NAME; it is printed once, on the last line."""
-    from .tokens import issue
     with unit_of_work(session_factory()) as session:
         user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None or not user.active:

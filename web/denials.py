@@ -15,7 +15,7 @@ from flask import current_app, g, request
 
 from engine import audit
 
-from .setup import db
+from .extensions import db
 
 WINDOW = 60.0
 _lock = threading.Lock()

@@ -14,7 +14,7 @@ from workflows.admission.tree import load_tree
 
 from .accounts import User
 from .i18n import N_
-from .setup import db
+from .extensions import db
 
 CATEGORIES = {
     "student": N_("Học sinh THPT"),

@@ -12,7 +12,7 @@ from .accounts import Membership, User
 from .i18n import format_datetime
 from .labels import person
 from .permissions import may_see_case, may_see_item, may_work_on
-from .setup import db
+from .extensions import db
 
 
 def visible_case(case_id: int) -> Case:

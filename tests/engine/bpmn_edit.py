@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.bpmn_xml import NS, KETNAP_NS
+from engine.definitions.bpmn_xml import NS, KETNAP_NS
 
 BPMN = "{%s}" % NS["bpmn"]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engine import cli, definitions
 from engine.cases import unit_of_work
 from engine.models import DefinitionVersion, Event
-from engine.problems import DefinitionError
+from engine.errors import DefinitionError
 
 from .helpers import DATA, make_registry, review_files
 

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from engine import definitions, drafts
+from engine import definitions
+
+from engine.definitions import drafts
 from engine.cases import unit_of_work
-from engine.problems import DefinitionError
+from engine.errors import DefinitionError
 
 from .helpers import deploy_review, make_registry
 

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from marshmallow import Schema
 
+from engine.errors import Problem
+
 from engine.forms import (
     MAX_FORM_BYTES,
     FormError,
-    FormProblem,
     build_schema,
     check_form,
     load_form,
@@ -368,7 +369,7 @@ def test_build_schema_refuses_an_invalid_form():
 
 # --- checking form files ---------------------------------------------------------------------
 
-def paths(problems: list[FormProblem]) -> list[str]:
+def paths(problems: list[Problem]) -> list[str]:
     return [p.path for p in problems]
 
 

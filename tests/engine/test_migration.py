@@ -1,4 +1,4 @@
-"""engine.migration on the small review diagram: a case restored on another version's
+"""engine.case_migration on the small review diagram: a case restored on another version's
 spec keeps its tree where nothing changed, waits on its timers, and follows new steps."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from engine import audit, cases, definitions, migration, runtime, timers
+from engine import audit, cases, definitions, case_migration, runtime, timers
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Case, WorkItem
@@ -55,7 +55,7 @@ def same_tree_on_own_spec(factory, reg, case_id) -> bool:
         row = s.get(Case, case_id)
         loaded = specs.for_case(s, row.definition_id, row.definition_hash)
         return tree(runtime.load(row.state, loaded, reg)) == tree(
-            migration.reattach(row.state, loaded, reg))
+            case_migration.reattach(row.state, loaded, reg))
 
 
 def test_restoring_on_the_same_spec_changes_nothing(factory):
@@ -77,7 +77,7 @@ def test_case_waiting_on_a_timer_moves_then_follows_the_new_step(factory):
     complete(factory, reg, case_id, SUBMIT_OK)
     v2 = deploy(factory, reg, lambda xml: insert_task(
         xml, "f4", "countersign", name="Ký xác nhận", lane="Lane_board", form="decide"))
-    [verdict] = migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg).values()
+    [verdict] = case_migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg).values()
     assert verdict.movable and verdict.steps == ["wait_date"]
     move_clock_past_wait()
     assert timers.run_due(factory, Actor("timer"), registry=reg) == 1
@@ -97,7 +97,7 @@ def test_open_task_keeps_its_row_and_takes_the_new_form_and_name(factory):
     before = open_item(factory, case_id)
     v2 = deploy(factory, reg, lambda xml: xml.replace(
         'name="Nộp hồ sơ" ketnap:form="submit"', 'name="Nộp hồ sơ xét" ketnap:form="submit"'))
-    migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg)
+    case_migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg)
     after = open_item(factory, case_id)
     assert (after.id, after.task_uuid, after.due_at) == (before.id, before.task_uuid,
                                                           before.due_at)
@@ -111,7 +111,7 @@ def test_refused_case_is_left_as_it_was(factory):
     v2 = deploy(factory, reg, lambda xml: retag(xml, "submit", "manualTask", keep_ketnap=True))
     with unit_of_work(factory) as s:
         before = (s.get(Case, case_id).state, s.get(Case, case_id).revision)
-    [verdict] = migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg).values()
+    [verdict] = case_migration.migrate(factory, [case_id], v2, DESIGNER, registry=reg).values()
     assert [r.code for r in verdict.reasons] == ["changed_kind"]
     assert "user" in str(verdict.reasons[0]).lower() or "UserTask" in str(verdict.reasons[0])
     with unit_of_work(factory) as s:

@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.task import TaskState
 
-from engine.scripting import Problem, Sandbox, SandboxError, SandboxScriptEngine
+from engine.sandbox import Problem, Sandbox, SandboxError, SandboxScriptEngine
 
 SECRET = "the-secret-is-42-bananas"
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine import definitions
 from engine.cases import unit_of_work
-from engine.problems import DefinitionError
+from engine.errors import DefinitionError
 
 from .helpers import DATA, make_registry
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from engine import version_diff
+from engine.definitions import version_diff
 
 from .bpmn_edit import insert_task
 from .helpers import review_files

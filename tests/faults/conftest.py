@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import db as engine_db, definitions, migrate
+from engine import db as engine_db, definitions, schema
 from engine.cases import Actor, unit_of_work
 
 from .gunicorn import Server
@@ -54,7 +54,7 @@ def pg_url(pg_database):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = server.set(database=name).render_as_string(hide_password=False)
     engine = engine_db.make_engine(url)
-    migrate.upgrade(engine)
+    schema.upgrade(engine)
     engine.dispose()
     yield url
     with admin.connect() as conn:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import db as engine_db, definitions, migrate
+from engine import db as engine_db, definitions, schema
 from engine.cases import unit_of_work
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def seeded_app(tmp_path, **config):
 
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
     engine = engine_db.make_engine(url)
-    migrate.upgrade(engine)
+    schema.upgrade(engine)
     register_domain()
     with unit_of_work(engine_db.make_session_factory(engine)) as s:
         import_tree(s, read_tree_file(ROOT / "workflows/admission/data/org_demo.yaml"))

@@ -12,7 +12,7 @@ from engine import clock
 from engine.cases import unit_of_work
 from engine.models import Event
 from web.accounts import User
-from web.api.ratelimit import FixedWindow
+from web.ratelimit import FixedWindow
 from web.tokens import ApiToken, digest
 
 from .api_support import Api, api_as, issue_token

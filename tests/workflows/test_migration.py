@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine import audit, definitions, migration
+from engine import audit, definitions, case_migration
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Case as CaseRow, DefinitionVersion
@@ -65,7 +65,7 @@ def stored(factory, case_id):
 
 
 def move(factory, case_ids, version_id):
-    return migration.migrate(factory, case_ids, version_id, DESIGNER)
+    return case_migration.migrate(factory, case_ids, version_id, DESIGNER)
 
 
 def version_of(case: Case) -> int:
@@ -82,7 +82,7 @@ def test_moved_case_takes_the_new_step_and_others_stay(world):
     assert version_of(newcomer) == 2 and version_of(staying) == 1
 
     with unit_of_work(world) as session:
-        plan = {v.case_id: v for v in migration.dry_run(session, session.get(DefinitionVersion, v2))}
+        plan = {v.case_id: v for v in case_migration.dry_run(session, session.get(DefinitionVersion, v2))}
     assert set(plan) == {moving.id, staying.id}
     assert plan[moving.id].movable and plan[moving.id].steps == ["attend_class"]
 
@@ -195,7 +195,7 @@ def test_closed_and_current_cases_are_not_listed_as_movable(world):
     case = Case(world, STUDENT)
     with unit_of_work(world) as session:
         current = session.execute(select(DefinitionVersion)).scalar_one()
-        assert migration.dry_run(session, current) == []
+        assert case_migration.dry_run(session, current) == []
     [result] = move(world, [case.id], current.id).values()
     assert [r.code for r in result.reasons] == ["same_version"]
 

@@ -103,7 +103,7 @@ def test_a_bad_tree_writes_nothing(factory):
     units = orgs.parse_tree(SMALL + "- {code: X, name: X, kind: branch, parent: NOPE}\n", "yaml")
     with pytest.raises(orgs.TreeFormatError) as err:
         do_import(factory, units)
-    assert err.value.problems == ["line 9 (X): parent 'NOPE' is not in the file"]
+    assert [p.message for p in err.value.problems] == ["line 9 (X): parent 'NOPE' is not in the file"]
     assert stored(factory) == {} and events(factory) == []
 
 

@@ -161,13 +161,13 @@ def test_upper_may_be_any_committee_like_unit_and_decides_for_branches_below():
 def test_unreadable_yaml_raises(text, message):
     with pytest.raises(TreeFormatError) as err:
         parse_tree(text, "yaml")
-    assert message in err.value.problems[0]
+    assert message in err.value.problems[0].message
 
 
 def test_csv_header_problems_are_reported_together():
     with pytest.raises(TreeFormatError) as err:
         parse_tree("code,title,kind,colour\nA,B,committee,red\n", "csv")
-    assert err.value.problems == ["row 1: missing column 'name'",
+    assert [p.message for p in err.value.problems] == ["row 1: missing column 'name'",
                                   "row 1: unknown column 'title'",
                                   "row 1: unknown column 'colour'"]
 

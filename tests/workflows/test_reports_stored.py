@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from engine import clock, db as dbmod, migrate
+from engine import clock, db as dbmod, schema
 from engine import cases
 from engine.cases import unit_of_work
 from engine.models import Case as CaseRow, WorkItem
@@ -150,14 +150,14 @@ def test_admitted_counts_decisions_dated_in_the_year(world):
 def test_migration_0009_fills_the_rows_of_cases_stored_before_it(tmp_path, monkeypatch):
     """Cases stored by an engine without the hook get their rows from the migration."""
     engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    migrate.upgrade(engine, "0008")
+    schema.upgrade(engine, "0008")
     factory = dbmod.make_session_factory(engine)
     monkeypatch.setattr(registry, "case_stored", [])           # as before 0009
     monkeypatch.setattr(registry, "case_unit", resolvers.case_unit)
     with clock.frozen_at(T0):
         demo.run(factory, CLERK)
     assert _table_rows(engine) == 0
-    migrate.upgrade(engine)
+    schema.upgrade(engine)
     found = _rows(factory)
     assert len(found) == len(demo.STORIES) and found == _from_data(factory)
     _facts_agree(factory)

@@ -2,7 +2,7 @@
 
 Each function checks its input, changes rows and records the audit event inside the
 caller's transaction; the view then commits, so a change and its record land together
-or not at all. Refusals are raised as ``Refused`` carrying Vietnamese msgids (with their
+or not at all. Refusals are raised as ``AdminChangeRefused`` carrying Vietnamese msgids (with their
 parameters), which the view translates for the reader.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.cases import Actor
+from engine.errors import Problem, ProblemList
 from workflows.admission import orgs
 from workflows.admission.tree import load_tree
 
@@ -31,18 +32,14 @@ ROLE_LABELS = {
     "admin": N_("Quản trị viên"),
 }
 
-Problem = tuple[str, dict]      # (msgid, its parameters)
-
-
-class Refused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(msgid % params for msgid, params in problems))
-        self.problems = problems
+class AdminChangeRefused(ProblemList):
+    """A change to accounts, grants or the tree that the administrator must correct
+    first; each problem is a msgid with its parameters (``Problem.translatable``)."""
 
 
 def _refuse_if(problems: list[Problem]) -> None:
     if problems:
-        raise Refused(problems)
+        raise AdminChangeRefused(problems)
 
 
 def _record(session: Session, kind: str, actor: Actor, user: User, **data) -> None:
@@ -53,8 +50,7 @@ def _record(session: Session, kind: str, actor: Actor, user: User, **data) -> No
 def _password_problems(password: str) -> list[Problem]:
     if acceptable_password(password):
         return []
-    return [(N_("Mật khẩu phải dài từ %(min)d đến %(max)d ký tự."),
-             {"min": MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD_LENGTH})]
+    return [Problem.translatable(N_("Mật khẩu phải dài từ %(min)d đến %(max)d ký tự."), min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
 
 
 def _grant_problems(session: Session, grants: list[tuple[str, str]]) -> list[Problem]:
@@ -62,14 +58,14 @@ def _grant_problems(session: Session, grants: list[tuple[str, str]]) -> list[Pro
     problems: list[Problem] = []
     for unit, role in grants:
         if not unit or not role:
-            problems.append((N_("Mỗi quyền cần cả vai trò và đơn vị."), {}))
+            problems.append(Problem.translatable(N_("Mỗi quyền cần cả vai trò và đơn vị.")))
             continue
         if role not in ROLES:
-            problems.append((N_("Vai trò không hợp lệ: %(role)s."), {"role": role}))
+            problems.append(Problem.translatable(N_("Vai trò không hợp lệ: %(role)s."), role=role))
         known = tree.get(unit)
         if known is None or not known.active:
-            problems.append((N_("Đơn vị %(unit)s không có trong cơ cấu tổ chức "
-                                "(hoặc không còn hoạt động)."), {"unit": unit}))
+            problems.append(Problem.translatable(N_("Đơn vị %(unit)s không có trong cơ cấu tổ chức "
+                                "(hoặc không còn hoạt động)."), unit=unit))
     return problems
 
 
@@ -78,14 +74,14 @@ def create(session: Session, actor: Actor, *, username: str, full_name: str, pas
     """A new account with (unit, role) ``grants``."""
     problems: list[Problem] = []
     if not USERNAME_RE.fullmatch(username):
-        problems.append((N_("Tên đăng nhập gồm 2 đến 80 chữ cái không dấu, chữ số, "
-                            "'_', '.' hoặc '-'."), {}))
+        problems.append(Problem.translatable(N_("Tên đăng nhập gồm 2 đến 80 chữ cái không dấu, chữ số, "
+                            "'_', '.' hoặc '-'.")))
     elif session.execute(select(User.id).where(
             func.lower(User.username) == username.lower())).first():
         # Case-insensitively, so that "Admin" cannot pass for "admin" in a list.
-        problems.append((N_("Tên đăng nhập %(name)s đã có người dùng."), {"name": username}))
+        problems.append(Problem.translatable(N_("Tên đăng nhập %(name)s đã có người dùng."), name=username))
     if not full_name:
-        problems.append((N_("Hãy nhập họ và tên."), {}))
+        problems.append(Problem.translatable(N_("Hãy nhập họ và tên.")))
     problems += _password_problems(password) + _grant_problems(session, grants)
     _refuse_if(problems)
     user = create_user(session, username, password, full_name=full_name,
@@ -96,7 +92,7 @@ def create(session: Session, actor: Actor, *, username: str, full_name: str, pas
 
 
 def rename(session: Session, actor: Actor, user: User, full_name: str) -> None:
-    _refuse_if([] if full_name else [(N_("Hãy nhập họ và tên."), {})])
+    _refuse_if([] if full_name else [Problem.translatable(N_("Hãy nhập họ và tên."))])
     if full_name != user.full_name:
         user.full_name = full_name
         _record(session, "user_updated", actor, user, full_name=full_name)
@@ -115,7 +111,7 @@ def revoke(session: Session, actor: Actor, user: User, membership_id: int) -> No
     if found is None:
         return          # already revoked (a second click, another admin): nothing to do
     if found.role == "admin" and user.username == actor.name:
-        raise Refused([(N_("Bạn không thể tự bỏ quyền quản trị của mình."), {})])
+        raise AdminChangeRefused([Problem.translatable(N_("Bạn không thể tự bỏ quyền quản trị của mình."))])
     user.memberships.remove(found)
     _record(session, "role_revoked", actor, user, role=found.role, unit=found.unit_code)
 
@@ -124,7 +120,7 @@ def deactivate(session: Session, actor: Actor, user: User) -> None:
     # Someone must remain able to undo this; the simplest guarantee is that no
     # administrator can shut themselves out.
     if user.username == actor.name:
-        raise Refused([(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."), {})])
+        raise AdminChangeRefused([Problem.translatable(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."))])
     if user.active:
         user.active = False          # ends the user's sessions at their next request
         _record(session, "user_deactivated", actor, user)

@@ -23,10 +23,10 @@ from workflows.admission.kinds import KINDS
 from workflows.admission.tree import load_tree
 
 from ..auth.session import actor
-from ..setup import db
+from ..extensions import db, run_operation
+from . import bp
 from . import operations as ops
 from .forms import indented
-from .views import bp
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv"}
 
@@ -102,8 +102,7 @@ def units_confirm():
         return _form(problems, 422)
     if _digest(raw, plan) != form.get("digest"):
         return _preview(raw, fmt, source, changed_meanwhile=True)
-    ops.import_units(db(), actor(), units, source)
-    db().commit()
+    run_operation(ops.import_units, actor(), units, source)
     flash(_("Đã nhập cơ cấu tổ chức: %(new)d đơn vị mới, %(changed)d thay đổi, "
             "%(inactive)d ngừng hoạt động.", new=len(plan.created), changed=len(plan.updated),
             inactive=len(plan.deactivated)), "success")

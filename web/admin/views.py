@@ -8,7 +8,7 @@ commits.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -16,24 +16,13 @@ from engine.listing import fetch_page
 from workflows.admission.tree import load_tree
 
 from ..accounts import MIN_PASSWORD_LENGTH, ROLES, User
-from ..auth.session import actor, role_required
-from ..setup import db
+from ..auth.session import actor
+from ..extensions import db, run_operation
+from . import bp
 from . import operations as ops
 from .forms import grant_rows, indented
 
-bp = Blueprint("admin", __name__, url_prefix="/quan-tri", template_folder="templates")
 NEW_USER_GRANT_ROWS = 3
-
-
-@bp.before_request
-@role_required("admin")
-def _admins_only():
-    return None
-
-
-@bp.context_processor
-def _labels():
-    return {"role_labels": ops.ROLE_LABELS}
 
 
 def _unit_choices() -> list[tuple[str, str]]:
@@ -41,8 +30,8 @@ def _unit_choices() -> list[tuple[str, str]]:
             for unit, depth in indented(load_tree(db()), include_inactive=False)]
 
 
-def _problems(refused: ops.Refused) -> list[str]:
-    return [_(msgid, **params) for msgid, params in refused.problems]
+def _problems(refused: ops.AdminChangeRefused) -> list[str]:
+    return [_(problem.message, **problem.parameters) for problem in refused.problems]
 
 
 def _user_or_404(user_id: int) -> User:
@@ -76,14 +65,12 @@ def user_new():
     if request.method == "POST":
         form = request.form
         try:
-            user = ops.create(db(), actor(), username=form.get("username", "").strip(),
-                              full_name=form.get("full_name", "").strip()[:200],
-                              password=form.get("password", ""), grants=grant_rows(form))
-        except ops.Refused as refused:
-            db().rollback()
+            user = run_operation(ops.create, actor(), username=form.get("username", "").strip(),
+                                 full_name=form.get("full_name", "").strip()[:200],
+                                 password=form.get("password", ""), grants=grant_rows(form))
+        except ops.AdminChangeRefused as refused:
             errors = _problems(refused)
         else:
-            db().commit()
             flash(_("Đã tạo tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for(".user", user_id=user.id))
     return render_template("admin/user_new.html", errors=errors, units=_unit_choices(),
@@ -105,11 +92,9 @@ def _change(user_id: int, operation, done: str, *args):
     """Apply ``operation(session, actor, user, *args)``, commit, and show the user again."""
     target = _user_or_404(user_id)
     try:
-        operation(db(), actor(), target, *args)
-    except ops.Refused as refused:
-        db().rollback()
+        run_operation(operation, actor(), target, *args)
+    except ops.AdminChangeRefused as refused:
         return _user_page(_user_or_404(user_id), _problems(refused), 422)
-    db().commit()
     flash(done, "success")
     return redirect(url_for(".user", user_id=user_id))
 
@@ -154,5 +139,3 @@ def user_reset_password(user_id: int):
 def user_unlock(user_id: int):
     return _change(user_id, ops.unlock_account, _("Đã mở khóa tài khoản."))
 
-
-from . import units  # noqa: E402,F401  (its routes join this blueprint)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from . import auth, docs
+from ..extensions import csrf
+from . import auth, cases, definitions, docs, reports, tasks, units
 from .base import PREFIX
+from .docs import bp
 from .errors import ErrorSchema, json_under_api
 
 SETTINGS = {
@@ -42,9 +44,6 @@ class KetnapApi(Api):
 def install(app: Flask) -> None:
     """Register the API. Call after the app's error pages: it wraps their 404 and 405
     handlers, which go on drawing the pages for URLs outside /api/."""
-    from ..setup import csrf
-    from . import cases, definitions, reports, tasks, units
-
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     auth.install(app)
@@ -53,7 +52,9 @@ def install(app: Flask) -> None:
     for module in (units, definitions, cases, tasks, reports):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
-    app.register_blueprint(docs.bp)
     for code in (404, 405):
         pages = app.error_handler_spec[None][code]
         app.register_error_handler(code, json_under_api(next(iter(pages.values()), None)))
+
+
+__all__ = ["bp", "install"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 
-from .. import tokens
-from ..setup import db
+from ..tokens import store as tokens
+from ..extensions import db
 from .errors import fail
-from .ratelimit import FixedWindow
+from ..ratelimit import FixedWindow
 
 DEFAULTS = {
     # Requests per token per window (seconds).

@@ -22,9 +22,9 @@ from workflows.admission.tree import load_tree
 from ..auth.session import actor
 from ..cases import nomination, reading
 from ..i18n import LOCAL
-from ..operations import run_operation
+from ..extensions import run_operation
 from ..permissions import case_filter, proposing_units
-from ..setup import db
+from ..extensions import db
 from ..work import visible_case
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail

@@ -8,11 +8,11 @@ from werkzeug.datastructures import FileStorage
 
 from engine import definitions
 from engine.models import DefinitionVersion
-from engine.problems import DefinitionError, Problem
+from engine.errors import DefinitionError, Problem
 
 from ..auth.session import role_required
-from ..operations import run_operation
-from ..setup import db
+from ..extensions import run_operation
+from ..extensions import db
 from .base import With, api_blueprint
 from .errors import fail
 from .schemas import DefinitionSchema, DeployArgs, DeployedSchema, DeployQuery

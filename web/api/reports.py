@@ -9,7 +9,7 @@ from flask import g
 
 from ..reports import access
 from ..reports.compute import PIPELINE, TARGETS, Query, compute, today
-from ..setup import db
+from ..extensions import db
 from .base import With, api_blueprint
 from .errors import fail
 from .report_schemas import PipelineSchema, ReportQuery, TargetsQuery, TargetsSchema

@@ -15,8 +15,8 @@ from engine.models import Case, WorkItem
 
 from ..auth.session import actor
 from ..cases import reading
-from ..operations import run_operation
-from ..setup import db
+from ..extensions import run_operation
+from ..extensions import db
 from ..work import conflict_message, visible_item, workable_item
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail

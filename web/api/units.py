@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from workflows.admission.tree import load_tree
 
-from ..setup import db
+from ..extensions import db
 from .base import api_blueprint
 from .schemas import UnitSchema
 

@@ -14,15 +14,14 @@ from workflows.admission.tree import load_tree
 
 from ..auth.session import actor, login_required, role_required
 from ..labels import CASE_STATUSES, OUTCOMES, label, unit_name
-from ..setup import db
+from ..extensions import db, run_operation
 from ..work import visible_case
 from . import bp, pdf, records, search
 
 
 def _exported(kind: str, case_id: int | None, **data) -> None:
     who = actor()
-    audit.record(db(), kind, actor=who.name, case_id=case_id, data=data, **who.request)
-    db().commit()
+    run_operation(audit.record, kind, actor=who.name, case_id=case_id, data=data, **who.request)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:

@@ -4,14 +4,16 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from sqlalchemy.orm import Session
+
 from engine import audit
 
-from ..accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SignInRefused,
+from ..accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SignInRefused, User,
                         acceptable_password, authenticate, set_password)
 from ..i18n import LANGUAGES
-from ..setup import db
+from ..extensions import db, run_operation
 from .session import actor, login_required, sign_in
-from .views import bp
+from . import bp
 
 
 def _page(errors: list[str], status: int = 200):
@@ -19,9 +21,19 @@ def _page(errors: list[str], status: int = 200):
                            min_length=MIN_PASSWORD_LENGTH), status
 
 
-def _record(kind: str, **data) -> None:
+def _record(session: Session, kind: str, **data) -> None:
     who = actor()
-    audit.record(db(), kind, actor=who.name, data={"user": who.name, **data}, **who.request)
+    audit.record(session, kind, actor=who.name, data={"user": who.name, **data}, **who.request)
+
+
+def _change_password(session: Session, user: User, password: str) -> None:
+    set_password(user, password)
+    _record(session, "password_changed")
+
+
+def _change_language(session: Session, user: User, code: str) -> None:
+    user.language = code
+    _record(session, "user_updated", language=code)
 
 
 @bp.get("/tai-khoan")
@@ -52,13 +64,13 @@ def change_password():
         except SignInRefused as refused:
             errors.append(_("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
                           if refused.reason == "locked" else _("Mật khẩu hiện tại không đúng."))
-            _record("password_change_failed", reason=refused.reason)
+            _record(db(), "password_change_failed", reason=refused.reason)
+            # Committed although the change is refused: the failure count that
+            # authenticate() raised must survive, or guessing here would cost nothing.
             db().commit()
     if errors:
         return _page(errors, 422)
-    set_password(g.user, new)
-    _record("password_changed")
-    db().commit()
+    run_operation(_change_password, g.user, new)
     sign_in(g.user)      # this session goes on with the new password; all others end
     flash(_("Đã đổi mật khẩu."), "success")
     return redirect(url_for("auth.account"))
@@ -70,9 +82,7 @@ def set_preferred_language():
     code = request.form.get("language", "")
     if code not in LANGUAGES:
         return _page([_("Ngôn ngữ không hợp lệ.")], 422)
-    g.user.language = code
+    run_operation(_change_language, g.user, code)
     session["lang"] = code    # the choice made for this session would otherwise win
-    _record("user_updated", language=code)
-    db().commit()
     flash(_("Đã lưu ngôn ngữ."), "success")
     return redirect(url_for("auth.account"))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from engine.cases import Actor
 
 from ..accounts import User
-from ..setup import db
+from ..extensions import db
 
 
 def _fresh_session() -> None:

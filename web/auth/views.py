@@ -4,7 +4,7 @@ Two limits stop password guessing. The account lock-out (``accounts.authenticate
 protects each account; it cannot stop one address trying a few passwords on each of
 many accounts, nor a flood of failures filling the audit log. So failed sign-ins are
 also counted per client address (SIGN_IN_LIMIT failures per SIGN_IN_WINDOW seconds, in
-this process's memory: see ``api.ratelimit``); past the limit the address is refused
+this process's memory: see ``web.ratelimit``); past the limit the address is refused
 with 429 before any password is checked or event written. Successful sign-ins do not
 reset the count, or one valid account would clear the way for guesses at the others.
 Behind a reverse proxy the app must see the real client address (werkzeug's ProxyFix),
@@ -12,21 +12,16 @@ or every user would share the proxy's count.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import audit
 
 from ..accounts import MAX_PASSWORD_LENGTH, SignInRefused, authenticate
-from ..api.ratelimit import FixedWindow
-from ..setup import db
-from .session import load_user, login_required, sign_in, sign_out
-
-bp = Blueprint("auth", __name__, template_folder="templates")
-bp.before_app_request(load_user)
-# One counter per app, so that apps built side by side (tests) do not share it.
-bp.record_once(lambda state: state.app.extensions.setdefault("sign_in_throttle", FixedWindow(
-    state.app.config.get("SIGN_IN_LIMIT", 20), state.app.config.get("SIGN_IN_WINDOW", 600))))
+from ..ratelimit import FixedWindow
+from ..extensions import db, run_operation
+from . import bp
+from .session import login_required, sign_in, sign_out
 
 
 def _safe_next(target: str | None) -> str:
@@ -65,12 +60,13 @@ def login():
         throttle.hit(address)
         audit.record(session, "sign_in_failed", actor=username or "?",
                      data={"reason": refused.reason}, **_client())
-        session.commit()     # the failure count and its event, though sign-in failed
+        # Not run_operation: the sign-in failed, yet its failure count and its event
+        # must be committed, or guessing passwords would leave no trace and no lock-out.
+        session.commit()
         error = (_("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
                  if refused.reason == "locked" else _("Sai tên đăng nhập hoặc mật khẩu."))
         return render_template("auth/login.html", error=error), 401
-    audit.record(session, "signed_in", actor=user.username, data={}, **_client())
-    session.commit()
+    run_operation(audit.record, "signed_in", actor=user.username, data={}, **_client())
     sign_in(user)
     return redirect(_safe_next(request.args.get("next")))
 
@@ -78,11 +74,8 @@ def login():
 @bp.post("/dang-xuat")
 @login_required
 def logout():
-    audit.record(db(), "signed_out", actor=g.user.username, data={}, **_client())
-    db().commit()
+    run_operation(audit.record, "signed_out", actor=g.user.username, data={}, **_client())
     sign_out()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
-
-from . import account  # noqa: E402,F401  (its routes join this blueprint)

@@ -1,1 +1,13 @@
-"""Cases: the case list and page, the task page, nomination (starting a case), files."""
+"""Cases: the case list and page, the task page, nomination (starting a case), files and
+the case drawn on its diagram."""
+
+from flask import Blueprint
+
+from .. import labels
+
+bp = Blueprint("cases", __name__, template_folder="templates")
+bp.record_once(lambda state: labels.install(state.app))
+
+from . import diagrams, nomination, tasks, views  # noqa: E402,F401  (their routes join bp)
+
+__all__ = ["bp"]

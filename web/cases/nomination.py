@@ -20,11 +20,11 @@ from workflows.admission.tree import OrgTree, load_tree
 from ..auth.session import actor, login_required
 from ..formdata import initial_values, parse_submission
 from ..labels import CATEGORIES, GENDERS, unit_name
-from ..operations import run_operation
+from ..extensions import run_operation
 from ..permissions import may_see_case, proposing_units
-from ..setup import db
+from ..extensions import db
 from . import reading
-from .blueprint import bp
+from . import bp
 from .schemas import NominationSchema, error_messages
 
 # Units that introduce a candidate and give the mass organisation's opinion later

@@ -17,12 +17,12 @@ from engine.models import Case, WorkItem
 from ..auth.session import actor, login_required
 from ..errors import render_error
 from ..formdata import parse_submission
-from ..operations import run_operation
+from ..extensions import run_operation
 from ..permissions import may_work_on
-from ..setup import db
+from ..extensions import db
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
 from . import reading
-from .blueprint import bp
+from . import bp
 
 
 def _editable(case: Case, item: WorkItem) -> bool:

@@ -15,16 +15,11 @@ from ..auth.session import login_required
 from ..labels import CASE_STATUSES, CATEGORIES, label
 from ..permissions import case_filter, proposing_units
 from ..reports.documents import offered as offered_documents
-from ..setup import db
+from ..extensions import db
 from ..work import visible_case
 from . import reading
-from .blueprint import bp
+from . import bp
 from .history import case_history
-
-# Imported for their routes on ``bp``.
-from . import nomination, tasks  # noqa: E402,F401
-
-__all__ = ["bp"]
 FILTERS = ("q", "status", "category")
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import drafts
+from engine.definitions import drafts
 
-from ..operations import run_operation
+from ..extensions import run_operation
 from . import bp
 from .modeler import draft_or_404, refused, store, text_from_request
 

@@ -1,6 +1,6 @@
 """Moving running cases to a version: a dry run lists which cases can move and why the
 others cannot; then the chosen cases move in one action, each in its own transaction and
-audited (engine.migration). A case that cannot move is left as it was.
+audited (engine.case_migration). A case that cannot move is left as it was.
 
 The designer sees cases by number, status, version and step only: no candidate data.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import current_app, flash, render_template, request
 from flask_babel import gettext as _
 
-from engine import migration
+from engine import case_migration
 
 from ..auth.session import actor
 from ..i18n import N_
-from ..setup import db
+from ..extensions import db
 from . import bp
 from .views import version_or_404, versions_of
 
@@ -36,7 +36,7 @@ REASONS = {
 }
 
 
-def reason_text(reason: migration.Reason) -> str:
+def reason_text(reason: case_migration.Reason) -> str:
     code = reason.code
     if code == "missing_step":
         code = f"missing_step:{reason.params.get('state')}"
@@ -53,7 +53,7 @@ def _step_names(key: str) -> dict[str, str]:
     return names
 
 
-def _rows(verdicts: list[migration.Verdict], key: str) -> list[dict]:
+def _rows(verdicts: list[case_migration.Verdict], key: str) -> list[dict]:
     names = _step_names(key)
     return [{"case_id": v.case_id, "from_version": v.from_version, "movable": v.movable,
              "steps": [names.get(step, step) for step in v.steps],
@@ -63,7 +63,7 @@ def _rows(verdicts: list[migration.Verdict], key: str) -> list[dict]:
 @bp.get("/<key>/phien-ban/<int:number>/chuyen-ho-so")
 def migrate_plan(key: str, number: int):
     target = version_or_404(key, number)
-    rows = _rows(migration.dry_run(db(), target), key)
+    rows = _rows(case_migration.dry_run(db(), target), key)
     return render_template("designer/migrate.html", key=key, target=target, rows=rows,
                            results=None)
 
@@ -78,7 +78,7 @@ def migrate_cases(key: str, number: int):
     # that each case's transaction needs. (Nothing loaded before may be read after this
     # until the migration is done: reading an expired row would begin a new transaction.)
     db().rollback()
-    results = migration.migrate(current_app.extensions["ketnap_db"], chosen, target_id, who)
+    results = case_migration.migrate(current_app.extensions["ketnap_db"], chosen, target_id, who)
     moved = [r for r in results.values() if r.movable]
     if chosen:
         flash(_("Đã chuyển %(moved)d trên %(total)d hồ sơ sang phiên bản %(v)d.",
@@ -86,6 +86,6 @@ def migrate_cases(key: str, number: int):
               "success" if len(moved) == len(chosen) else "warning")
     else:
         flash(_("Chưa chọn hồ sơ nào."), "info")
-    rows = _rows(migration.dry_run(db(), version_or_404(key, number)), key)
+    rows = _rows(case_migration.dry_run(db(), version_or_404(key, number)), key)
     return render_template("designer/migrate.html", key=key, target=target, rows=rows,
                            results=_rows(list(results.values()), key))

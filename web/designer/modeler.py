@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import drafts
-from engine.problems import DefinitionError
+from engine.definitions import drafts
+from engine.errors import DefinitionError
 from engine.registry import registry
 
-from ..operations import run_operation
-from ..setup import db
+from ..extensions import run_operation
+from ..extensions import db
 from . import bp
 
 

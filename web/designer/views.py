@@ -7,13 +7,19 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from engine import bpmn_xml, definitions, drafts, version_diff
+from engine import definitions
+
+from engine.definitions import bpmn_xml
+
+from engine.definitions import drafts
+
+from engine.definitions import version_diff
 from engine.models import Case, DefinitionVersion
-from engine.problems import DefinitionError, Problem
+from engine.errors import DefinitionError, Problem
 
 from ..api.definitions import read_uploads
-from ..operations import run_operation
-from ..setup import db
+from ..extensions import run_operation
+from ..extensions import db
 from . import bp
 
 

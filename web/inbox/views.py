@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
+from flask import (current_app, flash, g, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 
@@ -15,13 +15,12 @@ from .. import labels
 from ..auth.session import actor, login_required
 from ..errors import render_error
 from ..i18n import LOCAL, N_
-from ..operations import run_operation
+from ..extensions import run_operation
 from ..permissions import proposing_units
-from ..setup import db
+from ..extensions import db
 from ..work import back_to, conflict_message, reviewers_of, workable_item
+from . import bp
 
-bp = Blueprint("inbox", __name__, template_folder="templates")
-bp.record_once(lambda state: labels.install(state.app))
 
 TAB_NAMES = {
     "mine": N_("Giao cho tôi"),

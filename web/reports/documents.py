@@ -11,9 +11,10 @@ from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
 from ..i18n import N_
-from ..setup import db
+from ..extensions import db
 from ..work import visible_case
-from .blueprint import bp, file_response
+from . import bp
+from .query import file_response
 
 TITLES = {
     "mau-6": N_("Nghị quyết chi bộ đề nghị kết nạp đảng viên (Mẫu 6-KNĐ)"),

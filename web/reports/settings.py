@@ -15,17 +15,18 @@ from workflows.admission.reports import quotas, targets
 from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
-from ..setup import db
+from ..extensions import db
 from . import access
-from .blueprint import bp, year_of
+from . import bp
+from .query import year_of
 from .compute import Query
 
 MAX_COUNT = 100_000
 PERCENT = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
 
 
-class Refused(ValueError):
-    """A field the board filled in wrongly; the message is shown as it is."""
+class TargetInputRefused(ValueError):
+    """A target or count the board filled in wrongly; the message is shown as it is."""
 
 
 def _count(name: str, label: str, *, blank_ok: bool = False) -> int | None:
@@ -33,7 +34,7 @@ def _count(name: str, label: str, *, blank_ok: bool = False) -> int | None:
     if blank_ok and raw == "":
         return None
     if not raw.isdigit() or int(raw) > MAX_COUNT:
-        raise Refused(_("%(field)s phải là số nguyên từ 0 đến %(max)s.", field=label,
+        raise TargetInputRefused(_("%(field)s phải là số nguyên từ 0 đến %(max)s.", field=label,
                         max=MAX_COUNT))
     return int(raw)
 
@@ -42,7 +43,7 @@ def _basis_points(name: str, label: str) -> int:
     """A percentage typed as 2, 2.5 or 2,5, as basis points (2 % -> 200)."""
     raw = request.form.get(name, "").strip()
     if not PERCENT.match(raw) or float(raw.replace(",", ".")) > 100:
-        raise Refused(_("%(field)s phải là tỷ lệ phần trăm từ 0 đến 100.", field=label))
+        raise TargetInputRefused(_("%(field)s phải là tỷ lệ phần trăm từ 0 đến 100.", field=label))
     return round(float(raw.replace(",", ".")) * 100)
 
 
@@ -88,7 +89,7 @@ def save_targets():
             outside_admissions=_count("outside_admissions", _("Số kết nạp ngoài hệ thống")),
             schools=_chosen("schools", allowed), enterprises=_chosen("enterprises", allowed),
             note=request.form.get("note", "").strip()[:2000])
-    except Refused as refused:
+    except TargetInputRefused as refused:
         flash(str(refused), "error")
         return _back("reports.targets", query.committee, query.year)
     with committing(db()) as session:
@@ -110,7 +111,7 @@ def save_quotas():
     units = quotas.mass_organisations(load_tree(db()), query.committee)
     try:
         wanted = {unit: _count(f"quota-{unit}", unit, blank_ok=True) for unit in units}
-    except Refused as refused:
+    except TargetInputRefused as refused:
         flash(str(refused), "error")
         return _back("reports.quotas", query.committee, query.year)
     current = quotas.assigned(db(), units, query.year)

@@ -17,9 +17,9 @@ from workflows.admission.tree import load_tree
 from ..auth.session import login_required
 from ..labels import unit_name
 from ..permissions import case_filter
-from ..setup import db
-from . import documents, settings  # noqa: F401  (documents adds its routes to bp)
-from .blueprint import bp, file_response, query_of, readable
+from ..extensions import db
+from . import bp, settings
+from .query import file_response, query_of, readable
 from .compute import PERIODS, PIPELINE, QUOTAS, TARGETS, Query, compute, today
 from .export import pdf, workbook
 from .sheets import TABLES, TITLES

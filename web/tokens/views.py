@@ -5,22 +5,37 @@ the session (a cookie the browser keeps) nor anywhere else, and cannot be shown 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import audit
 
 from ..auth.session import actor, login_required
-from ..setup import db
-from . import MAX_NAME_LENGTH, issue, revoke, tokens_of
+from sqlalchemy.orm import Session
 
-bp = Blueprint("tokens", __name__, template_folder="templates")
+from ..accounts import User
+from ..extensions import db, run_operation
+from . import bp
+from .store import MAX_NAME_LENGTH, ApiToken, issue, revoke, tokens_of
 
 
-def _record(kind: str, row) -> None:
+def _record(session: Session, kind: str, row: ApiToken) -> None:
     who = actor()
-    audit.record(db(), kind, actor=who.name,
+    audit.record(session, kind, actor=who.name,
                  data={"user": who.name, "token": row.id, "name": row.name}, **who.request)
+
+
+def _issue(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    row, token = issue(session, user, name)
+    _record(session, "api_token_created", row)
+    return row, token
+
+
+def _revoke(session: Session, user: User, token_id: int) -> ApiToken | None:
+    row = revoke(session, user, token_id)
+    if row is not None:
+        _record(session, "api_token_revoked", row)
+    return row
 
 
 def _page(status: int = 200, *, new_token: str | None = None, errors: list | None = None):
@@ -42,19 +57,15 @@ def create():
     if not name or len(name) > MAX_NAME_LENGTH:
         return _page(422, errors=[_("Tên mã truy cập phải có từ 1 đến %(n)d ký tự.",
                                     n=MAX_NAME_LENGTH)])
-    row, token = issue(db(), g.user, name)
-    _record("api_token_created", row)
-    db().commit()
+    row, token = run_operation(_issue, g.user, name)
     return _page(201, new_token=token)
 
 
 @bp.post("/tai-khoan/token/<int:token_id>/thu-hoi")
 @login_required
 def revoke_token(token_id: int):
-    row = revoke(db(), g.user, token_id)
+    row = run_operation(_revoke, g.user, token_id)
     if row is None:
         abort(404)      # someone else's token does not exist, as far as this user knows
-    _record("api_token_revoked", row)
-    db().commit()
     flash(_("Đã thu hồi mã truy cập «%(name)s».", name=row.name), "success")
     return redirect(url_for("tokens.index"))

@@ -44,6 +44,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.errors import Problem, ProblemList
 
 from .kinds import BRANCH, COMMITTEE_LIKE, KINDS, WARD_COMMITTEE
 from .models import Unit
@@ -59,12 +60,12 @@ _REQUIRED = ("code", "name", "kind")
 _LINE = "__line__"
 
 
-class TreeFormatError(ValueError):
-    """The file is not a tree at all, or the tree has problems: see ``problems``."""
+class TreeFormatError(ProblemList, ValueError):
+    """The file is not a tree at all, or the tree has problems: see ``problems``
+    (each says where: "line 9 (X): …" or "row 1: …")."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__([Problem("", text) for text in problems])
 
 
 # -- parsing --------------------------------------------------------------------------

@@ -33,13 +33,13 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import audit, runtime, state
-from .cases import Actor, _lock_case as lock_case, committing
-from .definitions import Loaded, specs
-from .errors import Conflict, NotFound
-from .models import Case, DefinitionVersion, WorkItem
-from .projection import reresolve_open_items, sync
-from .registry import Registry, registry as default_registry
+from engine import audit, runtime, state
+from engine.cases import Actor, _lock_case as lock_case, committing
+from engine.definitions import Loaded, specs
+from engine.errors import Conflict, NotFound
+from engine.models import Case, DefinitionVersion, WorkItem
+from engine.projection import reresolve_open_items, sync
+from engine.registry import Registry, registry as default_registry
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 # Not reached yet: rebuilt from the new version rather than carried over.
@@ -86,7 +86,9 @@ class Verdict:
         return not self.reasons
 
 
-class Refused(Conflict):
+class MigrationRefused(Conflict):
+    """A case that cannot move to the new version, with the reasons why."""
+
     def __init__(self, verdict: Verdict):
         self.verdict = verdict
         super().__init__("; ".join(str(r) for r in verdict.reasons))
@@ -290,7 +292,7 @@ def migrate_case(session: Session, case_id: int, target_id: int, actor: Actor, *
         raise NotFound(f"version {target_id} not found")
     found, wf = verdict(session, case, target, registry)
     if wf is None:
-        raise Refused(found)
+        raise MigrationRefused(found)
     new = specs.get(target)
     case.definition_id, case.definition_hash = target.id, target.content_hash
     sync(session, case, wf, new, registry, actor.name, request=actor.request)
@@ -324,7 +326,7 @@ def migrate(factory: sessionmaker, case_ids: list[int], target_id: int, actor: A
             with committing(session):
                 results[case_id] = migrate_case(session, case_id, target_id, actor,
                                                 registry=registry)
-        except Refused as refused:
+        except MigrationRefused as refused:
             results[case_id] = refused.verdict
         except (NotFound, Conflict) as err:
             code = "not_found" if isinstance(err, NotFound) else "busy"

@@ -18,10 +18,13 @@ from datetime import datetime
 from sqlalchemy import Integer, JSON, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import bpmn_xml, clock, definitions
-from .form_files import FormError, FormProblem, load_form
-from .models import Base, BigId, DateTime, DefinitionVersion
-from .registry import Registry
+from engine import clock, definitions
+
+from engine.definitions import bpmn_xml
+from engine.errors import Problem, ProblemList
+from engine.forms import FormError, load_form
+from engine.models import Base, BigId, DateTime, DefinitionVersion
+from engine.registry import Registry
 
 FORM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,99}$")
 BPMN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,150}\.bpmn$")
@@ -42,12 +45,8 @@ class DefinitionDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class DraftRefused(Exception):
+class DraftRefused(ProblemList):
     """A file or form the draft cannot take, with every problem found in it."""
-
-    def __init__(self, problems: list[FormProblem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 def find(session: Session, key: str) -> DefinitionDraft | None:
@@ -101,11 +100,11 @@ def save_bpmn(draft: DefinitionDraft, name: str, text: str, actor: str) -> None:
     """Store one diagram as drawn. Its problems are the check's business, not the save's:
     a half-finished diagram must be keepable."""
     if not BPMN_NAME.match(name):
-        raise DraftRefused([FormProblem("", f"not a diagram file name: {name!r}")])
+        raise DraftRefused([Problem.at("", f"not a diagram file name: {name!r}")])
     content = text.encode("utf-8")
     root, problems = bpmn_xml.parse_secure(name, content)
     if root is None:
-        raise DraftRefused([FormProblem("", p.message) for p in problems])
+        raise DraftRefused([Problem.at("", p.message) for p in problems])
     draft.files = {**draft.files, name: text}
     _touch(draft, actor)
 
@@ -113,7 +112,7 @@ def save_bpmn(draft: DefinitionDraft, name: str, text: str, actor: str) -> None:
 def save_form(draft: DefinitionDraft, name: str, text: str, actor: str) -> dict:
     """Store one form if it passes the engine's form checks; return it parsed."""
     if not FORM_NAME.match(name):
-        raise DraftRefused([FormProblem("", "a form name is lower-case letters, digits "
+        raise DraftRefused([Problem.at("", "a form name is lower-case letters, digits "
                                             "and _, starting with a letter or _")])
     form = parse_form(text)
     draft.forms = {**draft.forms, name: text}

@@ -20,13 +20,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, bpmn_xml, clock
-from .forms import FormError, load_form
-from .models import DefinitionVersion
-from .problems import DefinitionError, Problem
-from .registry import Registry, registry as default_registry
-from .scripting import Sandbox
-from .workdays import parse_duration
+from engine import audit, clock
+
+from engine.definitions import bpmn_xml
+from engine.forms import FormError, load_form
+from engine.models import DefinitionVersion
+from engine.errors import DefinitionError, Problem
+from engine.registry import Registry, registry as default_registry
+from engine.sandbox import Sandbox
+from engine.workdays import parse_duration
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_FILES = 200

@@ -1,6 +1,6 @@
 """User-task forms as marshmallow schemas: types, required, choices, ranges, and
 field-level errors in Vietnamese. The form file format and its checks are in
-``form_files``; this module turns a checked form into a schema and validates
+``engine.forms.format``; this module turns a checked form into a schema and validates
 submissions against it.
 """
 from __future__ import annotations
@@ -14,19 +14,17 @@ from typing import Any, Mapping
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from .form_files import (  # noqa: F401  (re-exported: one place to import forms from)
-    FormError,
-    FormProblem,
-    MAX_SAFE_INT,
-    MSG,
+from engine.errors import Problem
+from engine.forms import format as form_format
+from engine.forms.format import (
     _CONTROL_RE,
-    DEFAULT_MAX_LENGTH,
     _INT_RE,
     _NUM_RE,
-    check_form,
+    DEFAULT_MAX_LENGTH,
+    MAX_SAFE_INT,
+    MSG,
+    FormError,
     _parse_date,
-    load_form,
-    MAX_FORM_BYTES,
 )
 
 # --- marshmallow fields with the behaviour described above --------------------------
@@ -247,7 +245,7 @@ def build_schema(form: dict) -> Schema:
     try:
         key = json.dumps(form, sort_keys=True, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
-        raise FormError([FormProblem("", "the form must contain only JSON values")]) from None
+        raise FormError([Problem.at("", "the form must contain only JSON values")]) from None
     return _schema_for(key)
 
 
@@ -275,3 +273,31 @@ def validate_submission(form: dict, data: Mapping) -> tuple[dict, dict]:
     except ValidationError as e:
         errors = e.messages
         return {}, errors if isinstance(errors, dict) else {"_schema": errors}
+
+
+# --- the form file's checks, with the defaults tried on the fields they belong to ------
+
+def check_form(form: Any) -> list[Problem]:
+    """Every problem in a parsed form definition, defaults included, in file order."""
+    return form_format.check_form(form, _default_problem)
+
+
+def load_form(text: str | bytes) -> dict:
+    """Parse and check a form file; raise FormError listing every problem."""
+    return form_format.load_form(text, _default_problem)
+
+
+def _default_problem(spec: dict) -> str | None:
+    try:
+        _make_field(spec)
+    except ValidationError as e:
+        return _flatten(e.messages)
+    return None
+
+
+def _flatten(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return " ".join(_flatten(m) for m in messages.values())
+    if isinstance(messages, list):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)

@@ -1,30 +1,18 @@
-"""The ``reports`` blueprint object, and how a request names its committee and year."""
+"""How a report request names its committee, year and unit, and how a report is sent."""
 from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, g, request, send_file
+from flask import abort, g, request, send_file
 
 from workflows.admission.reports import facts
 from workflows.admission.tree import load_tree
 
-from .. import labels
-from ..setup import db
+from ..extensions import db
 from . import access
 from .compute import PERIODS, QUOTAS, Query, today
 
-bp = Blueprint("reports", __name__, url_prefix="/bao-cao", template_folder="templates")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _install(state) -> None:
-    labels.install(state.app)
-    # The navigation bar asks on every page whether to offer the reports.
-    state.app.jinja_env.globals["reads_reports"] = lambda: bool(
-        g.get("user") and access.quota_committees(db(), g.user))
-
-
-bp.record_once(_install)
 
 
 def readable(name: str) -> list[str]:

@@ -56,11 +56,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
-from marshmallow import ValidationError
+from engine.errors import Problem, ProblemList
 
 MAX_FORM_BYTES = 256 * 1024
 MAX_SAFE_INT = 2**53 - 1
@@ -107,41 +106,38 @@ _DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True)
-class FormProblem:
-    path: str      # e.g. "fields[2].choices"; "" for the file as a whole
-    message: str
+class FormError(ProblemList):
+    """A form file with problems; each names its place (``path``) in the file."""
 
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class FormError(Exception):
-    def __init__(self, problems: list[FormProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(map(str, self.problems)) or "invalid form")
+    fallback = "invalid form"
 
 
 # --- reading and checking form files -------------------------------------------
 
-def load_form(text: str | bytes) -> dict:
+#: Tries a field's default on the field as it would be built; returns what is wrong
+#: with the default, or None. The schema module supplies it: this module only knows the
+#: file format, so that the dependency runs one way (schema -> format).
+DefaultCheck = Callable[[dict], "str | None"]
+
+
+def load_form(text: str | bytes, check_default: DefaultCheck | None = None) -> dict:
     """Parse and check a form file; raise FormError listing every problem."""
     if len(text) > MAX_FORM_BYTES or (
             isinstance(text, str) and len(text.encode("utf-8")) > MAX_FORM_BYTES):
-        raise FormError([FormProblem("", f"form file is larger than {MAX_FORM_BYTES} bytes")])
+        raise FormError([Problem.at("", f"form file is larger than {MAX_FORM_BYTES} bytes")])
     if not isinstance(text, str):
         try:
             text = bytes(text).decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise FormError([FormProblem("", f"form file is not UTF-8: {e}")]) from None
+            raise FormError([Problem.at("", f"form file is not UTF-8: {e}")]) from None
     try:
         form = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique_keys,
                           parse_constant=_refuse_constant)
     except RecursionError:
-        raise FormError([FormProblem("", "invalid JSON: nested too deeply")]) from None
+        raise FormError([Problem.at("", "invalid JSON: nested too deeply")]) from None
     except ValueError as e:
-        raise FormError([FormProblem("", f"invalid JSON: {e}")]) from None
-    problems = check_form(form)
+        raise FormError([Problem.at("", f"invalid JSON: {e}")]) from None
+    problems = check_form(form, check_default)
     if problems:
         raise FormError(problems)
     return form
@@ -162,51 +158,96 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not allowed")
 
 
-def check_form(form: Any) -> list[FormProblem]:
-    """Every problem in a parsed form definition, in file order."""
-    out: list[FormProblem] = []
+def check_form(form: Any, check_default: DefaultCheck | None = None) -> list[Problem]:
+    """Every problem in a parsed form definition, in file order.
+
+    Defaults are tried only when ``check_default`` is given (``engine.forms`` gives it).
+    """
+    out: list[Problem] = []
     if not isinstance(form, dict):
-        return [FormProblem("", "the form must be a JSON object")]
+        return [Problem.at("", "the form must be a JSON object")]
     for key in form:
         if key not in ("title", "description", "fields"):
-            out.append(FormProblem(str(key), "unknown key"))
+            out.append(Problem.at(str(key), "unknown key"))
     if not _nonempty_str(form.get("title")):
-        out.append(FormProblem("title", "required non-empty string"))
+        out.append(Problem.at("title", "required non-empty string"))
     if "description" in form and not isinstance(form["description"], str):
-        out.append(FormProblem("description", "must be a string"))
+        out.append(Problem.at("description", "must be a string"))
     if "fields" not in form:
-        out.append(FormProblem("fields", "required"))
+        out.append(Problem.at("fields", "required"))
     else:
-        _check_fields(form["fields"], "fields", 1, out)
+        _FieldCheck(out, check_default).fields(form["fields"], "fields", 1)
     return out
 
 
-def _check_fields(specs: Any, path: str, depth: int, out: list) -> None:
-    if not isinstance(specs, list):
-        out.append(FormProblem(path, "must be a list of fields"))
-        return
-    if depth > 1 and not specs:
-        out.append(FormProblem(path, "a list needs at least one field"))
-    seen: dict[str, str] = {}
-    for i, spec in enumerate(specs):
-        p = f"{path}[{i}]"
-        if not isinstance(spec, dict):
-            out.append(FormProblem(p, "a field must be an object"))
-            continue
-        name = spec.get("name")
-        if isinstance(name, str) and name in seen:
-            out.append(FormProblem(f"{p}.name", f"duplicate name {name!r} (also {seen[name]})"))
-        elif isinstance(name, str):
-            seen[name] = p
-        _check_field(spec, p, depth, out)
+class _FieldCheck:
+    """Walks the fields of a form, appending each problem found to ``out``."""
+
+    def __init__(self, out: list[Problem], check_default: DefaultCheck | None) -> None:
+        self.out = out
+        self.check_default = check_default
+
+    def fields(self, specs: Any, path: str, depth: int) -> None:
+        if not isinstance(specs, list):
+            self.out.append(Problem.at(path, "must be a list of fields"))
+            return
+        if depth > 1 and not specs:
+            self.out.append(Problem.at(path, "a list needs at least one field"))
+        seen: dict[str, str] = {}
+        for i, spec in enumerate(specs):
+            p = f"{path}[{i}]"
+            if not isinstance(spec, dict):
+                self.out.append(Problem.at(p, "a field must be an object"))
+                continue
+            name = spec.get("name")
+            if isinstance(name, str) and name in seen:
+                self.out.append(Problem.at(f"{p}.name",
+                                           f"duplicate name {name!r} (also {seen[name]})"))
+            elif isinstance(name, str):
+                seen[name] = p
+            self.field(spec, p, depth)
+
+    def field(self, spec: dict, p: str, depth: int) -> None:
+        start = len(self.out)
+
+        def bad(key: str, message: str) -> None:
+            self.out.append(Problem.at(f"{p}.{key}", message))
+
+        ftype = _check_common(spec, bad)
+        if ftype in _TYPE_CHECKS:
+            _TYPE_CHECKS[ftype](spec, bad)
+        elif ftype in ("choice", "multichoice"):
+            self.choices(spec, p, ftype, bad)
+        elif ftype == "list":
+            self.list_field(spec, p, depth, bad)
+        # Only a field that is otherwise sound can be built to try its default on.
+        if ("default" in spec and ftype and ftype != "list" and len(self.out) == start
+                and self.check_default is not None):
+            problem = self.check_default({**spec, "required": False})
+            if problem:
+                bad("default", f"invalid default: {problem}")
+
+    def choices(self, spec: dict, p: str, ftype: str, bad: Callable[[str, str], None]) -> None:
+        n_choices = _check_choices(spec.get("choices"), f"{p}.choices", self.out)
+        if ftype == "multichoice":
+            _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer",
+                          bad)
+            if n_choices and _is_count(spec.get("min_items")) and spec["min_items"] > n_choices:
+                bad("min_items", "is more than the number of choices")
+
+    def list_field(self, spec: dict, p: str, depth: int,
+                   bad: Callable[[str, str], None]) -> None:
+        _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer", bad)
+        if depth >= 2:
+            bad("type", "a list cannot contain a list (at most 2 levels)")
+        elif "fields" not in spec:
+            bad("fields", "required for a list")
+        else:
+            self.fields(spec["fields"], f"{p}.fields", depth + 1)
 
 
-def _check_field(spec: dict, p: str, depth: int, out: list) -> None:
-    start = len(out)
-
-    def bad(key: str, message: str) -> None:
-        out.append(FormProblem(f"{p}.{key}", message))
-
+def _check_common(spec: dict, bad: Callable[[str, str], None]) -> str | None:
+    """The keys every field has; returns the field's type when it is a known one."""
     ftype = spec.get("type")
     if "type" not in spec:
         bad("type", "required")
@@ -219,7 +260,6 @@ def _check_field(spec: dict, p: str, depth: int, out: list) -> None:
     for key in spec:
         if key not in allowed:
             bad(key, f"does not apply to type {ftype!r}" if key in _ALL_KEYS else "unknown key")
-
     name = spec.get("name")
     if "name" not in spec:
         bad("name", "required")
@@ -234,39 +274,35 @@ def _check_field(spec: dict, p: str, depth: int, out: list) -> None:
         bad("readonly", "a readonly field cannot be required")
     if "help" in spec and not isinstance(spec["help"], str):
         bad("help", "must be a string")
+    return ftype
 
-    if ftype in ("string", "text"):
-        _check_bounds(spec, "min_length", "max_length", _is_count, "a non-negative integer",
-                      bad, implied_max=DEFAULT_MAX_LENGTH[ftype])
-    elif ftype == "integer":
-        _check_bounds(spec, "min", "max", _is_int, "an integer", bad)
-    elif ftype == "number":
-        _check_bounds(spec, "min", "max", _is_number, "a number", bad)
-    elif ftype == "date":
-        _check_bounds(spec, "min", "max", _is_iso_date, "an ISO date YYYY-MM-DD", bad)
-    elif ftype in ("choice", "multichoice"):
-        n_choices = _check_choices(spec.get("choices"), f"{p}.choices", out)
-        if ftype == "multichoice":
-            _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer", bad)
-            if n_choices and _is_count(spec.get("min_items")) and spec["min_items"] > n_choices:
-                bad("min_items", "is more than the number of choices")
-    elif ftype == "list":
-        _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer", bad)
-        if depth >= 2:
-            bad("type", "a list cannot contain a list (at most 2 levels)")
-        elif "fields" not in spec:
-            bad("fields", "required for a list")
-        else:
-            _check_fields(spec["fields"], f"{p}.fields", depth + 1, out)
 
-    # Only a field that is otherwise sound can be built to try its default on.
-    if "default" in spec and ftype and ftype != "list" and len(out) == start:
-        # Imported here: building fields is the schema module's job, and it imports us.
-        from .forms import _make_field
-        try:
-            _make_field({**spec, "required": False})
-        except ValidationError as e:
-            bad("default", f"invalid default: {_flatten(e.messages)}")
+def _check_text(spec: dict, bad: Callable[[str, str], None]) -> None:
+    _check_bounds(spec, "min_length", "max_length", _is_count, "a non-negative integer",
+                  bad, implied_max=DEFAULT_MAX_LENGTH[spec["type"]])
+
+
+def _check_integer(spec: dict, bad: Callable[[str, str], None]) -> None:
+    _check_bounds(spec, "min", "max", _is_int, "an integer", bad)
+
+
+def _check_number(spec: dict, bad: Callable[[str, str], None]) -> None:
+    _check_bounds(spec, "min", "max", _is_number, "a number", bad)
+
+
+def _check_date(spec: dict, bad: Callable[[str, str], None]) -> None:
+    _check_bounds(spec, "min", "max", _is_iso_date, "an ISO date YYYY-MM-DD", bad)
+
+
+def _check_boolean(spec: dict, bad: Callable[[str, str], None]) -> None:
+    """A boolean has nothing of its own to check."""
+
+
+#: The checker of each simple type's own keys; choices and lists walk further.
+_TYPE_CHECKS: dict[str, Callable[[dict, Callable[[str, str], None]], None]] = {
+    "string": _check_text, "text": _check_text, "integer": _check_integer,
+    "number": _check_number, "date": _check_date, "boolean": _check_boolean,
+}
 
 
 def _check_bounds(spec, lo_key, hi_key, ok, what, bad, implied_max=None) -> None:
@@ -281,29 +317,29 @@ def _check_bounds(spec, lo_key, hi_key, ok, what, bad, implied_max=None) -> None
 def _check_choices(choices: Any, path: str, out: list) -> int:
     """Check a choices list; return how many valid distinct values it has."""
     if not isinstance(choices, list) or not choices:
-        out.append(FormProblem(path, "required non-empty list of {value, label}"))
+        out.append(Problem.at(path, "required non-empty list of {value, label}"))
         return 0
     values: set[str] = set()
     for j, choice in enumerate(choices):
         cp = f"{path}[{j}]"
         if not isinstance(choice, dict):
-            out.append(FormProblem(cp, "a choice must be an object {value, label}"))
+            out.append(Problem.at(cp, "a choice must be an object {value, label}"))
             continue
         for key in choice:
             if key not in ("value", "label"):
-                out.append(FormProblem(f"{cp}.{key}", "unknown key"))
+                out.append(Problem.at(f"{cp}.{key}", "unknown key"))
         value = choice.get("value")
         # Submissions are stripped and NFC-normalised, so a value that is not
         # could never be chosen.
         if not (_nonempty_str(value) and value == unicodedata.normalize("NFC", value).strip()):
-            out.append(FormProblem(f"{cp}.value", "required non-empty string without "
+            out.append(Problem.at(f"{cp}.value", "required non-empty string without "
                                                   "surrounding spaces"))
         elif value in values:
-            out.append(FormProblem(f"{cp}.value", f"duplicate choice value {value!r}"))
+            out.append(Problem.at(f"{cp}.value", f"duplicate choice value {value!r}"))
         else:
             values.add(value)
         if not _nonempty_str(choice.get("label")):
-            out.append(FormProblem(f"{cp}.label", "required non-empty string"))
+            out.append(Problem.at(f"{cp}.label", "required non-empty string"))
     return len(values)
 
 
@@ -325,14 +361,6 @@ def _is_number(v: Any) -> bool:
 
 def _is_iso_date(v: Any) -> bool:
     return isinstance(v, str) and _ISO_DATE_RE.fullmatch(v) is not None and _parse_date(v) is not None
-
-
-def _flatten(messages: Any) -> str:
-    if isinstance(messages, dict):
-        return " ".join(_flatten(m) for m in messages.values())
-    if isinstance(messages, list):
-        return " ".join(_flatten(m) for m in messages)
-    return str(messages)
 
 
 def _parse_date(value: Any) -> date | None:

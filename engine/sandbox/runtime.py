@@ -24,7 +24,7 @@ from typing import Callable
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from . import sandbox_checks as checks
+from engine.sandbox import checks
 
 STEP = 100               # units one loop iteration costs
 NEW_OBJECT = 16          # units per object a bulk operation creates (a pointer costs 1)

@@ -29,20 +29,14 @@ from typing import Any, Callable, Mapping
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
-from . import sandbox_checks as checks
-from .sandbox_runtime import (FILENAME, INTS, MUTABLE, NEW_OBJECT, SCALARS, Runtime, SandboxError,
+from engine.errors import Problem
+from engine.sandbox import checks
+from engine.sandbox.runtime import (FILENAME, INTS, MUTABLE, NEW_OBJECT, SCALARS, Runtime, SandboxError,
                               run)
 
-__all__ = ["Problem", "Sandbox", "SandboxError", "SandboxScriptEngine"]
+__all__ = ["Sandbox", "SandboxError", "SandboxScriptEngine"]
 
 _CACHED_SOURCE = 8_000   # longer sources are compiled every time rather than cached
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing the static check refuses."""
-    line: int | None
-    message: str
 
 
 @dataclass(frozen=True)
@@ -217,7 +211,7 @@ class Sandbox:
         if mode not in ("eval", "exec"):
             raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
         if not isinstance(source, str):
-            return _Unit(None, (Problem(None, "the expression must be text"),))
+            return _Unit(None, (Problem("", "the expression must be text"),))
         # Expressions may be padded in the XML; scripts may be indented as a whole.
         source = source.strip() if mode == "eval" else textwrap.dedent(source)
         if len(source) > _CACHED_SOURCE:
@@ -231,11 +225,11 @@ class Sandbox:
             checker.visit(tree, None)
             found = checker.problems
         if found:
-            return _Unit(None, tuple(Problem(line, message) for line, message in found))
+            return _Unit(None, tuple(Problem("", message, line=line) for line, message in found))
         try:
             code = compile(checks.instrument(tree), FILENAME, mode)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
-            return _Unit(None, (Problem(None, f"cannot be compiled: {err.__class__.__name__}"),))
+            return _Unit(None, (Problem("", f"cannot be compiled: {err.__class__.__name__}"),))
         named = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         statics = {"__builtins__": {}}
         statics.update({n: self._helpers[n] for n in named if n in self._helpers})

@@ -13,7 +13,7 @@ from functools import lru_cache
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
 
-from .problems import Problem
+from engine.errors import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KETNAP_NS = "urn:ketnap:bpmn:1"

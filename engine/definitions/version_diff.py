@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import bpmn_xml
+from engine.definitions import bpmn_xml
 
 _SKIPPED_ATTRS = {"id", "name"}
 _EXPRESSION_TAGS = set(bpmn_xml.EXPRESSION_TAGS) | {"loopDataInputRef", "loopDataOutputRef",

@@ -6,7 +6,7 @@ bpmn-js sets its styles through the DOM (CSSOM), which the app's "style-src 'sel
 these pages run under the same Content-Security-Policy as every other page."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from sqlalchemy import select
 
 from engine import clock, progress, runtime
@@ -14,18 +14,17 @@ from engine.definitions import specs
 from engine.models import DefinitionVersion, WorkItem
 from engine.registry import registry
 
-from .auth.session import login_required
-from .setup import db
-from .work import visible_case
-
-bp = Blueprint("diagrams", __name__)
+from ..auth.session import login_required
+from ..extensions import db
+from ..work import visible_case
+from . import bp
 
 @bp.get("/ho-so/<int:case_id>/so-do")
 @login_required
 def case_diagram(case_id: int):
     case = visible_case(case_id)
     version = db().get(DefinitionVersion, case.definition_id)
-    return render_template("case_diagram.html", case=case, version=version,
+    return render_template("cases/diagram.html", case=case, version=version,
                            files=sorted(version.files),
                            main=version.elements.get(version.key, {}).get("file"))
 

@@ -1,0 +1,91 @@
+"""The app factory and its wiring: database sessions, extensions, security headers and
+the one list of blueprints (each area's ``web/<area>/__init__.py`` exports ``bp``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from pathlib import Path
+
+from flask import Flask, Response, g, request
+
+from engine import db as engine_db
+from workflows.admission import register_domain
+
+from . import admin, api, assets, audit, auth, cases, designer, i18n, inbox, reports, tokens
+from .errors import register as register_errors
+from .extensions import babel, close_session, csrf
+
+#: Every area of the site, registered in this order. The API's own blueprints register
+#: through flask-smorest in ``api.install``.
+BLUEPRINTS = (assets.bp, auth.bp, inbox.bp, cases.bp, admin.bp, tokens.bp, designer.bp,
+              reports.bp, audit.bp, api.bp)
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The web app (``gunicorn 'web:create_app()'`` in production)."""
+    app = Flask("web", instance_path=str(Path("instance").resolve()))
+    instance = Path(app.instance_path)
+    app.config.update(
+        SECRET_KEY=_secret_key(instance),
+        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        ATTACHMENTS_DIR=str(instance / "attachments"),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("KETNAP_SECURE_COOKIES") == "1",
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        PAGE_SIZE=20,
+    )
+    app.config.update(config or {})
+    install(app)
+    return app
+
+
+def install(app: Flask) -> None:
+    engine = engine_db.make_engine(app.config["DATABASE_URL"])
+    app.extensions["ketnap_db"] = engine_db.make_session_factory(engine)
+    register_domain()      # the admission domain's functions and resolvers, as the CLI does
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    i18n.install_filters(app)
+    app.before_request(_request_id)
+    app.after_request(_security_headers)
+    app.teardown_appcontext(close_session)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_errors(app)
+    api.install(app)      # after the error pages: it answers /api/ URLs in JSON
+
+
+def _secret_key(instance: Path) -> str:
+    """KETNAP_SECRET_KEY, or a random key kept in the instance folder (created once)."""
+    configured = os.environ.get("KETNAP_SECRET_KEY")
+    if configured:
+        return configured
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _request_id() -> None:
+    g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    return response
