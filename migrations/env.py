@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection that ``engine.migrate`` hands over."""
+"""Alembic environment: runs against the connection that ``engine.schema`` hands over."""
 from alembic import context
 
 from engine.models import Base
