@@ -1,10 +1,23 @@
 """Alembic environment: runs against the connection that ``engine.schema`` hands over."""
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
 from alembic import context
 
-from engine.models import Base
-
 config = context.config
-target_metadata = Base.metadata
+
+
+def _all_models():
+    """``migrations/models.py``'s metadata of every table. Loaded by its path: migrations/
+    is a folder beside the packages, not a package itself, whatever the working directory."""
+    path = Path(__file__).with_name("models.py")
+    spec = spec_from_file_location("ketnap_migrations_models", path)
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.all_models()
+
+
+target_metadata = _all_models()
 
 
 def run_migrations_online() -> None:
