@@ -12,12 +12,12 @@ BENCH_CASES ?= 100000
 # Compiled translations: built from the .po catalogues, never committed.
 MO := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
-.PHONY: run test bench install clean
+.PHONY: run test lint format bench install clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,lint]'
 	$(VENV)/bin/pybabel -q compile -d web/translations
 	touch $(STAMP)
 
@@ -41,6 +41,20 @@ test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q
+
+# The house rules: lint and format (ruff), types (mypy), layers (import-linter), the
+# browser scripts (eslint). CI runs this before the tests; so does pre-commit.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	npx --no-install eslint web/static
+
+# Applies what ruff can fix by itself (import order, formatting).
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 bench: install
 	bash scripts/ensure-postgres.sh
