@@ -264,7 +264,7 @@ def _basic_reasons(case: Case, target: DefinitionVersion) -> list[Reason]:
 def verdict(session: Session, case: Case, target: DefinitionVersion,
             registry: Registry | None = None) -> tuple[Verdict, object]:
     registry = registry or default_registry
-    version = session.get(DefinitionVersion, case.definition_id)
+    version = session.get_one(DefinitionVersion, case.definition_id)
     basic = _basic_reasons(case, target)
     if basic:
         return Verdict(case.id, version.version, [], basic), None

@@ -50,7 +50,7 @@ class Template:
     """A case read once, to be copied many times."""
 
     def __init__(self, session: Session, case_id: int, name: str) -> None:
-        self.case = session.get(Case, case_id)
+        self.case = session.get_one(Case, case_id)
         self.name = name          # the person's name, replaced by the copy's
         self.state = json.loads(self.case.state)
         self.items = list(session.execute(select(WorkItem).where(

@@ -61,7 +61,7 @@ def _tabs(user: str, now: datetime) -> dict[str, ColumnElement[bool]]:
 def _scope(query: InboxQuery) -> list[ColumnElement[bool]]:
     """The units asked for, narrowed by the filters and the search."""
     units = query.units & {query.unit} if query.unit else query.units
-    where = [WorkItem.unit.in_(sorted(units))]
+    where: list[ColumnElement[bool]] = [WorkItem.unit.in_(sorted(units))]
     if query.step:
         where.append(WorkItem.step == query.step)
     if query.category:

@@ -24,7 +24,7 @@ def step_states(wf, open_items, now: datetime) -> dict[str, str]:
     states: dict[str, str] = {}
 
     def mark(element: str | None, state: str) -> None:
-        if element and RANK[state] > RANK.get(states.get(element), -1):
+        if element and RANK[state] > RANK.get(states.get(element, ""), -1):
             states[element] = state
 
     for task in runtime.all_tasks(wf):

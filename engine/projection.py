@@ -50,8 +50,8 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     case.next_due_at = runtime.next_due(wf)
     case.updated_at = now
     if open_items is None:
-        open_items = session.execute(select(WorkItem).where(
-            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
+        open_items = list(session.execute(select(WorkItem).where(
+            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars())
     now_open = _sync_items(session, case, wf, loaded, registry, actor, now, request,
                            {item.task_uuid: item for item in open_items})
     open_count = len(now_open)

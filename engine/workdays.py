@@ -41,7 +41,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 import holidays
 
@@ -197,7 +197,10 @@ def parse_duration(text: str) -> tuple[str, int | tuple[int, timedelta]]:
     return CALENDAR, (months, timedelta(weeks=w, days=d, hours=h, minutes=mi, seconds=sec))
 
 
-def add_months(d: date, months: int) -> date:
+AnyDate = TypeVar("AnyDate", date, datetime)
+
+
+def add_months(d: AnyDate, months: int) -> AnyDate:
     """Calendar month arithmetic, clamping the day: 2024-01-31 + 1 -> 2024-02-29.
 
     Works for datetimes too (the time of day is kept).
@@ -228,8 +231,8 @@ def due_from(start: datetime | date, duration_text: str,
     else:
         raise TypeError(f"start must be a date or datetime, not {type(start).__name__}")
     kind, amount = parse_duration(duration_text)
-    if kind == WORKDAYS:
+    if isinstance(amount, int):      # the working days of a "10WD"
         day = calendar.add_workdays(moment.date(), amount)
         return moment.replace(year=day.year, month=day.month, day=day.day)
-    months, exact = amount
+    months, exact = amount          # months and the rest of an ISO duration
     return add_months(moment, months) + exact

@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
@@ -72,7 +73,8 @@ def check(files: dict[str, bytes], registry: Registry | None = None,
     if len(files) > MAX_FILES:
         return Checked(None, [Problem("", f"too many files ({len(files)}, at most {MAX_FILES})")])
     forms = _check_forms(files, problems)
-    roots, processes = {}, {}
+    roots: dict[str, Any] = {}
+    processes: dict[str, Any] = {}
     for name, content in files.items():
         if not name.endswith(".bpmn"):
             continue
@@ -247,6 +249,7 @@ def deploy(session: Session, files: dict[str, bytes], actor: str, *,
     checked = check(files, registry, key)
     if not checked.ok:
         raise DefinitionError(checked.problems)
+    assert checked.key is not None      # a check without problems always names the key
     digest = content_hash(checked.bpmn, checked.forms)
     latest = current(session, checked.key)
     if latest is not None and latest.content_hash == digest:
@@ -288,7 +291,11 @@ class SpecCache:
         """The loaded version of a case, without reading the version row when cached."""
         with self._lock:
             hit = self._items.get((version_id, content_hash))
-        return hit if hit is not None else self.get(session.get(DefinitionVersion, version_id))
+        if hit is not None:
+            return hit
+        # A case's version row always exists: cases reference it and versions are never
+        # deleted.
+        return self.get(session.get_one(DefinitionVersion, version_id))
 
     def get(self, version: DefinitionVersion) -> Loaded:
         # Keyed by content too: ids repeat across databases (tests, several tenants).

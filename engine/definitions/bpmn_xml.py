@@ -158,9 +158,9 @@ def structure_problems(name: str, root: etree._Element, info: ProcessInfo) -> li
     return problems
 
 
-def expressions(root: etree._Element) -> list[tuple[str, str, str, int]]:
+def expressions(root: etree._Element) -> list[tuple[str | None, str, str, int]]:
     """Every expression or script in the file: (element id, source, mode, line)."""
-    found = []
+    found: list[tuple[str | None, str, str, int]] = []
     for node in root.iter():
         mode = EXPRESSION_TAGS.get(local(node.tag))
         if mode is None or local(node.tag) == "condition" and node.getparent() is None:

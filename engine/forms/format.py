@@ -331,7 +331,8 @@ def _check_choices(choices: Any, path: str, out: list) -> int:
         value = choice.get("value")
         # Submissions are stripped and NFC-normalised, so a value that is not
         # could never be chosen.
-        if not (_nonempty_str(value) and value == unicodedata.normalize("NFC", value).strip()):
+        if not (isinstance(value, str) and value
+                and value == unicodedata.normalize("NFC", value).strip()):
             out.append(Problem.at(f"{cp}.value", "required non-empty string without "
                                                   "surrounding spaces"))
         elif value in values:

@@ -162,6 +162,7 @@ def _make_field(spec: dict) -> fields.Field:
     Raises ValidationError if the spec's ``default`` is not valid for the field.
     """
     kind = spec["type"]
+    field: fields.Field
     kw: dict[str, Any] = {"required": bool(spec.get("required")),
                           "error_messages": _BASE_ERRORS}
     if kind in ("string", "text"):

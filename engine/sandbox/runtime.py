@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, DecimalException
-from typing import Callable
+from typing import Any, Callable
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
@@ -32,7 +32,7 @@ MAX_DATA_DEPTH = 100     # nesting a value may have when C code hashes or compar
 FILENAME = "<diagram>"   # instrumented code runs under this name: errors find their line
 INTS = frozenset({int, bool})
 _SEQS = frozenset({str, list, tuple})
-_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+_VIEWS: tuple[type, type, type] = (type({}.keys()), type({}.values()), type({}.items()))
 _SETS = frozenset({set, frozenset, dict, _VIEWS[0], _VIEWS[2]})    # O(1) membership
 SCALARS = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, timedelta})
 _PLAIN_CONTAINERS = frozenset({list, tuple, dict, set})
@@ -85,6 +85,15 @@ def _budget() -> _Budget:
     if budget is None:
         raise SandboxError("no evaluation is running")
     return budget
+
+
+def _set_op(op: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    """A Runtime operator method that pays for the set a set operation builds."""
+    def apply(self: Runtime, a: Any, b: Any) -> Any:
+        if type(a) in _SETS and type(b) in _SETS:
+            self.grow(len(a) + len(b))
+        return op(a, b)
+    return apply
 
 
 class Runtime:
@@ -325,17 +334,9 @@ class Runtime:
             raise SandboxError("%-formatting is not allowed: use an f-string")
         return a % b
 
-    def _set_op(op):
-        def apply(self, a, b):
-            if type(a) in _SETS and type(b) in _SETS:
-                self.grow(len(a) + len(b))
-            return op(a, b)
-        return apply
-
     op_BitOr = _set_op(lambda a, b: a | b)
     op_BitAnd = _set_op(lambda a, b: a & b)
     op_BitXor = _set_op(lambda a, b: a ^ b)
-    del _set_op
 
     # Results no larger than their operands, which are already bounded.
     @staticmethod

@@ -46,7 +46,7 @@ class _Unit:
     problems: tuple[Problem, ...]
     loads: frozenset = frozenset()     # names read: the only data put in its namespace
     stores: frozenset = frozenset()    # names assigned: written back after a script
-    statics: Mapping[str, Any] = None  # the helpers and callables it names
+    statics: Mapping[str, Any] | None = None  # the helpers and callables it names
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ class Sandbox:
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             return _Unit(None, (Problem("", f"cannot be compiled: {err.__class__.__name__}"),))
         named = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        statics = {"__builtins__": {}}
+        statics: dict[str, Any] = {"__builtins__": {}}
         statics.update({n: self._helpers[n] for n in named if n in self._helpers})
         statics.update({n: self._callables[n] for n in named if n in self._callables})
         return _Unit(code, (), frozenset(checker.loads), frozenset(checker.stores), statics)
@@ -242,7 +242,9 @@ class Sandbox:
             text = "; ".join(p.message if p.line is None else f"line {p.line}: {p.message}"
                              for p in unit.problems)
             raise SandboxError(text, unit.problems[0].line)
-        space, data, memo = dict(unit.statics), [], {}
+        space: dict[str, Any] = dict(unit.statics or {})
+        data: list = []
+        memo: dict[int, Any] = {}
         for name in unit.loads:
             if name in names:
                 value = names[name]
