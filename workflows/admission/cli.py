@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -18,9 +19,9 @@ def orgs_group() -> None:
     """The organisation tree (cơ cấu tổ chức)."""
 
 
-def _fail(problems: list[str]) -> None:
+def _fail(problems: Sequence[object]) -> None:
     for problem in problems:
-        click.echo(problem)
+        click.echo(str(problem))
     click.echo(f"{len(problems)} problem(s); nothing was changed", err=True)
     sys.exit(1)
 

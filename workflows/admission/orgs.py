@@ -280,10 +280,11 @@ def _parents_first(units: Iterable[OrgUnit]) -> list[OrgUnit]:
     placed: set[str] = set()
     for unit in by_code.values():
         pending = []
-        while unit is not None and unit.code not in placed:
-            pending.append(unit)
-            placed.add(unit.code)
-            unit = by_code.get(unit.parent) if unit.parent else None
+        step: OrgUnit | None = unit
+        while step is not None and step.code not in placed:
+            pending.append(step)
+            placed.add(step.code)
+            step = by_code.get(step.parent) if step.parent else None
         ordered.extend(reversed(pending))
     return ordered
 

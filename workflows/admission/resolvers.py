@@ -59,7 +59,8 @@ def _handling(tree: OrgTree, case: Mapping[str, Any]) -> str:
 def _deciding(tree: OrgTree, case: Mapping[str, Any]) -> OrgUnit:
     start = _handling(tree, case)
     committee = tree.deciding_committee_of(start)
-    _found(committee, "deciding committee", start)
+    if committee is None:
+        raise LookupError(f"the organisation tree has no deciding committee for unit {start}")
     return committee
 
 

@@ -218,7 +218,7 @@ def load_tree(session: Session) -> OrgTree:
     # Read the stamp before the rows: a change committed in between makes the cached
     # stamp older than the rows, which costs one extra reload, never a stale tree.
     stamp = tuple(session.execute(select(func.count(), func.max(Unit.updated_at))).one())
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
         tree = hit[1]

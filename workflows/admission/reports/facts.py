@@ -122,7 +122,8 @@ def committee_units(tree: OrgTree, committee: str) -> set[str]:
 
 def report_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
     """The part of a case's data that the reports read."""
-    return {key: data[key] for key in REPORT_KEYS if key in (data or {})}
+    data = data or {}
+    return {key: data[key] for key in REPORT_KEYS if key in data}
 
 
 def load(session: Session, units: Collection[str] | None) -> list[CaseFacts]:

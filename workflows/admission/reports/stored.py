@@ -45,8 +45,11 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
         return
     values = _derived(case, open_steps)
     # One UPDATE, not a read then a write: this runs in every completion.
-    changed = session.execute(update(AdmissionFacts).where(
-        AdmissionFacts.case_id == case.id).values(**values)).rowcount
+    result = session.execute(update(AdmissionFacts).where(
+        AdmissionFacts.case_id == case.id).values(**values))
+    # An UPDATE answers a CursorResult, which counts rows; Session.execute is typed for
+    # results in general.
+    changed = result.rowcount  # type: ignore[attr-defined]
     if not changed:
         session.add(AdmissionFacts(case_id=case.id, **values))
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 
 from ..kinds import BRANCH, COMMITTEE, GRASSROOTS_COMMITTEE
-from ..tree import OrgTree
+from ..tree import OrgTree, OrgUnit
 from . import facts, stored
 from .facts import Figure
 from .models import (DEFAULT_PER_ENTERPRISE, DEFAULT_STUDENTS_PER_SCHOOL,
@@ -89,10 +89,13 @@ def party_organisations(tree: OrgTree, committee: str) -> list:
     """The grassroots party organisations below ``committee``: its grassroots committees
     and the branches directly under it (chi bộ cơ sở). Ward committees are places, not
     schools or enterprises, so they are left out."""
+    def parent_kind(unit: OrgUnit) -> str | None:
+        parent = tree.get(unit.parent) if unit.parent else None
+        return parent.kind if parent is not None else None
+
     return [unit for unit in tree.descendants(committee) if unit.active and (
-        unit.kind == GRASSROOTS_COMMITTEE or (
-            unit.kind == BRANCH and tree.get(unit.parent) is not None
-            and tree.get(unit.parent).kind == COMMITTEE))]
+        unit.kind == GRASSROOTS_COMMITTEE
+        or (unit.kind == BRANCH and parent_kind(unit) == COMMITTEE))]
 
 
 def _named(units: list, words: tuple[str, ...]) -> tuple[str, ...]:

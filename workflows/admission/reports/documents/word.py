@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from docx import Document as Docx
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
@@ -25,13 +26,13 @@ def _lines(cell, lines, size: float, bold_first: bool) -> None:
         run.font.size = Pt(size)
 
 
-def _two_columns(docx: Docx, left, right, sizes=(12, 13), bold=(False, True)) -> None:
+def _two_columns(docx: DocxDocument, left, right, sizes=(12, 13), bold=(False, True)) -> None:
     table = docx.add_table(rows=1, cols=2)
     _lines(table.cell(0, 0), left, sizes[0], bold[0])
     _lines(table.cell(0, 1), right, sizes[1], bold[1])
 
 
-def _block(docx: Docx, block) -> None:
+def _block(docx: DocxDocument, block) -> None:
     if isinstance(block, Title):
         for index, line in enumerate(block.lines):
             paragraph = docx.add_paragraph()
