@@ -7,9 +7,12 @@ two completions of one task serialise and the second sees it completed: ``Confli
 """
 from __future__ import annotations
 
+import functools
+import logging
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -29,6 +32,9 @@ from engine.models import Case, WorkItem
 from engine.projection import changes, notify_stored, reresolve_open_items, sync
 from engine.registry import Registry, registry as default_registry
 
+log = logging.getLogger(__name__)
+Operation = TypeVar("Operation", bound=Callable[..., Any])
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -41,6 +47,40 @@ class Actor:
     @property
     def request(self) -> dict:
         return {"request_id": self.request_id, "client": self.client}
+
+
+def _case_id_of(result: Any, args: tuple) -> int | None:
+    """The case an operation acted on: what it returns (a case or one of its tasks), or
+    the case it was given (``fire_timers`` returns a count)."""
+    if isinstance(result, WorkItem):
+        return result.case_id
+    case = result if isinstance(result, Case) else next(
+        (a for a in args if isinstance(a, Case)), None)
+    return case.id if case is not None else None
+
+
+def _logged(operation: Operation) -> Operation:
+    """Log each call of a case operation: its name, the case, how long it ran in the
+    engine (the caller's commit comes after), and the request it served."""
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        actor = kwargs.get("actor") or next((a for a in args if isinstance(a, Actor)), None)
+        facts = {"op": operation.__name__, "request_id": getattr(actor, "request_id", None)}
+        started = time.perf_counter()
+        try:
+            result = operation(*args, **kwargs)
+        except Exception as err:
+            log.debug("case operation failed", extra={
+                **facts, "error": type(err).__name__, "duration_ms": _ms_since(started)})
+            raise
+        log.debug("case operation", extra={
+            **facts, "case_id": _case_id_of(result, args), "duration_ms": _ms_since(started)})
+        return result
+    return run  # type: ignore[return-value]
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
 
 
 @contextmanager
@@ -121,6 +161,7 @@ def _loaded(session: Session, case: Case):
     return specs.for_case(session, case.definition_id, case.definition_hash)
 
 
+@_logged
 def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *,
                unit: str | None = None, registry: Registry | None = None) -> Case:
     registry = registry or default_registry
@@ -158,6 +199,7 @@ def _start_data(form: dict, data: dict[str, Any]) -> dict[str, Any]:
     return {**{spec["name"]: None for spec in form["fields"]}, **clean}
 
 
+@_logged
 def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: Actor, *,
                   registry: Registry | None = None) -> WorkItem:
     registry = registry or default_registry
@@ -207,6 +249,7 @@ def _check_holder(item: WorkItem, actor: Actor, force: bool) -> None:
         raise Conflict(f"this task is claimed by {item.claimed_by}")
 
 
+@_logged
 def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
     item, case = _lock_item(session, item_id)
     _check_workable(item, case, actor)
@@ -217,6 +260,7 @@ def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
     return item
 
 
+@_logged
 def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False) -> WorkItem:
     """Release a claim: one's own, or (``force``, for a unit's lead) anyone's."""
     item, case = _lock_item(session, item_id)
@@ -229,6 +273,7 @@ def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False
     return item
 
 
+@_logged
 def reassign(session: Session, item_id: int, to_user: str, actor: Actor, *,
              force: bool = True) -> WorkItem:
     """Give an open task to another user (the caller checks they belong to the unit).
@@ -244,6 +289,7 @@ def reassign(session: Session, item_id: int, to_user: str, actor: Actor, *,
     return item
 
 
+@_logged
 def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
            registry: Registry | None = None) -> Case:
     registry = registry or default_registry
@@ -257,6 +303,7 @@ def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
     return case
 
 
+@_logged
 def suspend(session: Session, case_id: int, actor: Actor, reason: str = "", *,
             registry: Registry | None = None) -> Case:
     case = _lock_case(session, case_id)
@@ -269,6 +316,7 @@ def suspend(session: Session, case_id: int, actor: Actor, reason: str = "", *,
     return case
 
 
+@_logged
 def resume(session: Session, case_id: int, actor: Actor, *,
            registry: Registry | None = None) -> Case:
     case = _lock_case(session, case_id)
@@ -283,6 +331,7 @@ def resume(session: Session, case_id: int, actor: Actor, *,
     return case
 
 
+@_logged
 def send_message(session: Session, case_id: int, name: str, payload: dict[str, Any],
                  actor: Actor, *, registry: Registry | None = None) -> Case:
     registry = registry or default_registry
@@ -298,6 +347,7 @@ def send_message(session: Session, case_id: int, name: str, payload: dict[str, A
     return case
 
 
+@_logged
 def update_data(session: Session, case_id: int, values: dict[str, Any], actor: Actor, *,
                 kind: str = "case_data_updated", note: str = "",
                 registry: Registry | None = None) -> Case:
@@ -321,6 +371,7 @@ def update_data(session: Session, case_id: int, values: dict[str, Any], actor: A
     return case
 
 
+@_logged
 def fire_timers(session: Session, case: Case, actor: Actor, *,
                 registry: Registry | None = None) -> int:
     """Fire the due timers of a locked case; return how many fired."""
