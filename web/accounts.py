@@ -5,6 +5,7 @@ Passwords are hashed with argon2; repeated failures lock the account for a while
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -113,7 +114,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
 
 
 def create_user(session: Session, username: str, password: str, *, full_name: str = "",
-                memberships: list[tuple[str, str]] = ()) -> User:
+                memberships: Sequence[tuple[str, str]] = ()) -> User:
     user = User(username=username, full_name=full_name, password_hash=hash_password(password),
                 created_at=clock.now())
     for unit, role in memberships:

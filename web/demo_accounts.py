@@ -31,7 +31,7 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, str, str]]:
     tree = load_tree(session)
     wanted = [(unit.code.lower(), "reviewer", unit.code, unit.name)
               for unit in tree.units() if unit.kind in REVIEWER_KINDS]
-    wanted += [(name, role, unit, tree.get(unit).name if tree.get(unit) else unit)
+    wanted += [(name, role, unit, known.name if (known := tree.get(unit)) else unit)
                for name, role, unit in OTHERS if unit in tree]
     made = []
     for username, role, unit, full_name in wanted:
@@ -47,6 +47,7 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, str, str]]:
 def with_demo_accounts(command: click.Command) -> click.Command:
     """Extend the domain's ``demo`` command: after the cases, the accounts to see them."""
     original = command.callback
+    assert original is not None      # the domain's demo command has a body
     if getattr(original, "adds_demo_accounts", False):
         return command           # plugins loaded twice (tests): wrap once
 
@@ -62,6 +63,7 @@ def with_demo_accounts(command: click.Command) -> click.Command:
         click.echo("\nTài khoản mẫu (mật khẩu chỉ hiện một lần):")
         for username, role, unit, password in made:
             click.echo(f"  {username:<14} {password:<14} {role} @ {unit}")
-    callback.adds_demo_accounts = True
+    # A marker on the function, so that a second load of the plugins wraps nothing.
+    callback.adds_demo_accounts = True  # type: ignore[attr-defined]
     command.callback = callback
     return command

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, request, session
@@ -26,6 +27,10 @@ def select_locale() -> str:
     return "vi"
 
 
+@overload
+def local(moment: datetime) -> datetime: ...
+@overload
+def local(moment: None) -> None: ...
 def local(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None

@@ -14,13 +14,12 @@ from sqlalchemy.orm import Session
 
 from engine.models import Case, WorkItem
 from workflows.admission.kinds import ORGANISATION_BOARD, STANDING_BOARD
+from workflows.admission.nomination import PROPOSER_KINDS
 from workflows.admission.tree import load_tree
 
 from .accounts import User
 
 BOARDS = {ORGANISATION_BOARD, STANDING_BOARD}
-PROPOSER_KINDS = {"youth_union", "trade_union", "mass_organisation", "branch",
-                  "ward_committee"}
 
 
 def visible_units(session: Session, user: User) -> set[str]:
@@ -80,7 +79,7 @@ def proposing_units(session: Session, user: User) -> list[str]:
     """Units from which ``user`` may start (nominate) a case."""
     tree = load_tree(session)
     return sorted(code for code in user.roles_in("reviewer")
-                  if (tree.get(code) is not None and tree.get(code).kind in PROPOSER_KINDS))
+                  if (unit := tree.get(code)) is not None and unit.kind in PROPOSER_KINDS)
 
 
 def board_committees(session: Session, user: User, kinds=BOARDS) -> set[str]:

@@ -18,7 +18,7 @@ from .extensions import db
 def visible_case(case_id: int) -> Case:
     """The case, or 404 when it does not exist or the user may not see it."""
     case = db().get(Case, case_id)
-    if not may_see_case(db(), g.user, case):
+    if case is None or not may_see_case(db(), g.user, case):
         abort(404)
     return case
 
@@ -26,7 +26,7 @@ def visible_case(case_id: int) -> Case:
 def visible_item(item_id: int) -> WorkItem:
     """The task, or 404 when it does not exist or the user may not see it."""
     item = db().get(WorkItem, item_id)
-    if not may_see_item(db(), g.user, item):
+    if item is None or not may_see_item(db(), g.user, item):
         abort(404)
     return item
 

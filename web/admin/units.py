@@ -48,7 +48,7 @@ def _plan(raw: bytes, fmt: str) -> tuple[list[orgs.OrgUnit], orgs.ImportPlan | N
     except UnicodeDecodeError as err:
         return [], None, [_("Tệp không phải văn bản UTF-8 (lỗi ở byte %(at)d).", at=err.start)]
     except orgs.TreeFormatError as err:
-        return [], None, err.problems
+        return [], None, [str(problem) for problem in err.problems]
 
 
 def _digest(raw: bytes, plan: orgs.ImportPlan) -> str:

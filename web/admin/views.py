@@ -8,6 +8,8 @@ commits.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -78,7 +80,7 @@ def user_new():
                            min_length=MIN_PASSWORD_LENGTH), (422 if errors else 200)
 
 
-def _user_page(user: User, errors: list[str] = (), status: int = 200):
+def _user_page(user: User, errors: Sequence[str] = (), status: int = 200):
     return render_template("admin/user.html", user=user, errors=errors, roles=ROLES,
                            units=_unit_choices(), min_length=MIN_PASSWORD_LENGTH), status
 

@@ -8,7 +8,7 @@ are answered by ``json_under_api`` for everything under /api/.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import marshmallow as ma
 from flask import Blueprint, jsonify, request
@@ -95,8 +95,9 @@ def handle_http_exception(err: HTTPException):
     fields = (_field_messages(data["messages"]) if data.get("messages")
               else _plain(data.get("fields")))
     headers = dict(data.get("headers") or {})
-    if code == 405 and getattr(err, "valid_methods", None):
-        headers.setdefault("Allow", ", ".join(sorted(err.valid_methods)))
+    allowed = getattr(err, "valid_methods", None) if code == 405 else None
+    if allowed:
+        headers.setdefault("Allow", ", ".join(sorted(allowed)))
     return error_response(code, data.get("message"), fields=fields,
                           problems=data.get("problems"), headers=headers)
 
@@ -130,6 +131,7 @@ def json_under_api(page_handler: Callable | None) -> Callable:
     return handle
 
 
-def fail(code: int, text: str | None = None, **extra: Any):
+def fail(code: int, text: str | None = None, **extra: Any) -> NoReturn:
     """Stop the request with an error answer (``fields=``, ``problems=``, ``headers=``)."""
     abort(code, message=text or message(code), **extra)
+    raise AssertionError("abort() raises")  # flask-smorest's abort is not typed NoReturn

@@ -120,8 +120,10 @@ class FormFieldSchema(ma.Schema):
     max_length = fields.Integer()
     min_items = fields.Integer()
     max_items = fields.Integer()
-    fields = fields.List(fields.Nested(lambda: FormFieldSchema()),
-                         metadata={"description": "a list's fields, for each entry"})
+    # Named apart from Schema.fields (marshmallow's own table of fields); "fields" in JSON.
+    entry_fields = fields.List(fields.Nested(lambda: FormFieldSchema()), data_key="fields",
+                               attribute="fields",
+                               metadata={"description": "a list's fields, for each entry"})
 
     @ma.pre_dump
     def _implied_limits(self, spec: dict, **_kwargs) -> dict:
@@ -135,7 +137,8 @@ class FormSchema(ma.Schema):
     name = fields.String(required=True)
     title = fields.String(required=True)
     description = fields.String()
-    fields = fields.List(fields.Nested(FormFieldSchema), required=True)
+    form_fields = fields.List(fields.Nested(FormFieldSchema), required=True, data_key="fields",
+                              attribute="fields")
 
 
 # --- tasks and cases ------------------------------------------------------------------

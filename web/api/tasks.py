@@ -53,7 +53,7 @@ def get_task(item_id: int):
     """A task, its case in brief, and its form: each field with name, type, whether it is
     required, its choices and limits."""
     item = visible_item(item_id)
-    case = db().get(Case, item.case_id)
+    case = db().get_one(Case, item.case_id)
     form = reading.task_form(db(), case, item)
     return With(item, case=case, values=reading.task_values(db(), case, item, form),
                 form={"name": item.form, **form} if form is not None else None)

@@ -45,8 +45,8 @@ def _data(text: str) -> dict:
 
 
 def timeline(session: Session, case: Case) -> list[Entry]:
-    names = dict(session.execute(select(WorkItem.step, WorkItem.step_name)
-                                 .where(WorkItem.case_id == case.id)).all())
+    names: dict[str, str] = {step: name for step, name in session.execute(
+        select(WorkItem.step, WorkItem.step_name).where(WorkItem.case_id == case.id))}
     entries = []
     for event in audit.history(session, case.id):
         data = _data(event.data)

@@ -23,7 +23,7 @@ from . import bp
 @login_required
 def case_diagram(case_id: int):
     case = visible_case(case_id)
-    version = db().get(DefinitionVersion, case.definition_id)
+    version = db().get_one(DefinitionVersion, case.definition_id)
     return render_template("cases/diagram.html", case=case, version=version,
                            files=sorted(version.files),
                            main=version.elements.get(version.key, {}).get("file"))
@@ -34,7 +34,7 @@ def case_diagram(case_id: int):
 def case_diagram_data(case_id: int):
     case = visible_case(case_id)
     session = db()
-    version = session.get(DefinitionVersion, case.definition_id)
+    version = session.get_one(DefinitionVersion, case.definition_id)
     wf = runtime.load(case.state, specs.for_case(session, case.definition_id,
                                                  case.definition_hash), registry)
     items = session.execute(select(WorkItem).where(WorkItem.case_id == case.id,

@@ -35,7 +35,7 @@ def _page(item: WorkItem, status: int = 200, *, values: dict | None = None,
           errors: dict | None = None, upload_errors: list | None = None,
           comment_errors: list | None = None, comment: str = ""):
     session = db()
-    case = session.get(Case, item.case_id)
+    case = session.get_one(Case, item.case_id)
     form = reading.task_form(session, case, item)
     works = may_work_on(g.user, item)
     holders = [u for u in reviewers_of(item.unit) if u.username != item.claimed_by] \
@@ -60,7 +60,7 @@ def task(item_id: int):
 @login_required
 def complete(item_id: int):
     item = workable_item(item_id)
-    case = db().get(Case, item.case_id)
+    case = db().get_one(Case, item.case_id)
     form = reading.task_form(db(), case, item)
     data = parse_submission(form, request.form) if form else {}
     try:
