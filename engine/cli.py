@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import audit, cases, db, definitions, schema, timers
+from engine import audit, cases, db, definitions, logs, schema, timers
 from engine.errors import EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.errors import DefinitionError
@@ -58,6 +58,7 @@ def _fail(err: EngineError) -> None:
 @click.group()
 def cli() -> None:
     """ketnap: BPMN case management."""
+    logs.configure(*logs.from_env())
 
 
 @cli.command()
@@ -201,9 +202,13 @@ def timers_group():
 @timers_group.command(name="run")
 @click.option("--loop", "keep_going", is_flag=True, help="keep firing, every --interval s")
 @click.option("--interval", default=30.0, show_default=True)
-def timers_run(keep_going, interval):
+@click.option("--retry", default=0.5, show_default=True,
+              help="with --loop: first wait (s) when the database is unreachable, doubling")
+@click.option("--max-retry", default=30.0, show_default=True, help="the longest such wait (s)")
+def timers_run(keep_going, interval, retry, max_retry):
     if keep_going:
-        timers.loop(session_factory(), os_actor(), interval=interval)
+        timers.loop(session_factory(), os_actor(), interval=interval, retry=retry,
+                    max_retry=max_retry)
     else:
         count = timers.run_due(session_factory(), os_actor())
         click.echo(f"{count} case(s) had due timers")

@@ -15,6 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for growth.
 BigId = BigInteger().with_variant(Integer, "sqlite")
+#: How much of a failing timer's error a case keeps (the log has all of it).
+INCIDENT_LENGTH = 500
 
 
 class DateTime(TypeDecorator):
@@ -90,6 +92,12 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Set while the case's timers fail to fire (engine/timers.py): the error, when it last
+    # failed and how many times in a row; a successful firing clears them.
+    incident: Mapped[str | None] = mapped_column(String(INCIDENT_LENGTH), nullable=True)
+    incident_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
+                                                         index=True)
+    incident_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": revision}
 
