@@ -57,6 +57,8 @@ EVENTS = {
     "task_reassigned": N_("Giao việc cho người khác"),
     "task_cancelled": N_("Hủy việc"),
     "timer_fired": N_("Đến hạn hẹn giờ"),
+    "timer_failed": N_("Hẹn giờ không chạy được"),
+    "timer_recovered": N_("Hẹn giờ chạy lại được"),
     "message_received": N_("Nhận thông báo"),
     "case_data_updated": N_("Cập nhật thông tin hồ sơ"),
     "case_suspended": N_("Tạm dừng hồ sơ"),

@@ -4,7 +4,8 @@
   held a task, or which it is responsible for; works on the tasks of that unit only;
 - a reviewer of an organisation board or standing board sees every case of the units
   below its committee, and may transfer cases between branches below it;
-- an auditor sees every case, read-only; a designer and an admin see no candidate data.
+- an auditor sees every case, read-only; a designer and an admin see no candidate data;
+- the boards and auditors see the list of cases whose timers fail (incidents).
 Anything outside this answers 404, as if it did not exist.
 """
 from __future__ import annotations
@@ -91,6 +92,12 @@ def board_committees(session: Session, user: User, kinds=BOARDS) -> set[str]:
         if unit is not None and unit.kind in kinds and unit.parent:
             found.add(unit.parent)
     return found
+
+
+def may_see_incidents(session: Session, user: User) -> bool:
+    """The list of cases whose timers fail: an organisation or standing board (for the
+    cases it sees), or an auditor. Everyone else gets 404 for it."""
+    return sees_all_cases(user) or bool(board_committees(session, user))
 
 
 def transfer_committees(session: Session, user: User) -> set[str]:

@@ -8,6 +8,7 @@ from .. import labels
 bp = Blueprint("cases", __name__, template_folder="templates")
 bp.record_once(lambda state: labels.install(state.app))
 
-from . import diagrams, nomination, tasks, views  # noqa: E402,F401  (their routes join bp)
+# Their routes join bp.
+from . import diagrams, incidents, nomination, tasks, views  # noqa: E402,F401
 
 __all__ = ["bp"]

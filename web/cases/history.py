@@ -55,4 +55,6 @@ def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
         parts.append(f"{data.get('from_version')} → {data.get('to_version')}")
     if kind == "case_data_updated" and data.get("note"):
         parts.append(str(data["note"]))
+    if kind == "timer_failed" and data.get("error"):
+        parts.append(str(data["error"]))
     return " · ".join(parts)
