@@ -18,6 +18,7 @@ from engine import audit, cases, db, definitions, logs, schema, timers
 from engine.errors import EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.errors import DefinitionError
+from engine.settings import SettingsError
 
 
 def os_actor() -> cases.Actor:
@@ -239,4 +240,10 @@ def load_plugins(group: click.Group) -> None:
 
 def main() -> None:
     load_plugins(cli)
-    cli()
+    try:
+        cli()
+    except SettingsError as err:
+        # A bad environment variable, found wherever the command first read the
+        # settings: the variable and why, not a traceback.
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)

@@ -1,31 +1,28 @@
 """Database connection: SQLite under ``instance/`` by default, PostgreSQL via DATABASE_URL."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_SQLITE = Path("instance") / "ketnap.sqlite3"
+from engine.settings import Settings, normalised_url
+
+SQLITE_FILE = "ketnap.sqlite3"
 
 
-def database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        # "postgresql://" would pick psycopg2, which we do not ship: use psycopg 3.
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
-        elif url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url[len("postgres://"):]
-        return url
-    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_SQLITE}"
+def database_url(settings: Settings | None = None) -> str:
+    """DATABASE_URL, or the SQLite file in the instance folder (creating the folder)."""
+    settings = settings or Settings.from_env()
+    if settings.database_url:
+        return settings.database_url
+    path = settings.instance_dir / SQLITE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    url = url or database_url()
+    """An engine on ``url`` (a plain ``postgresql://`` one too), or on ``database_url()``."""
+    url = normalised_url(url) if url else database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialise_sqlite_writers(engine)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
+
+from engine.settings import Settings
 
 FORMATS = ("kv", "json")
 DEFAULT_FORMAT, DEFAULT_LEVEL = "kv", "INFO"
@@ -24,11 +25,10 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskN
 
 
 def from_env() -> tuple[str, str]:
-    """The log format and level: KETNAP_LOG_FORMAT (kv or json) and KETNAP_LOG_LEVEL.
-
-    The one place that reads them, so that they can move into the typed settings."""
-    return (os.environ.get("KETNAP_LOG_FORMAT") or DEFAULT_FORMAT,
-            os.environ.get("KETNAP_LOG_LEVEL") or DEFAULT_LEVEL)
+    """The log format and level: KETNAP_LOG_FORMAT (kv or json) and KETNAP_LOG_LEVEL,
+    read and checked with the other settings (``engine.settings``)."""
+    settings = Settings.from_env()
+    return settings.log_format, settings.log_level
 
 
 def fields(record: logging.LogRecord) -> dict[str, Any]:

@@ -3,7 +3,6 @@ the one list of blueprints (each area's ``web/<area>/__init__.py`` exports ``bp`
 
 from __future__ import annotations
 
-import os
 import secrets
 import uuid
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 
 from engine import db as engine_db, logs
+from engine.settings import Settings
 from workflows.admission import register_domain
 
 from . import (admin, api, assets, audit, auth, cases, designer, i18n, inbox, reports,
@@ -28,21 +28,11 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The web app (``gunicorn 'web:create_app()'`` in production)."""
-    app = Flask("web", instance_path=str(Path("instance").resolve()))
-    instance = Path(app.instance_path)
-    app.config.update(
-        SECRET_KEY=_secret_key(instance),
-        DATABASE_URL=os.environ.get("DATABASE_URL"),
-        ATTACHMENTS_DIR=str(instance / "attachments"),
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("KETNAP_SECURE_COOKIES") == "1",
-        BABEL_DEFAULT_LOCALE="vi",
-        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
-        PAGE_SIZE=20,
-    )
+    """The web app (``gunicorn 'web:create_app()'`` in production), configured by the
+    environment (``engine.settings``); ``config`` overrides any key (tests)."""
+    settings = Settings.from_env()
+    app = Flask("web", instance_path=str(settings.instance_dir.resolve()))
+    app.config.update(_flask_config(settings, Path(app.instance_path)))
     app.config.update(config or {})
     logs.configure(*logs.from_env())
     install(app)
@@ -67,9 +57,31 @@ def install(app: Flask) -> None:
     api.install(app)      # after the error pages: it answers /api/ URLs in JSON
 
 
-def _secret_key(instance: Path) -> str:
+def _flask_config(settings: Settings, instance: Path) -> dict:
+    """The app's config: the settings under Flask's (and our views') keys."""
+    return dict(
+        SECRET_KEY=_secret_key(settings.secret_key, instance),
+        DATABASE_URL=settings.database_url,     # None: engine.db's SQLite file
+        ATTACHMENTS_DIR=str(settings.attachments.resolve()),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        ATTACHMENT_MAX_BYTES=settings.max_attachment_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        PAGE_SIZE=settings.page_size,
+        SIGN_IN_LIMIT=settings.sign_in_limit,
+        SIGN_IN_WINDOW=settings.sign_in_window,
+        API_TOKEN_LIMIT=settings.api_token_limit,
+        API_TOKEN_WINDOW=settings.api_token_window,
+        API_AUTH_FAILURE_LIMIT=settings.api_auth_failure_limit,
+        API_AUTH_FAILURE_WINDOW=settings.api_auth_failure_window,
+    )
+
+
+def _secret_key(configured: str | None, instance: Path) -> str:
     """KETNAP_SECRET_KEY, or a random key kept in the instance folder (created once)."""
-    configured = os.environ.get("KETNAP_SECRET_KEY")
     if configured:
         return configured
     path = instance / "secret_key"

@@ -61,7 +61,7 @@ def test_key_value_lines_quote_what_needs_it(capsys, restored_logging):
 def test_the_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("KETNAP_LOG_FORMAT", "json")
     monkeypatch.setenv("KETNAP_LOG_LEVEL", "warning")
-    assert logs.from_env() == ("json", "warning")
+    assert logs.from_env() == ("json", "WARNING")
     monkeypatch.delenv("KETNAP_LOG_FORMAT")
     monkeypatch.delenv("KETNAP_LOG_LEVEL")
     assert logs.from_env() == ("kv", "INFO")

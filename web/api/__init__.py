@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..extensions import csrf
-from . import auth, cases, definitions, docs, reports, tasks, units
+from . import cases, definitions, docs, reports, tasks, units
 from .base import PREFIX
 from .docs import bp
 from .errors import ErrorSchema, json_under_api
@@ -46,7 +46,6 @@ def install(app: Flask) -> None:
     handlers, which go on drawing the pages for URLs outside /api/."""
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    auth.install(app)
     api = KetnapApi(app)
     app.extensions["ketnap_api"] = api
     for module in (units, definitions, cases, tasks, reports):

@@ -7,7 +7,7 @@ that presents tokens which do not work, so tokens cannot be guessed at speed.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 
 from ..tokens import store as tokens
@@ -15,25 +15,11 @@ from ..extensions import db
 from .errors import fail
 from ..ratelimit import FixedWindow
 
-DEFAULTS = {
-    # Requests per token per window (seconds).
-    "API_TOKEN_LIMIT": 600,
-    "API_TOKEN_WINDOW": 60,
-    # Failed token checks per client address per window (seconds).
-    "API_AUTH_FAILURE_LIMIT": 20,
-    "API_AUTH_FAILURE_WINDOW": 600,
-}
-
-
-def install(app: Flask) -> None:
-    """Set the limits' defaults (a limit of 0 turns it off)."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-
-
 def _window(name: str) -> FixedWindow:
-    """The app's counter for limit ``name``, following the config if it changes (tests,
-    an operator tuning a running app); a change starts the counts afresh."""
+    """The app's counter for limit ``name`` (``API_TOKEN``: requests per token,
+    ``API_AUTH_FAILURE``: failed token checks per client address), following the config
+    if it changes (tests, an operator tuning a running app); a change starts the counts
+    afresh. The config takes them from the KETNAP_API_* settings (``engine.settings``)."""
     limit, seconds = (current_app.config[f"{name}_LIMIT"], current_app.config[f"{name}_WINDOW"])
     windows = current_app.extensions.setdefault("api_limits", {})
     window = windows.get(name)

@@ -4,17 +4,16 @@ marks, which the PDF core fonts do not. The package holds the regular and bold f
 only, so nothing is set in italics. KETNAP_FONT_DIR points elsewhere if needed."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from engine.settings import Settings
 
-FONT_DIR = Path(os.environ.get("KETNAP_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 STYLES = {"": "", "B": "-Bold"}
 
 
 def add_family(pdf, family: str) -> str:
     """Register ``family``'s (DejaVuSerif, DejaVuSans) faces with an fpdf2 document."""
+    folder = Settings.from_env().font_dir
     for style, suffix in STYLES.items():
-        path = FONT_DIR / f"{family}{suffix}.ttf"
+        path = folder / f"{family}{suffix}.ttf"
         if not path.is_file():
             raise FileNotFoundError(f"font {path} is missing: apt-get install fonts-dejavu-core")
         pdf.add_font(family, style, str(path))
