@@ -3,9 +3,9 @@ diagrams and a dozen cases at different steps of both paths of the city plan.
 
 Every case is driven through the real engine operations (start, complete), so the demo
 also proves the diagrams end to end. Dates are relative to today: a story started some
-days ago and each step is dated on its usual day after that start (``SCHEDULE``), so the
-ages, certificates and deadlines that the diagrams check come out as the story says (a
-student still waiting for the 18th birthday, a decision overdue, a probation ended...).
+days ago and each step is dated on its usual day after that start (``schedule``), so
+the ages, certificates and deadlines that the diagrams check come out as the story says
+(a student still waiting for the 18th birthday, a decision overdue, a probation ended...).
 The demo is one transaction: it fills the database completely or not at all.
 """
 from __future__ import annotations
@@ -23,19 +23,10 @@ from engine.models import Case, DefinitionVersion
 
 from . import intake, orgs, rules, steps
 from .models import Unit
+from .schedule import SCHEDULE
 
 DEMO_TREE = Path(orgs.__file__).parent / "data" / "org_demo.yaml"
 
-# Usual day of each step, counted from the proposal. The recognition steps come after
-# the 12 months of probation that follow the ceremony (day 125).
-SCHEDULE = {
-    "accept_sympathiser": 5, "assign_branch": 5, "attend_class": 25, "application": 35,
-    "send_verification": 40, "introduction": 45, "mass_org_opinion": 45,
-    "residence_opinion": 50, "verify_place": 55, "certify_history": 62, "retake_class": 70,
-    "branch_vote": 75, "grassroots_vote": 85, "appraisal": 95, "decide": 110,
-    "escalate": 190, "ceremony": 125, "member_record": 140, "recognition_file": 500,
-    "recognition_vote": 505, "recognition_grassroots_vote": 515, "recognition_decide": 525,
-}
 DOSSIER = ("attend_class", "application", "send_verification", "verify_place",
            "certify_history", "introduction", "mass_org_opinion", "residence_opinion")
 ADMITTED = ("branch_vote", "grassroots_vote", "appraisal", "decide", "ceremony",

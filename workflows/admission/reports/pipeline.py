@@ -3,8 +3,8 @@ each step and each body takes, which tasks are overdue, and which cases wait on 
 (an 18th birthday, the 12 months of probation).
 
 Also the rule for when an undecided case can be decided at the earliest: today plus
-the usual time from its open step to the decision (the schedule the demo follows,
-``demo.SCHEDULE``), and not before its 18th birthday plus the usual time from the
+the usual time from its open step to the decision (``schedule.SCHEDULE``, which the
+demo follows too), and not before its 18th birthday plus the usual time from the
 branch vote (``earliest_decision``; ``stored.decidable`` asks it of the database).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from engine.models import WorkItem
 
-from ..demo import SCHEDULE
+from ..schedule import SCHEDULE
 from .facts import CaseFacts, Figure, as_date
 from .models import AdmissionFacts
 
