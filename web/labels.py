@@ -1,8 +1,9 @@
 """Vietnamese names for the codes that cases, tasks and events carry, as template filters.
 
 The codes (``student``, ``closed``, ``task_claimed``...) are data; people read these
-names, translated when shown. Unknown codes are shown as they are, so a new code is
-visible, never hidden.
+names, translated when shown. The names of the admission's own codes (category, gender,
+outcome) are its vocabulary's; those of the engine's (statuses, events) are here.
+Unknown codes are shown as they are, so a new code is visible, never hidden.
 """
 from __future__ import annotations
 
@@ -11,17 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflows.admission.tree import load_tree
+from workflows.admission.vocabulary import CATEGORIES, GENDERS, OUTCOMES
 
 from .accounts import User
 from .i18n import N_
 from .extensions import db
-
-CATEGORIES = {
-    "student": N_("Học sinh THPT"),
-    "enterprise_worker": N_("Người lao động doanh nghiệp ngoài Nhà nước"),
-    "enterprise_manager": N_("Chủ, cán bộ quản lý doanh nghiệp ngoài Nhà nước"),
-    "other": N_("Đối tượng khác"),
-}
 
 CASE_STATUSES = {
     "active": N_("Đang xử lý"),
@@ -30,23 +25,11 @@ CASE_STATUSES = {
     "closed": N_("Đã kết thúc"),
 }
 
-OUTCOMES = {
-    "admitted": N_("Đã kết nạp"),
-    "recognised": N_("Đã công nhận đảng viên chính thức"),
-    "removed": N_("Xóa tên"),
-    "not_admitted": N_("Không kết nạp"),
-    "withdrawn": N_("Rút hồ sơ"),
-    "cancelled": N_("Đã hủy"),
-    "completed": N_("Hoàn thành"),
-}
-
 TASK_STATUSES = {
     "open": N_("Đang chờ xử lý"),
     "completed": N_("Đã hoàn thành"),
     "cancelled": N_("Đã hủy"),
 }
-
-GENDERS = {"female": N_("Nữ"), "male": N_("Nam")}
 
 EVENTS = {
     "case_started": N_("Mở hồ sơ"),

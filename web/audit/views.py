@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from engine import audit
 from engine.listing import fetch_page
 from workflows.admission.tree import load_tree
+from workflows.admission.vocabulary import OUTCOMES
 
 from ..auth.session import actor, login_required, role_required
-from ..labels import CASE_STATUSES, OUTCOMES, label, unit_name
+from ..labels import CASE_STATUSES, label, unit_name
 from ..extensions import db, run_operation
 from ..work import visible_case
 from . import bp, pdf, records, search

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.models import WorkItem
+from workflows.admission.vocabulary import OUTCOMES
 
-from ..labels import OUTCOMES, label, person, unit_name
+from ..labels import label, person, unit_name
 
 
 @dataclass(frozen=True)

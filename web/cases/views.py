@@ -10,9 +10,10 @@ from sqlalchemy import select, true
 from engine.attachments import storage_path
 from engine.listing import Page, fetch_page, folded_search
 from engine.models import Attachment, Case
+from workflows.admission.vocabulary import CATEGORIES
 
 from ..auth.session import login_required
-from ..labels import CASE_STATUSES, CATEGORIES, label
+from ..labels import CASE_STATUSES, label
 from ..permissions import case_filter, proposing_units
 from ..reports.documents import offered as offered_documents
 from ..extensions import db

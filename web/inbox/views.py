@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from engine import cases, clock
 from engine.errors import Conflict
 from engine.inbox import MINE, TABS, UNIT, InboxQuery, facets, inbox, urgency
+from workflows.admission.vocabulary import CATEGORIES
 
 from .. import labels
 from ..auth.session import actor, login_required
@@ -73,7 +74,7 @@ def index():
         "inbox/index.html", result=result, tab=tab, tabs=TABS, tab_names=TAB_NAMES,
         row_class=row_class, steps=steps,
         # The filters' choices: (code, shown name) pairs, as the steps already are.
-        categories=[(code, labels.label(labels.CATEGORIES, code)) for code in categories],
+        categories=[(code, labels.label(CATEGORIES, code)) for code in categories],
         units=[(code, labels.unit_name(code)) for code in sorted(units)],
         params=params, has_units=bool(units), can_start=bool(proposing_units(db(), g.user)))
 

@@ -7,18 +7,18 @@ from workflows.admission.reports.periods import GROUPS, MEASURES, PeriodReport
 from workflows.admission.reports.pipeline import PipelineReport, Timing
 from workflows.admission.reports.quotas import QuotaReport
 from workflows.admission.reports.targets import TargetsReport, UnitTarget
+from workflows.admission.vocabulary import CATEGORIES, GENDERS
 
 from ..i18n import N_
-from ..labels import CATEGORIES, label
+from ..labels import label
 from .compute import PERIODS, PIPELINE, QUOTAS, TARGETS
 from .tables import Cell, Link, Table, bar_chart, count, name_of, status_cell
 
+# A group of one category is named as the category, the women as the gender.
 GROUP_NAMES = {
     "all": N_("Tổng số"),
-    "student": N_("Học sinh THPT"),
-    "enterprise_worker": N_("Công nhân, người lao động doanh nghiệp ngoài Nhà nước"),
-    "enterprise_manager": N_("Chủ, cán bộ quản lý doanh nghiệp ngoài Nhà nước"),
-    "women": N_("Nữ"),
+    **CATEGORIES,
+    "women": GENDERS["female"],
     "ethnic_minority": N_("Dân tộc thiểu số"),
     "youth_union": N_("Đoàn viên"),
 }

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ...tree import OrgTree
+from ...vocabulary import GENDERS
 from .bodies import Bodies, bodies_of
 from .model import (BLANK, PARTY, Closing, Document, Heading, Paragraph, Title, long_date,
                     percent, place_date, short_date, text)
 
-GENDERS = {"female": "Nữ", "male": "Nam"}
 # The rule the decision rests on (procedure.md: it replaced 232-QĐ/TW in 2025).
 STATUTE_RULE = ("Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương "
                 "về thi hành Điều lệ Đảng;")
