@@ -16,11 +16,11 @@ from engine import audit, runtime
 from engine.errors import InvalidData
 from engine.listing import Page, fetch_page
 from engine.models import Case, WorkItem
-from workflows.admission import intake
+from workflows.admission import intake, nomination
 from workflows.admission.tree import load_tree
 
 from ..auth.session import actor
-from ..cases import nomination, reading
+from ..cases import reading
 from ..i18n import LOCAL
 from ..extensions import run_operation
 from ..permissions import case_filter, proposing_units
@@ -91,7 +91,7 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
         # a script may name its only one all the same.
         del posted["proposer_unit"]
     try:
-        return nomination.check_start(load_tree(db()), proposers, posted)
+        return nomination.check_start(load_tree(db()), proposers, posted, _)
     except ValidationError as err:
         raise InvalidData(err.messages) from err
 
