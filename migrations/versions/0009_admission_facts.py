@@ -6,7 +6,7 @@ Revises: 0008
 Rows are written by the engine's ``case_stored`` hook from here on; the cases stored
 before this revision get theirs now. The backfill derives them with a copy, frozen here,
 of the rules the hook used when this revision was written (``stored._derived``,
-``facts.CaseFacts``, ``pipeline`` and ``demo.SCHEDULE`` in ``workflows/admission/``):
+``facts.CaseFacts``, ``pipeline`` and ``demo.SCHEDULE`` (since moved to ``schedule.SCHEDULE``) in ``workflows/admission/``):
 a migration must write the same rows whatever the domain's code becomes later, so it
 imports none of it.
 """
@@ -33,7 +33,7 @@ REPORT_KEYS = ("outcome", "decision", "decision_date", "recognition_decision",
                "recognition_decision_date", "waiting_reason", "waiting_until",
                "probation_end", "gender", "ethnicity", "youth_union_member",
                "proposer_unit")
-# demo.SCHEDULE: the usual day of each step, counted from the proposal.
+# demo.SCHEDULE (now schedule.SCHEDULE): the usual day of each step, counted from the proposal.
 SCHEDULE = {
     "accept_sympathiser": 5, "assign_branch": 5, "attend_class": 25, "application": 35,
     "send_verification": 40, "introduction": 45, "mass_org_opinion": 45,

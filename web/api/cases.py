@@ -93,7 +93,9 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
     try:
         return nomination.check_start(load_tree(db()), proposers, posted, _)
     except ValidationError as err:
-        raise InvalidData(err.messages) from err
+        messages = err.messages
+        raise InvalidData(messages if isinstance(messages, dict) else {"_schema": messages}) \
+            from err
 
 
 def _proposers_only(view):

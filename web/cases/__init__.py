@@ -6,7 +6,7 @@ from flask import Blueprint
 from .. import labels
 
 bp = Blueprint("cases", __name__, template_folder="templates")
-bp.record_once(lambda state: labels.install(state.app))
+bp.record_once(lambda state: labels.install(state.app))  # type: ignore[arg-type]  # a Flask app
 
 # Their routes join bp.
 from . import diagrams, incidents, nomination, tasks, views  # noqa: E402,F401

@@ -6,7 +6,7 @@ from flask import Blueprint
 from .. import labels
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
-bp.record_once(lambda state: labels.install(state.app))
+bp.record_once(lambda state: labels.install(state.app))  # type: ignore[arg-type]  # a Flask app
 
 from . import views  # noqa: E402,F401  (its routes join bp)
 

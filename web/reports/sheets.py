@@ -1,6 +1,9 @@
 """The tables of each report (see ``tables``), in the reader's language."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask_babel import gettext as _
 
 from workflows.admission.reports.periods import GROUPS, MEASURES, PeriodReport
@@ -177,7 +180,7 @@ def quota_tables(report: QuotaReport, link: Link) -> list[Table]:
     return [table]
 
 
-TABLES = {TARGETS: targets_tables, PIPELINE: pipeline_tables, PERIODS: period_tables,
+TABLES: dict[str, Callable[[Any, Link], list[Table]]] = {TARGETS: targets_tables, PIPELINE: pipeline_tables, PERIODS: period_tables,
           QUOTAS: quota_tables}
 TITLES = {TARGETS: N_("Chỉ tiêu phát triển đảng viên"),
           PIPELINE: N_("Tiến độ giải quyết hồ sơ"),

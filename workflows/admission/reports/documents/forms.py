@@ -30,7 +30,7 @@ def decision_ready(data: Mapping[str, Any]) -> bool:
 def _person(data: Mapping[str, Any], bodies: Bodies) -> str:
     """Who the candidate is, as both documents introduce them."""
     return (f"{text(data.get('full_name'))}, sinh {long_date(data.get('birth_date'))}, "
-            f"giới tính: {GENDERS.get(data.get('gender'), BLANK)}, "
+            f"giới tính: {GENDERS.get(str(data.get('gender')), BLANK)}, "
             f"dân tộc: {text(data.get('ethnicity'))}, nơi cư trú: {bodies.residence}")
 
 
