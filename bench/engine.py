@@ -83,7 +83,7 @@ def diagram() -> bytes:
                          f'passed_{i} = total_{i} &gt;= 10</bpmn:script></bpmn:scriptTask>')
             line.append(f"sc{i}")
     line.append("again")
-    for source, target in zip(line, line[1:]):
+    for source, target in zip(line, line[1:], strict=False):
         flow_id = f"{source}_ok" if source.startswith("g") else f"{source}_to_{target}"
         extra.append(f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" '
                      f'targetRef="{target}" />')

@@ -27,8 +27,8 @@ def main() -> None:
     for label, (source, names) in CASES.items():
         code = compile(source, "<bench>", "eval")
         n = 20000
-        ours = min(timeit.repeat(lambda: sandbox.evaluate(source, names), number=n, repeat=5)) / n
-        bare = min(timeit.repeat(lambda: eval(code, {"__builtins__": {}}, dict(names)),
+        ours = min(timeit.repeat(lambda source=source, names=names: sandbox.evaluate(source, names), number=n, repeat=5)) / n
+        bare = min(timeit.repeat(lambda code=code, names=names: eval(code, {"__builtins__": {}}, dict(names)),
                                  number=n, repeat=5)) / n
         print(f"{label:<22} sandbox {ours * 1e6:6.2f} µs   plain eval {bare * 1e6:6.2f} µs   "
               f"ratio {ours / bare:5.1f}")

@@ -77,7 +77,7 @@ def render(text: str) -> str:
         if not pattern.search(text):
             raise SystemExit(f"{DOC}: no markers for section {name}")
         body = make()
-        text = pattern.sub(lambda m: f"{m.group(1)}\n{body}\n{m.group(2)}", text)
+        text = pattern.sub(lambda m, body=body: f"{m.group(1)}\n{body}\n{m.group(2)}", text)
     return text
 
 

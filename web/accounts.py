@@ -106,7 +106,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILURES:
             user.locked_until, user.failed_logins = now + LOCK_FOR, 0
-        raise SignInRefused("invalid", user)
+        raise SignInRefused("invalid", user) from None
     user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

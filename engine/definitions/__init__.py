@@ -169,8 +169,8 @@ def _element_problems(info, forms: dict, registry: Registry) -> list[Problem]:
             problems.append(Problem(info.file, f"lane resolver \"{resolver}\" is not registered "
                                                f"(known: {known})", lane_id, lane["line"]))
     for element, node in info.nodes.items():
-        def problem(message):
-            problems.append(Problem(info.file, message, element, node["line"]))
+        def problem(message, element=element, line=node["line"]):
+            problems.append(Problem(info.file, message, element, line))
         if node["tag"] in bpmn_xml.USER_TASK_TAGS:
             if not node["form"]:
                 problem("user task has no form (ketnap:form)")

@@ -250,7 +250,7 @@ class Instrument(ast.NodeTransformer):
             return node
         else:
             guards = ["_cv"] * len(operands)
-        wrapped = [op if _is_const(op) else _call(g, [op], op) for g, op in zip(guards, operands)]
+        wrapped = [op if _is_const(op) else _call(g, [op], op) for g, op in zip(guards, operands, strict=True)]
         node.left, node.comparators = wrapped[0], wrapped[1:]
         return node
 

@@ -1,7 +1,7 @@
 """Initial schema: definition versions, cases, the inbox projection, the audit chain.
 
 Revision ID: 0001
-Revises: 
+Revises:
 """
 from alembic import op
 import sqlalchemy as sa

@@ -10,7 +10,7 @@ def grant_rows(form: MultiDict) -> list[tuple[str, str]]:
     """(unit, role) pairs from the parallel ``unit``/``role`` fields of a form; rows left
     empty are skipped, half-filled ones kept for ``operations`` to refuse."""
     rows = ((unit.strip(), role.strip())
-            for unit, role in zip(form.getlist("unit"), form.getlist("role")))
+            for unit, role in zip(form.getlist("unit"), form.getlist("role"), strict=False))
     return [(unit, role) for unit, role in rows if unit or role]
 
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..extensions import csrf
-from . import cases, definitions, docs, reports, tasks, units
+from . import cases, definitions, reports, tasks, units
 from .base import PREFIX
 from .docs import bp
 from .errors import ErrorSchema, json_under_api

@@ -69,7 +69,7 @@ def _field_messages(messages: Any) -> dict:
     if not isinstance(messages, dict):
         return {"_schema": messages}
     merged: dict = {}
-    for location, found in messages.items():
+    for found in messages.values():
         merged.update(found if isinstance(found, dict) else {"_schema": found})
     return _plain(merged)
 

@@ -261,7 +261,7 @@ def verification_places(full_name, residence_unit, relatives, fully_declared) ->
         return []
     places: dict[str, list[str]] = {}
     people = [(residence_unit, full_name)] + [
-        (r.get("place_unit"), r.get("full_name")) for r, skip in zip(relatives, exempt)
+        (r.get("place_unit"), r.get("full_name")) for r, skip in zip(relatives, exempt, strict=False)
         if not skip]
     for unit, name in people:
         code = str(unit or "").strip()

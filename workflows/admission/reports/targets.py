@@ -199,7 +199,7 @@ def _unit_targets(tree: OrgTree, codes, target: int, admitted: stored.Groups,
     for code in codes:
         inside = {code, *(u.code for u in tree.descendants(code))} if code in tree else {code}
 
-        def keep(unit: str | None, kind: str | None) -> bool:
+        def keep(unit: str | None, kind: str | None, inside: set[str] = inside) -> bool:
             return unit in inside and (category is None or kind == category)
         count, ahead = _figure(admitted, keep), _figure(coming, keep)
         rows.append(UnitTarget(code, target, count, ahead,
