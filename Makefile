@@ -12,12 +12,12 @@ BENCH_CASES ?= 100000
 # Compiled translations: built from the .po catalogues, never committed.
 MO := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format lock bench install clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,lint]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test,lint]'
 	$(VENV)/bin/pybabel -q compile -d web/translations
 	touch $(STAMP)
 
@@ -55,6 +55,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Rewrites requirements.lock (the transitive versions) after a change to setup.cfg.
+lock:
+	bash scripts/lock-dependencies.sh
 
 bench: install
 	bash scripts/ensure-postgres.sh
