@@ -9,6 +9,8 @@ NPM_STAMP := node_modules/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # Size of the scale benchmarks' database (seeded once by `ketnap demo --cases`, then kept).
 BENCH_CASES ?= 100000
+# Extra pytest options for make test, e.g. PYTEST_ARGS="-x tests/web".
+PYTEST_ARGS ?=
 # Compiled translations: built from the .po catalogues, never committed.
 MO := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/*.po))
 
@@ -40,7 +42,7 @@ run: install
 test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
-	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q
+	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The house rules: lint and format (ruff), types (mypy), layers (import-linter), the
 # browser scripts (eslint). CI runs this before the tests; so does pre-commit.

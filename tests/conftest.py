@@ -3,6 +3,9 @@
 ``db`` is parametrised over both back ends. PostgreSQL tests run against
 KETNAP_TEST_PG_URL (``make test`` sets it); without it they skip, except in CI
 (CI=true), where a missing PostgreSQL fails the run instead.
+
+Each test process (each pytest-xdist worker) migrates once: a SQLite file that every
+test gets a copy of, and a PostgreSQL database of its own that is emptied between tests.
 """
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ from sqlalchemy import create_engine, text
 
 from engine import clock, db as dbmod, schema
 from engine.models import Base
+
+from tests.support.seeding import clear_postgres, close_sqlite, copy_sqlite, keep_heap_order
+from tests.support.seeding import worker_tag
 
 PG_URL = os.environ.get("KETNAP_TEST_PG_URL")
 
@@ -29,13 +35,14 @@ def pg_database():
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but KETNAP_TEST_PG_URL is not set: PostgreSQL tests must run")
         pytest.skip("PostgreSQL not configured (set KETNAP_TEST_PG_URL)")
-    name = f"ketnap_test_{uuid.uuid4().hex[:10]}"
+    name = f"ketnap_test_{worker_tag()}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(_pg_admin_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = PG_URL.rsplit("/", 1)[0] + "/" + name
     engine = dbmod.make_engine(url)
     schema.upgrade(engine)
+    keep_heap_order(engine, _tables())
     yield engine
     engine.dispose()
     with admin.connect() as conn:
@@ -43,19 +50,32 @@ def pg_database():
     admin.dispose()
 
 
+def _tables() -> list[str]:
+    return [t.name for t in reversed(Base.metadata.sorted_tables)]
+
+
 def _empty_postgres(engine) -> None:
-    tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, :h)"),
-                     {"h": "0" * 64})
+    clear_postgres(engine, _tables())
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A migrated SQLite file, made once per test process: tests get copies of it."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    engine = dbmod.make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    close_sqlite(engine)
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_engine(request, tmp_path):
+    """A migrated, empty database: a copy of ``migrated_sqlite``, or the session's
+    PostgreSQL database emptied."""
     if request.param == "sqlite":
-        engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        schema.upgrade(engine)
+        path = tmp_path / "test.sqlite3"
+        copy_sqlite(request.getfixturevalue("migrated_sqlite"), path)
+        engine = dbmod.make_engine(f"sqlite:///{path}")
         yield engine
         engine.dispose()
     else:

@@ -1,8 +1,8 @@
 """Browser tests: Playwright driving Debian's Chromium against a live server.
 
 The server is the real app (create_app) on a free loopback port, in a thread, over a
-fresh SQLite database holding the demo organisation tree, the deployed admission process
-and one user per body (tests/web/conftest.py's USERS, password "pw-" + name).
+copy of the SQLite database holding the demo organisation tree, the deployed admission
+process and one user per body (tests/support/webapp.py's USERS, password "pw-" + name).
 Without /usr/bin/chromium these tests skip, except in CI (CI=true), where they fail.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 from werkzeug.serving import make_server
 
 
-from tests.web.conftest import (  # noqa: F401  (_cheap_password_hashing is autouse)
-    _cheap_password_hashing, password, seeded_app)
+from tests.support.webapp import password, seeded_app
+from tests.web.conftest import _cheap_password_hashing  # noqa: F401  (autouse)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

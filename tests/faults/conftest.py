@@ -25,11 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
 
 
+@pytest.hookimpl(tryfirst=True)       # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/faults/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.postgres)
             item.add_marker(pytest.mark.faults)
+            # Under pytest-xdist, all on one worker, one after the other: they load the
+            # server, kill processes and cut connections, and must not do it to each
+            # other (the rest of the suite runs on the other worker meanwhile).
+            item.add_marker(pytest.mark.xdist_group("faults"))
 
 
 @dataclass

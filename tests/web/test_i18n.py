@@ -1,6 +1,8 @@
 """Vietnamese by default, English by choice; every message of web/ has its English."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from babel.messages import frontend
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -20,11 +22,14 @@ def _read_catalog():
 @pytest.fixture(scope="module", autouse=True)
 def compiled_catalog():
     """``make`` compiles the catalogue; a bare ``pytest`` after editing it still tests
-    the current translations."""
+    the current translations. Written aside, then renamed: under pytest-xdist the other
+    worker's apps read the file meanwhile, and may be compiling it too."""
     compiled = CATALOG.with_suffix(".mo")
     if not compiled.exists() or compiled.stat().st_mtime < CATALOG.stat().st_mtime:
-        with compiled.open("wb") as handle:
+        partial = compiled.with_name(f"{compiled.name}.{os.getpid()}")
+        with partial.open("wb") as handle:
             write_mo(handle, _read_catalog())
+        os.replace(partial, compiled)
 
 
 def test_vietnamese_by_default(client):
