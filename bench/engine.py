@@ -11,6 +11,7 @@ It prints each figure and the ratio, and the machine it ran on.
 
     make bench             # or: .venv/bin/python bench/engine.py [--rounds 15]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,16 @@ from engine.registry import Registry  # noqa: E402
 TASKS = 30
 SIZES = (30, 100, 300)
 # Each step's form: eight fields of the kinds the admission forms use.
-FIELDS = [("note", "string"), ("detail", "text"), ("score", "integer"), ("ok", "boolean"),
-          ("on", "date"), ("amount", "number"), ("choice", "choice"), ("who", "string")]
+FIELDS = [
+    ("note", "string"),
+    ("detail", "text"),
+    ("score", "integer"),
+    ("ok", "boolean"),
+    ("on", "date"),
+    ("amount", "number"),
+    ("choice", "choice"),
+    ("who", "string"),
+]
 
 
 def form(step: int) -> bytes:
@@ -56,9 +65,16 @@ def form(step: int) -> bytes:
 
 
 def data(step: int) -> dict:
-    return {f"s{step}_note": "Nguyễn Văn An, lớp 12A1", f"s{step}_detail": "Ý kiến: " + "đạt " * 40,
-            f"s{step}_score": 7, f"s{step}_ok": True, f"s{step}_on": "2025-03-14",
-            f"s{step}_amount": 12.5, f"s{step}_choice": "yes", f"s{step}_who": "Trần Thị Bình"}
+    return {
+        f"s{step}_note": "Nguyễn Văn An, lớp 12A1",
+        f"s{step}_detail": "Ý kiến: " + "đạt " * 40,
+        f"s{step}_score": 7,
+        f"s{step}_ok": True,
+        f"s{step}_on": "2025-03-14",
+        f"s{step}_amount": 12.5,
+        f"s{step}_choice": "yes",
+        f"s{step}_who": "Trần Thị Bình",
+    }
 
 
 def diagram() -> bytes:
@@ -71,25 +87,32 @@ def diagram() -> bytes:
         refs[i % 3].append(f"<bpmn:flowNodeRef>t{i}</bpmn:flowNodeRef>")
         line.append(f"t{i}")
         if i % 5 == 4:
-            extra.append(f'<bpmn:exclusiveGateway id="g{i}" default="g{i}_ok" />'
-                         f'<bpmn:endEvent id="x{i}" />'
-                         f'<bpmn:sequenceFlow id="g{i}_no" sourceRef="g{i}" targetRef="x{i}">'
-                         f'<bpmn:conditionExpression>s{i}_score * 3 &lt; 2 and not s{i}_ok'
-                         f'</bpmn:conditionExpression></bpmn:sequenceFlow>')
+            extra.append(
+                f'<bpmn:exclusiveGateway id="g{i}" default="g{i}_ok" />'
+                f'<bpmn:endEvent id="x{i}" />'
+                f'<bpmn:sequenceFlow id="g{i}_no" sourceRef="g{i}" targetRef="x{i}">'
+                f"<bpmn:conditionExpression>s{i}_score * 3 &lt; 2 and not s{i}_ok"
+                f"</bpmn:conditionExpression></bpmn:sequenceFlow>"
+            )
             line.append(f"g{i}")
         if i % 10 == 9:
-            extra.append(f'<bpmn:scriptTask id="sc{i}"><bpmn:script>'
-                         f'total_{i} = sum([s{i}_score, s{i - 5}_score])\n'
-                         f'passed_{i} = total_{i} &gt;= 10</bpmn:script></bpmn:scriptTask>')
+            extra.append(
+                f'<bpmn:scriptTask id="sc{i}"><bpmn:script>'
+                f"total_{i} = sum([s{i}_score, s{i - 5}_score])\n"
+                f"passed_{i} = total_{i} &gt;= 10</bpmn:script></bpmn:scriptTask>"
+            )
             line.append(f"sc{i}")
     line.append("again")
     for source, target in zip(line, line[1:], strict=False):
         flow_id = f"{source}_ok" if source.startswith("g") else f"{source}_to_{target}"
-        extra.append(f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" '
-                     f'targetRef="{target}" />')
-    lanes = "".join(f'<bpmn:lane id="L{n}" name="Đơn vị {n}" ketnap:resolver="fixed">'
-                    f'{"".join(r)}</bpmn:lane>' for n, r in refs.items())
-    return f'''<?xml version="1.0" encoding="UTF-8"?>
+        extra.append(
+            f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}" />'
+        )
+    lanes = "".join(
+        f'<bpmn:lane id="L{n}" name="Đơn vị {n}" ketnap:resolver="fixed">{"".join(r)}</bpmn:lane>'
+        for n, r in refs.items()
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:ketnap="urn:ketnap:bpmn:1" id="D" targetNamespace="urn:bench">
  <bpmn:process id="bench" isExecutable="true">
@@ -102,7 +125,7 @@ def diagram() -> bytes:
    <bpmn:conditionExpression>s0_score &lt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
   <bpmn:sequenceFlow id="to_end" sourceRef="again" targetRef="end" />
  </bpmn:process>
-</bpmn:definitions>'''.encode()
+</bpmn:definitions>""".encode()
 
 
 def registry() -> Registry:
@@ -113,14 +136,17 @@ def registry() -> Registry:
 
 def ketnap_cycle(factory, reg, case_id, holds: list | None = None) -> float:
     with unit_of_work(factory) as s:
-        item_id, step = s.execute(select(WorkItem.id, WorkItem.step).where(
-            WorkItem.case_id == case_id, WorkItem.status == "open")).one()
+        item_id, step = s.execute(
+            select(WorkItem.id, WorkItem.step).where(
+                WorkItem.case_id == case_id, WorkItem.status == "open"
+            )
+        ).one()
     t0 = time.perf_counter()
     with unit_of_work(factory) as s:
         cases.complete_task(s, item_id, data(int(step[1:])), Actor("bench"), registry=reg)
     end = time.perf_counter()
     if holds is not None and _head_locked_at:
-        holds.append(end - _head_locked_at.pop())   # the head stays locked until COMMIT ends
+        holds.append(end - _head_locked_at.pop())  # the head stays locked until COMMIT ends
     return end - t0
 
 
@@ -140,9 +166,11 @@ _head_locked_at: list[float] = []
 
 def _watch_chain_head(engine) -> None:
     """Note when a transaction locks the audit chain head (its SELECT … FOR UPDATE)."""
+
     def on_execute(conn, cursor, statement, params, context, executemany):
         if "FROM chain_head" in statement:
             _head_locked_at.append(time.perf_counter())
+
     event.listen(engine, "before_cursor_execute", on_execute)
 
 
@@ -170,6 +198,7 @@ def measure(url: str, rounds: int) -> dict[int, tuple[float, float, float]]:
         # The same case, as the library would store it by default (spec inside).
         with unit_of_work(factory) as s:
             from engine.models import Case, DefinitionVersion
+
             case = s.get(Case, case_id)
             loaded = definitions.specs.get(s.get(DefinitionVersion, case.definition_id))
             wf = runtime.load(case.state, loaded, reg)
@@ -179,8 +208,7 @@ def measure(url: str, rounds: int) -> dict[int, tuple[float, float, float]]:
         for _ in range(rounds):
             spent, json_state = bare_cycle(serializer, json_state)
             bare.append(spent)
-        figures[size] = (statistics.median(ours), statistics.median(bare),
-                         statistics.median(holds))
+        figures[size] = (statistics.median(ours), statistics.median(bare), statistics.median(holds))
     engine.dispose()
     return figures
 
@@ -189,20 +217,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.platform()}")
+    print(
+        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
     backends = {}
     with tempfile.TemporaryDirectory() as tmp:
         backends["SQLite"] = f"sqlite:///{tmp}/bench.sqlite3"
         pg = os.environ.get("KETNAP_BENCH_PG_URL")
         if pg:
             backends["PostgreSQL"] = _fresh_pg(pg)
-        print(f"{'back end':<11}{'completed':>10}{'ketnap op':>12}{'bare cycle':>12}"
-              f"{'ratio':>8}{'chain-head lock':>17}")
+        print(
+            f"{'back end':<11}{'completed':>10}{'ketnap op':>12}{'bare cycle':>12}"
+            f"{'ratio':>8}{'chain-head lock':>17}"
+        )
         for name, url in backends.items():
             for size, (ours, bare, hold) in measure(url, args.rounds).items():
-                print(f"{name:<11}{size:>10}{ours * 1000:>10.2f}ms{bare * 1000:>10.2f}ms"
-                      f"{ours / bare:>8.2f}{hold * 1000:>15.2f}ms")
+                print(
+                    f"{name:<11}{size:>10}{ours * 1000:>10.2f}ms{bare * 1000:>10.2f}ms"
+                    f"{ours / bare:>8.2f}{hold * 1000:>15.2f}ms"
+                )
 
 
 def _fresh_pg(url: str) -> str:

@@ -10,6 +10,7 @@ completes the next steps.
 
     .venv/bin/python bench/http_load.py --cases 100000 [--seconds 30]
 """
+
 from __future__ import annotations
 
 import http.client
@@ -21,7 +22,6 @@ import time
 from pathlib import Path
 
 from scale_setup import CLIENTS, bench_tokens, counts, machine, options, percentile
-
 from sqlalchemy import text
 
 
@@ -32,15 +32,25 @@ def _work(url: str, limit: int) -> list[tuple[int, bytes]]:
     names one of its own branches (without it the answer is a 422, not a completion)."""
     from engine import db as engine_db
     from workflows.admission import rules, steps
+
     engine = engine_db.make_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT DISTINCT ON (w.case_id) w.id, w.step, w.unit, c.data FROM work_items w "
-            "JOIN cases c ON c.id = w.case_id WHERE w.status = 'open' AND w.claimed_by IS NULL "
-            "ORDER BY w.case_id, w.id LIMIT :n"), {"n": limit}).all()
-        branches = dict(conn.execute(text(
-            "SELECT parent_code, min(code) FROM units WHERE kind = 'branch' AND active "
-            "GROUP BY parent_code")).all())
+        rows = conn.execute(
+            text(
+                "SELECT DISTINCT ON (w.case_id) w.id, w.step, w.unit, c.data FROM work_items w "
+                "JOIN cases c ON c.id = w.case_id WHERE w.status = 'open' AND w.claimed_by IS NULL "
+                "ORDER BY w.case_id, w.id LIMIT :n"
+            ),
+            {"n": limit},
+        ).all()
+        branches = dict(
+            conn.execute(
+                text(
+                    "SELECT parent_code, min(code) FROM units WHERE kind = 'branch' AND active "
+                    "GROUP BY parent_code"
+                )
+            ).all()
+        )
     engine.dispose()
     today = rules.today()
     work = []
@@ -79,15 +89,20 @@ def main() -> None:
     work = _work(url, 20_000)
     cases, events = counts(url)
     from tests.faults.gunicorn import Server
+
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(url, Path(tmp), workers=4)
         server.start()
         try:
             out, lock = [], threading.Lock()
             stop_at = time.monotonic() + args.seconds
-            threads = [threading.Thread(target=_client, args=(
-                server.port, tokens[n], work[n::CLIENTS], stop_at, out, lock))
-                for n in range(CLIENTS)]
+            threads = [
+                threading.Thread(
+                    target=_client,
+                    args=(server.port, tokens[n], work[n::CLIENTS], stop_at, out, lock),
+                )
+                for n in range(CLIENTS)
+            ]
             cpu0, wall0 = os.times(), time.monotonic()
             for t in threads:
                 t.start()
@@ -105,11 +120,15 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"database: PostgreSQL, {cases:,} cases, {events:,} audit events (before the run)")
     print(f"gunicorn 4 workers, {CLIENTS} clients, {wall:.1f} s: answers {statuses}")
-    print(f"completions: {len(done)} = {len(done) / wall:.1f}/s; latency p50 "
-          f"{percentile(done, 50):.0f} ms, p95 {percentile(done, 95):.0f} ms, "
-          f"p99 {percentile(done, 99):.0f} ms")
-    print(f"load generator CPU: {own_cpu / wall / os.cpu_count() * 100:.0f}% of the machine "
-          f"({own_cpu:.1f} CPU-s over {wall:.1f} s, {os.cpu_count()} cores)")
+    print(
+        f"completions: {len(done)} = {len(done) / wall:.1f}/s; latency p50 "
+        f"{percentile(done, 50):.0f} ms, p95 {percentile(done, 95):.0f} ms, "
+        f"p99 {percentile(done, 99):.0f} ms"
+    )
+    print(
+        f"load generator CPU: {own_cpu / wall / os.cpu_count() * 100:.0f}% of the machine "
+        f"({own_cpu:.1f} CPU-s over {wall:.1f} s, {os.cpu_count()} cores)"
+    )
     print("web worker RSS: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 

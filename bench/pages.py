@@ -5,25 +5,29 @@ queries, rendering), timed over many different cases; it prints p50 and p95.
 
     .venv/bin/python bench/pages.py --cases 100000      # seeds the database once
 """
+
 from __future__ import annotations
 
 import random
 import time
 
 from scale_setup import bench_tokens, counts, machine, options, percentile
-
 from sqlalchemy import text
 
-PASSWORD = "bench-" + "pw-not-secret"     # a local benchmark database only
+PASSWORD = "bench-" + "pw-not-secret"  # a local benchmark database only
 
 
 def _busiest_unit(url: str) -> str:
     from engine import db as engine_db
+
     engine = engine_db.make_engine(url)
     with engine.connect() as conn:
-        unit = conn.execute(text(
-            "SELECT unit FROM work_items WHERE status = 'open' AND unit IS NOT NULL "
-            "GROUP BY unit ORDER BY count(*) DESC LIMIT 1")).scalar()
+        unit = conn.execute(
+            text(
+                "SELECT unit FROM work_items WHERE status = 'open' AND unit IS NOT NULL "
+                "GROUP BY unit ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar()
     engine.dispose()
     return unit
 
@@ -34,6 +38,7 @@ def _signed_in(app, name: str, grants: list[tuple[str, str]]):
 
     from engine.cases import unit_of_work
     from web.accounts import User, create_user
+
     with unit_of_work(app.extensions["ketnap_db"]) as s:
         if s.execute(select(User).where(User.username == name)).scalar_one_or_none() is None:
             create_user(s, name, PASSWORD, memberships=grants)
@@ -57,6 +62,7 @@ def main() -> None:
     args, url = options(__doc__, rounds=(int, 200))
     tokens = bench_tokens(url)
     from web import create_app
+
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     unit = _busiest_unit(url)
     busy = _signed_in(app, f"bench_{unit.lower()}", [(unit, "reviewer")])
@@ -67,21 +73,22 @@ def main() -> None:
     ids = random.Random(9).sample(range(1, cases + 1), min(args.rounds, cases))
 
     print(f"machine: {machine()}")
-    print(f"database: PostgreSQL, {cases:,} cases, {events:,} audit events; "
-          f"busiest unit {unit}")
+    print(f"database: PostgreSQL, {cases:,} cases, {events:,} audit events; busiest unit {unit}")
     figures = {
         "inbox, busiest unit (page /)": _time(busy, ["/"] * args.rounds),
         "case page (/ho-so/<id>)": _time(auditor, [f"/ho-so/{i}" for i in ids]),
-        "case history (API /cases/<id>/history)":
-            _time(api, [f"/api/v1/cases/{i}/history" for i in ids], bearer),
+        "case history (API /cases/<id>/history)": _time(
+            api, [f"/api/v1/cases/{i}/history" for i in ids], bearer
+        ),
         "case (API /cases/<id>)": _time(api, [f"/api/v1/cases/{i}" for i in ids], bearer),
         "targets dashboard (page /bao-cao/)": _time(auditor, ["/bao-cao/"] * 20),
-        "targets (API /reports/targets)":
-            _time(api, ["/api/v1/reports/targets"] * 20, bearer),
+        "targets (API /reports/targets)": _time(api, ["/api/v1/reports/targets"] * 20, bearer),
     }
     for label, took in figures.items():
-        print(f"{label:<42} p50 {percentile(took, 50):7.1f} ms   p95 {percentile(took, 95):7.1f} ms"
-              f"   (n={len(took)})")
+        print(
+            f"{label:<42} p50 {percentile(took, 50):7.1f} ms   p95 {percentile(took, 95):7.1f} ms"
+            f"   (n={len(took)})"
+        )
 
 
 if __name__ == "__main__":

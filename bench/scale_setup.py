@@ -1,6 +1,7 @@
 """What the scale benchmarks share: the PostgreSQL database they run on, seeded once
 with ``ketnap demo --cases N`` (kept between runs: seeding 100,000 cases takes a while),
 bench users with API tokens, and the machine description every benchmark prints."""
+
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,19 @@ CLIENTS = 16
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    return (f"{cpu}, {os.cpu_count()} cores, {mem} GiB, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem} GiB, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def options(description: str, **extra: tuple[type, object]) -> tuple[argparse.Namespace, str]:
@@ -39,8 +48,9 @@ def options(description: str, **extra: tuple[type, object]) -> tuple[argparse.Na
     for name, (kind, default) in extra.items():
         parser.add_argument(f"--{name}", type=kind, default=default)
     args = parser.parse_args()
-    base = os.environ.get("KETNAP_BENCH_PG_URL",
-                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    base = os.environ.get(
+        "KETNAP_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
     return args, database(base, args.cases)
 
 
@@ -49,8 +59,9 @@ def database(base_url: str, cases: int) -> str:
     name = f"ketnap_bench_{cases}"
     admin = create_engine(base_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": name}).scalar()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).scalar()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -59,8 +70,12 @@ def database(base_url: str, cases: int) -> str:
     # Every run: a kept database gets the revisions written since it was seeded.
     subprocess.run([str(BIN / "ketnap"), "db", "upgrade"], env=env, check=True)
     if counts(url)[0] < cases:
-        subprocess.run([str(BIN / "ketnap"), "demo", "--cases", str(cases)], env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / "ketnap"), "demo", "--cases", str(cases)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         vacuum(url)
     return url
 
@@ -79,9 +94,11 @@ def counts(url: str) -> tuple[int, int]:
     engine = engine_db.make_engine(url)
     try:
         with engine.connect() as conn:
-            return (conn.execute(select(func.count()).select_from(Case)).scalar(),
-                    conn.execute(select(func.count()).select_from(Event)).scalar())
-    except Exception:        # not migrated yet
+            return (
+                conn.execute(select(func.count()).select_from(Case)).scalar(),
+                conn.execute(select(func.count()).select_from(Event)).scalar(),
+            )
+    except Exception:  # not migrated yet
         return 0, 0
     finally:
         engine.dispose()

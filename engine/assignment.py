@@ -4,6 +4,7 @@ A resolver gets a ``ResolveContext``: the case data, the task's own data (which,
 multi-instance task, holds the current item), the case's current unit, and the database
 session (to read an organisation tree, say). It returns the code of the responsible unit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ class ResolveContext:
     session: Session | None
 
 
-def resolve_unit(registry: Registry, lanes: dict, lane_id: str | None,
-                 ctx: ResolveContext) -> str | None:
+def resolve_unit(
+    registry: Registry, lanes: dict, lane_id: str | None, ctx: ResolveContext
+) -> str | None:
     if lane_id is None:
         return None
     lane = lanes.get(lane_id) or {}

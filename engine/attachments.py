@@ -4,6 +4,7 @@ A file's type is judged by its content, never by its name or the browser's word;
 bytes are stored once on disk under their sha256 (outside the database), and the row
 that names them is written, with its audit event, in the operation's transaction.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,9 +51,17 @@ def storage_path(root: Path, digest: str) -> Path:
     return root / digest[:2] / digest
 
 
-def add_attachment(session: Session, case_id: int, filename: str, content: bytes,
-                   actor, *, root: Path, work_item_id: int | None = None,
-                   max_bytes: int = MAX_BYTES) -> Attachment:
+def add_attachment(
+    session: Session,
+    case_id: int,
+    filename: str,
+    content: bytes,
+    actor,
+    *,
+    root: Path,
+    work_item_id: int | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Attachment:
     if session.get(Case, case_id) is None:
         raise NotFound(f"case {case_id} not found")
     if len(content) > max_bytes:
@@ -66,20 +75,39 @@ def add_attachment(session: Session, case_id: int, filename: str, content: bytes
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
         tmp.write_bytes(content)
-        os.replace(tmp, path)      # never a half-written file under the final name
-    item = Attachment(case_id=case_id, work_item_id=work_item_id, filename=safe_filename(filename),
-                      content_type=kind, size=len(content), sha256=digest,
-                      uploaded_by=actor.name, uploaded_at=clock.now())
+        os.replace(tmp, path)  # never a half-written file under the final name
+    item = Attachment(
+        case_id=case_id,
+        work_item_id=work_item_id,
+        filename=safe_filename(filename),
+        content_type=kind,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=actor.name,
+        uploaded_at=clock.now(),
+    )
     session.add(item)
     session.flush()
-    audit.record(session, "attachment_added", actor=actor.name, case_id=case_id,
-                 data={"attachment": item.id, "filename": item.filename, "sha256": digest,
-                       "size": item.size, "task": work_item_id}, **actor.request)
+    audit.record(
+        session,
+        "attachment_added",
+        actor=actor.name,
+        case_id=case_id,
+        data={
+            "attachment": item.id,
+            "filename": item.filename,
+            "sha256": digest,
+            "size": item.size,
+            "task": work_item_id,
+        },
+        **actor.request,
+    )
     return item
 
 
-def add_comment(session: Session, case_id: int, body: str, actor, *,
-                work_item_id: int | None = None) -> Comment:
+def add_comment(
+    session: Session, case_id: int, body: str, actor, *, work_item_id: int | None = None
+) -> Comment:
     body = (body or "").strip()
     if not body:
         raise InvalidData({"body": ["Bắt buộc nhập."]})
@@ -87,11 +115,21 @@ def add_comment(session: Session, case_id: int, body: str, actor, *,
         raise InvalidData({"body": [f"Tối đa {MAX_COMMENT} ký tự."]})
     if session.get(Case, case_id) is None:
         raise NotFound(f"case {case_id} not found")
-    comment = Comment(case_id=case_id, work_item_id=work_item_id, author=actor.name, body=body,
-                      created_at=clock.now())
+    comment = Comment(
+        case_id=case_id,
+        work_item_id=work_item_id,
+        author=actor.name,
+        body=body,
+        created_at=clock.now(),
+    )
     session.add(comment)
     session.flush()
-    audit.record(session, "comment_added", actor=actor.name, case_id=case_id,
-                 data={"comment": comment.id, "body": body, "task": work_item_id},
-                 **actor.request)
+    audit.record(
+        session,
+        "comment_added",
+        actor=actor.name,
+        case_id=case_id,
+        data={"comment": comment.id, "body": body, "task": work_item_id},
+        **actor.request,
+    )
     return comment

@@ -8,6 +8,7 @@ Operations *record* events as they go; the events are *appended* to the chain in
 session's ``before_commit`` hook. The chain head row is therefore locked only for the
 last moments of a transaction, not for the whole of an operation.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator
 
-from sqlalchemy import event as sa_event, insert, select, update
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -28,8 +30,7 @@ _PENDING = "ketnap_pending_events"
 
 def canonical(data: Any) -> str:
     """The one JSON spelling of ``data`` that is hashed and stored."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _utc_text(moment: datetime) -> str:
@@ -39,24 +40,50 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(seq: int, prev_hash: str, kind: str, case_id: int | None, actor: str,
-               unit: str | None, at: datetime, data: str, request_id: str | None,
-               client: str | None) -> str:
-    content = canonical([seq, prev_hash, kind, case_id, actor, unit, _utc_text(at), data,
-                         request_id, client])
+def event_hash(
+    seq: int,
+    prev_hash: str,
+    kind: str,
+    case_id: int | None,
+    actor: str,
+    unit: str | None,
+    at: datetime,
+    data: str,
+    request_id: str | None,
+    client: str | None,
+) -> str:
+    content = canonical(
+        [seq, prev_hash, kind, case_id, actor, unit, _utc_text(at), data, request_id, client]
+    )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def record(session: Session, kind: str, *, actor: str, case_id: int | None = None,
-           unit: str | None = None, data: Any = None, request_id: str | None = None,
-           client: str | None = None) -> dict:
+def record(
+    session: Session,
+    kind: str,
+    *,
+    actor: str,
+    case_id: int | None = None,
+    unit: str | None = None,
+    data: Any = None,
+    request_id: str | None = None,
+    client: str | None = None,
+) -> dict:
     """Queue an event; it is chained and written when the session commits.
 
     Returns the queued entry, so an operation can complete its data (the changes a step
     caused, say) before the commit without reordering the history.
     """
-    entry = dict(kind=kind, actor=actor, case_id=case_id, unit=unit, data=canonical(data or {}),
-                 request_id=request_id, client=client, at=clock.now())
+    entry = dict(
+        kind=kind,
+        actor=actor,
+        case_id=case_id,
+        unit=unit,
+        data=canonical(data or {}),
+        request_id=request_id,
+        client=client,
+        at=clock.now(),
+    )
     session.info.setdefault(_PENDING, []).append(entry)
     return entry
 
@@ -73,13 +100,24 @@ def _append_pending(session: Session) -> None:
     # and the COMMIT itself.
     session.flush()
     # Core statements, not the ORM unit of work: this runs while the head is locked.
-    seq, prev = session.execute(select(ChainHead.seq, ChainHead.hash)
-                                .where(ChainHead.id == 1).with_for_update()).one()
+    seq, prev = session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1).with_for_update()
+    ).one()
     rows = []
     for item in queued:
         seq += 1
-        digest = event_hash(seq, prev, item["kind"], item["case_id"], item["actor"], item["unit"],
-                            item["at"], item["data"], item["request_id"], item["client"])
+        digest = event_hash(
+            seq,
+            prev,
+            item["kind"],
+            item["case_id"],
+            item["actor"],
+            item["unit"],
+            item["at"],
+            item["data"],
+            item["request_id"],
+            item["client"],
+        )
         rows.append({**item, "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
     session.execute(insert(Event), rows)
@@ -116,24 +154,40 @@ def verify(session: Session, batch: int = 5000) -> Break | None:
             return Break(expected_seq, f"{missing} (found #{ev.seq} next)")
         if ev.prev_hash != prev:
             return Break(ev.seq, "does not follow the event before it (reordered or replaced)")
-        digest = event_hash(ev.seq, ev.prev_hash, ev.kind, ev.case_id, ev.actor, ev.unit, ev.at,
-                            ev.data, ev.request_id, ev.client)
+        digest = event_hash(
+            ev.seq,
+            ev.prev_hash,
+            ev.kind,
+            ev.case_id,
+            ev.actor,
+            ev.unit,
+            ev.at,
+            ev.data,
+            ev.request_id,
+            ev.client,
+        )
         if digest != ev.hash:
             return Break(ev.seq, "content changed after it was written")
         prev = ev.hash
     head = session.get(ChainHead, 1)
     if head is None or head.seq != expected_seq or head.hash != prev:
-        return Break(expected_seq + 1, "events after this point were deleted"
-                     if head is not None and head.seq > expected_seq
-                     else "the chain head does not match the last event")
+        return Break(
+            expected_seq + 1,
+            "events after this point were deleted"
+            if head is not None and head.seq > expected_seq
+            else "the chain head does not match the last event",
+        )
     return None
 
 
 def _iter_events(session: Session, batch: int) -> Iterator[Event]:
     last = 0
     while True:
-        rows = session.execute(select(Event).where(Event.seq > last).order_by(Event.seq)
-                               .limit(batch)).scalars().all()
+        rows = (
+            session.execute(select(Event).where(Event.seq > last).order_by(Event.seq).limit(batch))
+            .scalars()
+            .all()
+        )
         if not rows:
             return
         yield from rows
@@ -142,5 +196,6 @@ def _iter_events(session: Session, batch: int) -> Iterator[Event]:
 
 
 def history(session: Session, case_id: int) -> list[Event]:
-    return list(session.execute(select(Event).where(Event.case_id == case_id)
-                                .order_by(Event.seq)).scalars())
+    return list(
+        session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.seq)).scalars()
+    )

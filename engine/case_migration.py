@@ -21,6 +21,7 @@ version, so the case follows the new drawing from where it stands. Timers keep t
 moment computed when they started waiting. Data is not checked: a new step that reads a
 field old cases never had will stop such a case when it gets there.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,17 +35,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, runtime, state
-from engine.cases import Actor, _lock_case as lock_case, committing
+from engine.cases import Actor, committing
+from engine.cases import _lock_case as lock_case
 from engine.definitions import Loaded, specs
 from engine.errors import Conflict, NotFound
 from engine.models import Case, DefinitionVersion, WorkItem
 from engine.projection import reresolve_open_items, sync
-from engine.registry import Registry, registry as default_registry
+from engine.registry import Registry
+from engine.registry import registry as default_registry
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 # Not reached yet: rebuilt from the new version rather than carried over.
 _AHEAD = TaskState.PREDICTED_MASK | TaskState.FUTURE
-_SPLITS = UnstructuredJoin   # parallel and inclusive gateways both split and join
+_SPLITS = UnstructuredJoin  # parallel and inclusive gateways both split and join
 
 REASONS = {
     "closed": "the case is closed",
@@ -55,7 +58,7 @@ REASONS = {
     "changed_kind": "step {step} is a {old} here but a {new} in the new version",
     "changed_boundary": "the events attached to open step {step} differ in the new version",
     "changed_join": "parallel join {step} ahead of open step {open} has other incoming "
-                    "flows in the new version",
+    "flows in the new version",
     "called_other": "step {step} calls process {old} here but {new} in the new version",
     "restore_failed": "the case cannot be restored on the new version: {error}",
     "not_found": "the case does not exist",
@@ -66,6 +69,7 @@ REASONS = {
 @dataclass
 class Reason:
     """Why a case cannot move: a code (the web layer words it) and its parameters."""
+
     code: str
     params: dict = field(default_factory=dict)
 
@@ -76,9 +80,10 @@ class Reason:
 @dataclass
 class Verdict:
     """A dry run's answer for one case."""
+
     case_id: int
     from_version: int
-    steps: list[str]                 # the open and waiting steps, by element id
+    steps: list[str]  # the open and waiting steps, by element id
     reasons: list[Reason]
 
     @property
@@ -95,6 +100,7 @@ class MigrationRefused(Conflict):
 
 
 # -- checks -------------------------------------------------------------------------
+
 
 def _workflows(wf):
     """(process spec name, workflow) for the case and each of its running sub-processes."""
@@ -140,17 +146,20 @@ def _step_reasons(task, new_spec, process: str) -> list[Reason]:
         return []
     reasons = []
     if _kind(task.task_spec) != _kind(new):
-        reasons.append(Reason("changed_kind", {"step": name, "old": _kind(task.task_spec),
-                                                "new": _kind(new)}))
+        reasons.append(
+            Reason("changed_kind", {"step": name, "old": _kind(task.task_spec), "new": _kind(new)})
+        )
     if isinstance(new, SubWorkflowTask) and getattr(new, "spec", None) != task.task_spec.spec:
-        reasons.append(Reason("called_other", {"step": name, "old": task.task_spec.spec,
-                                                "new": new.spec}))
+        reasons.append(
+            Reason("called_other", {"step": name, "old": task.task_spec.spec, "new": new.spec})
+        )
     if _attached(task.task_spec) != _attached(new):
         reasons.append(Reason("changed_boundary", {"step": name}))
     for join in _joins_ahead(task.task_spec):
         other = new_spec.task_specs.get(join.name)
         if other is None or sorted(i.name for i in join.inputs) != sorted(
-                i.name for i in other.inputs):
+            i.name for i in other.inputs
+        ):
             reasons.append(Reason("changed_join", {"step": join.name, "open": name}))
     return reasons
 
@@ -174,11 +183,17 @@ def check(wf, new: Loaded) -> list[Reason]:
 
 
 def open_steps(wf) -> list[str]:
-    return sorted({t.task_spec.bpmn_id or t.task_spec.name for t in runtime.all_tasks(wf)
-                   if t.has_state(_LIVE) and t.task_spec.bpmn_id})
+    return sorted(
+        {
+            t.task_spec.bpmn_id or t.task_spec.name
+            for t in runtime.all_tasks(wf)
+            if t.has_state(_LIVE) and t.task_spec.bpmn_id
+        }
+    )
 
 
 # -- the move -----------------------------------------------------------------------
+
 
 def _prune(flow: dict, spec) -> set[str]:
     """Remove from one serialized workflow the steps not reached yet that the new spec
@@ -190,8 +205,11 @@ def _prune(flow: dict, spec) -> set[str]:
         task = tasks[todo.pop()]
         task_spec = spec.task_specs.get(task["task_spec"])
         outputs = {out.name for out in task_spec.outputs} if task_spec else set()
-        kept = [child for child in task["children"]
-                if not tasks[child]["state"] & _AHEAD or tasks[child]["task_spec"] in outputs]
+        kept = [
+            child
+            for child in task["children"]
+            if not tasks[child]["state"] & _AHEAD or tasks[child]["task_spec"] in outputs
+        ]
         for child in set(task["children"]) - set(kept):
             _forget(tasks, child)
             pruned.add(task["id"])
@@ -261,8 +279,9 @@ def _basic_reasons(case: Case, target: DefinitionVersion) -> list[Reason]:
     return []
 
 
-def verdict(session: Session, case: Case, target: DefinitionVersion,
-            registry: Registry | None = None) -> tuple[Verdict, object]:
+def verdict(
+    session: Session, case: Case, target: DefinitionVersion, registry: Registry | None = None
+) -> tuple[Verdict, object]:
     registry = registry or default_registry
     version = session.get_one(DefinitionVersion, case.definition_id)
     basic = _basic_reasons(case, target)
@@ -273,17 +292,30 @@ def verdict(session: Session, case: Case, target: DefinitionVersion,
     return found, moved
 
 
-def dry_run(session: Session, target: DefinitionVersion,
-            registry: Registry | None = None) -> list[Verdict]:
+def dry_run(
+    session: Session, target: DefinitionVersion, registry: Registry | None = None
+) -> list[Verdict]:
     """For every running case of the key on another version: can it move, and why not."""
-    rows = session.execute(select(Case).where(
-        Case.definition_key == target.key, Case.status != "closed",
-        Case.definition_id != target.id).order_by(Case.id)).scalars()
+    rows = session.execute(
+        select(Case)
+        .where(
+            Case.definition_key == target.key,
+            Case.status != "closed",
+            Case.definition_id != target.id,
+        )
+        .order_by(Case.id)
+    ).scalars()
     return [verdict(session, case, target, registry)[0] for case in rows]
 
 
-def migrate_case(session: Session, case_id: int, target_id: int, actor: Actor, *,
-                 registry: Registry | None = None) -> Verdict:
+def migrate_case(
+    session: Session,
+    case_id: int,
+    target_id: int,
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> Verdict:
     """Move one case to version ``target_id`` in the caller's transaction, or refuse."""
     registry = registry or default_registry
     case = lock_case(session, case_id)
@@ -298,25 +330,43 @@ def migrate_case(session: Session, case_id: int, target_id: int, actor: Actor, *
     sync(session, case, wf, new, registry, actor.name, request=actor.request)
     _describe_items(session, case, new)
     moved = reresolve_open_items(session, case, wf, new, registry)
-    audit.record(session, "case_migrated", actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={"key": target.key, "from_version": found.from_version,
-                       "to_version": target.version, "steps": found.steps,
-                       "moved_tasks": moved}, **actor.request)
+    audit.record(
+        session,
+        "case_migrated",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={
+            "key": target.key,
+            "from_version": found.from_version,
+            "to_version": target.version,
+            "steps": found.steps,
+            "moved_tasks": moved,
+        },
+        **actor.request,
+    )
     return found
 
 
 def _describe_items(session: Session, case: Case, new: Loaded) -> None:
     """Open inbox rows take the new version's name, form and lane of their step."""
-    for item in session.execute(select(WorkItem).where(
-            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars():
+    for item in session.execute(
+        select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+    ).scalars():
         node = new.nodes.get(item.step) or {}
         item.step_name = node.get("name") or item.step
         item.form = node.get("form")
         item.lane = (new.lanes.get(node.get("lane")) or {}).get("name")
 
 
-def migrate(factory: sessionmaker, case_ids: list[int], target_id: int, actor: Actor, *,
-            registry: Registry | None = None) -> dict[int, Verdict]:
+def migrate(
+    factory: sessionmaker,
+    case_ids: list[int],
+    target_id: int,
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> dict[int, Verdict]:
     """Move each chosen case in its own transaction; a case that cannot move is left as
     it was, and the others move all the same."""
     results = {}
@@ -324,8 +374,9 @@ def migrate(factory: sessionmaker, case_ids: list[int], target_id: int, actor: A
         session = factory()
         try:
             with committing(session):
-                results[case_id] = migrate_case(session, case_id, target_id, actor,
-                                                registry=registry)
+                results[case_id] = migrate_case(
+                    session, case_id, target_id, actor, registry=registry
+                )
         except MigrationRefused as refused:
             results[case_id] = refused.verdict
         except (NotFound, Conflict) as err:

@@ -5,6 +5,7 @@ Concurrency: every operation on a case first locks the case row (``SELECT … FO
 on PostgreSQL, the database write lock on SQLite), then re-reads the task it acts on, so
 two completions of one task serialise and the second sees it completed: ``Conflict``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,7 +31,8 @@ from engine.errors import Conflict, InvalidData, NotFound, ProcessError
 from engine.forms import validate_submission
 from engine.models import Case, WorkItem
 from engine.projection import changes, notify_stored, reresolve_open_items, sync
-from engine.registry import Registry, registry as default_registry
+from engine.registry import Registry
+from engine.registry import registry as default_registry
 
 log = logging.getLogger(__name__)
 Operation = TypeVar("Operation", bound=Callable[..., Any])
@@ -39,6 +41,7 @@ Operation = TypeVar("Operation", bound=Callable[..., Any])
 @dataclass(frozen=True)
 class Actor:
     """Who acts, and from where: recorded on every event."""
+
     name: str
     request_id: str | None = None
     client: str | None = None
@@ -54,14 +57,16 @@ def _case_id_of(result: Any, args: tuple) -> int | None:
     the case it was given (``fire_timers`` returns a count)."""
     if isinstance(result, WorkItem):
         return result.case_id
-    case = result if isinstance(result, Case) else next(
-        (a for a in args if isinstance(a, Case)), None)
+    case = (
+        result if isinstance(result, Case) else next((a for a in args if isinstance(a, Case)), None)
+    )
     return case.id if case is not None else None
 
 
 def _logged(operation: Operation) -> Operation:
     """Log each call of a case operation: its name, the case, how long it ran in the
     engine (the caller's commit comes after), and the request it served."""
+
     @functools.wraps(operation)
     def run(*args, **kwargs):
         actor = kwargs.get("actor") or next((a for a in args if isinstance(a, Actor)), None)
@@ -70,12 +75,21 @@ def _logged(operation: Operation) -> Operation:
         try:
             result = operation(*args, **kwargs)
         except Exception as err:
-            log.debug("case operation failed", extra={
-                **facts, "error": type(err).__name__, "duration_ms": _ms_since(started)})
+            log.debug(
+                "case operation failed",
+                extra={**facts, "error": type(err).__name__, "duration_ms": _ms_since(started)},
+            )
             raise
-        log.debug("case operation", extra={
-            **facts, "case_id": _case_id_of(result, args), "duration_ms": _ms_since(started)})
+        log.debug(
+            "case operation",
+            extra={
+                **facts,
+                "case_id": _case_id_of(result, args),
+                "duration_ms": _ms_since(started),
+            },
+        )
         return result
+
     return run  # type: ignore[return-value]
 
 
@@ -113,8 +127,12 @@ def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
 
 def _lock_case(session: Session, case_id: int) -> Case:
     try:
-        case = session.execute(select(Case).where(Case.id == case_id).with_for_update()
-                               .execution_options(populate_existing=True)).scalar_one_or_none()
+        case = session.execute(
+            select(Case)
+            .where(Case.id == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
     except OperationalError as err:
         raise Conflict("the case is busy; try again") from err
     if case is None:
@@ -128,27 +146,38 @@ def _lock_item(session: Session, item_id: int) -> tuple[WorkItem, Case]:
     return item, case
 
 
-def _lock_item_with_open(session: Session, item_id: int
-                         ) -> tuple[WorkItem, Case, list[WorkItem]]:
+def _lock_item_with_open(session: Session, item_id: int) -> tuple[WorkItem, Case, list[WorkItem]]:
     """Lock a task's case; read the task and the case's other open tasks under the lock."""
     try:
         case = session.execute(
-            select(Case).join(WorkItem, WorkItem.case_id == Case.id).where(WorkItem.id == item_id)
-            .with_for_update(of=Case).execution_options(populate_existing=True)
+            select(Case)
+            .join(WorkItem, WorkItem.case_id == Case.id)
+            .where(WorkItem.id == item_id)
+            .with_for_update(of=Case)
+            .execution_options(populate_existing=True)
         ).scalar_one_or_none()
     except OperationalError as err:
         raise Conflict("the case is busy; try again") from err
     if case is None:
         raise NotFound(f"task {item_id} not found")
-    rows = session.execute(select(WorkItem).where(
-        WorkItem.case_id == case.id, (WorkItem.status == "open") | (WorkItem.id == item_id))
-        .execution_options(populate_existing=True)).scalars().all()
+    rows = (
+        session.execute(
+            select(WorkItem)
+            .where(
+                WorkItem.case_id == case.id, (WorkItem.status == "open") | (WorkItem.id == item_id)
+            )
+            .execution_options(populate_existing=True)
+        )
+        .scalars()
+        .all()
+    )
     item = next(row for row in rows if row.id == item_id)
     return item, case, [row for row in rows if row.status == "open"]
 
 
-def _open_case(session: Session, case_id: int, registry: Registry,
-               refuse: tuple[str, ...] = ("closed",)):
+def _open_case(
+    session: Session, case_id: int, registry: Registry, refuse: tuple[str, ...] = ("closed",)
+):
     """Lock a case that is not in a ``refuse``d status; return it, its version, its workflow."""
     case = _lock_case(session, case_id)
     if case.status in refuse:
@@ -162,8 +191,15 @@ def _loaded(session: Session, case: Case):
 
 
 @_logged
-def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *,
-               unit: str | None = None, registry: Registry | None = None) -> Case:
+def start_case(
+    session: Session,
+    key: str,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    unit: str | None = None,
+    registry: Registry | None = None,
+) -> Case:
     registry = registry or default_registry
     version = current(session, key)
     if version is None:
@@ -172,14 +208,29 @@ def start_case(session: Session, key: str, data: dict[str, Any], actor: Actor, *
     if loaded.start_form is not None:
         data = _start_data(loaded.start_form, data)
     now = clock.now()
-    case = Case(definition_id=version.id, definition_key=key,
-                definition_hash=version.content_hash, status="active", unit=unit,
-                data=dict(data), state="", created_by=actor.name, created_at=now, updated_at=now)
+    case = Case(
+        definition_id=version.id,
+        definition_key=key,
+        definition_hash=version.content_hash,
+        status="active",
+        unit=unit,
+        data=dict(data),
+        state="",
+        created_by=actor.name,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(case)
     session.flush()
-    audit.record(session, "case_started", actor=actor.name, case_id=case.id, unit=unit,
-                 data={"definition": key, "version": version.version, "data": data},
-                 **actor.request)
+    audit.record(
+        session,
+        "case_started",
+        actor=actor.name,
+        case_id=case.id,
+        unit=unit,
+        data={"definition": key, "version": version.version, "data": data},
+        **actor.request,
+    )
     wf = runtime.new_workflow(loaded, registry, data)
     runtime.step(wf)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
@@ -200,8 +251,14 @@ def _start_data(form: dict, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @_logged
-def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: Actor, *,
-                  registry: Registry | None = None) -> WorkItem:
+def complete_task(
+    session: Session,
+    item_id: int,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> WorkItem:
     registry = registry or default_registry
     item, case, open_items = _lock_item_with_open(session, item_id)
     _check_workable(item, case, actor)
@@ -221,12 +278,34 @@ def complete_task(session: Session, item_id: int, data: dict[str, Any], actor: A
     now = clock.now()
     item.status, item.completed_by, item.completed_at = "completed", actor.name, now
     case.data = {**case.data, **clean}
-    entry = audit.record(session, "task_completed", actor=actor.name, case_id=case.id,
-                         unit=item.unit, data={}, **actor.request)
-    sync(session, case, wf, loaded, registry, actor.name, request=actor.request,
-         open_items=open_items, submitted=clean)
-    entry["data"] = audit.canonical({"task": item.id, "step": item.step, "submitted": clean,
-                                     "changes": changes(before, case.data)})
+    entry = audit.record(
+        session,
+        "task_completed",
+        actor=actor.name,
+        case_id=case.id,
+        unit=item.unit,
+        data={},
+        **actor.request,
+    )
+    sync(
+        session,
+        case,
+        wf,
+        loaded,
+        registry,
+        actor.name,
+        request=actor.request,
+        open_items=open_items,
+        submitted=clean,
+    )
+    entry["data"] = audit.canonical(
+        {
+            "task": item.id,
+            "step": item.step,
+            "submitted": clean,
+            "changes": changes(before, case.data),
+        }
+    )
     session.flush()
     return item
 
@@ -255,8 +334,15 @@ def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
     _check_workable(item, case, actor)
     if item.claimed_by != actor.name:
         item.claimed_by = actor.name
-        audit.record(session, "task_claimed", actor=actor.name, case_id=case.id, unit=item.unit,
-                     data={"task": item.id, "step": item.step}, **actor.request)
+        audit.record(
+            session,
+            "task_claimed",
+            actor=actor.name,
+            case_id=case.id,
+            unit=item.unit,
+            data={"task": item.id, "step": item.step},
+            **actor.request,
+        )
     return item
 
 
@@ -266,74 +352,129 @@ def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False
     item, case = _lock_item(session, item_id)
     _check_holder(item, actor, force)
     if item.claimed_by:
-        audit.record(session, "task_unclaimed", actor=actor.name, case_id=case.id,
-                     unit=item.unit, data={"task": item.id, "from": item.claimed_by},
-                     **actor.request)
+        audit.record(
+            session,
+            "task_unclaimed",
+            actor=actor.name,
+            case_id=case.id,
+            unit=item.unit,
+            data={"task": item.id, "from": item.claimed_by},
+            **actor.request,
+        )
         item.claimed_by = None
     return item
 
 
 @_logged
-def reassign(session: Session, item_id: int, to_user: str, actor: Actor, *,
-             force: bool = True) -> WorkItem:
+def reassign(
+    session: Session, item_id: int, to_user: str, actor: Actor, *, force: bool = True
+) -> WorkItem:
     """Give an open task to another user (the caller checks they belong to the unit).
 
     ``force=False``: only an unclaimed task or one's own, checked under the case lock, so
     that two people of a unit cannot take a task from each other by reassigning it."""
     item, case = _lock_item(session, item_id)
     _check_holder(item, actor, force)
-    audit.record(session, "task_reassigned", actor=actor.name, case_id=case.id, unit=item.unit,
-                 data={"task": item.id, "from": item.claimed_by, "to": to_user},
-                 **actor.request)
+    audit.record(
+        session,
+        "task_reassigned",
+        actor=actor.name,
+        case_id=case.id,
+        unit=item.unit,
+        data={"task": item.id, "from": item.claimed_by, "to": to_user},
+        **actor.request,
+    )
     item.claimed_by = to_user
     return item
 
 
 @_logged
-def cancel(session: Session, case_id: int, actor: Actor, reason: str = "", *,
-           registry: Registry | None = None) -> Case:
+def cancel(
+    session: Session,
+    case_id: int,
+    actor: Actor,
+    reason: str = "",
+    *,
+    registry: Registry | None = None,
+) -> Case:
     registry = registry or default_registry
     case, loaded, wf = _open_case(session, case_id, registry)
     wf.cancel()
     case.outcome = "cancelled"
-    audit.record(session, "case_cancelled", actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={"reason": reason}, **actor.request)
+    audit.record(
+        session,
+        "case_cancelled",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"reason": reason},
+        **actor.request,
+    )
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     case.status, case.next_due_at = "closed", None
     return case
 
 
 @_logged
-def suspend(session: Session, case_id: int, actor: Actor, reason: str = "", *,
-            registry: Registry | None = None) -> Case:
+def suspend(
+    session: Session,
+    case_id: int,
+    actor: Actor,
+    reason: str = "",
+    *,
+    registry: Registry | None = None,
+) -> Case:
     case = _lock_case(session, case_id)
     if case.status in ("closed", "suspended"):
         raise Conflict(f"the case is {case.status}")
     case.status = "suspended"
-    audit.record(session, "case_suspended", actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={"reason": reason}, **actor.request)
+    audit.record(
+        session,
+        "case_suspended",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"reason": reason},
+        **actor.request,
+    )
     notify_stored(session, case, registry or default_registry)
     return case
 
 
 @_logged
-def resume(session: Session, case_id: int, actor: Actor, *,
-           registry: Registry | None = None) -> Case:
+def resume(
+    session: Session, case_id: int, actor: Actor, *, registry: Registry | None = None
+) -> Case:
     case = _lock_case(session, case_id)
     if case.status != "suspended":
         raise Conflict("the case is not suspended")
-    has_open = session.execute(select(WorkItem.id).where(
-        WorkItem.case_id == case.id, WorkItem.status == "open").limit(1)).first()
+    has_open = session.execute(
+        select(WorkItem.id).where(WorkItem.case_id == case.id, WorkItem.status == "open").limit(1)
+    ).first()
     case.status = "active" if has_open else "waiting"
-    audit.record(session, "case_resumed", actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={}, **actor.request)
+    audit.record(
+        session,
+        "case_resumed",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={},
+        **actor.request,
+    )
     notify_stored(session, case, registry or default_registry)
     return case
 
 
 @_logged
-def send_message(session: Session, case_id: int, name: str, payload: dict[str, Any],
-                 actor: Actor, *, registry: Registry | None = None) -> Case:
+def send_message(
+    session: Session,
+    case_id: int,
+    name: str,
+    payload: dict[str, Any],
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> Case:
     registry = registry or default_registry
     case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
     try:
@@ -341,16 +482,30 @@ def send_message(session: Session, case_id: int, name: str, payload: dict[str, A
     except WorkflowException as err:
         raise Conflict(f"the case is not waiting for message {name!r}") from err
     runtime.step(wf)
-    audit.record(session, "message_received", actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={"message": name, "payload": payload}, **actor.request)
+    audit.record(
+        session,
+        "message_received",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"message": name, "payload": payload},
+        **actor.request,
+    )
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     return case
 
 
 @_logged
-def update_data(session: Session, case_id: int, values: dict[str, Any], actor: Actor, *,
-                kind: str = "case_data_updated", note: str = "",
-                registry: Registry | None = None) -> Case:
+def update_data(
+    session: Session,
+    case_id: int,
+    values: dict[str, Any],
+    actor: Actor,
+    *,
+    kind: str = "case_data_updated",
+    note: str = "",
+    registry: Registry | None = None,
+) -> Case:
     """Change case data outside a task (a transfer to another branch, say).
 
     The values go into every live branch of the workflow, and each open task's
@@ -365,15 +520,22 @@ def update_data(session: Session, case_id: int, values: dict[str, Any], actor: A
     case.data = {**case.data, **values}
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     moved = reresolve_open_items(session, case, wf, loaded, registry)
-    audit.record(session, kind, actor=actor.name, case_id=case.id, unit=case.unit,
-                 data={"changes": changes(before, case.data), "note": note,
-                       "moved_tasks": moved}, **actor.request)
+    audit.record(
+        session,
+        kind,
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"changes": changes(before, case.data), "note": note, "moved_tasks": moved},
+        **actor.request,
+    )
     return case
 
 
 @_logged
-def fire_timers(session: Session, case: Case, actor: Actor, *,
-                registry: Registry | None = None) -> int:
+def fire_timers(
+    session: Session, case: Case, actor: Actor, *, registry: Registry | None = None
+) -> int:
     """Fire the due timers of a locked case; return how many fired."""
     registry = registry or default_registry
     loaded = _loaded(session, case)
@@ -383,13 +545,34 @@ def fire_timers(session: Session, case: Case, actor: Actor, *,
     runtime.step(wf, timers=True)
     fired = [(task, at) for task, at in due if task.state != TaskState.WAITING]
     for task, at in fired:
-        audit.record(session, "timer_fired", actor=actor.name, case_id=case.id, unit=case.unit,
-                     data={"step": task.task_spec.bpmn_id, "due_at": at.isoformat()},
-                     **actor.request)
+        audit.record(
+            session,
+            "timer_fired",
+            actor=actor.name,
+            case_id=case.id,
+            unit=case.unit,
+            data={"step": task.task_spec.bpmn_id, "due_at": at.isoformat()},
+            **actor.request,
+        )
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     return len(fired)
 
 
-__all__ = ["Actor", "unit_of_work", "start_case", "complete_task", "claim", "unclaim",
-           "reassign", "cancel", "suspend", "resume", "send_message", "fire_timers",
-           "Conflict", "InvalidData", "NotFound", "ProcessError"]
+__all__ = [
+    "Actor",
+    "unit_of_work",
+    "start_case",
+    "complete_task",
+    "claim",
+    "unclaim",
+    "reassign",
+    "cancel",
+    "suspend",
+    "resume",
+    "send_message",
+    "fire_timers",
+    "Conflict",
+    "InvalidData",
+    "NotFound",
+    "ProcessError",
+]

@@ -3,6 +3,7 @@ add theirs through the ``ketnap.plugins`` entry point, so the engine imports nei
 
 The CLI acts as the operating-system user running it, and the audit log says so.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -15,9 +16,8 @@ import click
 from sqlalchemy import select
 
 from engine import audit, cases, db, definitions, logs, schema, timers
-from engine.errors import EngineError, InvalidData
+from engine.errors import DefinitionError, EngineError, InvalidData
 from engine.models import Case, WorkItem
-from engine.errors import DefinitionError
 from engine.settings import SettingsError
 
 
@@ -83,8 +83,9 @@ def deploy(paths, key):
     """Deploy BPMN files and forms as the next version of their definition."""
     try:
         with cases.unit_of_work(session_factory()) as session:
-            version, created = definitions.deploy(session, definitions.collect(list(paths)),
-                                                  os_actor().name, key=key)
+            version, created = definitions.deploy(
+                session, definitions.collect(list(paths)), os_actor().name, key=key
+            )
     except DefinitionError as err:
         for problem in err.problems:
             click.echo(str(problem))
@@ -135,8 +136,10 @@ def cases_list(status, unit, limit):
         if unit:
             query = query.where(Case.unit == unit)
         for case in session.execute(query).scalars():
-            click.echo(f"{case.id}\t{case.definition_key}\t{case.status}\t"
-                       f"{case.outcome or ''}\t{case.unit or ''}\t{case.title}")
+            click.echo(
+                f"{case.id}\t{case.definition_key}\t{case.status}\t"
+                f"{case.outcome or ''}\t{case.unit or ''}\t{case.title}"
+            )
 
 
 @cases_group.command(name="show")
@@ -147,16 +150,41 @@ def cases_show(case_id):
         if case is None:
             click.echo(f"error: case {case_id} not found", err=True)
             sys.exit(1)
-        items = session.execute(select(WorkItem).where(WorkItem.case_id == case_id)
-                                .order_by(WorkItem.id)).scalars().all()
-        click.echo(json.dumps({
-            "id": case.id, "definition": case.definition_key, "status": case.status,
-            "outcome": case.outcome, "unit": case.unit, "data": case.data,
-            "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
-            "tasks": [{"id": i.id, "step": i.step, "name": i.step_name, "unit": i.unit,
-                       "status": i.status, "due_at": i.due_at.isoformat() if i.due_at else None,
-                       "completed_by": i.completed_by} for i in items],
-        }, ensure_ascii=False, indent=2, default=str))
+        items = (
+            session.execute(
+                select(WorkItem).where(WorkItem.case_id == case_id).order_by(WorkItem.id)
+            )
+            .scalars()
+            .all()
+        )
+        click.echo(
+            json.dumps(
+                {
+                    "id": case.id,
+                    "definition": case.definition_key,
+                    "status": case.status,
+                    "outcome": case.outcome,
+                    "unit": case.unit,
+                    "data": case.data,
+                    "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
+                    "tasks": [
+                        {
+                            "id": i.id,
+                            "step": i.step,
+                            "name": i.step_name,
+                            "unit": i.unit,
+                            "status": i.status,
+                            "due_at": i.due_at.isoformat() if i.due_at else None,
+                            "completed_by": i.completed_by,
+                        }
+                        for i in items
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
 
 
 @cli.group(name="tasks")
@@ -179,8 +207,10 @@ def tasks_list(unit, case_id, show_all):
             query = query.where(WorkItem.case_id == case_id)
         for i in session.execute(query.limit(500)).scalars():
             due = i.due_at.date().isoformat() if i.due_at else "-"
-            click.echo(f"{i.id}\tcase {i.case_id}\t{i.step}\t{i.unit or ''}\t{i.status}\t"
-                       f"due {due}\t{i.step_name}")
+            click.echo(
+                f"{i.id}\tcase {i.case_id}\t{i.step}\t{i.unit or ''}\t{i.status}\t"
+                f"due {due}\t{i.step_name}"
+            )
 
 
 @tasks_group.command(name="complete")
@@ -203,13 +233,18 @@ def timers_group():
 @timers_group.command(name="run")
 @click.option("--loop", "keep_going", is_flag=True, help="keep firing, every --interval s")
 @click.option("--interval", default=30.0, show_default=True)
-@click.option("--retry", default=0.5, show_default=True,
-              help="with --loop: first wait (s) when the database is unreachable, doubling")
+@click.option(
+    "--retry",
+    default=0.5,
+    show_default=True,
+    help="with --loop: first wait (s) when the database is unreachable, doubling",
+)
 @click.option("--max-retry", default=30.0, show_default=True, help="the longest such wait (s)")
 def timers_run(keep_going, interval, retry, max_retry):
     if keep_going:
-        timers.loop(session_factory(), os_actor(), interval=interval, retry=retry,
-                    max_retry=max_retry)
+        timers.loop(
+            session_factory(), os_actor(), interval=interval, retry=retry, max_retry=max_retry
+        )
     else:
         count = timers.run_due(session_factory(), os_actor())
         click.echo(f"{count} case(s) had due timers")

@@ -4,6 +4,7 @@ SpiffWorkflow's timer events read ``datetime.now(timezone.utc)`` directly, so a 
 could only be tested by waiting for it. We point that module's ``datetime`` at a subclass
 whose ``now()`` asks this clock; everything else about ``datetime`` is unchanged.
 """
+
 from __future__ import annotations
 
 import datetime as _dt

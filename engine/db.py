@@ -1,4 +1,5 @@
 """Database connection: SQLite under ``instance/`` by default, PostgreSQL via DATABASE_URL."""
+
 from __future__ import annotations
 
 from sqlalchemy import create_engine, event
@@ -39,6 +40,7 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
     one fails with "database is locked" instead of waiting. BEGIN IMMEDIATE makes the
     second wait for the first, which is how row locks behave on PostgreSQL.
     """
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -57,7 +59,11 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
 
 
 def is_postgres(session_or_engine) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
+    bind = (
+        session_or_engine.get_bind()
+        if isinstance(session_or_engine, Session)
+        else session_or_engine
+    )
     return bind.dialect.name == "postgresql"
 
 

@@ -77,8 +77,7 @@ class Problem:
     def as_dict(self) -> dict:
         # The designer's pages show only the message: a path goes in front of it.
         message = f"{self.path}: {self.message}" if self.path else self.message
-        return {"file": self.file, "element": self.element, "line": self.line,
-                "message": message}
+        return {"file": self.file, "element": self.element, "line": self.line, "message": message}
 
 
 class ProblemList(Exception):

@@ -8,6 +8,7 @@ A busy unit holds thousands of open tasks and many times more completed ones, so
 query here reads open tasks, or the user's own completed ones, through an index that
 starts with (unit, status): the unit's history does not slow its inbox down.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,14 +30,15 @@ SOON_WORKDAYS = 5
 @dataclass(frozen=True)
 class InboxQuery:
     """What one inbox page asks for. ``user`` is the name claims and completions carry."""
+
     user: str
     units: frozenset[str]
-    tab: str | None = MINE         # None: MINE if the user holds tasks, else UNIT
+    tab: str | None = MINE  # None: MINE if the user holds tasks, else UNIT
     step: str | None = None
     category: str | None = None
-    unit: str | None = None        # one of ``units``; None: all of them
+    unit: str | None = None  # one of ``units``; None: all of them
     search: str = ""
-    descending: bool = False       # by due date
+    descending: bool = False  # by due date
     page: int = 1
     page_size: int = 20
 
@@ -45,7 +47,7 @@ class InboxQuery:
 class Inbox:
     page: Page
     counts: dict[str, int]
-    tab: str = MINE                # the tab shown
+    tab: str = MINE  # the tab shown
 
 
 def _tabs(user: str, now: datetime) -> dict[str, ColumnElement[bool]]:
@@ -88,11 +90,17 @@ def _counts(session: Session, query: InboxQuery, where: list, now: datetime) -> 
     """Every tab's count: one pass over the open tasks (an index-only scan when no
     filter reads other columns), one over the user's completed ones."""
     mine, unclaimed, overdue = session.execute(
-        select(_count(WorkItem.claimed_by == query.user), _count(WorkItem.claimed_by.is_(None)),
-               _count(WorkItem.due_at < now))
-        .where(*where, WorkItem.status == "open")).one()
-    done = session.execute(select(func.count()).select_from(WorkItem).where(
-        *where, WorkItem.status == "completed", WorkItem.completed_by == query.user)).scalar_one()
+        select(
+            _count(WorkItem.claimed_by == query.user),
+            _count(WorkItem.claimed_by.is_(None)),
+            _count(WorkItem.due_at < now),
+        ).where(*where, WorkItem.status == "open")
+    ).one()
+    done = session.execute(
+        select(func.count())
+        .select_from(WorkItem)
+        .where(*where, WorkItem.status == "completed", WorkItem.completed_by == query.user)
+    ).scalar_one()
     return {MINE: int(mine), UNIT: int(unclaimed), OVERDUE: int(overdue), DONE: int(done)}
 
 
@@ -108,14 +116,19 @@ def inbox(session: Session, query: InboxQuery, *, now: datetime | None = None) -
     where = _scope(query)
     counts = _counts(session, query, where, now)
     tab = query.tab or (MINE if counts[MINE] else UNIT)
-    stmt = (select(WorkItem).where(*where, _tabs(query.user, now)[tab])
-            .order_by(*_order(query.descending)))
-    return Inbox(fetch_page(session, stmt, query.page, query.page_size, total=counts[tab]),
-                 counts, tab)
+    stmt = (
+        select(WorkItem)
+        .where(*where, _tabs(query.user, now)[tab])
+        .order_by(*_order(query.descending))
+    )
+    return Inbox(
+        fetch_page(session, stmt, query.page, query.page_size, total=counts[tab]), counts, tab
+    )
 
 
-def facets(session: Session, user: str,
-           units: frozenset[str]) -> tuple[list[tuple[str, str]], list[str]]:
+def facets(
+    session: Session, user: str, units: frozenset[str]
+) -> tuple[list[tuple[str, str]], list[str]]:
     """The steps (id, name) and categories of the tasks ``user`` finds in the tabs of
     ``units`` (open ones, and those the user completed): the inbox filters' choices."""
     if not units:
@@ -124,21 +137,29 @@ def facets(session: Session, user: str,
     in_units = WorkItem.unit.in_(sorted(units))
     # Two queries, not a UNION: the open tasks' DISTINCT then streams off the facets
     # index in its order instead of hashing the unit's thousands of open tasks.
-    found = {*session.execute(select(*columns).where(in_units, WorkItem.status == "open")
-                              .distinct()),
-             *session.execute(select(*columns).where(
-                 in_units, WorkItem.status == "completed", WorkItem.completed_by == user)
-                 .distinct())}
+    found = {
+        *session.execute(select(*columns).where(in_units, WorkItem.status == "open").distinct()),
+        *session.execute(
+            select(*columns)
+            .where(in_units, WorkItem.status == "completed", WorkItem.completed_by == user)
+            .distinct()
+        ),
+    }
     steps: dict[str, str] = {}
     for step, name, _category in sorted(found, key=lambda row: (row[1] or row[0], row[0])):
-        steps.setdefault(step, name or step)   # a renamed step keeps one entry
+        steps.setdefault(step, name or step)  # a renamed step keeps one entry
     categories = sorted({category for _s, _n, category in found if category is not None})
     return sorted(steps.items(), key=lambda kv: kv[1]), categories
 
 
-def urgency(due_at: datetime | None, now: datetime, *, tz: tzinfo = timezone.utc,
-            calendar: Calendar = default_calendar) -> str | None:
-    """"overdue" past the deadline, "due_soon" within SOON_WORKDAYS working days, else None.
+def urgency(
+    due_at: datetime | None,
+    now: datetime,
+    *,
+    tz: tzinfo = timezone.utc,
+    calendar: Calendar = default_calendar,
+) -> str | None:
+    """ "overdue" past the deadline, "due_soon" within SOON_WORKDAYS working days, else None.
 
     Working days are counted on the calendar of ``tz`` (the users' time zone), since a
     deadline "within five working days" is about local days, not UTC ones.

@@ -1,5 +1,6 @@
 """What every list page needs from a query: one page of rows, and name search that
 ignores Vietnamese diacritics (rows carry a ``search_key`` folded by ``text.fold``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ MAX_SEARCH = 100
 class Page:
     rows: list[Any]
     total: int
-    number: int          # 1-based, clamped to the pages that exist
+    number: int  # 1-based, clamped to the pages that exist
     size: int
     numbers: list[int] = field(default_factory=list)
 
@@ -47,8 +48,9 @@ def window(number: int, pages: int, width: int = 2) -> list[int]:
     return sorted({1, pages, *near})
 
 
-def fetch_page(session: Session, stmt: Select, number: int, size: int, *,
-               total: int | None = None) -> Page:
+def fetch_page(
+    session: Session, stmt: Select, number: int, size: int, *, total: int | None = None
+) -> Page:
     """Rows of page ``number`` of ``stmt`` (which must be ordered).
 
     ``total``: the row count when the caller already knows it (saves a query)."""

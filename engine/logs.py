@@ -8,6 +8,7 @@ a duration), so that both formats show it as fields rather than inside a sentenc
     ts=2025-03-03T08:00:00.123+00:00 level=INFO logger=engine.timers msg="timers fired"
     case_id=12 duration_ms=8.1                                      (one line, wrapped here)
 """
+
 from __future__ import annotations
 
 import json
@@ -33,17 +34,22 @@ def from_env() -> tuple[str, str]:
 
 def fields(record: logging.LogRecord) -> dict[str, Any]:
     """The line's fields: time, level, logger, message, then what ``extra`` gave."""
-    found = {"ts": datetime.fromtimestamp(record.created, UTC)
-             .isoformat(timespec="milliseconds"),
-             "level": record.levelname, "logger": record.name, "msg": record.getMessage()}
-    found.update((key, value) for key, value in vars(record).items()
-                 if key not in _STANDARD and not key.startswith("_") and value is not None)
+    found = {
+        "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        "level": record.levelname,
+        "logger": record.name,
+        "msg": record.getMessage(),
+    }
+    found.update(
+        (key, value)
+        for key, value in vars(record).items()
+        if key not in _STANDARD and not key.startswith("_") and value is not None
+    )
     return found
 
 
 def _kv_value(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
-                                                            default=str)
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     if text and not any(c in text for c in ' "=\\') and text.isprintable():
         return text
     return json.dumps(text, ensure_ascii=False)

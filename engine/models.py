@@ -5,12 +5,23 @@ cancelled), written in the same transaction as the case state, so the inbox neve
 disagrees with the engine. Columns the inbox filters on (candidate name, search key,
 category, unit) are copied onto each row so that an inbox query touches one table.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, BigInteger, DateTime as _DateTime, ForeignKey, Index, Integer,
-                        String, Text, TypeDecorator, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import DateTime as _DateTime
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for growth.
@@ -25,6 +36,7 @@ class DateTime(TypeDecorator):
     SQLite keeps no time zone and hands back naive values; comparing those with the
     aware values the engine computes would fail, so we store UTC and re-attach it.
     """
+
     impl = _DateTime(timezone=True)
     cache_ok = True
 
@@ -51,6 +63,7 @@ class Base(DeclarativeBase):
 
 class DefinitionVersion(Base):
     """One immutable deployment of a definition key: its BPMN files and forms."""
+
     __tablename__ = "definition_versions"
     __table_args__ = (UniqueConstraint("key", "version", name="uq_definition_key_version"),)
 
@@ -58,15 +71,16 @@ class DefinitionVersion(Base):
     key: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    files: Mapped[dict] = mapped_column(JSON)      # {file name: BPMN text}
-    forms: Mapped[dict] = mapped_column(JSON)      # {form name: form dict}
-    elements: Mapped[dict] = mapped_column(JSON)   # {process id: {element id: metadata}}
+    files: Mapped[dict] = mapped_column(JSON)  # {file name: BPMN text}
+    forms: Mapped[dict] = mapped_column(JSON)  # {form name: form dict}
+    elements: Mapped[dict] = mapped_column(JSON)  # {process id: {element id: metadata}}
     deployed_by: Mapped[str] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Case(Base):
     """A running or finished process instance, with its state as one JSON document."""
+
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -75,7 +89,7 @@ class Case(Base):
     # The version's content hash, copied here so that a cached spec can be found without
     # reading the version row (versions are immutable; ids alone repeat across databases).
     definition_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), index=True)   # active|waiting|suspended|closed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # active|waiting|suspended|closed
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     unit: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -85,8 +99,9 @@ class Case(Base):
     # SpiffWorkflow's serialization without the spec, kept as text: we encode it ourselves.
     state: Mapped[str] = mapped_column(Text)
     # The earliest moment one of this case's timers is due: the timer worker's index.
-    next_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
-                                                         index=True)
+    next_due_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
     revision: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -95,8 +110,9 @@ class Case(Base):
     # Set while the case's timers fail to fire (engine/timers.py): the error, when it last
     # failed and how many times in a row; a successful firing clears them.
     incident: Mapped[str | None] = mapped_column(String(INCIDENT_LENGTH), nullable=True)
-    incident_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True,
-                                                         index=True)
+    incident_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
     incident_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": revision}
@@ -104,6 +120,7 @@ class Case(Base):
 
 class WorkItem(Base):
     """The inbox projection: one row per user task of a case."""
+
     __tablename__ = "work_items"
     __table_args__ = (
         # Both let a busy unit's inbox read its open tasks from the index alone
@@ -122,7 +139,7 @@ class WorkItem(Base):
     lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
     unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
     form: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    status: Mapped[str] = mapped_column(String(20))   # open|completed|cancelled
+    status: Mapped[str] = mapped_column(String(20))  # open|completed|cancelled
     claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -135,6 +152,7 @@ class WorkItem(Base):
 
 class Event(Base):
     """One entry of the global, gap-free, hash-chained audit log."""
+
     __tablename__ = "events"
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
@@ -143,7 +161,7 @@ class Event(Base):
     actor: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    data: Mapped[str] = mapped_column(Text)            # canonical JSON, exactly as hashed
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     client: Mapped[str | None] = mapped_column(String(64), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -152,6 +170,7 @@ class Event(Base):
 
 class ChainHead(Base):
     """The single row naming the last event: locked by each append, so numbering is gap-free."""
+
     __tablename__ = "chain_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -161,6 +180,7 @@ class ChainHead(Base):
 
 class Attachment(Base):
     """A file attached to a case: its bytes live on disk, named by their sha256."""
+
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

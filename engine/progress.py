@@ -6,6 +6,7 @@ Each element of the case's version that the case has reached gets one state: ``d
 due date). When an element is in several states (a loop, parallel instances) the most
 urgent wins: overdue, active, waiting, done.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,12 @@ from SpiffWorkflow.task import TaskState
 from engine import runtime
 
 RANK = {"done": 0, "waiting": 1, "active": 2, "overdue": 3}
-_STATES = {TaskState.COMPLETED: "done", TaskState.READY: "active", TaskState.STARTED: "active",
-           TaskState.WAITING: "waiting"}
+_STATES = {
+    TaskState.COMPLETED: "done",
+    TaskState.READY: "active",
+    TaskState.STARTED: "active",
+    TaskState.WAITING: "waiting",
+}
 
 
 def step_states(wf, open_items, now: datetime) -> dict[str, str]:

@@ -3,6 +3,7 @@
 This is the one place that turns an in-memory workflow into stored rows, so the stored
 state, the inbox projection and the audit events of an operation always agree.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -28,9 +29,18 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
-def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registry: Registry,
-         actor: str, *, request: dict | None = None,
-         open_items: list[WorkItem] | None = None, submitted: dict | None = None) -> int:
+def sync(
+    session: Session,
+    case: Case,
+    wf: BpmnWorkflow,
+    loaded: Loaded,
+    registry: Registry,
+    actor: str,
+    *,
+    request: dict | None = None,
+    open_items: list[WorkItem] | None = None,
+    submitted: dict | None = None,
+) -> int:
     """Store ``wf`` as the case's state and bring its inbox rows and status in line.
 
     ``open_items``: the case's open rows, when the caller already read them under the
@@ -50,10 +60,22 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     case.next_due_at = runtime.next_due(wf)
     case.updated_at = now
     if open_items is None:
-        open_items = list(session.execute(select(WorkItem).where(
-            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars())
-    now_open = _sync_items(session, case, wf, loaded, registry, actor, now, request,
-                           {item.task_uuid: item for item in open_items})
+        open_items = list(
+            session.execute(
+                select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+            ).scalars()
+        )
+    now_open = _sync_items(
+        session,
+        case,
+        wf,
+        loaded,
+        registry,
+        actor,
+        now,
+        request,
+        {item.task_uuid: item for item in open_items},
+    )
     open_count = len(now_open)
     was_closed = case.status == "closed"
     if wf.is_completed():
@@ -64,27 +86,39 @@ def sync(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registr
     elif case.status != "suspended":
         case.status = "active" if open_count else "waiting"
     if case.status == "closed" and not was_closed:
-        audit.record(session, "case_closed", actor=actor, case_id=case.id, unit=case.unit,
-                     data={"outcome": case.outcome}, **request)
+        audit.record(
+            session,
+            "case_closed",
+            actor=actor,
+            case_id=case.id,
+            unit=case.unit,
+            data={"outcome": case.outcome},
+            **request,
+        )
     notify_stored(session, case, registry, [item.step for item in now_open])
     return open_count
 
 
-def notify_stored(session: Session, case: Case, registry: Registry,
-                  open_steps: list[str] | None = None) -> None:
+def notify_stored(
+    session: Session, case: Case, registry: Registry, open_steps: list[str] | None = None
+) -> None:
     """Tell the domain's ``case_stored`` listeners that ``case`` changed, with the steps
     of its open tasks (read from the inbox rows when the caller does not know them)."""
     if not registry.case_stored:
         return
     if open_steps is None:
-        open_steps = list(session.execute(select(WorkItem.step).where(
-            WorkItem.case_id == case.id, WorkItem.status == "open")).scalars())
+        open_steps = list(
+            session.execute(
+                select(WorkItem.step).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+            ).scalars()
+        )
     for listener in registry.case_stored:
         listener(session, case, open_steps)
 
 
-def _sync_items(session, case, wf, loaded, registry, actor, now, request,
-                open_items) -> list[WorkItem]:
+def _sync_items(
+    session, case, wf, loaded, registry, actor, now, request, open_items
+) -> list[WorkItem]:
     """Open a row for each newly ready task, cancel the rows of tasks gone; returns the
     case's open rows."""
     ready = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
@@ -93,8 +127,15 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request,
             # Interrupted by a boundary event, or the branch it was on was cancelled.
             item.status = "cancelled"
             item.completed_at = now
-            audit.record(session, "task_cancelled", actor=actor, case_id=case.id, unit=item.unit,
-                         data={"task": item.id, "step": item.step}, **request)
+            audit.record(
+                session,
+                "task_cancelled",
+                actor=actor,
+                case_id=case.id,
+                unit=item.unit,
+                data={"task": item.id, "step": item.step},
+                **request,
+            )
     opened = []
     for uuid, task in ready.items():
         if uuid in open_items:
@@ -105,15 +146,33 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request,
     if opened:
         session.flush()
     for item in opened:
-        data = {"task": item.id, "step": item.step, "unit": item.unit,
-                "due_at": item.due_at.isoformat() if item.due_at else None}
-        audit.record(session, "task_ready", actor=actor, case_id=case.id, unit=item.unit,
-                     data=data, **request)
+        data = {
+            "task": item.id,
+            "step": item.step,
+            "unit": item.unit,
+            "due_at": item.due_at.isoformat() if item.due_at else None,
+        }
+        audit.record(
+            session,
+            "task_ready",
+            actor=actor,
+            case_id=case.id,
+            unit=item.unit,
+            data=data,
+            **request,
+        )
         # An auditor looks for escalations without knowing the step ids of every process:
         # the diagram marks such tasks (ketnap:escalation="true").
         if (loaded.nodes.get(item.step) or {}).get("escalation"):
-            audit.record(session, "escalation", actor=actor, case_id=case.id, unit=item.unit,
-                         data=data, **request)
+            audit.record(
+                session,
+                "escalation",
+                actor=actor,
+                case_id=case.id,
+                unit=item.unit,
+                data=data,
+                **request,
+            )
     still_open = [item for item in open_items.values() if item.status == "open"]
     for item in still_open:
         if (item.title, item.category) != (case.title, case.category):
@@ -121,13 +180,19 @@ def _sync_items(session, case, wf, loaded, registry, actor, now, request,
     return still_open + opened
 
 
-def reresolve_open_items(session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded,
-                         registry: Registry) -> list[dict]:
+def reresolve_open_items(
+    session: Session, case: Case, wf: BpmnWorkflow, loaded: Loaded, registry: Registry
+) -> list[dict]:
     """Resolve each open task's unit again (after case data changed); return the moves."""
     tasks = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
     moved = []
-    items = session.execute(select(WorkItem).where(
-        WorkItem.case_id == case.id, WorkItem.status == "open")).scalars().all()
+    items = (
+        session.execute(
+            select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+        )
+        .scalars()
+        .all()
+    )
     for item in items:
         task = tasks.get(item.task_uuid)
         if task is None:
@@ -142,20 +207,30 @@ def reresolve_open_items(session: Session, case: Case, wf: BpmnWorkflow, loaded:
     return moved
 
 
-def _new_item(session: Session, case: Case, task, loaded: Loaded, registry: Registry,
-              now: datetime) -> WorkItem:
+def _new_item(
+    session: Session, case: Case, task, loaded: Loaded, registry: Registry, now: datetime
+) -> WorkItem:
     spec = task.task_spec
     node = loaded.nodes.get(spec.bpmn_id) or {}
     lane = node.get("lane")
     ctx = ResolveContext(case=case.data, task=task.data, unit=case.unit, session=session)
     unit = resolve_unit(registry, loaded.lanes, lane, ctx) if lane else case.unit
     return WorkItem(
-        case_id=case.id, task_uuid=str(task.id), process_id=task.workflow.spec.name,
-        step=spec.bpmn_id or spec.name, step_name=spec.bpmn_name or spec.bpmn_id or "",
-        lane=(loaded.lanes.get(lane) or {}).get("name") if lane else None, unit=unit,
-        form=node.get("form"), status="open", created_at=now,
-        due_at=_due(node, task.data, case.data, now), title=case.title,
-        search_key=case.search_key, category=case.category)
+        case_id=case.id,
+        task_uuid=str(task.id),
+        process_id=task.workflow.spec.name,
+        step=spec.bpmn_id or spec.name,
+        step_name=spec.bpmn_name or spec.bpmn_id or "",
+        lane=(loaded.lanes.get(lane) or {}).get("name") if lane else None,
+        unit=unit,
+        form=node.get("form"),
+        status="open",
+        created_at=now,
+        due_at=_due(node, task.data, case.data, now),
+        title=case.title,
+        search_key=case.search_key,
+        category=case.category,
+    )
 
 
 def _due(node: dict, task_data: dict, case_data: dict, now: datetime) -> datetime | None:
@@ -165,8 +240,10 @@ def _due(node: dict, task_data: dict, case_data: dict, now: datetime) -> datetim
     if node.get("due_from"):
         start = task_data.get(node["due_from"], case_data.get(node["due_from"]))
         if start is None:
-            raise ProcessError(f"{node.get('name') or 'task'}: the deadline counts from "
-                               f"{node['due_from']}, which the case does not hold yet")
+            raise ProcessError(
+                f"{node.get('name') or 'task'}: the deadline counts from "
+                f"{node['due_from']}, which the case does not hold yet"
+            )
         start = _as_moment(start)
     due = due_from(start.astimezone(LOCAL_TZ), node["due"])
     if parse_duration(node["due"])[0] == WORKDAYS:
@@ -181,7 +258,10 @@ def _as_moment(value: Any) -> datetime:
     if isinstance(value, date):
         return datetime.combine(value, time(0, 0), tzinfo=LOCAL_TZ)
     try:
-        return _as_moment(date.fromisoformat(str(value)[:10]) if len(str(value)) <= 10
-                          else datetime.fromisoformat(str(value)))
+        return _as_moment(
+            date.fromisoformat(str(value)[:10])
+            if len(str(value)) <= 10
+            else datetime.fromisoformat(str(value))
+        )
     except ValueError as err:
         raise ProcessError(f"not a date: {value!r}") from err

@@ -4,11 +4,12 @@ Diagrams may call only the functions registered here (plus a few safe builtins),
 lane may name only a resolver registered here. The domain registers its own at import
 time; the engine never imports the domain.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-Resolver = Callable[[Any], str]   # (assignment.ResolveContext) -> unit code
+Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
 
 
 def default_summary(data) -> tuple[str, str | None]:
@@ -35,18 +36,22 @@ class Registry:
 
     def function(self, name: str | None = None):
         """Decorator: make a function callable from diagrams under ``name``."""
+
         def wrap(fn):
             key = name or fn.__name__
             self.functions[key] = fn
             self.docs[key] = (fn.__doc__ or "").strip()
             return fn
+
         return wrap
 
     def resolver(self, name: str):
         """Decorator: register ``fn(ResolveContext) -> unit code`` for lanes."""
+
         def wrap(fn):
             self.resolvers[name] = fn
             return fn
+
         return wrap
 
 

@@ -3,6 +3,7 @@
 Everything here works on one in-memory SpiffWorkflow instance; the operations in
 ``cases.py`` wrap it in a transaction.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -97,7 +98,7 @@ def waiting_timers(wf: BpmnWorkflow) -> list[tuple[Task, datetime]]:
 
 
 def _timer_due(value) -> datetime | None:
-    if isinstance(value, dict):          # a cycle: {"next": iso, ...}
+    if isinstance(value, dict):  # a cycle: {"next": iso, ...}
         value = value.get("next")
     if not isinstance(value, str):
         return None
@@ -119,8 +120,7 @@ def case_data(wf: BpmnWorkflow, base: dict[str, Any]) -> dict[str, Any]:
     """The case's data as a reader sees it: what its live branches hold, those inside
     called processes included, the most recently changed last."""
     data = dict(base)
-    live = sorted((t for t in all_tasks(wf) if t.state & _LIVE),
-                  key=lambda t: t.last_state_change)
+    live = sorted((t for t in all_tasks(wf) if t.state & _LIVE), key=lambda t: t.last_state_change)
     for task in live:
         data.update(task.data)
     if wf.is_completed() and wf.last_task is not None:

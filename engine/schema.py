@@ -1,4 +1,5 @@
 """Bring a database to the newest schema with the Alembic migrations in ``migrations/``."""
+
 from __future__ import annotations
 
 from pathlib import Path

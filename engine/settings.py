@@ -7,6 +7,7 @@ variable, rather than being taken for the default. An unset or empty variable me
 the default. The README's Configuration table is ``markdown_table()``
 (``tests/engine/test_settings.py`` keeps the two the same).
 """
+
 from __future__ import annotations
 
 import os
@@ -29,13 +30,21 @@ def normalised_url(value: str) -> str:
     ``postgres://``) would pick psycopg2, which we do not ship, so they mean psycopg 3."""
     for scheme in ("postgresql://", "postgres://"):
         if value.startswith(scheme):
-            return "postgresql+psycopg://" + value[len(scheme):]
+            return "postgresql+psycopg://" + value[len(scheme) :]
     return value
 
 
 def _flag(value: str) -> bool:
-    words = {"1": True, "true": True, "yes": True, "on": True,
-             "0": False, "false": False, "no": False, "off": False}
+    words = {
+        "1": True,
+        "true": True,
+        "yes": True,
+        "on": True,
+        "0": False,
+        "false": False,
+        "no": False,
+        "off": False,
+    }
     try:
         return words[value.strip().lower()]
     except KeyError:
@@ -51,6 +60,7 @@ def _whole(minimum: int) -> Callable[[str], int]:
         if number < minimum:
             raise ValueError(f"expected a whole number of at least {minimum}")
         return number
+
     return parse
 
 
@@ -60,76 +70,130 @@ def _one_of(choices: tuple[str, ...], upper: bool = False) -> Callable[[str], st
         if chosen not in choices:
             raise ValueError(f"expected one of {', '.join(choices)}")
         return chosen
+
     return parse
 
 
-def _setting(env: str, default: Any, meaning: str, parse: Callable[[str], Any] = str,
-             shown: str | None = None, secret: bool = False) -> Any:
+def _setting(
+    env: str,
+    default: Any,
+    meaning: str,
+    parse: Callable[[str], Any] = str,
+    shown: str | None = None,
+    secret: bool = False,
+) -> Any:
     """A field read from ``env`` with ``parse``; ``shown`` is the default as the README
     states it, when the value itself would not say it (a derived or absent default)."""
-    return field(default=default, repr=not secret, metadata={
-        "env": env, "meaning": meaning, "parse": parse,
-        "shown": shown if shown is not None else f"`{default}`"})
+    return field(
+        default=default,
+        repr=not secret,
+        metadata={
+            "env": env,
+            "meaning": meaning,
+            "parse": parse,
+            "shown": shown if shown is not None else f"`{default}`",
+        },
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = _setting(
-        "DATABASE_URL", None,
+        "DATABASE_URL",
+        None,
         "the database, as a SQLAlchemy URL; `postgresql://` and `postgres://` are read "
-        "as `postgresql+psycopg://` (psycopg 3)", normalised_url,
-        shown="SQLite file `ketnap.sqlite3` in the instance folder", secret=True)
+        "as `postgresql+psycopg://` (psycopg 3)",
+        normalised_url,
+        shown="SQLite file `ketnap.sqlite3` in the instance folder",
+        secret=True,
+    )
     secret_key: str | None = _setting(
-        "KETNAP_SECRET_KEY", None,
+        "KETNAP_SECRET_KEY",
+        None,
         "signs the session cookies and CSRF tokens; the same on every server of one site",
-        shown="random, kept in the instance folder's `secret_key` file", secret=True)
+        shown="random, kept in the instance folder's `secret_key` file",
+        secret=True,
+    )
     secure_cookies: bool = _setting(
-        "KETNAP_SECURE_COOKIES", False,
-        "1: the browser sends the session cookie over HTTPS only (production)", _flag,
-        shown="`0`")
+        "KETNAP_SECURE_COOKIES",
+        False,
+        "1: the browser sends the session cookie over HTTPS only (production)",
+        _flag,
+        shown="`0`",
+    )
     instance_dir: Path = _setting(
-        "KETNAP_INSTANCE_DIR", Path("instance"),
+        "KETNAP_INSTANCE_DIR",
+        Path("instance"),
         "the folder of local state (SQLite file, secret key, attachments); relative to "
-        "the working directory", Path)
+        "the working directory",
+        Path,
+    )
     attachments_dir: Path | None = _setting(
-        "KETNAP_ATTACHMENTS_DIR", None, "where attached files are stored", Path,
-        shown="`attachments` in the instance folder")
+        "KETNAP_ATTACHMENTS_DIR",
+        None,
+        "where attached files are stored",
+        Path,
+        shown="`attachments` in the instance folder",
+    )
     page_size: int = _setting(
-        "KETNAP_PAGE_SIZE", 20, "rows per page of the inbox, case, audit and admin lists",
-        _whole(1))
+        "KETNAP_PAGE_SIZE", 20, "rows per page of the inbox, case, audit and admin lists", _whole(1)
+    )
     max_request_bytes: int = _setting(
-        "KETNAP_MAX_REQUEST_BYTES", 12 * MIB,
-        "the largest request body the web app reads (larger: 413)", _whole(1),
-        shown="`12582912` (12 MiB)")
+        "KETNAP_MAX_REQUEST_BYTES",
+        12 * MIB,
+        "the largest request body the web app reads (larger: 413)",
+        _whole(1),
+        shown="`12582912` (12 MiB)",
+    )
     max_attachment_bytes: int = _setting(
-        "KETNAP_MAX_ATTACHMENT_BYTES", 10 * MIB, "the largest file a task accepts",
-        _whole(1), shown="`10485760` (10 MiB)")
+        "KETNAP_MAX_ATTACHMENT_BYTES",
+        10 * MIB,
+        "the largest file a task accepts",
+        _whole(1),
+        shown="`10485760` (10 MiB)",
+    )
     sign_in_limit: int = _setting(
-        "KETNAP_SIGN_IN_LIMIT", 20,
-        "failed sign-ins per client address per window, then 429 (0: no limit)", _whole(0))
+        "KETNAP_SIGN_IN_LIMIT",
+        20,
+        "failed sign-ins per client address per window, then 429 (0: no limit)",
+        _whole(0),
+    )
     sign_in_window: int = _setting(
-        "KETNAP_SIGN_IN_WINDOW", 600, "the sign-in limit's window, in seconds", _whole(1))
+        "KETNAP_SIGN_IN_WINDOW", 600, "the sign-in limit's window, in seconds", _whole(1)
+    )
     api_token_limit: int = _setting(
-        "KETNAP_API_TOKEN_LIMIT", 600, "API requests per token per window (0: no limit)",
-        _whole(0))
+        "KETNAP_API_TOKEN_LIMIT", 600, "API requests per token per window (0: no limit)", _whole(0)
+    )
     api_token_window: int = _setting(
-        "KETNAP_API_TOKEN_WINDOW", 60, "the API token limit's window, in seconds", _whole(1))
+        "KETNAP_API_TOKEN_WINDOW", 60, "the API token limit's window, in seconds", _whole(1)
+    )
     api_auth_failure_limit: int = _setting(
-        "KETNAP_API_AUTH_FAILURE_LIMIT", 20,
+        "KETNAP_API_AUTH_FAILURE_LIMIT",
+        20,
         "API requests with a bad token per client address per window (0: no limit)",
-        _whole(0))
+        _whole(0),
+    )
     api_auth_failure_window: int = _setting(
-        "KETNAP_API_AUTH_FAILURE_WINDOW", 600,
-        "the bad-token limit's window, in seconds", _whole(1))
+        "KETNAP_API_AUTH_FAILURE_WINDOW", 600, "the bad-token limit's window, in seconds", _whole(1)
+    )
     font_dir: Path = _setting(
-        "KETNAP_FONT_DIR", Path("/usr/share/fonts/truetype/dejavu"),
-        "the DejaVu TrueType fonts the PDF documents embed", Path)
+        "KETNAP_FONT_DIR",
+        Path("/usr/share/fonts/truetype/dejavu"),
+        "the DejaVu TrueType fonts the PDF documents embed",
+        Path,
+    )
     log_format: str = _setting(
-        "KETNAP_LOG_FORMAT", "kv", "log lines as `kv` (key=value) or `json` (one object "
-        "per line), on standard error", _one_of(LOG_FORMATS))
+        "KETNAP_LOG_FORMAT",
+        "kv",
+        "log lines as `kv` (key=value) or `json` (one object per line), on standard error",
+        _one_of(LOG_FORMATS),
+    )
     log_level: str = _setting(
-        "KETNAP_LOG_LEVEL", "INFO", f"the least level logged: {', '.join(LOG_LEVELS)}",
-        _one_of(LOG_LEVELS, upper=True))
+        "KETNAP_LOG_LEVEL",
+        "INFO",
+        f"the least level logged: {', '.join(LOG_LEVELS)}",
+        _one_of(LOG_LEVELS, upper=True),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -155,6 +219,8 @@ class Settings:
 def markdown_table() -> str:
     """The README's Configuration table: one row per variable."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
-    rows += [f"| `{s.metadata['env']}` | {s.metadata['shown']} | {s.metadata['meaning']} |"
-             for s in fields(Settings)]
+    rows += [
+        f"| `{s.metadata['env']}` | {s.metadata['shown']} | {s.metadata['meaning']} |"
+        for s in fields(Settings)
+    ]
     return "\n".join(rows)

@@ -5,6 +5,7 @@ rebuilds it on every load; that is most of the cost of a cycle. We store only th
 instance (tasks, data, subprocesses, events) and attach the cached, already parsed spec
 of the case's definition version when loading.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,8 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 
 FORMAT = "ketnap-state-1"
@@ -29,8 +30,9 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return dct
 
     def restore_with_specs(self, dct, spec, subprocess_specs, script_engine):
-        workflow = self.target_class(spec, subprocess_specs, script_engine=script_engine,
-                                     deserializing=True)
+        workflow = self.target_class(
+            spec, subprocess_specs, script_engine=script_engine, deserializing=True
+        )
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
@@ -41,8 +43,11 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 def _build() -> tuple[BpmnWorkflowSerializer, _SpeclessWorkflowConverter]:
     registry = DefaultRegistry()
-    converters = {cls: converter(cls, registry) for cls, converter in DEFAULT_CONFIG.items()
-                  if cls is not BpmnWorkflow}
+    converters = {
+        cls: converter(cls, registry)
+        for cls, converter in DEFAULT_CONFIG.items()
+        if cls is not BpmnWorkflow
+    }
     converters[BpmnWorkflow] = _SpeclessWorkflowConverter(BpmnWorkflow, registry)
     return BpmnWorkflowSerializer(registry), converters[BpmnWorkflow]
 

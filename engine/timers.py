@@ -11,6 +11,7 @@ doubling with each failure in a row, at most a day) so that the other cases go o
 a later successful firing clears it. The database itself failing is another matter: the
 loop waits and tries again (``loop``), and no case is blamed for it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,10 +50,12 @@ def retry_delay(failures: int) -> timedelta:
 
 def _lock_next_due(session: Session) -> Case | None:
     return session.execute(
-        select(Case).where(Case.next_due_at <= clock.now(),
-                           Case.status.in_(("active", "waiting")))
-        .order_by(Case.next_due_at).limit(1)
-        .with_for_update(skip_locked=True)).scalar_one_or_none()
+        select(Case)
+        .where(Case.next_due_at <= clock.now(), Case.status.in_(("active", "waiting")))
+        .order_by(Case.next_due_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).scalar_one_or_none()
 
 
 def fire_one(factory: sessionmaker, actor: Actor, registry: Registry | None = None) -> int | None:
@@ -74,14 +77,26 @@ def fire_one(factory: sessionmaker, actor: Actor, registry: Registry | None = No
         if case_id is None or is_transient(err):
             raise
         retry_at = mark_incident(factory, case_id, err, actor)
-        log.warning("timer failed", exc_info=err, extra={
-            "case_id": case_id, "error": _describe(err), "failures": failures + 1,
-            "retry_at": retry_at.isoformat() if retry_at else None})
+        log.warning(
+            "timer failed",
+            exc_info=err,
+            extra={
+                "case_id": case_id,
+                "error": _describe(err),
+                "failures": failures + 1,
+                "retry_at": retry_at.isoformat() if retry_at else None,
+            },
+        )
         return case_id
-    log.info("timers fired", extra={"case_id": case_id, "fired": fired,
-                                    "retry": failures or None,
-                                    "duration_ms": round((time.perf_counter() - started)
-                                                         * 1000, 1)})
+    log.info(
+        "timers fired",
+        extra={
+            "case_id": case_id,
+            "fired": fired,
+            "retry": failures or None,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
     return case_id
 
 
@@ -89,8 +104,15 @@ def _clear_incident(session: Session, case: Case, actor: Actor) -> None:
     """The case's timers fired after failing before: it is no longer an incident."""
     if case.incident is None:
         return
-    audit.record(session, "timer_recovered", actor=actor.name, case_id=case.id,
-                 unit=case.unit, data={"failures": case.incident_failures}, **actor.request)
+    audit.record(
+        session,
+        "timer_recovered",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"failures": case.incident_failures},
+        **actor.request,
+    )
     case.incident, case.incident_at, case.incident_failures = None, None, 0
 
 
@@ -99,14 +121,16 @@ def _describe(err: BaseException) -> str:
     return text[:INCIDENT_LENGTH]
 
 
-def mark_incident(factory: sessionmaker, case_id: int, err: BaseException,
-                  actor: Actor) -> datetime | None:
+def mark_incident(
+    factory: sessionmaker, case_id: int, err: BaseException, actor: Actor
+) -> datetime | None:
     """In a transaction of its own: keep ``err`` on the case, move its next due time
     back, and record the failure in the audit log. Returns when the case is tried again
     (None: another worker took the case meanwhile, and dealt with it)."""
     with unit_of_work(factory) as session:
-        case = session.execute(select(Case).where(Case.id == case_id)
-                               .with_for_update()).scalar_one_or_none()
+        case = session.execute(
+            select(Case).where(Case.id == case_id).with_for_update()
+        ).scalar_one_or_none()
         now = clock.now()
         # Between our rollback and this lock another worker may have taken the case.
         if case is None or case.next_due_at is None or case.next_due_at > now:
@@ -114,15 +138,30 @@ def mark_incident(factory: sessionmaker, case_id: int, err: BaseException,
         failures = case.incident_failures + 1
         case.incident, case.incident_at = _describe(err), now
         case.incident_failures, case.next_due_at = failures, now + retry_delay(failures)
-        audit.record(session, "timer_failed", actor=actor.name, case_id=case.id,
-                     unit=case.unit, data={"error": case.incident, "failures": failures,
-                                           "retry_at": case.next_due_at.isoformat()},
-                     **actor.request)
+        audit.record(
+            session,
+            "timer_failed",
+            actor=actor.name,
+            case_id=case.id,
+            unit=case.unit,
+            data={
+                "error": case.incident,
+                "failures": failures,
+                "retry_at": case.next_due_at.isoformat(),
+            },
+            **actor.request,
+        )
         return case.next_due_at
 
 
-def run_due(factory: sessionmaker, actor: Actor, *, registry: Registry | None = None,
-            limit: int | None = None, on_case: Callable[[int], None] | None = None) -> int:
+def run_due(
+    factory: sessionmaker,
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+    limit: int | None = None,
+    on_case: Callable[[int], None] | None = None,
+) -> int:
     """Fire every due timer; return how many cases were handled (failed ones included)."""
     handled = 0
     while limit is None or handled < limit:
@@ -135,9 +174,16 @@ def run_due(factory: sessionmaker, actor: Actor, *, registry: Registry | None = 
     return handled
 
 
-def loop(factory: sessionmaker, actor: Actor, *, interval: float = 30.0,
-         retry: float = 0.5, max_retry: float = 30.0, registry: Registry | None = None,
-         stop: Callable[[], bool] = lambda: False) -> None:
+def loop(
+    factory: sessionmaker,
+    actor: Actor,
+    *,
+    interval: float = 30.0,
+    retry: float = 0.5,
+    max_retry: float = 30.0,
+    registry: Registry | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
     """Fire due timers every ``interval`` seconds until ``stop()``.
 
     While the database cannot be reached, try again after ``retry`` seconds, doubling
@@ -149,8 +195,10 @@ def loop(factory: sessionmaker, actor: Actor, *, interval: float = 30.0,
         except Exception as err:
             if not is_transient(err):
                 raise
-            log.warning("database unavailable, retrying", extra={
-                "error": _describe(err).splitlines()[0], "retry_in_s": wait})
+            log.warning(
+                "database unavailable, retrying",
+                extra={"error": _describe(err).splitlines()[0], "retry_in_s": wait},
+            )
             time.sleep(wait)
             wait = min(wait * 2, max_retry)
             continue

@@ -34,6 +34,7 @@ because months have no fixed length and must be added with month arithmetic
 (``add_months``), while weeks/days/hours/minutes/seconds are exact.
 No python-dateutil needed.
 """
+
 from __future__ import annotations
 
 import calendar as _stdcal
@@ -80,8 +81,9 @@ class Calendar:
     otherwise (e.g. a compensatory Saturday the package does not know yet).
     """
 
-    def __init__(self, extra_holidays: Iterable[date] = (),
-                 extra_workdays: Iterable[date] = ()) -> None:
+    def __init__(
+        self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()
+    ) -> None:
         self._extra_off = frozenset(d.toordinal() for d in extra_holidays)
         self._extra_on = frozenset(d.toordinal() for d in extra_workdays)
         clash = self._extra_off & self._extra_on
@@ -130,7 +132,7 @@ class Calendar:
         days = self._workdays(year)
         o = start.toordinal()
         if n > 0:
-            k = bisect_right(days, o) + n - 1   # index among this year's workdays
+            k = bisect_right(days, o) + n - 1  # index among this year's workdays
         elif n == 0:
             k = bisect_left(days, o)
         else:
@@ -150,8 +152,9 @@ class Calendar:
         s, e = start.toordinal(), end.toordinal()
         if e < s:
             return -self.workdays_between(end, start)
-        count = (bisect_right(self._workdays(end.year), e)
-                 - bisect_right(self._workdays(start.year), s))
+        count = bisect_right(self._workdays(end.year), e) - bisect_right(
+            self._workdays(start.year), s
+        )
         for year in range(start.year, end.year):
             count += len(self._workdays(year))
         return count
@@ -187,7 +190,8 @@ def parse_duration(text: str) -> tuple[str, int | tuple[int, timedelta]]:
     if not m or not any(m.groups()) or s.upper().endswith("T"):
         raise ValueError(
             f"invalid duration {text!r}: expected working days like '10WD' or an "
-            "ISO-8601 duration like 'P30D', 'P12M', 'P1Y', 'PT2H', 'P1DT2H'")
+            "ISO-8601 duration like 'P30D', 'P12M', 'P1Y', 'PT2H', 'P1DT2H'"
+        )
     y, mo, w, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
     months = y * 12 + mo
     if months > MAX_MONTHS:
@@ -213,8 +217,9 @@ def add_months(d: AnyDate, months: int) -> AnyDate:
     return d.replace(year=year, month=month0 + 1, day=min(d.day, last))
 
 
-def due_from(start: datetime | date, duration_text: str,
-             calendar: Calendar = default_calendar) -> datetime:
+def due_from(
+    start: datetime | date, duration_text: str, calendar: Calendar = default_calendar
+) -> datetime:
     """The moment ``duration_text`` after ``start``.
 
     A date ``start`` means midnight at the beginning of that day. Working-day
@@ -231,8 +236,8 @@ def due_from(start: datetime | date, duration_text: str,
     else:
         raise TypeError(f"start must be a date or datetime, not {type(start).__name__}")
     kind, amount = parse_duration(duration_text)
-    if isinstance(amount, int):      # the working days of a "10WD"
+    if isinstance(amount, int):  # the working days of a "10WD"
         day = calendar.add_workdays(moment.date(), amount)
         return moment.replace(year=day.year, month=day.month, day=day.day)
-    months, exact = amount          # months and the rest of an ISO duration
+    months, exact = amount  # months and the rest of an ISO duration
     return add_months(moment, months) + exact

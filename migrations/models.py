@@ -9,6 +9,7 @@ history. A plain list rather than a ``ketnap.plugins`` hook: every table of the
 application is in this repository, a list is read at a glance, and
 ``tests/engine/test_schema.py`` fails when a module that declares a table is not in it.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -30,4 +31,5 @@ def all_models() -> MetaData:
     for name in MODULES:
         import_module(name)
     from engine.models import Base
+
     return Base.metadata

@@ -9,6 +9,7 @@ from what the plugin registers and what the diagrams say, between marker comment
 (<!-- generated:NAME --> ... <!-- /generated:NAME -->), so the document cannot drift
 from the code; everything else in the file is written by hand.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -52,8 +53,10 @@ def _tasks() -> str:
     checked = definitions.check(definitions.collect([intake.BPMN_DIR]))
     if not checked.ok:
         raise SystemExit("bpmn/ has problems; run: ketnap check bpmn/")
-    lines = ["| process | user task (id) | name | lane → resolver | form | due |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| process | user task (id) | name | lane → resolver | form | due |",
+        "|---|---|---|---|---|---|",
+    ]
     for pid, process in checked.elements.items():
         for node_id, node in process["nodes"].items():
             if node["tag"] != "userTask":
@@ -62,8 +65,10 @@ def _tasks() -> str:
             due = node["due"] or ""
             if node["due_from"]:
                 due += f" from `{node['due_from']}`"
-            lines.append(f"| `{pid}` | `{node_id}` | {node['name']} | {lane['name']} → "
-                         f"`{lane['resolver']}` | `{node['form']}` | {due} |")
+            lines.append(
+                f"| `{pid}` | `{node_id}` | {node['name']} | {lane['name']} → "
+                f"`{lane['resolver']}` | `{node['form']}` | {due} |"
+            )
     return "\n".join(lines)
 
 
@@ -72,8 +77,9 @@ SECTIONS = {"functions": _functions, "resolvers": _resolvers, "tasks": _tasks}
 
 def render(text: str) -> str:
     for name, make in SECTIONS.items():
-        pattern = re.compile(rf"(<!-- generated:{name} -->).*?(<!-- /generated:{name} -->)",
-                             re.DOTALL)
+        pattern = re.compile(
+            rf"(<!-- generated:{name} -->).*?(<!-- /generated:{name} -->)", re.DOTALL
+        )
         if not pattern.search(text):
             raise SystemExit(f"{DOC}: no markers for section {name}")
         body = make()

@@ -10,6 +10,7 @@ per process, one horizontal band per lane (in laneSet order), a column per step 
 the longest path from the start (loops are drawn as back edges under their nodes),
 and nodes sharing a lane and a column stacked. Any existing BPMNDiagram is replaced.
 """
+
 from __future__ import annotations
 
 import sys
@@ -17,14 +18,21 @@ from pathlib import Path
 
 from lxml import etree
 
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-      "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
-      "dc": "http://www.omg.org/spec/DD/20100524/DC",
-      "di": "http://www.omg.org/spec/DD/20100524/DI"}
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+}
 SIZES = {"task": (100, 80), "event": (36, 36), "gateway": (50, 50)}
 COL_W, ROW_H, LANE_PAD, POOL_LABEL, X0, Y0 = 150, 120, 20, 30, 40, 40
-EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-          "boundaryEvent"}
+EVENTS = {
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+}
 
 
 def _tag(node) -> str:
@@ -46,15 +54,23 @@ class Process:
 
     def __init__(self, proc):
         self.lanes = [lane.get("id") for lane in proc.iterfind(".//bpmn:lane", NS)]
-        self.lane_of = {ref.text.strip(): lane.get("id")
-                        for lane in proc.iterfind(".//bpmn:lane", NS)
-                        for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
-        self.nodes = {n.get("id"): n for n in proc if isinstance(n.tag, str) and n.get("id")
-                      and _tag(n) not in ("laneSet", "sequenceFlow")}
-        self.flows = [(f.get("id"), f.get("sourceRef"), f.get("targetRef"))
-                      for f in proc.iterfind("bpmn:sequenceFlow", NS)]
-        self.attached = {i: n.get("attachedToRef") for i, n in self.nodes.items()
-                         if _tag(n) == "boundaryEvent"}
+        self.lane_of = {
+            ref.text.strip(): lane.get("id")
+            for lane in proc.iterfind(".//bpmn:lane", NS)
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS)
+        }
+        self.nodes = {
+            n.get("id"): n
+            for n in proc
+            if isinstance(n.tag, str) and n.get("id") and _tag(n) not in ("laneSet", "sequenceFlow")
+        }
+        self.flows = [
+            (f.get("id"), f.get("sourceRef"), f.get("targetRef"))
+            for f in proc.iterfind("bpmn:sequenceFlow", NS)
+        ]
+        self.attached = {
+            i: n.get("attachedToRef") for i, n in self.nodes.items() if _tag(n) == "boundaryEvent"
+        }
         missing = [i for i in self.nodes if i not in self.lane_of]
         if missing:
             raise SystemExit(f"{proc.get('id')}: not in any lane: {', '.join(missing)}")
@@ -83,7 +99,7 @@ class Process:
             if _tag(element) == "startEvent":
                 visit(node)
         col = {node: 0 for node in self.nodes}
-        for _ in range(len(self.nodes)):          # relax until stable (a DAG: bounded)
+        for _ in range(len(self.nodes)):  # relax until stable (a DAG: bounded)
             changed = False
             for node in self.nodes:
                 for nxt in self._successors(node):
@@ -106,8 +122,14 @@ class Process:
 
 
 def _bounds(parent, x, y, w, h) -> None:
-    etree.SubElement(parent, _q("dc", "Bounds"), x=str(round(x)), y=str(round(y)),
-                     width=str(round(w)), height=str(round(h)))
+    etree.SubElement(
+        parent,
+        _q("dc", "Bounds"),
+        x=str(round(x)),
+        y=str(round(y)),
+        width=str(round(w)),
+        height=str(round(h)),
+    )
 
 
 def layout(root) -> None:
@@ -115,8 +137,12 @@ def layout(root) -> None:
         root.remove(old)
     collab = root.find("bpmn:collaboration", NS)
     diagram = etree.SubElement(root, _q("bpmndi", "BPMNDiagram"), id=f"diagram_{collab.get('id')}")
-    plane = etree.SubElement(diagram, _q("bpmndi", "BPMNPlane"), id=f"plane_{collab.get('id')}",
-                             bpmnElement=collab.get("id"))
+    plane = etree.SubElement(
+        diagram,
+        _q("bpmndi", "BPMNPlane"),
+        id=f"plane_{collab.get('id')}",
+        bpmnElement=collab.get("id"),
+    )
     top = Y0
     for participant in collab.iterfind("bpmn:participant", NS):
         proc = root.find(f"bpmn:process[@id='{participant.get('processRef')}']", NS)
@@ -124,20 +150,33 @@ def layout(root) -> None:
 
 
 def _draw(plane, participant, p: Process, top: float) -> float:
-    rows = {lane: 1 + max([p.row[n] for n in p.nodes if p.lane_of[n] == lane
-                           and n in p.row] or [0]) for lane in p.lanes}
+    rows = {
+        lane: 1 + max([p.row[n] for n in p.nodes if p.lane_of[n] == lane and n in p.row] or [0])
+        for lane in p.lanes
+    }
     lane_y, y = {}, top
     for lane in p.lanes:
         lane_y[lane], y = y, y + rows[lane] * ROW_H + 2 * LANE_PAD
     width = POOL_LABEL * 2 + (max(p.col.values()) + 1) * COL_W
-    shape = etree.SubElement(plane, _q("bpmndi", "BPMNShape"), id=f"{participant.get('id')}_di",
-                             bpmnElement=participant.get("id"), isHorizontal="true")
+    shape = etree.SubElement(
+        plane,
+        _q("bpmndi", "BPMNShape"),
+        id=f"{participant.get('id')}_di",
+        bpmnElement=participant.get("id"),
+        isHorizontal="true",
+    )
     _bounds(shape, X0, top, width, y - top)
     for lane in p.lanes:
-        shape = etree.SubElement(plane, _q("bpmndi", "BPMNShape"), id=f"{lane}_di",
-                                 bpmnElement=lane, isHorizontal="true")
-        _bounds(shape, X0 + POOL_LABEL, lane_y[lane], width - POOL_LABEL,
-                rows[lane] * ROW_H + 2 * LANE_PAD)
+        shape = etree.SubElement(
+            plane, _q("bpmndi", "BPMNShape"), id=f"{lane}_di", bpmnElement=lane, isHorizontal="true"
+        )
+        _bounds(
+            shape,
+            X0 + POOL_LABEL,
+            lane_y[lane],
+            width - POOL_LABEL,
+            rows[lane] * ROW_H + 2 * LANE_PAD,
+        )
     box = {}
     for node, element in p.nodes.items():
         if node in p.attached:
@@ -146,19 +185,23 @@ def _draw(plane, participant, p: Process, top: float) -> float:
         cx = X0 + 2 * POOL_LABEL + p.col[node] * COL_W + COL_W / 2
         cy = lane_y[p.lane_of[node]] + LANE_PAD + p.row[node] * ROW_H + ROW_H / 2
         box[node] = (cx - w / 2, cy - h / 2, w, h)
-    for node, host in p.attached.items():      # on the lower edge of the task it guards
+    for node, host in p.attached.items():  # on the lower edge of the task it guards
         hx, hy, hw, hh = box[host]
         box[node] = (hx + hw - 38, hy + hh - 18, 36, 36)
     for node, element in p.nodes.items():
         extra = {"isMarkerVisible": "true"} if _tag(element) == "exclusiveGateway" else {}
-        shape = etree.SubElement(plane, _q("bpmndi", "BPMNShape"), id=f"{node}_di",
-                                 bpmnElement=node, **extra)
+        shape = etree.SubElement(
+            plane, _q("bpmndi", "BPMNShape"), id=f"{node}_di", bpmnElement=node, **extra
+        )
         _bounds(shape, *box[node])
     for flow, source, target in p.flows:
-        edge = etree.SubElement(plane, _q("bpmndi", "BPMNEdge"), id=f"{flow}_di",
-                                bpmnElement=flow)
-        for x, y in _route(box[source], box[target], source in p.attached,
-                           _kind(_tag(p.nodes[source])) == "gateway"):
+        edge = etree.SubElement(plane, _q("bpmndi", "BPMNEdge"), id=f"{flow}_di", bpmnElement=flow)
+        for x, y in _route(
+            box[source],
+            box[target],
+            source in p.attached,
+            _kind(_tag(p.nodes[source])) == "gateway",
+        ):
             etree.SubElement(edge, _q("di", "waypoint"), x=str(round(x)), y=str(round(y)))
     return y
 
@@ -168,13 +211,18 @@ def _route(src, dst, from_boundary: bool, from_gateway: bool) -> list[tuple[floa
     tx, ty, tw, th = dst
     s_mid, t_mid = (sx + sw / 2, sy + sh / 2), (tx + tw / 2, ty + th / 2)
     skips = from_gateway and abs(s_mid[1] - t_mid[1]) <= 1 and tx - (sx + sw) > COL_W
-    if tx <= sx or skips:              # a loop, or a bypass: under the nodes in between
+    if tx <= sx or skips:  # a loop, or a bypass: under the nodes in between
         low = max(sy + sh, ty + th) + 25
         return [(s_mid[0], sy + sh), (s_mid[0], low), (t_mid[0], low), (t_mid[0], ty + th)]
-    if from_boundary and t_mid[1] <= sy + sh:     # down off the task, then round it
+    if from_boundary and t_mid[1] <= sy + sh:  # down off the task, then round it
         below, bend = sy + sh + 12, tx - 25
-        return [(s_mid[0], sy + sh), (s_mid[0], below), (bend, below), (bend, t_mid[1]),
-                (tx, t_mid[1])]
+        return [
+            (s_mid[0], sy + sh),
+            (s_mid[0], below),
+            (bend, below),
+            (bend, t_mid[1]),
+            (tx, t_mid[1]),
+        ]
     if from_boundary or (from_gateway and abs(s_mid[1] - t_mid[1]) > 1):
         start_y = sy + sh if t_mid[1] > s_mid[1] else sy
         return [(s_mid[0], start_y), (s_mid[0], t_mid[1]), (tx, t_mid[1])]

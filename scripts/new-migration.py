@@ -7,6 +7,7 @@ Builds a scratch SQLite database at head, lets Alembic compare it with every mod
 numbered after the newest one. Read what it wrote: autogenerate sees tables, columns
 and indexes, not renames or data. Check it on PostgreSQL too (``make test`` does).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,11 @@ from engine import db, schema  # noqa: E402
 
 
 def next_number() -> str:
-    numbers = [int(m.group(1)) for p in (ROOT / "migrations" / "versions").glob("*.py")
-               if (m := re.match(r"(\d{4})_", p.name))]
+    numbers = [
+        int(m.group(1))
+        for p in (ROOT / "migrations" / "versions").glob("*.py")
+        if (m := re.match(r"(\d{4})_", p.name))
+    ]
     return f"{max(numbers, default=0) + 1:04d}"
 
 
@@ -39,8 +43,9 @@ def main() -> None:
         config = schema.alembic_config()
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            script = command.revision(config, message=args.message, autogenerate=True,
-                                      rev_id=next_number())
+            script = command.revision(
+                config, message=args.message, autogenerate=True, rev_id=next_number()
+            )
         engine.dispose()
     print(f"wrote {Path(script.path).relative_to(ROOT)}")
 

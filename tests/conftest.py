@@ -7,6 +7,7 @@ KETNAP_TEST_PG_URL (``make test`` sets it); without it they skip, except in CI
 Each test process (each pytest-xdist worker) migrates once: a SQLite file that every
 test gets a copy of, and a PostgreSQL database of its own that is emptied between tests.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,16 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import clock, db as dbmod, schema
+from engine import clock, schema
+from engine import db as dbmod
 from engine.models import Base
-
-from tests.support.seeding import clear_postgres, close_sqlite, copy_sqlite, keep_heap_order
-from tests.support.seeding import worker_tag
+from tests.support.seeding import (
+    clear_postgres,
+    close_sqlite,
+    copy_sqlite,
+    keep_heap_order,
+    worker_tag,
+)
 
 PG_URL = os.environ.get("KETNAP_TEST_PG_URL")
 

@@ -3,6 +3,7 @@
 A role counts in the unit where it is held (procedure.md, "Who may see and do what").
 Passwords are hashed with argon2; repeated failures lock the account for a while.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,7 +41,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[datetime] = mapped_column(DateTime())
     memberships: Mapped[list["Membership"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def roles_in(self, role: str) -> set[str]:
         """The unit codes where this user holds ``role``."""
@@ -96,7 +98,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     now = clock.now()
     if user is None or not user.active:
-        _hasher.hash(password)      # spend the same effort as a real check
+        _hasher.hash(password)  # spend the same effort as a real check
         raise SignInRefused("invalid", user)
     if user.is_locked():
         raise SignInRefused("locked", user)
@@ -113,10 +115,20 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
-def create_user(session: Session, username: str, password: str, *, full_name: str = "",
-                memberships: Sequence[tuple[str, str]] = ()) -> User:
-    user = User(username=username, full_name=full_name, password_hash=hash_password(password),
-                created_at=clock.now())
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    full_name: str = "",
+    memberships: Sequence[tuple[str, str]] = (),
+) -> User:
+    user = User(
+        username=username,
+        full_name=full_name,
+        password_hash=hash_password(password),
+        created_at=clock.now(),
+    )
     for unit, role in memberships:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")

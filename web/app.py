@@ -9,22 +9,47 @@ from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from engine import db as engine_db, logs
+from engine import db as engine_db
+from engine import logs
 from engine.settings import Settings
 from workflows.admission import register_domain
 
-from . import (admin, api, assets, audit, auth, cases, designer, i18n, inbox, reports,
-               request_log, tokens)
+from . import (
+    admin,
+    api,
+    assets,
+    audit,
+    auth,
+    cases,
+    designer,
+    i18n,
+    inbox,
+    reports,
+    request_log,
+    tokens,
+)
 from .errors import register as register_errors
 from .extensions import babel, close_session, csrf
 
 #: Every area of the site, registered in this order. The API's own blueprints register
 #: through flask-smorest in ``api.install``.
-BLUEPRINTS = (assets.bp, auth.bp, inbox.bp, cases.bp, admin.bp, tokens.bp, designer.bp,
-              reports.bp, audit.bp, api.bp)
+BLUEPRINTS = (
+    assets.bp,
+    auth.bp,
+    inbox.bp,
+    cases.bp,
+    admin.bp,
+    tokens.bp,
+    designer.bp,
+    reports.bp,
+    audit.bp,
+    api.bp,
+)
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -42,10 +67,11 @@ def create_app(config: dict | None = None) -> Flask:
 def install(app: Flask) -> None:
     engine = engine_db.make_engine(app.config["DATABASE_URL"])
     app.extensions["ketnap_db"] = engine_db.make_session_factory(engine)
-    register_domain()      # the admission domain's functions and resolvers, as the CLI does
+    register_domain()  # the admission domain's functions and resolvers, as the CLI does
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale,
-                   timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    babel.init_app(
+        app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh"
+    )
     i18n.install_filters(app)
     app.before_request(_request_id)
     request_log.install(app)
@@ -54,14 +80,14 @@ def install(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_errors(app)
-    api.install(app)      # after the error pages: it answers /api/ URLs in JSON
+    api.install(app)  # after the error pages: it answers /api/ URLs in JSON
 
 
 def _flask_config(settings: Settings, instance: Path) -> dict:
     """The app's config: the settings under Flask's (and our views') keys."""
     return dict(
         SECRET_KEY=_secret_key(settings.secret_key, instance),
-        DATABASE_URL=settings.database_url,     # None: engine.db's SQLite file
+        DATABASE_URL=settings.database_url,  # None: engine.db's SQLite file
         ATTACHMENTS_DIR=str(settings.attachments.resolve()),
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         ATTACHMENT_MAX_BYTES=settings.max_attachment_bytes,

@@ -3,6 +3,7 @@
 Only the files listed here are reachable: the vendor route is not a window onto the
 whole node_modules folder.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

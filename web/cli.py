@@ -1,4 +1,5 @@
 """Web commands for the ``ketnap`` CLI: serve, and user accounts."""
+
 from __future__ import annotations
 
 import secrets
@@ -10,16 +11,24 @@ from engine import audit
 from engine.cases import unit_of_work
 from engine.cli import os_actor, session_factory
 
+from .accounts import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    User,
+    acceptable_password,
+    create_user,
+    set_password,
+)
 from .tokens.store import issue
-from .accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES, User,
-                       acceptable_password, create_user, set_password)
 
 
 def _check_password(password: str) -> None:
     # The same policy as the web forms: a CLI account is no weaker than any other.
     if not acceptable_password(password):
-        raise click.ClickException(f"a password needs {MIN_PASSWORD_LENGTH} to "
-                                   f"{MAX_PASSWORD_LENGTH} characters")
+        raise click.ClickException(
+            f"a password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+        )
 
 
 @click.command()
@@ -28,6 +37,7 @@ def _check_password(password: str) -> None:
 def serve(host, port):
     """Serve the web app (development server; production: gunicorn 'web:create_app()')."""
     from . import create_app
+
     create_app().run(host=host, port=port, threaded=True)
 
 
@@ -39,13 +49,20 @@ def users():
 @users.command(name="add")
 @click.argument("name")
 @click.option("--unit", "units", multiple=True, required=True, help="unit code (repeatable)")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(ROLES), help="role in those units (repeatable)")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(ROLES),
+    help="role in those units (repeatable)",
+)
 @click.option("--password", help="initial password; a random one is printed if omitted")
 @click.option("--full-name", default="")
 def users_add(name, units, roles, password, full_name):
     """Add user NAME with ROLE(s) in UNIT(s)."""
     from workflows.admission.tree import load_tree
+
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     _check_password(password)
@@ -56,12 +73,21 @@ def users_add(name, units, roles, password, full_name):
         unknown = [u for u in units if u not in tree]
         if unknown:
             raise click.ClickException(f"unknown unit(s): {', '.join(unknown)}")
-        create_user(session, name, password, full_name=full_name,
-                    memberships=[(u, r) for u in units for r in roles])
+        create_user(
+            session,
+            name,
+            password,
+            full_name=full_name,
+            memberships=[(u, r) for u in units for r in roles],
+        )
         who = os_actor()
-        audit.record(session, "user_created", actor=who.name,
-                     data={"user": name, "units": list(units), "roles": list(roles)},
-                     **who.request)
+        audit.record(
+            session,
+            "user_created",
+            actor=who.name,
+            data={"user": name, "units": list(units), "roles": list(roles)},
+            **who.request,
+        )
     click.echo(f"user {name} added")
     if generated:
         click.echo(f"password: {password}")
@@ -89,8 +115,13 @@ def users_password(name, password):
             raise click.ClickException(f"no user {name}")
         set_password(user, password)
         who = os_actor()
-        audit.record(session, "user_updated", actor=who.name,
-                     data={"user": name, "change": "password_reset"}, **who.request)
+        audit.record(
+            session,
+            "user_updated",
+            actor=who.name,
+            data={"user": name, "change": "password_reset"},
+            **who.request,
+        )
     click.echo("password changed")
 
 
@@ -105,17 +136,21 @@ def users_token(name, label):
             raise click.ClickException(f"no active user {name}")
         row, token = issue(session, user, label)
         who = os_actor()
-        audit.record(session, "api_token_created", actor=who.name,
-                     data={"user": name, "token": row.id, "name": row.name}, **who.request)
+        audit.record(
+            session,
+            "api_token_created",
+            actor=who.name,
+            data={"user": name, "token": row.id, "name": row.name},
+            **who.request,
+        )
     click.echo(f"API token for {name} (shown only now; use: Authorization: Bearer <token>):")
     click.echo(token)
 
 
 def plugin(cli_group: click.Group) -> None:
     from .demo_accounts import with_demo_accounts
+
     cli_group.add_command(serve)
     cli_group.add_command(users)
     if "demo" in cli_group.commands:
         with_demo_accounts(cli_group.commands["demo"])
-
-

@@ -6,6 +6,7 @@ at once; further denials in that minute are only counted, and the count is carri
 the next recorded denial (``suppressed``). The counters live in the process: a restart
 loses at most a minute's count, never a recorded event.
 """
+
 from __future__ import annotations
 
 import threading
@@ -19,7 +20,7 @@ from .extensions import db
 
 WINDOW = 60.0
 _lock = threading.Lock()
-_windows: dict[str, list] = {}     # who -> [window start, denials not yet recorded]
+_windows: dict[str, list] = {}  # who -> [window start, denials not yet recorded]
 
 
 def _who() -> tuple[str, str]:
@@ -47,14 +48,24 @@ def note(code: int) -> None:
     suppressed = _take(key, time.monotonic())
     if suppressed is None:
         return
-    data = {"status": code, "method": request.method, "path": request.path[:300],
-            "suppressed": suppressed}
+    data = {
+        "status": code,
+        "method": request.method,
+        "path": request.path[:300],
+        "suppressed": suppressed,
+    }
     # The request's own session: a second one would wait for the write lock it may hold
     # (SQLite). Whatever the refused request had begun is rolled back, never committed.
     session = db()
     session.rollback()
-    audit.record(session, "access_denied", actor=actor, data=data,
-                 request_id=g.get("request_id"), client=client)
+    audit.record(
+        session,
+        "access_denied",
+        actor=actor,
+        data=data,
+        request_id=g.get("request_id"),
+        client=client,
+    )
     session.commit()
 
 
@@ -73,5 +84,5 @@ def maybe_note(code: int) -> None:
         return
     try:
         note(code)
-    except Exception:     # the refusal must still be answered if the log cannot be written
+    except Exception:  # the refusal must still be answered if the log cannot be written
         current_app.logger.exception("could not record a denied access")

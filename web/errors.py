@@ -1,10 +1,10 @@
 """Error pages and JSON errors. A case or task the user may not see answers 404."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from engine.errors import Conflict, InvalidData, NotFound
@@ -40,8 +40,12 @@ def render_error(code: int, detail: str | None = None):
 def register(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 422, 429, 500):
         app.register_error_handler(code, lambda err, code=code: render_error(code))
-    app.register_error_handler(CSRFError, lambda err: render_error(
-        400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang.")))
+    app.register_error_handler(
+        CSRFError,
+        lambda err: render_error(
+            400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang.")
+        ),
+    )
     app.register_error_handler(NotFound, lambda err: render_error(404))
     app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
     app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))

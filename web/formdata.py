@@ -5,6 +5,7 @@ ticked box; a list's rows are ``name-<row>-<field>``. Rows left fully empty are
 dropped (the page always offers a few blank rows), so row ``i`` of the result is the
 ``i``-th filled row, which is also how validation errors of a list are numbered.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ def _read_fields(specs: list[dict], prefix: str, posted: MultiDict) -> dict[str,
     data: dict[str, Any] = {}
     for spec in specs:
         if spec.get("readonly"):
-            continue   # shown only; never taken from a submission
+            continue  # shown only; never taken from a submission
         value = _read(spec, prefix + spec["name"], posted)
         if not _blank(value):
             data[spec["name"]] = value

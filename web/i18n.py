@@ -1,4 +1,5 @@
 """Language and dates: Vietnamese by default, English by choice; dd/mm/yyyy, Asia/Ho_Chi_Minh."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -58,6 +59,7 @@ def format_datetime(value: datetime | None) -> str:
 
 def install_filters(app: Flask) -> None:
     from flask_babel import get_locale
+
     app.jinja_env.filters["vndate"] = format_date
     app.jinja_env.filters["vndatetime"] = format_datetime
     # base.html names the page's language; Flask-Babel does not offer this to templates.
@@ -66,6 +68,7 @@ def install_filters(app: Flask) -> None:
     @app.get("/lang/<code>")
     def set_language(code: str):
         from flask import redirect, url_for
+
         if code in LANGUAGES:
             session["lang"] = code
         target = request.referrer or url_for("inbox.index")

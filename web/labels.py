@@ -5,6 +5,7 @@ names, translated when shown. The names of the admission's own codes (category, 
 outcome) are its vocabulary's; those of the engine's (statuses, events) are here.
 Unknown codes are shown as they are, so a new code is visible, never hidden.
 """
+
 from __future__ import annotations
 
 from flask import Flask, g
@@ -15,8 +16,8 @@ from workflows.admission.tree import load_tree
 from workflows.admission.vocabulary import CATEGORIES, GENDERS, OUTCOMES
 
 from .accounts import User
-from .i18n import N_
 from .extensions import db
+from .i18n import N_
 
 CASE_STATUSES = {
     "active": N_("Đang xử lý"),
@@ -87,13 +88,15 @@ def person(username: str | None) -> str:
 
 def install(app: Flask) -> None:
     """Register the filters (idempotent: every blueprint that uses them may call it)."""
-    app.jinja_env.filters.update({
-        "category": lambda code: label(CATEGORIES, code),
-        "case_status": lambda code: label(CASE_STATUSES, code),
-        "outcome": lambda code: label(OUTCOMES, code),
-        "task_status": lambda code: label(TASK_STATUSES, code),
-        "gender": lambda code: label(GENDERS, code),
-        "event": lambda code: label(EVENTS, code),
-        "unitname": unit_name,
-        "person": person,
-    })
+    app.jinja_env.filters.update(
+        {
+            "category": lambda code: label(CATEGORIES, code),
+            "case_status": lambda code: label(CASE_STATUSES, code),
+            "outcome": lambda code: label(OUTCOMES, code),
+            "task_status": lambda code: label(TASK_STATUSES, code),
+            "gender": lambda code: label(GENDERS, code),
+            "event": lambda code: label(EVENTS, code),
+            "unitname": unit_name,
+            "person": person,
+        }
+    )

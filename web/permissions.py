@@ -8,6 +8,7 @@
 - the boards and auditors see the list of cases whose timers fail (incidents).
 Anything outside this answers 404, as if it did not exist.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -61,8 +62,14 @@ def may_see_case(session: Session, user: User, case: Case | None) -> bool:
     units = visible_units(session, user)
     if case.unit in units:
         return True
-    return session.execute(select(WorkItem.id).where(
-        WorkItem.case_id == case.id, WorkItem.unit.in_(units)).limit(1)).first() is not None
+    return (
+        session.execute(
+            select(WorkItem.id)
+            .where(WorkItem.case_id == case.id, WorkItem.unit.in_(units))
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def may_work_on(user: User, item: WorkItem) -> bool:
@@ -79,8 +86,11 @@ def may_see_item(session: Session, user: User, item: WorkItem | None) -> bool:
 def proposing_units(session: Session, user: User) -> list[str]:
     """Units from which ``user`` may start (nominate) a case."""
     tree = load_tree(session)
-    return sorted(code for code in user.roles_in("reviewer")
-                  if (unit := tree.get(code)) is not None and unit.kind in PROPOSER_KINDS)
+    return sorted(
+        code
+        for code in user.roles_in("reviewer")
+        if (unit := tree.get(code)) is not None and unit.kind in PROPOSER_KINDS
+    )
 
 
 def board_committees(session: Session, user: User, kinds=BOARDS) -> set[str]:

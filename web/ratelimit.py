@@ -9,6 +9,7 @@ server, not metering usage.
 Like the sign-in throttle, counters live in this process's memory: each gunicorn
 worker counts on its own, and a restart forgets.
 """
+
 from __future__ import annotations
 
 import math

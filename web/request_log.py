@@ -1,6 +1,7 @@
 """One log line per request: method, path, status, duration and request id.
 
 The path is logged without its query string: searches carry candidates' names."""
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,14 @@ def _started() -> None:
 
 def _log_request(response: Response) -> Response:
     started = g.get("request_started")
-    log.info("request", extra={
-        "method": request.method, "path": request.path, "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-        "request_id": g.get("request_id")})
+    log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "request_id": g.get("request_id"),
+        },
+    )
     return response

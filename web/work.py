@@ -1,5 +1,6 @@
 """Helpers the inbox and the task page share: finding a task the user may see, who may
 hold it, and what to tell a user whose action lost a race."""
+
 from __future__ import annotations
 
 from flask import abort, g, request
@@ -9,10 +10,10 @@ from sqlalchemy import select
 from engine.models import Case, WorkItem
 
 from .accounts import Membership, User
+from .extensions import db
 from .i18n import format_datetime
 from .labels import person
 from .permissions import may_see_case, may_see_item, may_work_on
-from .extensions import db
 
 
 def visible_case(case_id: int) -> Case:
@@ -43,10 +44,18 @@ def reviewers_of(unit: str | None) -> list[User]:
     """Active users holding the reviewer role in ``unit``: who a task may be given to."""
     if not unit:
         return []
-    return list(db().execute(
-        select(User).join(Membership).where(Membership.unit_code == unit,
-                                            Membership.role == "reviewer", User.active.is_(True))
-        .order_by(User.full_name, User.username)).scalars())
+    return list(
+        db()
+        .execute(
+            select(User)
+            .join(Membership)
+            .where(
+                Membership.unit_code == unit, Membership.role == "reviewer", User.active.is_(True)
+            )
+            .order_by(User.full_name, User.username)
+        )
+        .scalars()
+    )
 
 
 def conflict_message(item_id: int) -> str:
@@ -61,14 +70,19 @@ def conflict_message(item_id: int) -> str:
     if item is None or case is None:
         return _("Việc này không còn tồn tại.")
     if item.status == "completed":
-        return _("Việc này đã được %(who)s hoàn thành lúc %(when)s. Không có gì được lưu "
-                 "thêm; hãy xem kết quả trên trang hồ sơ.",
-                 who=person(item.completed_by), when=format_datetime(item.completed_at))
+        return _(
+            "Việc này đã được %(who)s hoàn thành lúc %(when)s. Không có gì được lưu "
+            "thêm; hãy xem kết quả trên trang hồ sơ.",
+            who=person(item.completed_by),
+            when=format_datetime(item.completed_at),
+        )
     if item.status == "cancelled":
         return _("Việc này đã bị hủy vì hồ sơ đã chuyển sang bước khác. Không có gì được lưu.")
     if item.claimed_by and item.claimed_by != g.user.username:
-        return _("Việc này đang do %(who)s nhận xử lý. Không có gì được lưu.",
-                 who=person(item.claimed_by))
+        return _(
+            "Việc này đang do %(who)s nhận xử lý. Không có gì được lưu.",
+            who=person(item.claimed_by),
+        )
     if case.status in ("suspended", "closed"):
         return _("Hồ sơ đang tạm dừng hoặc đã kết thúc nên không thể xử lý việc này.")
     return _("Hồ sơ vừa được người khác thay đổi. Hãy tải lại trang rồi thử lại.")

@@ -5,6 +5,7 @@ A deployment is immutable and content-hashed. Deploying exactly what the current
 holds changes nothing; anything else, even an older version's content, becomes the next
 version. Every problem is reported at once, each with file, element and line.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,24 +23,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-
 from engine.definitions import bpmn_xml
+from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.models import DefinitionVersion
-from engine.errors import DefinitionError, Problem
-from engine.registry import Registry, registry as default_registry
+from engine.registry import Registry
+from engine.registry import registry as default_registry
 from engine.sandbox import Sandbox
 from engine.workdays import parse_duration
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_FILES = 200
-TOO_LONG = ("the flow is too long to read in one piece (a chain of thousands of steps): "
-            "split it into called processes")
+TOO_LONG = (
+    "the flow is too long to read in one piece (a chain of thousands of steps): "
+    "split it into called processes"
+)
 
 
 @dataclass
 class Checked:
     """The outcome of checking a set of files: problems, or what a deployment stores."""
+
     key: str | None
     problems: list[Problem]
     bpmn: dict[str, str] = field(default_factory=dict)
@@ -65,8 +69,9 @@ def collect(paths: list[str | Path]) -> dict[str, bytes]:
     return files
 
 
-def check(files: dict[str, bytes], registry: Registry | None = None,
-          key: str | None = None) -> Checked:
+def check(
+    files: dict[str, bytes], registry: Registry | None = None, key: str | None = None
+) -> Checked:
     """Check BPMN files and forms without a database; collect every problem."""
     registry = registry or default_registry
     problems: list[Problem] = []
@@ -87,8 +92,13 @@ def check(files: dict[str, bytes], registry: Registry | None = None,
         roots[name] = root
         for info in bpmn_xml.read_processes(name, root):
             if info.id in processes:
-                problems.append(Problem(name, f"process id {info.id} is also defined in "
-                                              f"{processes[info.id].file}", info.id))
+                problems.append(
+                    Problem(
+                        name,
+                        f"process id {info.id} is also defined in {processes[info.id].file}",
+                        info.id,
+                    )
+                )
                 continue
             processes[info.id] = info
             problems += bpmn_xml.structure_problems(name, root, info)
@@ -137,9 +147,14 @@ def _main_process(processes: dict, key: str | None, problems: list[Problem]) -> 
     for info in processes.values():
         for element, target in info.calls:
             if target not in processes:
-                problems.append(Problem(info.file, f"calls process {target}, which is not "
-                                                   "among the files given", element,
-                                        info.nodes[element]["line"]))
+                problems.append(
+                    Problem(
+                        info.file,
+                        f"calls process {target}, which is not among the files given",
+                        element,
+                        info.nodes[element]["line"],
+                    )
+                )
     if key:
         if key not in processes:
             problems.append(Problem("", f"no process with id {key}"))
@@ -149,11 +164,16 @@ def _main_process(processes: dict, key: str | None, problems: list[Problem]) -> 
     if len(top) == 1:
         return top[0]
     if processes and not top:
-        problems.append(Problem("", "no executable process (isExecutable=\"true\") that is "
-                                    "not called by another"))
+        problems.append(
+            Problem("", 'no executable process (isExecutable="true") that is not called by another')
+        )
     elif len(top) > 1:
-        problems.append(Problem("", "several main processes (" + ", ".join(sorted(top)) +
-                                "): name the one to deploy"))
+        problems.append(
+            Problem(
+                "",
+                "several main processes (" + ", ".join(sorted(top)) + "): name the one to deploy",
+            )
+        )
     return None
 
 
@@ -162,20 +182,34 @@ def _element_problems(info, forms: dict, registry: Registry) -> list[Problem]:
     for lane_id, lane in info.lanes.items():
         resolver = lane["resolver"]
         if not resolver:
-            problems.append(Problem(info.file, f"lane \"{lane['name']}\" names no resolver "
-                                               "(ketnap:resolver)", lane_id, lane["line"]))
+            problems.append(
+                Problem(
+                    info.file,
+                    f'lane "{lane["name"]}" names no resolver (ketnap:resolver)',
+                    lane_id,
+                    lane["line"],
+                )
+            )
         elif resolver not in registry.resolvers:
             known = ", ".join(sorted(registry.resolvers)) or "none"
-            problems.append(Problem(info.file, f"lane resolver \"{resolver}\" is not registered "
-                                               f"(known: {known})", lane_id, lane["line"]))
+            problems.append(
+                Problem(
+                    info.file,
+                    f'lane resolver "{resolver}" is not registered (known: {known})',
+                    lane_id,
+                    lane["line"],
+                )
+            )
     for element, node in info.nodes.items():
+
         def problem(message, element=element, line=node["line"]):
             problems.append(Problem(info.file, message, element, line))
+
         if node["tag"] in bpmn_xml.USER_TASK_TAGS:
             if not node["form"]:
                 problem("user task has no form (ketnap:form)")
             elif node["form"] not in forms:
-                problem(f"form \"{node['form']}\" is not among the files given")
+                problem(f'form "{node["form"]}" is not among the files given')
             if not node["lane"]:
                 problem("user task lies in no lane, so nobody would be responsible for it")
         if node["due"]:
@@ -202,8 +236,12 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
         return [Problem("", TOO_LONG)]
     except Exception as err:  # noqa: BLE001  any upload must get an answer, not a crash
         text = str(err).splitlines()[0] if str(err) else ""
-        return [Problem("", f"SpiffWorkflow cannot read the diagram: "
-                            f"{type(err).__name__}: {text}".rstrip(": "))]
+        return [
+            Problem(
+                "",
+                f"SpiffWorkflow cannot read the diagram: {type(err).__name__}: {text}".rstrip(": "),
+            )
+        ]
     return []
 
 
@@ -238,45 +276,69 @@ def content_hash(bpmn: dict[str, str], forms: dict[str, dict]) -> str:
 
 
 def current(session: Session, key: str) -> DefinitionVersion | None:
-    return session.execute(select(DefinitionVersion).where(DefinitionVersion.key == key)
-                           .order_by(DefinitionVersion.version.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(DefinitionVersion)
+        .where(DefinitionVersion.key == key)
+        .order_by(DefinitionVersion.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
-def deploy(session: Session, files: dict[str, bytes], actor: str, *,
-           registry: Registry | None = None, key: str | None = None
-           ) -> tuple[DefinitionVersion, bool]:
+def deploy(
+    session: Session,
+    files: dict[str, bytes],
+    actor: str,
+    *,
+    registry: Registry | None = None,
+    key: str | None = None,
+) -> tuple[DefinitionVersion, bool]:
     """Deploy files as the next version of their key; (version, True if new). One transaction."""
     checked = check(files, registry, key)
     if not checked.ok:
         raise DefinitionError(checked.problems)
-    assert checked.key is not None      # a check without problems always names the key
+    assert checked.key is not None  # a check without problems always names the key
     digest = content_hash(checked.bpmn, checked.forms)
     latest = current(session, checked.key)
     if latest is not None and latest.content_hash == digest:
         return latest, False
     version = DefinitionVersion(
-        key=checked.key, version=(latest.version + 1) if latest else 1, content_hash=digest,
-        files=checked.bpmn, forms=checked.forms, elements=checked.elements,
-        deployed_by=actor, deployed_at=clock.now())
+        key=checked.key,
+        version=(latest.version + 1) if latest else 1,
+        content_hash=digest,
+        files=checked.bpmn,
+        forms=checked.forms,
+        elements=checked.elements,
+        deployed_by=actor,
+        deployed_at=clock.now(),
+    )
     session.add(version)
     session.flush()
-    audit.record(session, "definition_deployed", actor=actor,
-                 data={"key": version.key, "version": version.version, "hash": digest,
-                       "files": sorted(checked.bpmn)})
+    audit.record(
+        session,
+        "definition_deployed",
+        actor=actor,
+        data={
+            "key": version.key,
+            "version": version.version,
+            "hash": digest,
+            "files": sorted(checked.bpmn),
+        },
+    )
     return version, True
 
 
 @dataclass
 class Loaded:
     """A deployed version ready to run: parsed specs plus the engine's metadata."""
+
     version_id: int
     key: str
     spec: object
     subprocess_specs: dict
-    nodes: dict      # element id -> metadata (form, due, lane, ...)
-    lanes: dict      # lane id -> {name, resolver}
+    nodes: dict  # element id -> metadata (form, due, lane, ...)
+    lanes: dict  # lane id -> {name, resolver}
     forms: dict
-    start_form: dict | None = None   # the form the main process names on its start event
+    start_form: dict | None = None  # the form the main process names on its start event
 
 
 class SpecCache:
@@ -326,11 +388,13 @@ class SpecCache:
             nodes.update(process["nodes"])
             lanes.update(process["lanes"])
         main_nodes = version.elements.get(version.key, {}).get("nodes", {})
-        start_forms = [node["form"] for node in main_nodes.values()
-                       if node["tag"] == "startEvent" and node.get("form")]
+        start_forms = [
+            node["form"]
+            for node in main_nodes.values()
+            if node["tag"] == "startEvent" and node.get("form")
+        ]
         start_form = version.forms.get(start_forms[0]) if start_forms else None
-        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms,
-                      start_form)
+        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms, start_form)
 
 
 specs = SpecCache()

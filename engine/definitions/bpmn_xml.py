@@ -4,6 +4,7 @@ We parse every upload ourselves before SpiffWorkflow sees it: its parser uses lx
 defaults, which resolve entities. Here DTDs, entities and the network are off, and any
 DOCTYPE is refused outright (billion-laughs and external-entity attacks need one).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,30 +24,45 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # Elements whose text is a Python expression (evaluated) or a script (executed).
-EXPRESSION_TAGS = {"conditionExpression": "eval", "timeDate": "eval", "timeDuration": "eval",
-                   "timeCycle": "eval", "loopCardinality": "eval",
-                   "completionCondition": "eval", "condition": "eval", "script": "exec"}
+EXPRESSION_TAGS = {
+    "conditionExpression": "eval",
+    "timeDate": "eval",
+    "timeDuration": "eval",
+    "timeCycle": "eval",
+    "loopCardinality": "eval",
+    "completionCondition": "eval",
+    "condition": "eval",
+    "script": "exec",
+}
 USER_TASK_TAGS = {"userTask", "manualTask"}
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=False)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
 
 
 def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list[Problem]]:
     """Parse one uploaded file, or say why it cannot be used."""
     if len(content) > MAX_FILE_BYTES:
-        return None, [Problem(name, f"file too large ({len(content)} bytes, at most "
-                                    f"{MAX_FILE_BYTES})")]
+        return None, [
+            Problem(name, f"file too large ({len(content)} bytes, at most {MAX_FILE_BYTES})")
+        ]
     try:
         content.decode("utf-8")
     except UnicodeDecodeError as err:
         # Stored and shown as UTF-8 text: another encoding would fail later, far from here.
         return None, [Problem(name, f"file is not UTF-8 (byte {err.start}); save it as UTF-8")]
     if _DECLARATION.search(content):
-        return None, [Problem(name, "DOCTYPE and ENTITY declarations are not allowed in BPMN "
-                                    "files")]
+        return None, [
+            Problem(name, "DOCTYPE and ENTITY declarations are not allowed in BPMN files")
+        ]
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as err:
@@ -54,8 +70,13 @@ def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list
     if root.getroottree().docinfo.doctype:
         return None, [Problem(name, "DOCTYPE declarations are not allowed in BPMN files")]
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        return None, [Problem(name, "not a BPMN 2.0 file: the root element must be "
-                                    "bpmn:definitions", line=root.sourceline)]
+        return None, [
+            Problem(
+                name,
+                "not a BPMN 2.0 file: the root element must be bpmn:definitions",
+                line=root.sourceline,
+            )
+        ]
     return root, []
 
 
@@ -69,8 +90,9 @@ def schema_problems(name: str, root: etree._Element) -> list[Problem]:
     schema = _schema()
     if schema.validate(root):
         return []
-    return [Problem(name, f"BPMN schema: {err.message}", line=err.line)
-            for err in schema.error_log][:50]
+    return [
+        Problem(name, f"BPMN schema: {err.message}", line=err.line) for err in schema.error_log
+    ][:50]
 
 
 def local(tag) -> str:
@@ -85,12 +107,13 @@ def ketnap_attr(node: etree._Element, name: str) -> str | None:
 @dataclass
 class ProcessInfo:
     """What the engine reads of one process: its lanes and its flow elements."""
+
     id: str
     name: str
     executable: bool
     file: str
-    lanes: dict[str, dict] = field(default_factory=dict)      # lane id -> name, resolver
-    nodes: dict[str, dict] = field(default_factory=dict)      # element id -> metadata
+    lanes: dict[str, dict] = field(default_factory=dict)  # lane id -> name, resolver
+    nodes: dict[str, dict] = field(default_factory=dict)  # element id -> metadata
     calls: list[tuple[str, str]] = field(default_factory=list)  # (element id, called process)
 
     def as_dict(self) -> dict:
@@ -100,15 +123,20 @@ class ProcessInfo:
 def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
     infos = []
     for proc in root.iterfind("bpmn:process", NS):
-        info = ProcessInfo(id=proc.get("id", ""), name=proc.get("name") or proc.get("id", ""),
-                           executable=proc.get("isExecutable", "false").lower() == "true",
-                           file=name)
+        info = ProcessInfo(
+            id=proc.get("id", ""),
+            name=proc.get("name") or proc.get("id", ""),
+            executable=proc.get("isExecutable", "false").lower() == "true",
+            file=name,
+        )
         lane_ids = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):
             lane_id = lane.get("id", "")
-            info.lanes[lane_id] = {"name": lane.get("name") or lane_id,
-                                   "resolver": ketnap_attr(lane, "resolver"),
-                                   "line": lane.sourceline}
+            info.lanes[lane_id] = {
+                "name": lane.get("name") or lane_id,
+                "resolver": ketnap_attr(lane, "resolver"),
+                "line": lane.sourceline,
+            }
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 if ref.text:
                     lane_ids[ref.text.strip()] = lane_id
@@ -119,10 +147,15 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             if node.getparent() is not None and local(node.getparent().tag) == "laneSet":
                 continue
             info.nodes[node.get("id")] = {
-                "tag": tag, "name": node.get("name") or "", "lane": lane_of(node, lane_ids),
-                "form": ketnap_attr(node, "form"), "due": ketnap_attr(node, "due"),
+                "tag": tag,
+                "name": node.get("name") or "",
+                "lane": lane_of(node, lane_ids),
+                "form": ketnap_attr(node, "form"),
+                "due": ketnap_attr(node, "due"),
                 "due_from": ketnap_attr(node, "dueFrom"),
-                "escalation": ketnap_attr(node, "escalation") == "true", "line": node.sourceline}
+                "escalation": ketnap_attr(node, "escalation") == "true",
+                "line": node.sourceline,
+            }
             if tag == "callActivity" and node.get("calledElement"):
                 info.calls.append((node.get("id"), node.get("calledElement")))
         infos.append(info)
@@ -152,9 +185,14 @@ def structure_problems(name: str, root: etree._Element, info: ProcessInfo) -> li
         for end in ("sourceRef", "targetRef"):
             target = flow.get(end)
             if not target or target not in ids:
-                problems.append(Problem(name, f"sequence flow {end} points to no element "
-                                              f"({target or 'empty'})", flow.get("id"),
-                                        flow.sourceline))
+                problems.append(
+                    Problem(
+                        name,
+                        f"sequence flow {end} points to no element ({target or 'empty'})",
+                        flow.get("id"),
+                        flow.sourceline,
+                    )
+                )
     return problems
 
 

@@ -9,17 +9,17 @@ Diagrams may be saved with problems (the modeler marks them on their elements);
 a form is checked when it is saved and refused with its problems, as a form that does
 not parse cannot be previewed or diffed.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from datetime import datetime
 
-from sqlalchemy import Integer, JSON, String, select
+from sqlalchemy import JSON, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine import clock, definitions
-
 from engine.definitions import bpmn_xml
 from engine.errors import Problem, ProblemList
 from engine.forms import FormError, load_form
@@ -32,13 +32,14 @@ BPMN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,150}\.bpmn$")
 
 class DefinitionDraft(Base):
     """The files a designer is editing for one definition key."""
+
     __tablename__ = "definition_drafts"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     # The version the draft was opened from: the diff and the page say what changed.
     base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    files: Mapped[dict] = mapped_column(JSON)   # {file name: BPMN text}
+    files: Mapped[dict] = mapped_column(JSON)  # {file name: BPMN text}
     # {form name: JSON text}: kept as the designer wrote it, indentation included.
     forms: Mapped[dict] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(200))
@@ -50,8 +51,9 @@ class DraftRefused(ProblemList):
 
 
 def find(session: Session, key: str) -> DefinitionDraft | None:
-    return session.execute(select(DefinitionDraft).where(DefinitionDraft.key == key)
-                           ).scalar_one_or_none()
+    return session.execute(
+        select(DefinitionDraft).where(DefinitionDraft.key == key)
+    ).scalar_one_or_none()
 
 
 def form_text(form: dict) -> str:
@@ -59,8 +61,14 @@ def form_text(form: dict) -> str:
     return json.dumps(form, ensure_ascii=False, indent=2) + "\n"
 
 
-def _put(session: Session, key: str, files: dict[str, str], forms: dict[str, str],
-         base_version: int | None, actor: str) -> DefinitionDraft:
+def _put(
+    session: Session,
+    key: str,
+    files: dict[str, str],
+    forms: dict[str, str],
+    base_version: int | None,
+    actor: str,
+) -> DefinitionDraft:
     draft = find(session, key)
     if draft is None:
         draft = DefinitionDraft(key=key)
@@ -81,19 +89,24 @@ def open_version(session: Session, version: DefinitionVersion, actor: str) -> De
     return _put(session, version.key, version.files, forms, version.version, actor)
 
 
-def from_upload(session: Session, key: str, files: dict[str, bytes],
-                actor: str) -> DefinitionDraft:
+def from_upload(session: Session, key: str, files: dict[str, bytes], actor: str) -> DefinitionDraft:
     """Start (or restart) a draft from uploaded .bpmn and .json files, problems and all."""
-    bpmn = {name.rsplit("/", 1)[-1]: content.decode("utf-8")
-            for name, content in files.items() if name.endswith(".bpmn")}
-    forms = {_stem(name): content.decode("utf-8-sig", errors="replace")
-             for name, content in files.items() if name.endswith(".json")}
+    bpmn = {
+        name.rsplit("/", 1)[-1]: content.decode("utf-8")
+        for name, content in files.items()
+        if name.endswith(".bpmn")
+    }
+    forms = {
+        _stem(name): content.decode("utf-8-sig", errors="replace")
+        for name, content in files.items()
+        if name.endswith(".json")
+    }
     latest = definitions.current(session, key)
     return _put(session, key, bpmn, forms, latest.version if latest else None, actor)
 
 
 def _stem(name: str) -> str:
-    return name.rsplit("/", 1)[-1][:-len(".json")]
+    return name.rsplit("/", 1)[-1][: -len(".json")]
 
 
 def save_bpmn(draft: DefinitionDraft, name: str, text: str, actor: str) -> None:
@@ -112,8 +125,14 @@ def save_bpmn(draft: DefinitionDraft, name: str, text: str, actor: str) -> None:
 def save_form(draft: DefinitionDraft, name: str, text: str, actor: str) -> dict:
     """Store one form if it passes the engine's form checks; return it parsed."""
     if not FORM_NAME.match(name):
-        raise DraftRefused([Problem.at("", "a form name is lower-case letters, digits "
-                                            "and _, starting with a letter or _")])
+        raise DraftRefused(
+            [
+                Problem.at(
+                    "",
+                    "a form name is lower-case letters, digits and _, starting with a letter or _",
+                )
+            ]
+        )
     form = parse_form(text)
     draft.forms = {**draft.forms, name: text}
     _touch(draft, actor)
@@ -127,8 +146,9 @@ def parse_form(text: str) -> dict:
         raise DraftRefused(err.problems) from None
 
 
-def remove(draft: DefinitionDraft, *, form: str | None = None, bpmn: str | None = None,
-           actor: str) -> None:
+def remove(
+    draft: DefinitionDraft, *, form: str | None = None, bpmn: str | None = None, actor: str
+) -> None:
     if form is not None:
         draft.forms = {k: v for k, v in draft.forms.items() if k != form}
     if bpmn is not None:
@@ -139,8 +159,7 @@ def remove(draft: DefinitionDraft, *, form: str | None = None, bpmn: str | None 
 def files_of(draft: DefinitionDraft) -> dict[str, bytes]:
     """The draft as the files ``definitions.check`` and ``deploy`` read."""
     files = {name: text.encode("utf-8") for name, text in draft.files.items()}
-    files.update({f"forms/{name}.json": text.encode("utf-8")
-                  for name, text in draft.forms.items()})
+    files.update({f"forms/{name}.json": text.encode("utf-8") for name, text in draft.forms.items()})
     return files
 
 
@@ -148,10 +167,12 @@ def check(draft: DefinitionDraft, registry: Registry | None = None) -> definitio
     return definitions.check(files_of(draft), registry, draft.key)
 
 
-def deploy(session: Session, draft: DefinitionDraft, actor: str, *,
-           registry: Registry | None = None) -> tuple[DefinitionVersion, bool]:
+def deploy(
+    session: Session, draft: DefinitionDraft, actor: str, *, registry: Registry | None = None
+) -> tuple[DefinitionVersion, bool]:
     """Deploy the draft as the key's next version and end the draft (one transaction)."""
-    version, created = definitions.deploy(session, files_of(draft), actor,
-                                          registry=registry, key=draft.key)
+    version, created = definitions.deploy(
+        session, files_of(draft), actor, registry=registry, key=draft.key
+    )
     session.delete(draft)
     return version, created

@@ -6,6 +6,7 @@ expressions it holds (conditions, scripts, timers, multi-instance settings) and 
 kinds of event it reacts to. Forms are compared by name, and within a form field by
 field name. Layout (coordinates) is not a change.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,14 +14,17 @@ from dataclasses import dataclass, field
 from engine.definitions import bpmn_xml
 
 _SKIPPED_ATTRS = {"id", "name"}
-_EXPRESSION_TAGS = set(bpmn_xml.EXPRESSION_TAGS) | {"loopDataInputRef", "loopDataOutputRef",
-                                                   "documentation"}
+_EXPRESSION_TAGS = set(bpmn_xml.EXPRESSION_TAGS) | {
+    "loopDataInputRef",
+    "loopDataOutputRef",
+    "documentation",
+}
 
 
 @dataclass
 class Change:
     id: str
-    kind: str            # the element's type, or "form" / "field"
+    kind: str  # the element's type, or "form" / "field"
     name: str
     fields: list[tuple[str, object, object]] = field(default_factory=list)  # (what, old, new)
 
@@ -28,6 +32,7 @@ class Change:
 @dataclass
 class Diff:
     """Changes of elements, of forms (FormChange) or of a form's fields."""
+
     added: list = field(default_factory=list)
     removed: list = field(default_factory=list)
     changed: list = field(default_factory=list)
@@ -47,8 +52,12 @@ def _qualified(root, attribute: str) -> str:
 
 
 def _signature(root, node, process: str, lane: str | None) -> dict:
-    sig = {"type": bpmn_xml.local(node.tag), "name": node.get("name") or "",
-           "process": process, "lane": lane or ""}
+    sig = {
+        "type": bpmn_xml.local(node.tag),
+        "name": node.get("name") or "",
+        "process": process,
+        "lane": lane or "",
+    }
     for attribute, value in node.attrib.items():
         name = _qualified(root, attribute)
         if name not in _SKIPPED_ATTRS:
@@ -94,17 +103,25 @@ def elements(files: dict[str, str]) -> dict[str, dict]:
                     continue
                 if _in_expression(node):
                     continue
-                found[node.get("id")] = _signature(root, node, owner,
-                                                   bpmn_xml.lane_of(node, lanes))
+                found[node.get("id")] = _signature(root, node, owner, bpmn_xml.lane_of(node, lanes))
     return found
 
 
 def _in_expression(node) -> bool:
     # An event definition or an expression with an id is part of its element's signature.
     tag = bpmn_xml.local(node.tag)
-    return tag.endswith("EventDefinition") or tag in _EXPRESSION_TAGS or tag in (
-        "laneSet", "flowNodeRef", "multiInstanceLoopCharacteristics", "inputDataItem",
-        "outputDataItem")
+    return (
+        tag.endswith("EventDefinition")
+        or tag in _EXPRESSION_TAGS
+        or tag
+        in (
+            "laneSet",
+            "flowNodeRef",
+            "multiInstanceLoopCharacteristics",
+            "inputDataItem",
+            "outputDataItem",
+        )
+    )
 
 
 def _fields_changed(old: dict, new: dict) -> list[tuple[str, object, object]]:
@@ -121,21 +138,25 @@ def _compare(old: dict[str, dict], new: dict[str, dict], kind_of, name_of) -> Di
         if key not in new:
             diff.removed.append(Change(key, kind_of(old[key]), name_of(old[key])))
         elif old[key] != new[key]:
-            diff.changed.append(Change(key, kind_of(new[key]), name_of(new[key]),
-                                       _fields_changed(old[key], new[key])))
+            diff.changed.append(
+                Change(
+                    key, kind_of(new[key]), name_of(new[key]), _fields_changed(old[key], new[key])
+                )
+            )
     return diff
 
 
 def diff_elements(old_files: dict[str, str], new_files: dict[str, str]) -> Diff:
-    return _compare(elements(old_files), elements(new_files),
-                    lambda sig: sig["type"], lambda sig: sig["name"])
+    return _compare(
+        elements(old_files), elements(new_files), lambda sig: sig["type"], lambda sig: sig["name"]
+    )
 
 
 @dataclass
 class FormChange:
     name: str
     title: str
-    fields: Diff | None = None             # for a changed form: its fields
+    fields: Diff | None = None  # for a changed form: its fields
     other: list[tuple[str, object, object]] = field(default_factory=list)
 
 
@@ -153,19 +174,26 @@ def diff_forms(old: dict[str, dict], new: dict[str, dict]) -> Diff:
     for name in sorted(set(old) & set(new)):
         if old[name] == new[name]:
             continue
-        fields = _compare(_by_name(old[name]), _by_name(new[name]),
-                          lambda spec: spec.get("type", ""), lambda spec: spec.get("label", ""))
-        other = _fields_changed({k: v for k, v in old[name].items() if k != "fields"},
-                                {k: v for k, v in new[name].items() if k != "fields"})
+        fields = _compare(
+            _by_name(old[name]),
+            _by_name(new[name]),
+            lambda spec: spec.get("type", ""),
+            lambda spec: spec.get("label", ""),
+        )
+        other = _fields_changed(
+            {k: v for k, v in old[name].items() if k != "fields"},
+            {k: v for k, v in new[name].items() if k != "fields"},
+        )
         result.changed.append(FormChange(name, new[name].get("title", ""), fields, other))
     return result
 
 
 def between(old_version, new_version) -> tuple[Diff, Diff]:
     """The changes from ``old_version`` to ``new_version`` (DefinitionVersion rows)."""
-    return (diff_elements(old_version.files, new_version.files),
-            diff_forms(old_version.forms, new_version.forms))
+    return (
+        diff_elements(old_version.files, new_version.files),
+        diff_forms(old_version.forms, new_version.forms),
+    )
 
 
-__all__ = ["Change", "Diff", "FormChange", "between", "diff_elements", "diff_forms",
-           "elements"]
+__all__ = ["Change", "Diff", "FormChange", "between", "diff_elements", "diff_forms", "elements"]

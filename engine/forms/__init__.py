@@ -14,6 +14,14 @@ from engine.forms.format import (
 from engine.forms.schema import build_schema, check_form, load_form, validate_submission
 
 __all__ = [
-    "DEFAULT_MAX_LENGTH", "MAX_FORM_BYTES", "MAX_SAFE_INT", "MSG", "TYPES", "FormError",
-    "build_schema", "check_form", "load_form", "validate_submission",
+    "DEFAULT_MAX_LENGTH",
+    "MAX_FORM_BYTES",
+    "MAX_SAFE_INT",
+    "MSG",
+    "TYPES",
+    "FormError",
+    "build_schema",
+    "check_form",
+    "load_form",
+    "validate_submission",
 ]

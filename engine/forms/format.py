@@ -51,6 +51,7 @@ silently (HTML submits readonly inputs). Any other unknown key is an error.
 Messages for people filling in forms are Vietnamese; problems in form files are
 for their authors and are English.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,8 +83,7 @@ MSG = {
     "unknown": "Trường này không có trong biểu mẫu.",
 }
 
-TYPES = ("string", "text", "integer", "number", "boolean", "date",
-         "choice", "multichoice", "list")
+TYPES = ("string", "text", "integer", "number", "boolean", "date", "choice", "multichoice", "list")
 _COMMON_KEYS = {"name", "label", "type", "required", "readonly", "help", "default"}
 _TYPE_KEYS = {
     "string": {"min_length", "max_length"},
@@ -123,7 +123,8 @@ DefaultCheck = Callable[[dict], "str | None"]
 def load_form(text: str | bytes, check_default: DefaultCheck | None = None) -> dict:
     """Parse and check a form file; raise FormError listing every problem."""
     if len(text) > MAX_FORM_BYTES or (
-            isinstance(text, str) and len(text.encode("utf-8")) > MAX_FORM_BYTES):
+        isinstance(text, str) and len(text.encode("utf-8")) > MAX_FORM_BYTES
+    ):
         raise FormError([Problem.at("", f"form file is larger than {MAX_FORM_BYTES} bytes")])
     if not isinstance(text, str):
         try:
@@ -131,8 +132,9 @@ def load_form(text: str | bytes, check_default: DefaultCheck | None = None) -> d
         except UnicodeDecodeError as e:
             raise FormError([Problem.at("", f"form file is not UTF-8: {e}")]) from None
     try:
-        form = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique_keys,
-                          parse_constant=_refuse_constant)
+        form = json.loads(
+            text.lstrip("\ufeff"), object_pairs_hook=_unique_keys, parse_constant=_refuse_constant
+        )
     except RecursionError:
         raise FormError([Problem.at("", "invalid JSON: nested too deeply")]) from None
     except ValueError as e:
@@ -201,8 +203,9 @@ class _FieldCheck:
                 continue
             name = spec.get("name")
             if isinstance(name, str) and name in seen:
-                self.out.append(Problem.at(f"{p}.name",
-                                           f"duplicate name {name!r} (also {seen[name]})"))
+                self.out.append(
+                    Problem.at(f"{p}.name", f"duplicate name {name!r} (also {seen[name]})")
+                )
             elif isinstance(name, str):
                 seen[name] = p
             self.field(spec, p, depth)
@@ -221,8 +224,13 @@ class _FieldCheck:
         elif ftype == "list":
             self.list_field(spec, p, depth, bad)
         # Only a field that is otherwise sound can be built to try its default on.
-        if ("default" in spec and ftype and ftype != "list" and len(self.out) == start
-                and self.check_default is not None):
+        if (
+            "default" in spec
+            and ftype
+            and ftype != "list"
+            and len(self.out) == start
+            and self.check_default is not None
+        ):
             problem = self.check_default({**spec, "required": False})
             if problem:
                 bad("default", f"invalid default: {problem}")
@@ -230,13 +238,11 @@ class _FieldCheck:
     def choices(self, spec: dict, p: str, ftype: str, bad: Callable[[str, str], None]) -> None:
         n_choices = _check_choices(spec.get("choices"), f"{p}.choices", self.out)
         if ftype == "multichoice":
-            _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer",
-                          bad)
+            _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer", bad)
             if n_choices and _is_count(spec.get("min_items")) and spec["min_items"] > n_choices:
                 bad("min_items", "is more than the number of choices")
 
-    def list_field(self, spec: dict, p: str, depth: int,
-                   bad: Callable[[str, str], None]) -> None:
+    def list_field(self, spec: dict, p: str, depth: int, bad: Callable[[str, str], None]) -> None:
         _check_bounds(spec, "min_items", "max_items", _is_count, "a non-negative integer", bad)
         if depth >= 2:
             bad("type", "a list cannot contain a list (at most 2 levels)")
@@ -278,8 +284,15 @@ def _check_common(spec: dict, bad: Callable[[str, str], None]) -> str | None:
 
 
 def _check_text(spec: dict, bad: Callable[[str, str], None]) -> None:
-    _check_bounds(spec, "min_length", "max_length", _is_count, "a non-negative integer",
-                  bad, implied_max=DEFAULT_MAX_LENGTH[spec["type"]])
+    _check_bounds(
+        spec,
+        "min_length",
+        "max_length",
+        _is_count,
+        "a non-negative integer",
+        bad,
+        implied_max=DEFAULT_MAX_LENGTH[spec["type"]],
+    )
 
 
 def _check_integer(spec: dict, bad: Callable[[str, str], None]) -> None:
@@ -300,8 +313,12 @@ def _check_boolean(spec: dict, bad: Callable[[str, str], None]) -> None:
 
 #: The checker of each simple type's own keys; choices and lists walk further.
 _TYPE_CHECKS: dict[str, Callable[[dict, Callable[[str, str], None]], None]] = {
-    "string": _check_text, "text": _check_text, "integer": _check_integer,
-    "number": _check_number, "date": _check_date, "boolean": _check_boolean,
+    "string": _check_text,
+    "text": _check_text,
+    "integer": _check_integer,
+    "number": _check_number,
+    "date": _check_date,
+    "boolean": _check_boolean,
 }
 
 
@@ -331,10 +348,14 @@ def _check_choices(choices: Any, path: str, out: list) -> int:
         value = choice.get("value")
         # Submissions are stripped and NFC-normalised, so a value that is not
         # could never be chosen.
-        if not (isinstance(value, str) and value
-                and value == unicodedata.normalize("NFC", value).strip()):
-            out.append(Problem.at(f"{cp}.value", "required non-empty string without "
-                                                  "surrounding spaces"))
+        if not (
+            isinstance(value, str)
+            and value
+            and value == unicodedata.normalize("NFC", value).strip()
+        ):
+            out.append(
+                Problem.at(f"{cp}.value", "required non-empty string without surrounding spaces")
+            )
         elif value in values:
             out.append(Problem.at(f"{cp}.value", f"duplicate choice value {value!r}"))
         else:
@@ -361,7 +382,9 @@ def _is_number(v: Any) -> bool:
 
 
 def _is_iso_date(v: Any) -> bool:
-    return isinstance(v, str) and _ISO_DATE_RE.fullmatch(v) is not None and _parse_date(v) is not None
+    return (
+        isinstance(v, str) and _ISO_DATE_RE.fullmatch(v) is not None and _parse_date(v) is not None
+    )
 
 
 def _parse_date(value: Any) -> date | None:
@@ -378,5 +401,5 @@ def _parse_date(value: Any) -> date | None:
         return None
     try:
         return date(int(y), int(mo), int(d))
-    except ValueError:          # 31/02/2025 and the like
+    except ValueError:  # 31/02/2025 and the like
         return None

@@ -3,6 +3,7 @@ field-level errors in Vietnamese. The form file format and its checks are in
 ``engine.forms.format``; this module turns a checked form into a schema and validates
 submissions against it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -29,9 +30,13 @@ from engine.forms.format import (
 
 # --- marshmallow fields with the behaviour described above --------------------------
 
+
 class _Text(fields.String):
-    default_error_messages = {"invalid": MSG["string"], "one_line": MSG["one_line"],
-                              "control": MSG["control"]}
+    default_error_messages = {
+        "invalid": MSG["string"],
+        "one_line": MSG["one_line"],
+        "control": MSG["control"],
+    }
 
     def __init__(self, *, multiline: bool = False, **kwargs) -> None:
         self.multiline = multiline
@@ -64,15 +69,18 @@ class _Integer(fields.Integer):
     def _validated(self, value):
         if isinstance(value, str) and _INT_RE.fullmatch(value.strip()):
             value = int(value.strip())
-        n = super()._validated(value)          # refuses bools, floats, other strings
+        n = super()._validated(value)  # refuses bools, floats, other strings
         if abs(n) > MAX_SAFE_INT:
             raise self.make_error("too_large")
         return n
 
 
 class _Number(fields.Float):
-    default_error_messages = {"invalid": MSG["number"], "special": MSG["number"],
-                              "too_large": MSG["too_large"]}
+    default_error_messages = {
+        "invalid": MSG["number"],
+        "special": MSG["number"],
+        "too_large": MSG["too_large"],
+    }
 
     def _validated(self, value):
         # float() alone would also take "1_000", " nan" and bytes.
@@ -82,24 +90,26 @@ class _Number(fields.Float):
                 raise self.make_error("invalid")
         elif not isinstance(value, (int, float)):
             raise self.make_error("invalid")
-        return super()._validated(value)       # refuses bools, NaN, infinities
+        return super()._validated(value)  # refuses bools, NaN, infinities
 
 
 class _Boolean(fields.Boolean):
     default_error_messages = {"invalid": MSG["boolean"]}
 
     def _deserialize(self, value, attr, data, **kwargs) -> bool:
-        if isinstance(value, float):           # 1.0 would pass as 1 otherwise
+        if isinstance(value, float):  # 1.0 would pass as 1 otherwise
             raise self.make_error("invalid")
-        return super()._deserialize(value.strip() if isinstance(value, str) else value,
-                                    attr, data, **kwargs)
+        return super()._deserialize(
+            value.strip() if isinstance(value, str) else value, attr, data, **kwargs
+        )
 
 
 class _Date(fields.Field):
     default_error_messages = {"invalid": MSG["date"]}
 
-    def __init__(self, *, min_date: date | None = None, max_date: date | None = None,
-                 **kwargs) -> None:
+    def __init__(
+        self, *, min_date: date | None = None, max_date: date | None = None, **kwargs
+    ) -> None:
         self.min_date, self.max_date = min_date, max_date
         super().__init__(**kwargs)
 
@@ -163,12 +173,12 @@ def _make_field(spec: dict) -> fields.Field:
     """
     kind = spec["type"]
     field: fields.Field
-    kw: dict[str, Any] = {"required": bool(spec.get("required")),
-                          "error_messages": _BASE_ERRORS}
+    kw: dict[str, Any] = {"required": bool(spec.get("required")), "error_messages": _BASE_ERRORS}
     if kind in ("string", "text"):
         hi = spec.get("max_length", DEFAULT_MAX_LENGTH[kind])
-        field = _Text(multiline=kind == "text",
-                      validate=_length(spec.get("min_length"), hi, "ký tự"), **kw)
+        field = _Text(
+            multiline=kind == "text", validate=_length(spec.get("min_length"), hi, "ký tự"), **kw
+        )
     elif kind == "integer":
         field = _Integer(validate=_range(spec.get("min"), spec.get("max")), **kw)
     elif kind == "number":
@@ -176,8 +186,9 @@ def _make_field(spec: dict) -> fields.Field:
     elif kind == "boolean":
         field = _Boolean(**kw)
     elif kind == "date":
-        field = _Date(min_date=_parse_date(spec.get("min")),
-                      max_date=_parse_date(spec.get("max")), **kw)
+        field = _Date(
+            min_date=_parse_date(spec.get("min")), max_date=_parse_date(spec.get("max")), **kw
+        )
     elif kind in ("choice", "multichoice"):
         one_of = validate.OneOf([c["value"] for c in spec["choices"]], error=MSG["choice"])
         if kind == "choice":
@@ -188,8 +199,10 @@ def _make_field(spec: dict) -> fields.Field:
             field = _List(item, validate=[*items, _distinct], **kw)
     else:  # list
         items = _length(spec.get("min_items"), spec.get("max_items"), "mục")
-        inner = fields.Nested(_schema_class(spec["fields"]),
-                              error_messages={"null": MSG["object"], "type": MSG["object"]})
+        inner = fields.Nested(
+            _schema_class(spec["fields"]),
+            error_messages={"null": MSG["object"], "type": MSG["object"]},
+        )
         field = _List(inner, validate=items, **kw)
 
     # A blank default is no default: blank submissions mean "not given" too.
@@ -212,14 +225,16 @@ class _FormSchema(Schema):
     @pre_load
     def _drop_blank_and_readonly(self, data, **kwargs):
         if not isinstance(data, Mapping):
-            return data             # marshmallow reports the wrong type
-        return {k: v for k, v in data.items()
-                if k not in self.READONLY and not _is_blank(v)}
+            return data  # marshmallow reports the wrong type
+        return {k: v for k, v in data.items() if k not in self.READONLY and not _is_blank(v)}
 
 
 def _is_blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip()) or (
-        isinstance(v, (list, tuple)) and not v)
+    return (
+        v is None
+        or (isinstance(v, str) and not v.strip())
+        or (isinstance(v, (list, tuple)) and not v)
+    )
 
 
 def _schema_class(specs: list[dict]) -> type[Schema]:
@@ -237,6 +252,7 @@ def _schema_class(specs: list[dict]) -> type[Schema]:
 
 
 # --- public API for building and using schemas -----------------------------------
+
 
 def build_schema(form: dict) -> Schema:
     """A marshmallow Schema instance for the form, cached per form content.
@@ -277,6 +293,7 @@ def validate_submission(form: dict, data: Mapping) -> tuple[dict, dict]:
 
 
 # --- the form file's checks, with the defaults tried on the fields they belong to ------
+
 
 def check_form(form: Any) -> list[Problem]:
     """Every problem in a parsed form definition, defaults included, in file order."""

@@ -5,6 +5,7 @@ checked helper.
 Everything here is an ALLOW-list. A node type, method or attribute that is not listed is
 refused, so new Python syntax or a forgotten dunder cannot open a hole by default.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,24 +13,81 @@ import copy
 import re
 from datetime import date, datetime, timedelta
 
-MAX_SOURCE = 100_000       # characters in one expression or script
-MAX_NESTING = 100          # AST depth; keeps every recursive pass (ours, compile's) shallow
-MAX_FORMAT_NUMBER = 1000   # largest width/precision in an f-string format spec
+MAX_SOURCE = 100_000  # characters in one expression or script
+MAX_NESTING = 100  # AST depth; keeps every recursive pass (ours, compile's) shallow
+MAX_FORMAT_NUMBER = 1000  # largest width/precision in an f-string format spec
 
 _OPERATORS = {
-    ast.And, ast.Or, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
-    ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd, ast.UAdd, ast.USub, ast.Not,
-    ast.Invert, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot,
-    ast.In, ast.NotIn,
+    ast.And,
+    ast.Or,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.Pow,
+    ast.LShift,
+    ast.RShift,
+    ast.BitOr,
+    ast.BitXor,
+    ast.BitAnd,
+    ast.UAdd,
+    ast.USub,
+    ast.Not,
+    ast.Invert,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Is,
+    ast.IsNot,
+    ast.In,
+    ast.NotIn,
 }
-ALLOWED_NODES = frozenset(_OPERATORS | {
-    ast.Expression, ast.Module, ast.Expr, ast.Assign, ast.AugAssign, ast.If, ast.For,
-    ast.While, ast.Break, ast.Continue, ast.Pass, ast.BoolOp, ast.BinOp, ast.UnaryOp,
-    ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Constant, ast.Name, ast.Load,
-    ast.Store, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Subscript, ast.Slice,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.comprehension,
-    ast.JoinedStr, ast.FormattedValue, ast.Attribute,
-})
+ALLOWED_NODES = frozenset(
+    _OPERATORS
+    | {
+        ast.Expression,
+        ast.Module,
+        ast.Expr,
+        ast.Assign,
+        ast.AugAssign,
+        ast.If,
+        ast.For,
+        ast.While,
+        ast.Break,
+        ast.Continue,
+        ast.Pass,
+        ast.BoolOp,
+        ast.BinOp,
+        ast.UnaryOp,
+        ast.Compare,
+        ast.IfExp,
+        ast.Call,
+        ast.keyword,
+        ast.Constant,
+        ast.Name,
+        ast.Load,
+        ast.Store,
+        ast.List,
+        ast.Tuple,
+        ast.Dict,
+        ast.Set,
+        ast.Subscript,
+        ast.Slice,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+        ast.comprehension,
+        ast.JoinedStr,
+        ast.FormattedValue,
+        ast.Attribute,
+    }
+)
 CONSTANT_TYPES = (type(None), bool, int, float, str)
 
 # Friendlier words for the refusals a designer is most likely to meet.
@@ -40,41 +98,118 @@ _REFUSED = {
     "FunctionDef": "def is not allowed: diagrams cannot define functions",
     "AsyncFunctionDef": "def is not allowed: diagrams cannot define functions",
     "ClassDef": "class is not allowed: diagrams cannot define classes",
-    "Global": "global is not allowed", "Nonlocal": "nonlocal is not allowed",
-    "With": "with is not allowed", "AsyncWith": "with is not allowed",
-    "Try": "try/except is not allowed", "TryStar": "try/except is not allowed",
-    "Raise": "raise is not allowed", "Assert": "assert is not allowed",
-    "Delete": "del is not allowed", "Return": "return is not allowed",
-    "Await": "await is not allowed", "Yield": "yield is not allowed",
-    "YieldFrom": "yield is not allowed", "NamedExpr": "the := operator is not allowed",
-    "Starred": "* unpacking is not allowed", "MatMult": "the @ operator is not allowed",
-    "Match": "match is not allowed", "AsyncFor": "async for is not allowed",
+    "Global": "global is not allowed",
+    "Nonlocal": "nonlocal is not allowed",
+    "With": "with is not allowed",
+    "AsyncWith": "with is not allowed",
+    "Try": "try/except is not allowed",
+    "TryStar": "try/except is not allowed",
+    "Raise": "raise is not allowed",
+    "Assert": "assert is not allowed",
+    "Delete": "del is not allowed",
+    "Return": "return is not allowed",
+    "Await": "await is not allowed",
+    "Yield": "yield is not allowed",
+    "YieldFrom": "yield is not allowed",
+    "NamedExpr": "the := operator is not allowed",
+    "Starred": "* unpacking is not allowed",
+    "MatMult": "the @ operator is not allowed",
+    "Match": "match is not allowed",
+    "AsyncFor": "async for is not allowed",
 }
 
 # Methods callable as ``value.name(...)``, by the exact type of the value. Nothing that
 # formats (str.format reaches attributes through '{0.__class__}'), pads or encodes.
-_STR = {"lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split",
-        "rsplit", "splitlines", "replace", "join", "title", "capitalize", "casefold",
-        "isdigit", "isalpha", "isalnum", "isspace", "isdecimal", "isnumeric", "islower",
-        "isupper", "find", "rfind", "count", "removeprefix", "removesuffix"}
+_STR = {
+    "lower",
+    "upper",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "startswith",
+    "endswith",
+    "split",
+    "rsplit",
+    "splitlines",
+    "replace",
+    "join",
+    "title",
+    "capitalize",
+    "casefold",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isdecimal",
+    "isnumeric",
+    "islower",
+    "isupper",
+    "find",
+    "rfind",
+    "count",
+    "removeprefix",
+    "removesuffix",
+}
 _DATE = {"isoformat", "weekday", "isoweekday"}
 METHODS: dict[type, frozenset] = {
     str: frozenset(_STR),
-    list: frozenset({"count", "index", "copy", "append", "extend", "insert", "pop",
-                     "remove", "sort", "reverse", "clear"}),
+    list: frozenset(
+        {
+            "count",
+            "index",
+            "copy",
+            "append",
+            "extend",
+            "insert",
+            "pop",
+            "remove",
+            "sort",
+            "reverse",
+            "clear",
+        }
+    ),
     tuple: frozenset({"count", "index"}),
-    dict: frozenset({"get", "keys", "values", "items", "copy", "pop", "setdefault",
-                     "update", "clear"}),
-    set: frozenset({"union", "intersection", "difference", "issubset", "issuperset",
-                    "isdisjoint", "copy", "add", "discard", "remove", "clear"}),
+    dict: frozenset(
+        {"get", "keys", "values", "items", "copy", "pop", "setdefault", "update", "clear"}
+    ),
+    set: frozenset(
+        {
+            "union",
+            "intersection",
+            "difference",
+            "issubset",
+            "issuperset",
+            "isdisjoint",
+            "copy",
+            "add",
+            "discard",
+            "remove",
+            "clear",
+        }
+    ),
     float: frozenset({"is_integer"}),
-    date: frozenset(_DATE), datetime: frozenset(_DATE | {"date"}),
+    date: frozenset(_DATE),
+    datetime: frozenset(_DATE | {"date"}),
     timedelta: frozenset({"total_seconds"}),
 }
 # Methods that change the value they are called on: scripts only, never in an expression
 # (a gateway condition must not alter case data).
-MUTATING = frozenset({"append", "extend", "insert", "pop", "remove", "sort", "reverse",
-                      "clear", "setdefault", "update", "add", "discard"})
+MUTATING = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "remove",
+        "sort",
+        "reverse",
+        "clear",
+        "setdefault",
+        "update",
+        "add",
+        "discard",
+    }
+)
 # Plain attribute reads (no call), by exact type.
 _YMD = {"year", "month", "day"}
 FIELDS: dict[type, frozenset] = {
@@ -94,8 +229,8 @@ class Checker:
         self.mode, self.callables = mode, callables
         self.problems: list[tuple[int | None, str]] = []
         self.call_funcs: set[int] = set()
-        self.loads: set[str] = set()     # names read anywhere
-        self.stores: set[str] = set()    # names a statement assigns (they are written back)
+        self.loads: set[str] = set()  # names read anywhere
+        self.stores: set[str] = set()  # names a statement assigns (they are written back)
 
     def add(self, line, message):
         if (line, message) not in self.problems:
@@ -110,7 +245,7 @@ class Checker:
         kind = type(node)
         if kind not in ALLOWED_NODES:
             self.add(line, _REFUSED.get(kind.__name__, f"{kind.__name__} is not allowed"))
-            return True                  # its children are not worth reporting
+            return True  # its children are not worth reporting
         check = getattr(self, "check_" + kind.__name__, None)
         if check:
             check(node, line)
@@ -132,8 +267,10 @@ class Checker:
             if name not in _ALL_METHODS:
                 self.add(line, f"method {name!r} is not allowed")
             elif self.mode == "eval" and name in MUTATING:
-                self.add(line, f"method {name!r} changes data: only a script may do that, "
-                               "not an expression")
+                self.add(
+                    line,
+                    f"method {name!r} changes data: only a script may do that, not an expression",
+                )
         elif name not in _ALL_FIELDS:
             self.add(line, f"reading attribute {name!r} is not allowed")
 
@@ -155,8 +292,11 @@ class Checker:
             self.add(line, f"constants of type {type(node.value).__name__} are not allowed")
 
     def check_BinOp(self, node, line):
-        if isinstance(node.op, ast.Mod) and isinstance(node.left, (ast.Constant, ast.JoinedStr)) \
-                and isinstance(getattr(node.left, "value", ""), str):
+        if (
+            isinstance(node.op, ast.Mod)
+            and isinstance(node.left, (ast.Constant, ast.JoinedStr))
+            and isinstance(getattr(node.left, "value", ""), str)
+        ):
             self.add(line, "%-formatting is not allowed: use an f-string")
 
     def check_Dict(self, node, line):
@@ -179,8 +319,11 @@ class Checker:
             return
         if not all(isinstance(v, ast.Constant) for v in spec.values):
             self.add(line, "an f-string format spec must be fixed text")
-        elif any(len(n.lstrip("0")) > 4 or int(n) > MAX_FORMAT_NUMBER   # no huge int()
-                 for v in spec.values for n in re.findall(r"[0-9]+", str(v.value))):
+        elif any(
+            len(n.lstrip("0")) > 4 or int(n) > MAX_FORMAT_NUMBER  # no huge int()
+            for v in spec.values
+            for n in re.findall(r"[0-9]+", str(v.value))
+        ):
             self.add(line, f"f-string width or precision above {MAX_FORMAT_NUMBER}")
 
     def _targets(self, targets, line):
@@ -198,7 +341,7 @@ class Checker:
 
     def check_AugAssign(self, node, line):
         self._targets([node.target], line)
-        if isinstance(node.target, ast.Name):     # x += 1 also reads x
+        if isinstance(node.target, ast.Name):  # x += 1 also reads x
             self.loads.add(node.target.id)
 
     def check_For(self, node, line):
@@ -213,13 +356,14 @@ def parse(source: str, mode: str):
         return ast.parse(source, "<diagram>", mode), []
     except SyntaxError as err:
         return None, [(err.lineno, f"syntax error: {err.msg}")]
-    except (ValueError, RecursionError, MemoryError) as err:   # null bytes, absurd nesting
+    except (ValueError, RecursionError, MemoryError) as err:  # null bytes, absurd nesting
         return None, [(None, f"cannot be read: {err.__class__.__name__}")]
 
 
 # ---------------------------------------------------------------------------------------
 # The rewrite. Runs only on trees the Checker accepted. Helper names start with "_" so
 # the diagram itself can never name (or shadow) them.
+
 
 def _call(name: str, args: list, like: ast.AST, keywords=()) -> ast.Call:
     node = ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args, keywords=list(keywords))
@@ -250,7 +394,10 @@ class Instrument(ast.NodeTransformer):
             return node
         else:
             guards = ["_cv"] * len(operands)
-        wrapped = [op if _is_const(op) else _call(g, [op], op) for g, op in zip(guards, operands, strict=True)]
+        wrapped = [
+            op if _is_const(op) else _call(g, [op], op)
+            for g, op in zip(guards, operands, strict=True)
+        ]
         node.left, node.comparators = wrapped[0], wrapped[1:]
         return node
 
@@ -258,20 +405,22 @@ class Instrument(ast.NodeTransformer):
         args = [self.visit(a) for a in node.args]
         keywords = [self.visit(k) for k in node.keywords]
         func = node.func
-        if isinstance(func, ast.Attribute):   # value.method(...): type-checked at run time
+        if isinstance(func, ast.Attribute):  # value.method(...): type-checked at run time
             head = [self.visit(func.value), ast.copy_location(ast.Constant(func.attr), func)]
             return _call("_meth", head + args, node, keywords)
-        name = ast.copy_location(ast.Constant(func.id), func)   # for error messages
+        name = ast.copy_location(ast.Constant(func.id), func)  # for error messages
         return _call("_call", [self.visit(func), name] + args, node, keywords)
 
-    def visit_Attribute(self, node):          # a plain read such as deadline.year
+    def visit_Attribute(self, node):  # a plain read such as deadline.year
         return _call("_attr", [self.visit(node.value), ast.Constant(node.attr)], node)
 
     def visit_Subscript(self, node):
         node.value = self.visit(node.value)
         if isinstance(node.slice, ast.Slice):  # only read: slice stores are refused
-            parts = [self.visit(p) if p else ast.Constant(None)
-                     for p in (node.slice.lower, node.slice.upper, node.slice.step)]
+            parts = [
+                self.visit(p) if p else ast.Constant(None)
+                for p in (node.slice.lower, node.slice.upper, node.slice.step)
+            ]
             return _call("_slice", [node.value, *parts], node)
         node.slice = self._key(self.visit(node.slice))
         return node
@@ -303,7 +452,7 @@ class Instrument(ast.NodeTransformer):
 
     def visit_comprehension(self, node):
         self.generic_visit(node)
-        node.iter = _call("_iter", [node.iter], node.iter)   # every item costs a step
+        node.iter = _call("_iter", [node.iter], node.iter)  # every item costs a step
         return node
 
     def visit_For(self, node):
@@ -325,7 +474,7 @@ class Instrument(ast.NodeTransformer):
         value = _call("_op_" + type(node.op).__name__, [load, self.visit(node.value)], node)
         return ast.copy_location(ast.Assign(targets=[target], value=value), node)
 
-    def visit_FormattedValue(self, node):     # the spec is fixed text: leave it alone
+    def visit_FormattedValue(self, node):  # the spec is fixed text: leave it alone
         node.value = _call("_fv", [self.visit(node.value)], node.value)
         return node
 

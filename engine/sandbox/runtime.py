@@ -13,6 +13,7 @@ attempted. Values about to be hashed, compared or printed by C code are first wa
 holding itself twice, 60 times over, is tiny in memory but huge to print) and their
 nesting depth (CPython hashes nested tuples recursively and would overflow its C stack).
 """
+
 from __future__ import annotations
 
 import math
@@ -26,22 +27,40 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.sandbox import checks
 
-STEP = 100               # units one loop iteration costs
-NEW_OBJECT = 16          # units per object a bulk operation creates (a pointer costs 1)
-MAX_DATA_DEPTH = 100     # nesting a value may have when C code hashes or compares it
-FILENAME = "<diagram>"   # instrumented code runs under this name: errors find their line
+STEP = 100  # units one loop iteration costs
+NEW_OBJECT = 16  # units per object a bulk operation creates (a pointer costs 1)
+MAX_DATA_DEPTH = 100  # nesting a value may have when C code hashes or compares it
+FILENAME = "<diagram>"  # instrumented code runs under this name: errors find their line
 INTS = frozenset({int, bool})
 _SEQS = frozenset({str, list, tuple})
 _VIEWS: tuple[type, type, type] = (type({}.keys()), type({}.values()), type({}.items()))
-_SETS = frozenset({set, frozenset, dict, _VIEWS[0], _VIEWS[2]})    # O(1) membership
+_SETS = frozenset({set, frozenset, dict, _VIEWS[0], _VIEWS[2]})  # O(1) membership
 SCALARS = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, timedelta})
 _PLAIN_CONTAINERS = frozenset({list, tuple, dict, set})
-_EXISTING = frozenset({list, tuple, dict, set, frozenset})       # their items already exist
+_EXISTING = frozenset({list, tuple, dict, set, frozenset})  # their items already exist
 MUTABLE = frozenset({list, dict, set})
 # Cheap whatever the size of the value they are called on (arguments are still weighed).
-_CHEAP_METHODS = frozenset({"get", "keys", "values", "items", "append", "pop", "setdefault",
-                            "add", "discard", "startswith", "endswith", "is_integer",
-                            "isoformat", "weekday", "isoweekday", "date", "total_seconds"})
+_CHEAP_METHODS = frozenset(
+    {
+        "get",
+        "keys",
+        "values",
+        "items",
+        "append",
+        "pop",
+        "setdefault",
+        "add",
+        "discard",
+        "startswith",
+        "endswith",
+        "is_integer",
+        "isoformat",
+        "weekday",
+        "isoweekday",
+        "date",
+        "total_seconds",
+    }
+)
 
 
 class SandboxError(SpiffWorkflowException):
@@ -89,10 +108,12 @@ def _budget() -> _Budget:
 
 def _set_op(op: Callable[[Any, Any], Any]) -> Callable[..., Any]:
     """A Runtime operator method that pays for the set a set operation builds."""
+
     def apply(self: Runtime, a: Any, b: Any) -> Any:
         if type(a) in _SETS and type(b) in _SETS:
             self.grow(len(a) + len(b))
         return op(a, b)
+
     return apply
 
 
@@ -101,7 +122,7 @@ class Runtime:
 
     def __init__(self, max_size: int, max_int_bits: int):
         self.max_size, self.max_int_bits = max_size, max_int_bits
-        self.allowed: frozenset[int] = frozenset()   # ids of the callables a diagram may call
+        self.allowed: frozenset[int] = frozenset()  # ids of the callables a diagram may call
 
     # -- accounting ----------------------------------------------------------------------
     def charge(self, units: int) -> None:
@@ -113,14 +134,16 @@ class Runtime:
     def grow(self, n) -> None:
         """A result of n elements or characters is about to be built."""
         if n > self.max_size:
-            raise SandboxError(f"result too large ({_amount(n)} elements or characters; "
-                               f"at most {self.max_size:,})")
+            raise SandboxError(
+                f"result too large ({_amount(n)} elements or characters; at most {self.max_size:,})"
+            )
         self.charge(n)
 
     def int_bits(self, bits) -> None:
         if bits > self.max_int_bits:
-            raise SandboxError(f"number too large (about {_amount(bits)} bits; at most "
-                               f"{self.max_int_bits:,})")
+            raise SandboxError(
+                f"number too large (about {_amount(bits)} bits; at most {self.max_int_bits:,})"
+            )
 
     def walk(self, value, what: str = "a value", plain: bool = False) -> int:
         """Deep size of ``value``: containers count their length, strings their characters.
@@ -138,8 +161,9 @@ class Runtime:
                 continue
             elif kind in _PLAIN_CONTAINERS or not plain and kind in (frozenset, *_VIEWS):
                 if depth >= MAX_DATA_DEPTH:
-                    raise SandboxError(f"{what} is nested too deeply "
-                                       f"(over {MAX_DATA_DEPTH} levels)")
+                    raise SandboxError(
+                        f"{what} is nested too deeply (over {MAX_DATA_DEPTH} levels)"
+                    )
                 total += len(item)
                 if total > self.max_size:
                     break
@@ -217,7 +241,7 @@ class Runtime:
         args = [self.settle(value) for value in args]
         kwargs = {key: self.settle(value) for key, value in kwargs.items()}
         result = getattr(obj, name)(*args, **kwargs)
-        if kind is str and type(result) is list:     # split & co: one new string per part
+        if kind is str and type(result) is list:  # split & co: one new string per part
             self.charge(NEW_OBJECT * len(result))
         return result
 
@@ -238,7 +262,7 @@ class Runtime:
         self.grow(len(items) + len(more))
         items.extend(more)
 
-    def m_list_insert(self, items, index, value):   # moves the items after index
+    def m_list_insert(self, items, index, value):  # moves the items after index
         self.charge(len(items))
         items.insert(index, value)
 
@@ -285,10 +309,10 @@ class Runtime:
             self.weigh(value)
         return value
 
-    def h_cvc(self, value):        # right side of `in`: sets and dicts only hash the left
+    def h_cvc(self, value):  # right side of `in`: sets and dicts only hash the left
         return value if type(value) in _SETS else self.settle(value)
 
-    def h_sized(self, text):       # an f-string, once built
+    def h_sized(self, text):  # an f-string, once built
         self.grow(len(text))
         return text
 
@@ -322,7 +346,7 @@ class Runtime:
     def op_Pow(self, a, b):
         if type(a) in INTS and type(b) in INTS and b > 1 and abs(a) > 1:
             self.int_bits(b if b > self.max_int_bits else b * math.log2(abs(a)))
-        return a ** b
+        return a**b
 
     def op_LShift(self, a, b):
         if type(a) in INTS and type(b) in INTS and b > 0:
@@ -330,7 +354,7 @@ class Runtime:
         return a << b
 
     def op_Mod(self, a, b):
-        if isinstance(a, str):     # '%s' % x: unbounded widths; f-strings do the same safely
+        if isinstance(a, str):  # '%s' % x: unbounded widths; f-strings do the same safely
             raise SandboxError("%-formatting is not allowed: use an f-string")
         return a % b
 
@@ -340,24 +364,27 @@ class Runtime:
 
     # Results no larger than their operands, which are already bounded.
     @staticmethod
-    def op_Div(a, b): return a / b
+    def op_Div(a, b):
+        return a / b
 
     @staticmethod
-    def op_FloorDiv(a, b): return a // b
+    def op_FloorDiv(a, b):
+        return a // b
 
     @staticmethod
-    def op_RShift(a, b): return a >> b
+    def op_RShift(a, b):
+        return a >> b
 
     def helpers(self) -> dict[str, Callable]:
         found = {f"_{name[2:]}": getattr(self, name) for name in dir(self) if name[:2] == "h_"}
         found.update({f"_{name}": getattr(self, name) for name in dir(self) if name[:3] == "op_"})
-        found["_fv"] = found["_cv"]    # an f-string prints its values: weigh them first
+        found["_fv"] = found["_cv"]  # an f-string prints its values: weigh them first
         return found
 
 
 def run(code, space: dict, max_steps: int):
     """Run compiled diagram code with a fresh budget; every failure becomes a SandboxError."""
-    previous = getattr(_LOCAL, "budget", None)      # a registered function may nest runs
+    previous = getattr(_LOCAL, "budget", None)  # a registered function may nest runs
     _LOCAL.budget = _Budget(max_steps)
     try:
         return eval(code, space)
@@ -365,7 +392,7 @@ def run(code, space: dict, max_steps: int):
         if err.line is None:
             err.line = _diagram_line(err.__traceback__)
         raise
-    except Exception as err:        # ZeroDivisionError, TypeError, KeyError, ...
+    except Exception as err:  # ZeroDivisionError, TypeError, KeyError, ...
         raise SandboxError(_describe(err), _diagram_line(err.__traceback__)) from err
     finally:
         _LOCAL.budget = previous

@@ -12,6 +12,7 @@ eval()s; ``SandboxScriptEngine`` replaces it. Each source is:
    the helpers and only the data names the code mentions, under a work budget;
 4. allowed to hand back plain data only.
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,27 +32,37 @@ from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, 
 
 from engine.errors import Problem
 from engine.sandbox import checks
-from engine.sandbox.runtime import (FILENAME, INTS, MUTABLE, NEW_OBJECT, SCALARS, Runtime, SandboxError,
-                              run)
+from engine.sandbox.runtime import (
+    FILENAME,
+    INTS,
+    MUTABLE,
+    NEW_OBJECT,
+    SCALARS,
+    Runtime,
+    SandboxError,
+    run,
+)
 
 __all__ = ["Sandbox", "SandboxError", "SandboxScriptEngine"]
 
-_CACHED_SOURCE = 8_000   # longer sources are compiled every time rather than cached
+_CACHED_SOURCE = 8_000  # longer sources are compiled every time rather than cached
 
 
 @dataclass(frozen=True)
 class _Unit:
     """One compiled source, or the problems that refuse it."""
+
     code: Any
     problems: tuple[Problem, ...]
-    loads: frozenset = frozenset()     # names read: the only data put in its namespace
-    stores: frozenset = frozenset()    # names assigned: written back after a script
+    loads: frozenset = frozenset()  # names read: the only data put in its namespace
+    stores: frozenset = frozenset()  # names assigned: written back after a script
     statics: Mapping[str, Any] | None = None  # the helpers and callables it names
 
 
 # ---------------------------------------------------------------------------------------
 # What a diagram may call: a few builtins, wrapped where they could build or walk a lot,
 # and the registered functions, whose arguments are weighed first.
+
 
 def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
     def int_(value=0, *base):
@@ -65,9 +76,12 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
     def round_(number, ndigits=None):
         if ndigits is None:
             rt.decimal_guard(number)
-        elif type(number) in INTS and type(ndigits) in INTS and \
-                -ndigits > number.bit_length() // 3 + 2:
-            return 0      # CPython would compute 10 ** -ndigits first, which could hang
+        elif (
+            type(number) in INTS
+            and type(ndigits) in INTS
+            and -ndigits > number.bit_length() // 3 + 2
+        ):
+            return 0  # CPython would compute 10 ** -ndigits first, which could hang
         return builtins.round(number, ndigits)
 
     def str_(value=""):
@@ -80,7 +94,7 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
         items = rt.materialize(iterable)
         if items is not iterable:
             return items
-        rt.grow(len(items))            # a copy of a list, tuple, dict or set; or a range
+        rt.grow(len(items))  # a copy of a list, tuple, dict or set; or a range
         if type(items) is range:
             rt.charge(NEW_OBJECT * len(items))
         return builtins.list(items)
@@ -92,7 +106,7 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
         items = rt.materialize(iterable)
         rt.weigh(items)
         result = builtins.set(items)
-        rt.charge(NEW_OBJECT * len(result))        # a hash table, perhaps new objects
+        rt.charge(NEW_OBJECT * len(result))  # a hash table, perhaps new objects
         return result
 
     def dict_(*args, **kwargs):
@@ -116,6 +130,7 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
             items = rt.materialize(args[0]) if len(args) == 1 else args
             rt.weigh(items)
             return pick(items, key=key, **default)
+
         return choose
 
     def sum_(iterable, start=0):
@@ -127,10 +142,11 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
 
     def truth(test):
         def check(iterable):
-            if not isinstance(iterable, GeneratorType):   # generators pay per item
+            if not isinstance(iterable, GeneratorType):  # generators pay per item
                 iterable = rt.materialize(iterable)
                 rt.charge(len(iterable))
             return test(iterable)
+
         return check
 
     def range_(*args):
@@ -143,24 +159,39 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
             raise SandboxError(f"range too large (at most {rt.max_size:,} numbers)")
         return result
 
-    found = {"int": int_, "round": round_, "str": str_, "list": list_, "tuple": tuple_,
-             "set": set_, "dict": dict_, "sorted": sorted_, "min": extreme(builtins.min),
-             "max": extreme(builtins.max), "sum": sum_, "any": truth(builtins.any),
-             "all": truth(builtins.all), "range": range_}
-    for name, fn in found.items():      # so that TypeErrors name what the designer wrote
+    found = {
+        "int": int_,
+        "round": round_,
+        "str": str_,
+        "list": list_,
+        "tuple": tuple_,
+        "set": set_,
+        "dict": dict_,
+        "sorted": sorted_,
+        "min": extreme(builtins.min),
+        "max": extreme(builtins.max),
+        "sum": sum_,
+        "any": truth(builtins.any),
+        "all": truth(builtins.all),
+        "range": range_,
+    }
+    for name, fn in found.items():  # so that TypeErrors name what the designer wrote
         fn.__name__ = fn.__qualname__ = name
     # Cheap and unable to build anything large: the real ones.
-    found.update(len=len, abs=abs, bool=bool, float=float, enumerate=enumerate, zip=zip,
-                 reversed=reversed)
+    found.update(
+        len=len, abs=abs, bool=bool, float=float, enumerate=enumerate, zip=zip, reversed=reversed
+    )
     return found
 
 
 def _registered(rt: Runtime, name: str, fn: Callable) -> Callable:
     """A registered function, called with its arguments weighed (and iterators listed)."""
+
     def call(*args, **kwargs):
         args = [rt.settle(value) for value in args]
         kwargs = {key: rt.settle(value) for key, value in kwargs.items()}
         return fn(*args, **kwargs)
+
     call.__name__ = call.__qualname__ = name
     return call
 
@@ -168,12 +199,18 @@ def _registered(rt: Runtime, name: str, fn: Callable) -> Callable:
 class Sandbox:
     """Checks, evaluates and executes diagram code under an allow-list and a budget."""
 
-    def __init__(self, functions: Mapping[str, Callable] | None = None, *, max_steps: int = 100_000,
-                 max_size: int = 1_000_000, max_int_bits: int = 4096):
+    def __init__(
+        self,
+        functions: Mapping[str, Callable] | None = None,
+        *,
+        max_steps: int = 100_000,
+        max_size: int = 1_000_000,
+        max_int_bits: int = 4096,
+    ):
         self.max_steps, self.max_size, self.max_int_bits = max_steps, max_size, max_int_bits
         self._rt = Runtime(max_size, max_int_bits)
         callables = _safe_builtins(self._rt)
-        for name, fn in (functions or {}).items():    # registered ones win over builtins
+        for name, fn in (functions or {}).items():  # registered ones win over builtins
             if name.isidentifier() and not name.startswith("_"):
                 callables[name] = _registered(self._rt, name, fn)
         self._callables = callables
@@ -200,8 +237,9 @@ class Sandbox:
         run(unit.code, space, self.max_steps)
         changed = {k: space[k] for k in unit.stores if k in space}
         # Data it only read may still have been changed in place (items.append(...)).
-        changed.update({k: space[k] for k in data
-                        if k not in changed and type(space[k]) in MUTABLE})
+        changed.update(
+            {k: space[k] for k in data if k not in changed and type(space[k]) in MUTABLE}
+        )
         for name, value in changed.items():
             self._rt.check_plain(value, f"variable {name!r}")
         names.update(changed)
@@ -239,8 +277,10 @@ class Sandbox:
     def _namespace(self, unit: _Unit, names: Mapping[str, Any], copy_data: bool):
         """Globals for one run: the unit's helpers and callables, then the data it reads."""
         if unit.code is None:
-            text = "; ".join(p.message if p.line is None else f"line {p.line}: {p.message}"
-                             for p in unit.problems)
+            text = "; ".join(
+                p.message if p.line is None else f"line {p.line}: {p.message}"
+                for p in unit.problems
+            )
             raise SandboxError(text, unit.problems[0].line)
         space: dict[str, Any] = dict(unit.statics or {})
         data: list = []
@@ -249,8 +289,9 @@ class Sandbox:
             if name in names:
                 value = names[name]
                 if callable(value):
-                    raise SandboxError(f"{name!r} holds a function or class, which diagrams "
-                                       "may not use")
+                    raise SandboxError(
+                        f"{name!r} holds a function or class, which diagrams may not use"
+                    )
                 if copy_data and type(value) not in SCALARS and type(value) is not str:
                     value = copy.deepcopy(value, memo)
                 space[name] = value
@@ -260,6 +301,7 @@ class Sandbox:
 
 # ---------------------------------------------------------------------------------------
 # SpiffWorkflow adapter
+
 
 class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """SpiffWorkflow sometimes evaluates through ``script_engine.environment`` directly
@@ -279,7 +321,7 @@ class _SandboxEnvironment(BasePythonScriptEngineEnvironment):
             return True
         merged = {**external_context, **context}
         self.sandbox.execute(script, merged)
-        for name, value in merged.items():    # changed or new names only go to the task
+        for name, value in merged.items():  # changed or new names only go to the task
             if name in context or value is not external_context.get(name, context):
                 context[name] = value
         return True
@@ -296,7 +338,7 @@ class SandboxScriptEngine(PythonScriptEngine):
         super().__init__(environment=_SandboxEnvironment(sandbox))
 
     def validate(self, expression):
-        ast.parse(expression.strip(), mode="eval")   # SyntaxError, as SpiffWorkflow's DMN expects
+        ast.parse(expression.strip(), mode="eval")  # SyntaxError, as SpiffWorkflow's DMN expects
         problems = self.sandbox.check(expression, "eval")
         if problems:
             raise SandboxError("; ".join(p.message for p in problems), problems[0].line)
@@ -321,6 +363,10 @@ def _task_error(task, err: SandboxError, kind: str, source: str) -> WorkflowTask
     lines = source.splitlines() if isinstance(source, str) else []
     line = err.line if err.line and err.line <= len(lines) else None
     where = f" (line {line})" if line and kind == "script" else ""
-    return WorkflowTaskException(f"{kind} refused or failed{where}: {err.message}", task=task,
-                                 exception=err, line_number=line,
-                                 error_line=lines[line - 1] if line else None)
+    return WorkflowTaskException(
+        f"{kind} refused or failed{where}: {err.message}",
+        task=task,
+        exception=err,
+        line_number=line,
+        error_line=lines[line - 1] if line else None,
+    )

@@ -9,11 +9,11 @@ fire for every role). TRUNCATE is a separate statement with its own trigger even
 stays possible, so test databases can still be emptied. Someone with DDL rights can
 disable the trigger; the chain then still names the changed entry.
 """
+
 from alembic import op
 
-
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -31,8 +31,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(FUNCTION)
-    op.execute("CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
-               "FOR EACH ROW EXECUTE FUNCTION ketnap_events_append_only()")
+    op.execute(
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+        "FOR EACH ROW EXECUTE FUNCTION ketnap_events_append_only()"
+    )
 
 
 def downgrade() -> None:

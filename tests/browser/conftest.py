@@ -5,6 +5,7 @@ copy of the SQLite database holding the demo organisation tree, the deployed adm
 process and one user per body (tests/support/webapp.py's USERS, password "pw-" + name).
 Without /usr/bin/chromium these tests skip, except in CI (CI=true), where they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
-
 
 from tests.support.webapp import password, seeded_app
 from tests.web.conftest import _cheap_password_hashing  # noqa: F401  (autouse)
@@ -35,11 +35,20 @@ def _require_chromium() -> None:
 def browser():
     _require_chromium()
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -59,8 +68,9 @@ def live_server(tmp_path, monkeypatch):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="vi-VN",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

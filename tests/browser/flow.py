@@ -10,6 +10,7 @@ web/formdata.py fails here the way it would fail a person.
 Step and unit names are read from the diagrams and the demo tree, not written out here:
 the pages show names, the scenario speaks in codes.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,13 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from engine import definitions
+from tests.web.conftest import USERS
 from workflows.admission import rules, steps
 from workflows.admission.orgs import read_tree_file
 
-from tests.web.conftest import USERS
 from .conftest import ROOT, sign_in
 
-Task = tuple[str, str]          # (step id, unit code)
+Task = tuple[str, str]  # (step id, unit code)
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +77,7 @@ def user_of(unit: str) -> str:
 
 # -- forms ------------------------------------------------------------------------------
 
+
 def fill_fields(page: Page, fields: list[dict], data: dict[str, Any], prefix: str = "") -> None:
     """Fill the inputs of ``fields`` (a form definition's list) with ``data``.
 
@@ -117,6 +119,7 @@ def _set(page: Page, name: str, text: str) -> None:
 
 # -- pages ------------------------------------------------------------------------------
 
+
 def inbox_rows(page: Page, name: str, tab: str = "unit") -> Locator:
     """The candidate's rows in one tab of the signed-in user's inbox, found by the search box."""
     page.goto(f"/?tab={tab}")
@@ -127,17 +130,24 @@ def inbox_rows(page: Page, name: str, tab: str = "unit") -> Locator:
 
 
 def task_row(rows: Locator, step: str) -> Locator:
-    return rows.filter(has=rows.page.get_by_test_id("task-link").filter(
-        has_text=re.compile("^" + re.escape(step_name(step)) + "$")))
+    return rows.filter(
+        has=rows.page.get_by_test_id("task-link").filter(
+            has_text=re.compile("^" + re.escape(step_name(step)) + "$")
+        )
+    )
 
 
 def open_tasks(page: Page, case_id: int) -> list[tuple[str, str]]:
     """(step name, unit name) of each open task, as the case page lists them."""
     page.goto(f"/ho-so/{case_id}")
     expect(page.get_by_test_id("case-title")).to_be_visible()
-    return sorted((row.locator("td").nth(0).inner_text().strip(),
-                   row.locator("td").nth(1).inner_text().strip())
-                  for row in page.get_by_test_id("open-task").all())
+    return sorted(
+        (
+            row.locator("td").nth(0).inner_text().strip(),
+            row.locator("td").nth(1).inner_text().strip(),
+        )
+        for row in page.get_by_test_id("open-task").all()
+    )
 
 
 def named(tasks: list[Task]) -> list[tuple[str, str]]:
@@ -146,9 +156,11 @@ def named(tasks: list[Task]) -> list[tuple[str, str]]:
 
 # -- the case ---------------------------------------------------------------------------
 
+
 @dataclass
 class Candidate:
     """One candidate's case, driven through the pages by the bodies holding its tasks."""
+
     page: Page
     person: dict[str, Any]
     case_id: int | None = None
@@ -191,8 +203,9 @@ class Candidate:
             self.case_id = int(re.search(r"/ho-so/(\d+)$", href).group(1))
         return int(re.search(r"/viec/(\d+)$", page.url).group(1))
 
-    def do(self, step: str, unit: str, then: list[Task], *, claim: bool = False,
-           **overrides: Any) -> None:
+    def do(
+        self, step: str, unit: str, then: list[Task], *, claim: bool = False, **overrides: Any
+    ) -> None:
         """Complete ``step`` as ``unit``'s reviewer; check the case's open tasks are ``then``.
 
         The task must be in that inbox; after the submission it must be gone from it,

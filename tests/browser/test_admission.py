@@ -1,6 +1,7 @@
 """One student's case through the web pages only, from nomination to the admission
 decision, signing in as each body in turn; who may open a task; a form refused with its
 field errors and nothing changed. Screenshots for docs/screenshots are taken here."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -10,9 +11,16 @@ from .flow import Candidate, inbox_rows, named, open_tasks, step_name
 
 # Already 20 (the branch vote need not wait for the 18th birthday); the family lives in
 # Phường 1, so its committee verifies the background and gives the residence opinion.
-STUDENT = {"full_name": "Hoàng Thị Mai Phương", "birth_date": "2006-05-10",
-           "gender": "female", "ethnicity": "Kinh", "youth_union_member": True,
-           "category": "student", "branch": "THPT-TP", "residence_unit": "P1"}
+STUDENT = {
+    "full_name": "Hoàng Thị Mai Phương",
+    "birth_date": "2006-05-10",
+    "gender": "female",
+    "ethnicity": "Kinh",
+    "youth_union_member": True,
+    "category": "student",
+    "branch": "THPT-TP",
+    "residence_unit": "P1",
+}
 YOUTH_UNION, BRANCH, CENTRE, WARD = "DT-THPT-TP", "THPT-TP", "TTCT-DL", "P1"
 BOARD, STANDING = "BTC-DL", "BTV-DL"
 # THPT-TP is a branch directly under the city committee (chi bộ cơ sở): it is its own

@@ -1,15 +1,16 @@
 """An auditor finds a case, reads its history, sees the path taken on the diagram and
 downloads the history as a PDF. The case is driven through the engine, not the pages:
 this test is about the auditor's pages."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
 
 from engine import db as engine_db
 from engine.cases import Actor, unit_of_work
+from tests.web.driving import STUDENT
 from workflows.admission import intake, rules, steps
 
-from tests.web.driving import STUDENT
 from .conftest import screenshot, sign_in
 
 
@@ -19,9 +20,13 @@ def _case_with_a_step_done(tmp_path) -> int:
     with unit_of_work(factory) as s:
         case_id = intake.start_admission(s, STUDENT, Actor("dt_tp")).id
     with unit_of_work(factory) as s:
-        steps.complete_step(s, case_id, "accept_sympathiser",
-                            steps.step_data("accept_sympathiser", rules.today(), STUDENT),
-                            Actor("cb_tp"))
+        steps.complete_step(
+            s,
+            case_id,
+            "accept_sympathiser",
+            steps.step_data("accept_sympathiser", rules.today(), STUDENT),
+            Actor("cb_tp"),
+        )
     engine.dispose()
     return case_id
 
@@ -49,6 +54,7 @@ def test_auditor_finds_a_case_reads_history_and_diagram_and_downloads_pdf(page, 
 
     page.get_by_test_id("audit-diagram").click()
     expect(page.locator("#diagram-page[data-ready=true]")).to_have_count(1)
-    expect(page.locator(".djs-element.ketnap-done[data-element-id=accept_sympathiser]")
-           ).to_have_count(1)
+    expect(
+        page.locator(".djs-element.ketnap-done[data-element-id=accept_sympathiser]")
+    ).to_have_count(1)
     screenshot(page, "audit-diagram")

@@ -3,6 +3,7 @@ in a lane with a new form, deploy it as version 2; a new case follows version 2 
 older case stays on version 1 until the designer migrates it, and then it continues on
 version 2. The modeler drives bpmn-js through its own API (precise edits), but every
 save, check and deploy goes through the page's buttons."""
+
 from __future__ import annotations
 
 import json
@@ -12,19 +13,26 @@ from playwright.sync_api import expect
 
 from engine import db as engine_db
 from engine.models import Case, DefinitionVersion
-
-from .conftest import screenshot, sign_in
 from workflows.admission import rules, steps
 
+from .conftest import screenshot, sign_in
 from .flow import Candidate, fill_fields, inbox_rows, open_tasks, step_form, step_name, unit_name
 from .test_admission import BRANCH, CENTRE, FIRST, STUDENT, YOUTH_UNION
 
 NEW_STEP = "check_certificate"
 NEW_NAME = "Chi bộ kiểm tra giấy chứng nhận"
-NEW_FORM = {"title": "Kiểm tra giấy chứng nhận lớp bồi dưỡng",
-            "fields": [{"name": "certificate_checked", "label": "Đã đối chiếu bản gốc",
-                        "type": "boolean", "required": True},
-                       {"name": "check_note", "label": "Ghi chú kiểm tra", "type": "text"}]}
+NEW_FORM = {
+    "title": "Kiểm tra giấy chứng nhận lớp bồi dưỡng",
+    "fields": [
+        {
+            "name": "certificate_checked",
+            "label": "Đã đối chiếu bản gốc",
+            "type": "boolean",
+            "required": True,
+        },
+        {"name": "check_note", "label": "Ghi chú kiểm tra", "type": "text"},
+    ],
+}
 
 # Creates the new user task inside the branch's lane, on the flow from the class to the
 # application: attend_class -> check_certificate -> application.
@@ -54,8 +62,12 @@ def case_version(tmp_path, case_id: int) -> int:
 
 def csp_violations(page) -> list[str]:
     found: list[str] = []
-    page.on("console", lambda message: found.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     return found
 
 
@@ -99,8 +111,7 @@ def draw_new_step(page) -> None:
     set_property(page, "form", "certificate_check")
     set_property(page, "due", "10WD")
     page.get_by_test_id("check").click()
-    expect(page.get_by_test_id("problem-summary")).to_have_text(
-        "Không có lỗi: có thể triển khai.")
+    expect(page.get_by_test_id("problem-summary")).to_have_text("Không có lỗi: có thể triển khai.")
     expect(badge).to_have_count(0)
     lane = page.evaluate("""() => window.ketnapModeler.get('elementRegistry')
         .get('lane_branch').businessObject.flowNodeRef.map(e => e.id)""")
@@ -122,8 +133,9 @@ def design_and_deploy(page) -> None:
 def complete(page, candidate: Candidate, step: str, unit: str) -> None:
     """Complete a step whose next step the flow helpers do not know (the new one)."""
     candidate.open_task(step, unit)
-    fill_fields(page, step_form(step)["fields"],
-                steps.step_data(step, rules.today(), candidate.person))
+    fill_fields(
+        page, step_form(step)["fields"], steps.step_data(step, rules.today(), candidate.person)
+    )
     page.get_by_test_id("submit-task").click()
     expect(page.locator(".alert-success")).to_be_visible()
 
@@ -154,8 +166,9 @@ def test_designer_adds_a_step_deploys_and_migrates_an_older_case(page, tmp_path)
     expect(row).to_have_attribute("data-movable", "yes")
     row.get_by_test_id("choose-case").check()
     page.get_by_test_id("migrate").click()
-    expect(page.locator(f"[data-testid=result-row][data-case='{older.case_id}']")
-           ).to_contain_text("Đã chuyển")
+    expect(page.locator(f"[data-testid=result-row][data-case='{older.case_id}']")).to_contain_text(
+        "Đã chuyển"
+    )
     screenshot(page, "designer-migration")
     assert case_version(tmp_path, older.case_id) == 2
 
@@ -171,8 +184,9 @@ def test_designer_adds_a_step_deploys_and_migrates_an_older_case(page, tmp_path)
     page.get_by_test_id("submit-task").click()
     assert open_tasks(page, older.case_id) == [(step_name("application"), unit_name(BRANCH))]
     page.get_by_test_id("history").locator("summary").click()
-    expect(page.get_by_test_id("history-line").filter(
-        has_text="Chuyển hồ sơ sang phiên bản mới")).to_contain_text("1 → 2")
+    expect(
+        page.get_by_test_id("history-line").filter(has_text="Chuyển hồ sơ sang phiên bản mới")
+    ).to_contain_text("1 → 2")
     assert violations == []
 
 
@@ -181,6 +195,7 @@ def test_version_diff_shows_the_new_step_and_form(page, tmp_path):
     page.get_by_test_id("diff-link").first.click()
     expect(page.locator(f"[data-testid=added][data-id={NEW_STEP}]")).to_contain_text("userTask")
     expect(page.locator("[data-testid=changed][data-id=to_application]")).to_contain_text(
-        "targetRef")
+        "targetRef"
+    )
     expect(page.get_by_test_id("form-added")).to_contain_text("certificate_check")
     screenshot(page, "designer-diff")

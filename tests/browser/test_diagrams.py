@@ -1,6 +1,7 @@
 """bpmn-js in the pages: a case drawn with its steps marked for those who may see it, and
 third-party BPMN files opened in the modeler and saved unchanged, keeping every element
 and its layout."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -12,8 +13,8 @@ from sqlalchemy import update
 
 from engine import db as engine_db
 from engine.models import WorkItem
-
 from tests.engine.test_thirdparty import EXPECTED, THIRDPARTY, wide_process
+
 from .conftest import screenshot, sign_in
 from .test_admission import BRANCH, CENTRE, nominated
 
@@ -30,9 +31,11 @@ def marked(page, element: str, state: str):
 def make_overdue(tmp_path, case_id: int) -> None:
     engine = engine_db.make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
     with engine.begin() as conn:
-        conn.execute(update(WorkItem).where(WorkItem.case_id == case_id,
-                                            WorkItem.status == "open")
-                     .values(due_at=datetime.now(timezone.utc) - timedelta(days=1)))
+        conn.execute(
+            update(WorkItem)
+            .where(WorkItem.case_id == case_id, WorkItem.status == "open")
+            .values(due_at=datetime.now(timezone.utc) - timedelta(days=1))
+        )
     engine.dispose()
 
 
@@ -66,14 +69,20 @@ def ids_and_bounds(xml: bytes) -> tuple[set[str], dict[str, tuple]]:
     """The semantic element ids, and each DI shape's bounds by the element it draws."""
     root = etree.fromstring(xml)
     diagram = f"{{{'http://www.omg.org/spec/BPMN/20100524/DI'}}}BPMNDiagram"
-    ids = {node.get("id") for node in root.iter() if isinstance(node.tag, str)
-           and node.get("id") and not any(a.tag == diagram for a in node.iterancestors())
-           and node.tag != diagram}
+    ids = {
+        node.get("id")
+        for node in root.iter()
+        if isinstance(node.tag, str)
+        and node.get("id")
+        and not any(a.tag == diagram for a in node.iterancestors())
+        and node.tag != diagram
+    }
     bounds = {}
     for shape in root.iter(f"{{{DI.replace('/DI', '/DI')}}}BPMNShape"):
         box = shape.find(f"{{{DC}}}Bounds")
-        bounds[shape.get("bpmnElement")] = tuple(float(box.get(k)) for k in
-                                                 ("x", "y", "width", "height"))
+        bounds[shape.get("bpmnElement")] = tuple(
+            float(box.get(k)) for k in ("x", "y", "width", "height")
+        )
     return ids, bounds
 
 
@@ -104,11 +113,13 @@ def test_third_party_file_keeps_elements_and_layout_through_the_modeler(modeler_
 
 
 def test_a_file_without_layout_is_said_so_and_a_large_one_round_trips(modeler_page):
-    message = modeler_page.evaluate("""async (xml) => {
+    message = modeler_page.evaluate(
+        """async (xml) => {
         try { await window.ketnapImport(xml); return 'imported'; }
         catch (err) { return err.message; } }""",
-                                    (THIRDPARTY / "no_layout.bpmn").read_text("utf-8"))
+        (THIRDPARTY / "no_layout.bpmn").read_text("utf-8"),
+    )
     assert "no diagram" in message.lower() or message == "imported"
-    wide = wide_process(branches=40, length=12)         # 480 tasks, 520 flows and their DI
+    wide = wide_process(branches=40, length=12)  # 480 tasks, 520 flows and their DI
     saved = modeler_page.evaluate(ROUND_TRIP, wide.decode("utf-8")).encode("utf-8")
     assert ids_and_bounds(wide) == ids_and_bounds(saved)

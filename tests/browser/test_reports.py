@@ -1,6 +1,7 @@
 """The city organisation board opens the targets dashboard, looks at the year of the
 known data set (tests/workflows/report_data.py), and downloads the Excel file: the file,
 read with openpyxl, holds the numbers the page shows and the API gives."""
+
 from __future__ import annotations
 
 from openpyxl import load_workbook
@@ -9,10 +10,10 @@ from sqlalchemy import select
 
 from engine import db as engine_db
 from engine.cases import unit_of_work
+from tests.workflows import report_data as rd
 from web.accounts import User
 from web.tokens import issue
 
-from tests.workflows import report_data as rd
 from .conftest import screenshot, sign_in
 
 YEAR = 2025
@@ -32,8 +33,10 @@ def _seed_and_token(tmp_path) -> tuple[dict, str]:
 
 def _table(page, key: str) -> list[list[str]]:
     rows = page.get_by_test_id(f"table-{key}").get_by_test_id("row")
-    return [[cell.inner_text().strip() for cell in row.get_by_test_id("cell").all()]
-            for row in rows.all()]
+    return [
+        [cell.inner_text().strip() for cell in row.get_by_test_id("cell").all()]
+        for row in rows.all()
+    ]
 
 
 def _sheet(path, name: str) -> list[list]:
@@ -50,8 +53,10 @@ def test_board_downloads_the_dashboard_as_excel(page, tmp_path):
     page.get_by_test_id("year").press("Enter")
     expect(page.get_by_test_id("report-subtitle")).to_contain_text(f"năm {YEAR}")
     # Chart.js drew the charts beside the tables.
-    page.wait_for_function("() => window.Chart && Chart.getChart("
-                           "document.querySelector('[data-testid=chart-truong-thpt]'))")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart("
+        "document.querySelector('[data-testid=chart-truong-thpt]'))"
+    )
     screenshot(page, "reports-targets")
 
     shown_ratio = _table(page, "ty-le-cong-nhan")
@@ -67,12 +72,14 @@ def test_board_downloads_the_dashboard_as_excel(page, tmp_path):
 
     def as_text(rows):
         return [[str(value) for value in row] for row in rows]
+
     assert as_text(_sheet(saved, "ty-le-cong-nhan")) == shown_ratio
     assert as_text(_sheet(saved, "truong-thpt")) == shown_schools
     assert as_text(_sheet(saved, "doanh-nghiep")) == shown_enterprises
 
-    api = page.request.get(f"/api/v1/reports/targets?year={YEAR}",
-                           headers={"Authorization": f"Bearer {token}"}).json()
+    api = page.request.get(
+        f"/api/v1/reports/targets?year={YEAR}", headers={"Authorization": f"Bearer {token}"}
+    ).json()
     excel_ratio = _sheet(saved, "ty-le-cong-nhan")[0]
     assert excel_ratio[2] == api["share"]["admissions"]["value"] == 6
     assert excel_ratio[4] == api["share"]["target"]
@@ -80,11 +87,12 @@ def test_board_downloads_the_dashboard_as_excel(page, tmp_path):
     assert excel_ratio[6] == api["share"]["pipeline"]["value"]
     # Schools in the same order in both: target, admitted, can still be decided.
     assert [row[1:4] for row in _sheet(saved, "truong-thpt")] == [
-        [s["target"], s["count"]["value"], s["pipeline"]["value"]] for s in api["schools"]]
+        [s["target"], s["count"]["value"], s["pipeline"]["value"]] for s in api["schools"]
+    ]
 
     # The count of workers leads to the two workers' cases.
     page.get_by_test_id("table-ty-le-cong-nhan").get_by_role("link", name="2").first.click()
     expect(page.get_by_test_id("case-row")).to_have_count(2)
-    assert sorted(int(r.get_attribute("data-case-id"))
-                  for r in page.get_by_test_id("case-row").all()) == sorted(
-        [ids["W1"], ids["W2"]])
+    assert sorted(
+        int(r.get_attribute("data-case-id")) for r in page.get_by_test_id("case-row").all()
+    ) == sorted([ids["W1"], ids["W2"]])

@@ -1,9 +1,10 @@
 """Small edits of BPMN text for tests that deploy a changed version of a diagram."""
+
 from __future__ import annotations
 
 from lxml import etree
 
-from engine.definitions.bpmn_xml import NS, KETNAP_NS
+from engine.definitions.bpmn_xml import KETNAP_NS, NS
 
 BPMN = "{%s}" % NS["bpmn"]
 
@@ -22,8 +23,9 @@ def _by_id(root, element_id: str):
     return found[0]
 
 
-def insert_task(xml: str, flow_id: str, task_id: str, *, name: str, lane: str,
-                form: str, tag: str = "userTask") -> str:
+def insert_task(
+    xml: str, flow_id: str, task_id: str, *, name: str, lane: str, form: str, tag: str = "userTask"
+) -> str:
     """Put a new task on sequence flow ``flow_id``: source -> task -> old target."""
     root = _tree(xml)
     flow = _by_id(root, flow_id)
@@ -33,8 +35,9 @@ def insert_task(xml: str, flow_id: str, task_id: str, *, name: str, lane: str,
         task.set(f"{{{KETNAP_NS}}}form", form)
     target = flow.get("targetRef")
     flow.set("targetRef", task_id)
-    etree.SubElement(process, BPMN + "sequenceFlow", id=f"{task_id}_out", sourceRef=task_id,
-                     targetRef=target)
+    etree.SubElement(
+        process, BPMN + "sequenceFlow", id=f"{task_id}_out", sourceRef=task_id, targetRef=target
+    )
     ref = etree.SubElement(_by_id(root, lane), BPMN + "flowNodeRef")
     ref.text = task_id
     return _text(root)

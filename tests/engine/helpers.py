@@ -1,4 +1,5 @@
 """Helpers for engine tests: a registry with test resolvers, and the review diagram."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +21,7 @@ def make_registry() -> Registry:
     def double(x):
         """Twice x."""
         return 2 * x
+
     return reg
 
 
@@ -33,19 +35,26 @@ def deploy_review(factory, registry) -> int:
         return version.id
 
 
-SUBMIT_OK = {"approved": True, "score": 7, "submitted_on": "2025-03-03",
-             "wait_until": "2030-01-01T00:00:00+00:00"}
+SUBMIT_OK = {
+    "approved": True,
+    "score": 7,
+    "submitted_on": "2025-03-03",
+    "wait_until": "2030-01-01T00:00:00+00:00",
+}
 
 
 def move_clock_past_wait() -> None:
     """Move the engine clock to just after SUBMIT_OK's wait date."""
     from datetime import datetime, timezone
+
     from engine import clock
+
     clock.advance(datetime(2030, 1, 1, 1, tzinfo=timezone.utc) - clock.now())
 
 
-def deploy_edited_review(factory, registry, old: bytes, new: bytes,
-                         extra: dict[str, bytes] | None = None) -> None:
+def deploy_edited_review(
+    factory, registry, old: bytes, new: bytes, extra: dict[str, bytes] | None = None
+) -> None:
     """Deploy the review diagram with ``old`` replaced by ``new`` (which must occur), plus
     ``extra`` files (a form, say)."""
     files = review_files()

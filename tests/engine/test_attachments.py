@@ -1,4 +1,5 @@
 """Attachments are judged by content and stored by sha256; comments are audited."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,22 +27,23 @@ def case_id(factory):
 
 def test_pdf_is_stored_by_hash_and_audited(factory, case_id, tmp_path):
     with unit_of_work(factory) as s:
-        item = attachments.add_attachment(s, case_id, "../../etc/don.pdf", PDF, ALICE,
-                                          root=tmp_path / "files")
+        item = attachments.add_attachment(
+            s, case_id, "../../etc/don.pdf", PDF, ALICE, root=tmp_path / "files"
+        )
     digest = hashlib.sha256(PDF).hexdigest()
     assert (tmp_path / "files" / digest[:2] / digest).read_bytes() == PDF
-    assert (item.filename, item.content_type, item.sha256) == ("don.pdf", "application/pdf",
-                                                               digest)
+    assert (item.filename, item.content_type, item.sha256) == ("don.pdf", "application/pdf", digest)
     with unit_of_work(factory) as s:
         assert [e.kind for e in audit.history(s, case_id)][-1] == "attachment_added"
 
 
-@pytest.mark.parametrize("content", [b"MZ\x90\x00 not a pdf", b"<script>alert(1)</script>",
-                                     b"%PD"])
+@pytest.mark.parametrize("content", [b"MZ\x90\x00 not a pdf", b"<script>alert(1)</script>", b"%PD"])
 def test_other_content_is_refused_whatever_its_name(factory, case_id, tmp_path, content):
     with pytest.raises(InvalidData):
         with unit_of_work(factory) as s:
-            attachments.add_attachment(s, case_id, "anh.png", content, ALICE, root=tmp_path / "files")
+            attachments.add_attachment(
+                s, case_id, "anh.png", content, ALICE, root=tmp_path / "files"
+            )
     assert not (tmp_path / "files").exists()
     with unit_of_work(factory) as s:
         assert s.execute(select(Attachment)).first() is None
@@ -50,8 +52,15 @@ def test_other_content_is_refused_whatever_its_name(factory, case_id, tmp_path, 
 def test_oversized_file_is_refused(factory, case_id, tmp_path):
     with pytest.raises(InvalidData):
         with unit_of_work(factory) as s:
-            attachments.add_attachment(s, case_id, "x.pdf", PDF + b"0" * 2000, ALICE,
-                                       root=tmp_path / "files", max_bytes=1000)
+            attachments.add_attachment(
+                s,
+                case_id,
+                "x.pdf",
+                PDF + b"0" * 2000,
+                ALICE,
+                root=tmp_path / "files",
+                max_bytes=1000,
+            )
 
 
 def test_comment_is_recorded_and_empty_refused(factory, case_id):

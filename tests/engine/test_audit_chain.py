@@ -1,4 +1,5 @@
 """`ketnap audit verify` finds every kind of tampering and names the entry."""
+
 from __future__ import annotations
 
 import pytest
@@ -84,17 +85,45 @@ def test_deleted_last_events_are_detected(chain):
 def test_inserted_event_is_detected(chain):
     # Shift the tail up by one and insert a forged event with a self-consistent hash.
     with chain() as s:
-        rows = s.execute(select(Event).where(Event.seq >= 6).order_by(Event.seq.desc())).scalars().all()
+        rows = (
+            s.execute(select(Event).where(Event.seq >= 6).order_by(Event.seq.desc()))
+            .scalars()
+            .all()
+        )
         for ev in rows:
             s.execute(text("UPDATE events SET seq = seq + 1 WHERE seq = :q"), {"q": ev.seq})
         at = rows[-1].at
         s.expunge_all()
         prev = s.execute(select(Event.hash).where(Event.seq == 5)).scalar()
-        forged = dict(seq=6, prev_hash=prev, kind="comment", case_id=1, actor="mallory",
-                      unit=None, at=at, data="{}", request_id=None, client=None)
-        forged["hash"] = audit.event_hash(**{k: forged[k] for k in (
-            "seq", "prev_hash", "kind", "case_id", "actor", "unit", "at", "data",
-            "request_id", "client")})
+        forged = dict(
+            seq=6,
+            prev_hash=prev,
+            kind="comment",
+            case_id=1,
+            actor="mallory",
+            unit=None,
+            at=at,
+            data="{}",
+            request_id=None,
+            client=None,
+        )
+        forged["hash"] = audit.event_hash(
+            **{
+                k: forged[k]
+                for k in (
+                    "seq",
+                    "prev_hash",
+                    "kind",
+                    "case_id",
+                    "actor",
+                    "unit",
+                    "at",
+                    "data",
+                    "request_id",
+                    "client",
+                )
+            }
+        )
         s.add(Event(**forged))
         s.commit()
     assert verify(chain).seq == 7
@@ -128,8 +157,10 @@ def test_failed_operation_leaves_no_event(factory):
         assert audit.verify(s) is None
 
 
-@pytest.mark.parametrize("statement", ["UPDATE events SET actor = 'mallory' WHERE seq = 3",
-                                       "DELETE FROM events WHERE seq = 3"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE events SET actor = 'mallory' WHERE seq = 3", "DELETE FROM events WHERE seq = 3"],
+)
 def test_postgres_refuses_update_and_delete(factory, statement):
     _fill(factory)
     with factory() as s:

@@ -1,4 +1,5 @@
 """Case operations end to end on SQLite and PostgreSQL: state, inbox and audit agree."""
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,26 @@ def reg():
 def started(factory, reg):
     deploy_review(factory, reg)
     with unit_of_work(factory) as s:
-        case = cases.start_case(s, "review", {"full_name": "Nguyễn Văn Ân", "unit_code": "U7"},
-                                ALICE, unit="U7", registry=reg)
+        case = cases.start_case(
+            s,
+            "review",
+            {"full_name": "Nguyễn Văn Ân", "unit_code": "U7"},
+            ALICE,
+            unit="U7",
+            registry=reg,
+        )
         return case.id
 
 
 def open_items(factory, case_id):
     with unit_of_work(factory) as s:
-        return s.execute(select(WorkItem).where(WorkItem.case_id == case_id,
-                                                WorkItem.status == "open")).scalars().all()
+        return (
+            s.execute(
+                select(WorkItem).where(WorkItem.case_id == case_id, WorkItem.status == "open")
+            )
+            .scalars()
+            .all()
+        )
 
 
 def events(factory, case_id):
@@ -83,8 +95,9 @@ def test_complete_runs_gateway_timer_and_script(factory, reg, started):
 def test_timer_already_due_fires_at_once(factory, reg, started):
     [item] = open_items(factory, started)
     with unit_of_work(factory) as s:
-        cases.complete_task(s, item.id, {**SUBMIT_OK, "wait_until": "2001-01-01"}, BOB,
-                            registry=reg)
+        cases.complete_task(
+            s, item.id, {**SUBMIT_OK, "wait_until": "2001-01-01"}, BOB, registry=reg
+        )
     assert [i.step for i in open_items(factory, started)] == ["decide"]
 
 
@@ -209,8 +222,9 @@ def test_update_data_moves_open_work_to_the_new_unit(factory, reg, started):
     [item] = open_items(factory, started)
     with unit_of_work(factory) as s:
         cases.claim(s, item.id, ALICE)
-        cases.update_data(s, started, {"unit_code": "U9"}, BOB, kind="case_transferred",
-                          registry=reg)
+        cases.update_data(
+            s, started, {"unit_code": "U9"}, BOB, kind="case_transferred", registry=reg
+        )
     [moved] = open_items(factory, started)
     assert (moved.id, moved.unit, moved.claimed_by) == (item.id, "U9", None)
     with unit_of_work(factory) as s:
@@ -224,10 +238,13 @@ def test_update_data_moves_open_work_to_the_new_unit(factory, reg, started):
 
 def test_start_event_form_checks_start_data_and_fills_absent_fields(factory, reg):
     from .helpers import deploy_edited_review
+
     deploy_edited_review(
-        factory, reg,
+        factory,
+        reg,
         b'<bpmn:startEvent id="start" name="B\xe1\xba\xaft \xc4\x91\xe1\xba\xa7u" />',
-        b'<bpmn:startEvent id="start" name="Start" ketnap:form="decide" />')
+        b'<bpmn:startEvent id="start" name="Start" ketnap:form="decide" />',
+    )
     with pytest.raises(InvalidData) as err:
         with unit_of_work(factory) as s:
             cases.start_case(s, "review", {"decision": "maybe"}, ALICE, registry=reg)
@@ -241,13 +258,23 @@ def test_case_stored_listeners_see_every_stored_case_with_its_open_steps(factory
     """A domain's derived tables stay in step with the case: the listener runs in the
     operation's transaction, for every store and for copies, with the open steps."""
     from engine import cloning
+
     seen = []
-    reg.case_stored.append(lambda session, case, steps: seen.append(
-        (case.id, case.status, sorted(steps), session.in_transaction())))
+    reg.case_stored.append(
+        lambda session, case, steps: seen.append(
+            (case.id, case.status, sorted(steps), session.in_transaction())
+        )
+    )
     deploy_review(factory, reg)
     with unit_of_work(factory) as s:
-        case_id = cases.start_case(s, "review", {"full_name": "Lê Thị Hoa", "unit_code": "U7"},
-                                   ALICE, unit="U7", registry=reg).id
+        case_id = cases.start_case(
+            s,
+            "review",
+            {"full_name": "Lê Thị Hoa", "unit_code": "U7"},
+            ALICE,
+            unit="U7",
+            registry=reg,
+        ).id
     assert seen == [(case_id, "active", ["submit"], True)]
     [item] = open_items(factory, case_id)
     with unit_of_work(factory) as s:
@@ -263,13 +290,15 @@ def test_case_stored_listeners_see_every_stored_case_with_its_open_steps(factory
         cases.resume(s, case_id, ALICE, registry=reg)
     assert seen[-1] == (case_id, "active", ["decide"], True)
     with unit_of_work(factory) as s:
-        copy = cloning.copy_case(s, cloning.Template(s, case_id, "Lê Thị Hoa"), "Trần Văn Nam",
-                                 registry=reg)
+        copy = cloning.copy_case(
+            s, cloning.Template(s, case_id, "Lê Thị Hoa"), "Trần Văn Nam", registry=reg
+        )
         s.flush()
         assert seen[-1] == (copy.id, "active", ["decide"], True)
     # Data the form refuses stops the operation before anything is stored.
     before = len(seen)
     with pytest.raises(InvalidData), unit_of_work(factory) as s:
-        cases.complete_task(s, open_items(factory, case_id)[0].id, {"decision": 7}, BOB,
-                            registry=reg)
+        cases.complete_task(
+            s, open_items(factory, case_id)[0].id, {"decision": 7}, BOB, registry=reg
+        )
     assert len(seen) == before

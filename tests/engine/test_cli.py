@@ -1,4 +1,5 @@
 """The engine's CLI against a real SQLite file: deploy, start, list, complete, timers."""
+
 from __future__ import annotations
 
 import json
@@ -17,12 +18,14 @@ def run(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_factory", None)
     monkeypatch.setattr(definitions, "default_registry", make_registry())
     import engine.cases as cases_mod
+
     monkeypatch.setattr(cases_mod, "default_registry", definitions.default_registry)
     runner = CliRunner()
 
     def invoke(*args):
         result = runner.invoke(cli.cli, [str(a) for a in args])
         return result
+
     assert invoke("db", "upgrade").exit_code == 0
     return invoke
 
@@ -32,8 +35,9 @@ def test_deploy_start_complete_and_show(run):
     assert deployed.exit_code == 0 and "version 1" in deployed.output
     again = run("deploy", DATA / "review")
     assert "unchanged" in again.output
-    started = run("cases", "start", "review", "--data", '{"full_name": "Lê Văn Cường"}',
-                  "--unit", "U1")
+    started = run(
+        "cases", "start", "review", "--data", '{"full_name": "Lê Văn Cường"}', "--unit", "U1"
+    )
     assert started.exit_code == 0, started.output
     listed = run("tasks", "list")
     task_id = listed.output.split("\t")[0]

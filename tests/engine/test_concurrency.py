@@ -2,6 +2,7 @@
 
 Each thread has its own session and connection, as web workers do.
 """
+
 from __future__ import annotations
 
 import threading
@@ -27,8 +28,9 @@ def run_together(jobs):
         barrier.wait()
         try:
             results[i] = job()
-        except Exception as err:   # collected and asserted on by the caller
+        except Exception as err:  # collected and asserted on by the caller
             errors[i] = err
+
     threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
     for t in threads:
         t.start()
@@ -53,13 +55,19 @@ def test_same_task_completed_twice_at_once_one_wins(factory, reg):
             with unit_of_work(factory) as s:
                 cases.complete_task(s, item_id, SUBMIT_OK, Actor(name), registry=reg)
             return name
+
         return job
+
     results, errors = run_together([complete("u1"), complete("u2")])
     assert sum(r is not None for r in results) == 1
     assert sum(isinstance(e, Conflict) for e in errors) == 1
     with unit_of_work(factory) as s:
-        assert s.execute(select(func.count()).select_from(Event).where(
-            Event.kind == "task_completed")).scalar() == 1
+        assert (
+            s.execute(
+                select(func.count()).select_from(Event).where(Event.kind == "task_completed")
+            ).scalar()
+            == 1
+        )
         assert s.get(WorkItem, item_id).completed_by in ("u1", "u2")
         assert audit.verify(s) is None
 
@@ -69,23 +77,33 @@ def test_parallel_branches_completed_at_once_lose_nothing(factory, reg):
         definitions.deploy(s, definitions.collect([DATA / "parallel"]), "d", registry=reg)
         case_id = cases.start_case(s, "parallel", {}, Actor("a"), registry=reg).id
     with unit_of_work(factory) as s:
-        items = s.execute(select(WorkItem).where(WorkItem.case_id == case_id)
-                          .order_by(WorkItem.step)).scalars().all()
+        items = (
+            s.execute(select(WorkItem).where(WorkItem.case_id == case_id).order_by(WorkItem.step))
+            .scalars()
+            .all()
+        )
     assert [i.step for i in items] == ["t1", "t2", "t3", "t4"]
 
     def complete(item):
         def job():
             with unit_of_work(factory) as s:
-                cases.complete_task(s, item.id, {"note": item.step}, Actor(item.step),
-                                    registry=reg)
+                cases.complete_task(s, item.id, {"note": item.step}, Actor(item.step), registry=reg)
+
         return job
+
     _, errors = run_together([complete(i) for i in items])
     assert errors == [None] * 4
     with unit_of_work(factory) as s:
         case = s.get(Case, case_id)
         assert case.status == "closed"
-        assert s.execute(select(func.count()).select_from(WorkItem).where(
-            WorkItem.case_id == case_id, WorkItem.status == "completed")).scalar() == 4
+        assert (
+            s.execute(
+                select(func.count())
+                .select_from(WorkItem)
+                .where(WorkItem.case_id == case_id, WorkItem.status == "completed")
+            ).scalar()
+            == 4
+        )
         assert audit.verify(s) is None
 
 
@@ -104,9 +122,18 @@ def test_two_timer_workers_fire_each_timer_once(factory, reg):
     assert errors == [None, None]
     assert sum(results) == count
     with unit_of_work(factory) as s:
-        fired = s.execute(select(Event.case_id, func.count()).where(Event.kind == "timer_fired")
-                          .group_by(Event.case_id)).all()
+        fired = s.execute(
+            select(Event.case_id, func.count())
+            .where(Event.kind == "timer_fired")
+            .group_by(Event.case_id)
+        ).all()
         assert len(fired) == count and all(n == 1 for _, n in fired)
-        assert s.execute(select(func.count()).select_from(Case).where(
-            Case.next_due_at.is_not(None), Case.next_due_at <= clock.now())).scalar() == 0
+        assert (
+            s.execute(
+                select(func.count())
+                .select_from(Case)
+                .where(Case.next_due_at.is_not(None), Case.next_due_at <= clock.now())
+            ).scalar()
+            == 0
+        )
         assert audit.verify(s) is None

@@ -1,4 +1,5 @@
 """Checking and deploying definitions: every problem at once, versions by content."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,8 @@ from sqlalchemy import select
 
 from engine import cli, definitions
 from engine.cases import unit_of_work
-from engine.models import DefinitionVersion, Event
 from engine.errors import DefinitionError
+from engine.models import DefinitionVersion, Event
 
 from .helpers import DATA, make_registry, review_files
 
@@ -47,13 +48,15 @@ def test_unsafe_or_broken_xml_is_refused_before_parsing(name):
     assert "hostname" not in messages(found)
 
 
-@pytest.mark.parametrize("source, element", [
-    ('<bpmn:script>__import__("os").system("touch pwned")</bpmn:script>', "record"),
-    ("<bpmn:script>import os</bpmn:script>", "record"),
-    ("<bpmn:script>x = ().__class__.__base__.__subclasses__()</bpmn:script>", "record"),
-])
-def test_script_escapes_are_named_with_file_and_element(source, element, tmp_path,
-                                                        monkeypatch):
+@pytest.mark.parametrize(
+    "source, element",
+    [
+        ('<bpmn:script>__import__("os").system("touch pwned")</bpmn:script>', "record"),
+        ("<bpmn:script>import os</bpmn:script>", "record"),
+        ("<bpmn:script>x = ().__class__.__base__.__subclasses__()</bpmn:script>", "record"),
+    ],
+)
+def test_script_escapes_are_named_with_file_and_element(source, element, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     bpmn = re.sub(r"<bpmn:script>.*?</bpmn:script>", source, REVIEW, flags=re.S)
     found = problems(files_with(bpmn))
@@ -69,36 +72,52 @@ def test_condition_and_timer_escapes_are_named():
 
 
 def test_every_structural_problem_is_reported_at_once():
-    bpmn = (REVIEW.replace('<bpmn:startEvent id="start" name="Bắt đầu" />', "")
-            .replace('sourceRef="start"', 'sourceRef="nowhere"')
-            .replace('ketnap:form="decide" ketnap:due', 'ketnap:form="missing" ketnap:due')
-            .replace('ketnap:resolver="board"', 'ketnap:resolver="no_such"')
-            .replace('ketnap:due="5WD"', 'ketnap:due="soon"')
-            .replace('<bpmn:endEvent id="end_done" name="Xong" />',
-                     '<bpmn:endEvent id="end_done" name="Xong" />'
-                     '<bpmn:callActivity id="call_x" calledElement="absent" />'))
+    bpmn = (
+        REVIEW.replace('<bpmn:startEvent id="start" name="Bắt đầu" />', "")
+        .replace('sourceRef="start"', 'sourceRef="nowhere"')
+        .replace('ketnap:form="decide" ketnap:due', 'ketnap:form="missing" ketnap:due')
+        .replace('ketnap:resolver="board"', 'ketnap:resolver="no_such"')
+        .replace('ketnap:due="5WD"', 'ketnap:due="soon"')
+        .replace(
+            '<bpmn:endEvent id="end_done" name="Xong" />',
+            '<bpmn:endEvent id="end_done" name="Xong" />'
+            '<bpmn:callActivity id="call_x" calledElement="absent" />',
+        )
+    )
     text = messages(problems(files_with(bpmn)))
-    for expected in ("no start event", "points to no element", 'form "missing"',
-                     '"no_such" is not registered', "ketnap:due", "calls process absent"):
+    for expected in (
+        "no start event",
+        "points to no element",
+        'form "missing"',
+        '"no_such" is not registered',
+        "ketnap:due",
+        "calls process absent",
+    ):
         assert expected in text, expected
 
 
 def test_user_task_without_form_or_lane():
     bpmn = REVIEW.replace(' ketnap:form="decide" />', " />").replace(
-        "<bpmn:flowNodeRef>escalate</bpmn:flowNodeRef>", "")
+        "<bpmn:flowNodeRef>escalate</bpmn:flowNodeRef>", ""
+    )
     text = messages(problems(files_with(bpmn)))
     assert "user task has no form" in text and "lies in no lane" in text
 
 
 def test_invalid_form_file_is_reported_with_its_path():
-    found = problems(files_with(REVIEW, **{"forms/decide.json": '{"title": "x", "fields": '
-                                                                 '[{"name": "Bad Name"}]}'}))
+    found = problems(
+        files_with(
+            REVIEW, **{"forms/decide.json": '{"title": "x", "fields": [{"name": "Bad Name"}]}'}
+        )
+    )
     assert any(p.file == "forms/decide.json" for p in found)
 
 
 def test_schema_violation_is_reported():
-    bpmn = REVIEW.replace('<bpmn:endEvent id="end_rejected" name="Không đạt" />',
-                          '<bpmn:endEvent id="end_rejected"><bpmn:bogus /></bpmn:endEvent>')
+    bpmn = REVIEW.replace(
+        '<bpmn:endEvent id="end_rejected" name="Không đạt" />',
+        '<bpmn:endEvent id="end_rejected"><bpmn:bogus /></bpmn:endEvent>',
+    )
     assert any("BPMN schema" in p.message for p in problems(files_with(bpmn)))
 
 
@@ -117,7 +136,9 @@ def test_deploy_versions_by_content(factory):
     assert (v1.version, same.version, v2.version, v3.version) == (1, 1, 2, 3)
     assert v3.content_hash == v1.content_hash
     with unit_of_work(factory) as s:
-        assert s.execute(select(Event).where(Event.kind == "definition_deployed")).all().__len__() == 3
+        assert (
+            s.execute(select(Event).where(Event.kind == "definition_deployed")).all().__len__() == 3
+        )
 
 
 def test_deploy_refuses_with_all_problems_and_stores_nothing(factory):
@@ -147,12 +168,14 @@ def test_cli_check_clean_file_exits_zero(tmp_path, monkeypatch):
     assert result.output.startswith("ok: review")
 
 
-@pytest.mark.parametrize("old, new, element", [
-    ("approved and score &gt;= 5", "__import__('os').system('touch pwned')", "to_wait"),
-    ('result = "approved" if approved else "rejected"', "import os", "record"),
-])
-def test_cli_check_names_file_and_element_of_an_escape(tmp_path, monkeypatch, old, new,
-                                                       element):
+@pytest.mark.parametrize(
+    "old, new, element",
+    [
+        ("approved and score &gt;= 5", "__import__('os').system('touch pwned')", "to_wait"),
+        ('result = "approved" if approved else "rejected"', "import os", "record"),
+    ],
+)
+def test_cli_check_names_file_and_element_of_an_escape(tmp_path, monkeypatch, old, new, element):
     monkeypatch.setattr(definitions, "default_registry", make_registry())
     monkeypatch.chdir(tmp_path)
     for name, content in files_with(REVIEW.replace(old, new)).items():

@@ -1,5 +1,6 @@
 """Drafts: opened from a version, diagrams kept with their problems, forms checked when
 saved, deployed as the next version (which ends the draft)."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,8 @@ import json
 import pytest
 
 from engine import definitions
-
-from engine.definitions import drafts
 from engine.cases import unit_of_work
+from engine.definitions import drafts
 from engine.errors import DefinitionError
 
 from .helpers import deploy_review, make_registry
@@ -30,12 +30,14 @@ def test_draft_opens_from_a_version_and_deploys_as_the_next(factory, opened):
         assert draft.base_version == 1 and set(draft.forms) == {"submit", "decide"}
         assert json.loads(draft.forms["submit"])["title"]
         assert drafts.check(draft, opened).ok
-        drafts.save_bpmn(draft, "review.bpmn",
-                         draft.files["review.bpmn"].replace('name="Quyết định"', 'name="QĐ"'),
-                         "designer")
+        drafts.save_bpmn(
+            draft,
+            "review.bpmn",
+            draft.files["review.bpmn"].replace('name="Quyết định"', 'name="QĐ"'),
+            "designer",
+        )
     with unit_of_work(factory) as s:
-        version, created = drafts.deploy(s, drafts.find(s, "review"), "designer",
-                                         registry=opened)
+        version, created = drafts.deploy(s, drafts.find(s, "review"), "designer", registry=opened)
         assert created and version.version == 2
     with unit_of_work(factory) as s:
         assert drafts.find(s, "review") is None
@@ -56,10 +58,13 @@ def test_diagram_with_problems_is_kept_but_not_deployed(factory, opened):
         assert drafts.find(s, "review") is not None
 
 
-@pytest.mark.parametrize("name, text", [
-    ("review.bpmn", "<not xml"),
-    ("../evil.bpmn", "<x/>"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("review.bpmn", "<not xml"),
+        ("../evil.bpmn", "<x/>"),
+    ],
+)
 def test_unreadable_diagram_is_refused(factory, opened, name, text):
     with unit_of_work(factory) as s:
         with pytest.raises(drafts.DraftRefused):

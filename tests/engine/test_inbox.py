@@ -1,5 +1,6 @@
 """The inbox query on SQLite and PostgreSQL: units, tabs and their counts, filters,
 diacritics-free search, order by due date, pages; and how urgent a deadline is."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -16,9 +17,11 @@ from engine.models import WorkItem
 
 from .helpers import ALICE, BOB, SUBMIT_OK, deploy_review, make_registry
 
-NAMES = {"U1": ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"],
-         "U2": ["Nguyễn Thị Dung"],
-         "U3": ["Phạm Văn Em"]}
+NAMES = {
+    "U1": ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"],
+    "U2": ["Nguyễn Thị Dung"],
+    "U3": ["Phạm Văn Em"],
+}
 
 
 @pytest.fixture
@@ -30,12 +33,21 @@ def items(factory):
     with unit_of_work(factory) as s:
         for unit, names in NAMES.items():
             for name in names:
-                case = cases.start_case(s, "review", {"full_name": name, "unit_code": unit,
-                                                      "category": "student" if unit == "U1"
-                                                      else "other"}, ALICE, registry=reg)
+                case = cases.start_case(
+                    s,
+                    "review",
+                    {
+                        "full_name": name,
+                        "unit_code": unit,
+                        "category": "student" if unit == "U1" else "other",
+                    },
+                    ALICE,
+                    registry=reg,
+                )
                 s.flush()
-                found[name] = s.execute(select(WorkItem.id).where(
-                    WorkItem.case_id == case.id)).scalar_one()
+                found[name] = s.execute(
+                    select(WorkItem.id).where(WorkItem.case_id == case.id)
+                ).scalar_one()
     return found
 
 
@@ -60,8 +72,7 @@ def test_tabs_claimed_completed_and_their_counts(factory, items):
     with unit_of_work(factory) as s:
         cases.claim(s, items["Nguyễn Văn An"], ALICE)
         cases.claim(s, items["Trần Thị Bình"], BOB)
-        cases.complete_task(s, items["Lê Văn Cường"], SUBMIT_OK, ALICE,
-                            registry=make_registry())
+        cases.complete_task(s, items["Lê Văn Cường"], SUBMIT_OK, ALICE, registry=make_registry())
     assert ask(factory, tab=MINE)[0] == ["Nguyễn Văn An"]
     assert ask(factory, tab=UNIT)[0] == ["Nguyễn Thị Dung"]
     assert ask(factory, tab=DONE)[0] == ["Lê Văn Cường"]
@@ -69,7 +80,7 @@ def test_tabs_claimed_completed_and_their_counts(factory, items):
 
 
 def test_overdue_counts_open_tasks_past_their_deadline(factory, items):
-    later = datetime.now(timezone.utc) + timedelta(days=60)    # "submit" is due in 5WD
+    later = datetime.now(timezone.utc) + timedelta(days=60)  # "submit" is due in 5WD
     with unit_of_work(factory) as s:
         cases.claim(s, items["Nguyễn Văn An"], ALICE)
         result = inbox(s, InboxQuery("alice", frozenset({"U1"}), tab=OVERDUE), now=later)
@@ -91,7 +102,7 @@ def test_filters_narrow_rows_and_counts(factory, items):
     titles, counts, _ = ask(factory, tab=UNIT, category="student")
     assert sorted(titles) == sorted(NAMES["U1"]) and counts[UNIT] == 3
     assert ask(factory, tab=UNIT, unit="U2")[0] == ["Nguyễn Thị Dung"]
-    assert ask(factory, tab=UNIT, unit="U3")[0] == []          # not one of the user's units
+    assert ask(factory, tab=UNIT, unit="U3")[0] == []  # not one of the user's units
     assert len(ask(factory, tab=UNIT, step="submit")[0]) == 4
     assert ask(factory, tab=UNIT, step="decide")[0] == []
 
@@ -151,19 +162,22 @@ def test_unknown_tab_is_refused(factory):
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@pytest.mark.parametrize("due, expected", [
-    (datetime(2025, 9, 8, 1, tzinfo=timezone.utc), "overdue"),         # an hour ago
-    (datetime(2025, 9, 15, 9, tzinfo=timezone.utc), "due_soon"),       # 5th working day
-    (datetime(2025, 9, 16, 9, tzinfo=timezone.utc), None),             # 6th working day
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "due, expected",
+    [
+        (datetime(2025, 9, 8, 1, tzinfo=timezone.utc), "overdue"),  # an hour ago
+        (datetime(2025, 9, 15, 9, tzinfo=timezone.utc), "due_soon"),  # 5th working day
+        (datetime(2025, 9, 16, 9, tzinfo=timezone.utc), None),  # 6th working day
+        (None, None),
+    ],
+)
 def test_urgency_counts_local_working_days(due, expected):
-    now = datetime(2025, 9, 8, 2, tzinfo=timezone.utc)    # Monday 09:00 in Vietnam
+    now = datetime(2025, 9, 8, 2, tzinfo=timezone.utc)  # Monday 09:00 in Vietnam
     assert urgency(due, now, tz=HCM) == expected
 
 
 def test_urgency_skips_public_holidays():
-    now = datetime(2025, 8, 29, 2, tzinfo=timezone.utc)   # Friday before 1-2/9
+    now = datetime(2025, 8, 29, 2, tzinfo=timezone.utc)  # Friday before 1-2/9
     # Mon 1/9 and Tue 2/9 are holidays: the 5th working day is Tue 9/9.
     assert urgency(datetime(2025, 9, 9, 9, tzinfo=timezone.utc), now, tz=HCM) == "due_soon"
     assert urgency(datetime(2025, 9, 10, 9, tzinfo=timezone.utc), now, tz=HCM) is None

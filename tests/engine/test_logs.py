@@ -1,5 +1,6 @@
 """Log lines: each case operation says which case and how long; key=value by default,
 JSON lines when asked."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ def _start(factory) -> int:
     reg = make_registry()
     deploy_review(factory, reg)
     with unit_of_work(factory) as s:
-        return cases.start_case(s, "review", {"full_name": "Lê Thị Hoa"}, ALICE, unit="U1",
-                                registry=reg).id
+        return cases.start_case(
+            s, "review", {"full_name": "Lê Thị Hoa"}, ALICE, unit="U1", registry=reg
+        ).id
 
 
 def test_a_completed_operation_logs_its_case_and_duration(factory, caplog):
@@ -51,8 +53,9 @@ def test_json_lines_carry_the_fields(factory, capsys, restored_logging):
 
 def test_key_value_lines_quote_what_needs_it(capsys, restored_logging):
     logs.configure("kv", "INFO")
-    logging.getLogger("engine.test").info("timer failed", extra={
-        "case_id": 7, "error": 'không "chạy"', "empty": None})
+    logging.getLogger("engine.test").info(
+        "timer failed", extra={"case_id": 7, "error": 'không "chạy"', "empty": None}
+    )
     line = capsys.readouterr().err.strip()
     assert line.startswith("ts=") and " level=INFO logger=engine.test " in line
     assert line.endswith('msg="timer failed" case_id=7 error="không \\"chạy\\""')

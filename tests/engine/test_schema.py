@@ -4,6 +4,7 @@ Were a model module missing from ``migrations/models.py``, ``alembic revision
 --autogenerate`` would propose dropping its table; were a migration missing, the models
 would describe columns no database has.
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,10 +23,12 @@ def _declares_a_table(tree: ast.Module) -> bool:
     """A class deriving from ``Base``, or a ``Table(…, Base.metadata, …)``."""
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(
-                isinstance(base, ast.Name) and base.id == "Base" for base in node.bases):
+            isinstance(base, ast.Name) and base.id == "Base" for base in node.bases
+        ):
             return True
         if isinstance(node, ast.Call) and any(
-                ast.unparse(arg) == "Base.metadata" for arg in node.args):
+            ast.unparse(arg) == "Base.metadata" for arg in node.args
+        ):
             return True
     return False
 
@@ -48,7 +51,8 @@ def test_a_migrated_database_is_what_the_models_declare(db_engine):
     """No difference at all, on SQLite and on PostgreSQL: none is filtered out."""
     metadata = all_models()
     with db_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                         "compare_server_default": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         differences = compare_metadata(context, metadata)
     assert differences == []

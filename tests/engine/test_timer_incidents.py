@@ -1,6 +1,7 @@
 """A case whose timer leads into a failing rule does not stop the timer worker: it is
 rolled back, marked as an incident and retried later, while the other due cases go on;
 once the rule works again, the next try fires it and clears the incident."""
+
 from __future__ import annotations
 
 import json
@@ -35,21 +36,26 @@ def reg(broken):
         if name in broken:
             raise RuntimeError(f"quy tắc không chạy được cho {name}")
         return True
+
     return reg
 
 
 def _start(factory, reg, name: str, wait_until: str) -> int:
     with unit_of_work(factory) as s:
-        return cases.start_case(s, "incident", {"full_name": name, "wait_until": wait_until},
-                                Actor("alice"), registry=reg).id
+        return cases.start_case(
+            s,
+            "incident",
+            {"full_name": name, "wait_until": wait_until},
+            Actor("alice"),
+            registry=reg,
+        ).id
 
 
 @pytest.fixture
 def two_due(factory, reg, broken):
     """Two waiting cases, both due at DUE; the broken one is due first."""
     with unit_of_work(factory) as s:
-        definitions.deploy(s, definitions.collect([DATA / "incident"]), "designer",
-                           registry=reg)
+        definitions.deploy(s, definitions.collect([DATA / "incident"]), "designer", registry=reg)
     bad = _start(factory, reg, "Hồ sơ hỏng", "2030-01-01T00:00:00+00:00")
     good = _start(factory, reg, "Hồ sơ tốt", "2030-01-01T00:30:00+00:00")
     broken.add("Hồ sơ hỏng")
@@ -91,7 +97,8 @@ def test_a_failing_case_is_marked_and_the_others_fire(factory, reg, two_due, cap
 
 
 def test_each_failure_in_a_row_doubles_the_wait_and_a_success_clears_it(
-        factory, reg, two_due, broken):
+    factory, reg, two_due, broken
+):
     bad, _good = two_due
     with clock.frozen_at(DUE):
         timers.run_due(factory, WORKER, registry=reg)
@@ -101,7 +108,7 @@ def test_each_failure_in_a_row_doubles_the_wait_and_a_success_clears_it(
     case = _case(factory, bad)
     assert case.incident_failures == 2 and case.next_due_at == retry + timedelta(minutes=10)
 
-    broken.clear()                                  # the rule is fixed
+    broken.clear()  # the rule is fixed
     with clock.frozen_at(retry + timedelta(minutes=10)):
         assert timers.run_due(factory, WORKER, registry=reg) == 1
     case = _case(factory, bad)
@@ -115,6 +122,9 @@ def test_each_failure_in_a_row_doubles_the_wait_and_a_success_clears_it(
 
 def test_the_wait_doubles_up_to_a_day():
     assert [timers.retry_delay(n) for n in (1, 2, 3)] == [
-        timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20)]
+        timedelta(minutes=5),
+        timedelta(minutes=10),
+        timedelta(minutes=20),
+    ]
     assert timers.retry_delay(9) < timedelta(days=1)
     assert timers.retry_delay(10) == timedelta(days=1) == timers.retry_delay(1000)

@@ -1,4 +1,5 @@
 """Working-day arithmetic against the real Vietnamese calendar (holidays 0.109)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -19,17 +20,21 @@ cal = default_calendar
 # announcements (not read from the module), plus the Saturday worked in exchange
 # for Friday 2/5.
 HOLIDAYS_2025 = {
-    date(2025, 1, 1),                                   # Tết Dương lịch
-    *(date(2025, 1, d) for d in range(27, 32)),         # Tết Ất Tỵ, Mon 27 – Fri 31
-    date(2025, 4, 7),                                   # Giỗ Tổ Hùng Vương
-    date(2025, 4, 30), date(2025, 5, 1), date(2025, 5, 2),
-    date(2025, 9, 1), date(2025, 9, 2),                 # Quốc khánh
+    date(2025, 1, 1),  # Tết Dương lịch
+    *(date(2025, 1, d) for d in range(27, 32)),  # Tết Ất Tỵ, Mon 27 – Fri 31
+    date(2025, 4, 7),  # Giỗ Tổ Hùng Vương
+    date(2025, 4, 30),
+    date(2025, 5, 1),
+    date(2025, 5, 2),
+    date(2025, 9, 1),
+    date(2025, 9, 2),  # Quốc khánh
 }
 SWAP_SATURDAYS_2025 = {date(2025, 4, 26)}
 
 
 def naive_add_workdays(start: date, n: int) -> date:
     """Reference implementation: walk day by day over the hand-written 2025 lists."""
+
     def workday(d):
         if d in SWAP_SATURDAYS_2025:
             return True
@@ -46,10 +51,11 @@ def naive_add_workdays(start: date, n: int) -> date:
 
 # --- weekends and holidays ---------------------------------------------------
 
+
 def test_weekends_are_not_workdays():
-    assert cal.is_workday(date(2025, 3, 14))          # Friday
-    assert not cal.is_workday(date(2025, 3, 15))      # Saturday
-    assert not cal.is_workday(date(2025, 3, 16))      # Sunday
+    assert cal.is_workday(date(2025, 3, 14))  # Friday
+    assert not cal.is_workday(date(2025, 3, 15))  # Saturday
+    assert not cal.is_workday(date(2025, 3, 16))  # Sunday
     assert cal.add_workdays(date(2025, 3, 14), 1) == date(2025, 3, 17)
     assert cal.add_workdays(date(2025, 3, 15), 1) == date(2025, 3, 17)
 
@@ -94,11 +100,15 @@ def test_year_boundary():
 
 # --- 60 working days, checked independently --------------------------------------
 
-@pytest.mark.parametrize("start", [
-    date(2025, 1, 2),     # across Tết
-    date(2025, 3, 14),    # across Giỗ Tổ, the swap Saturday and 30/4–2/5
-    date(2025, 7, 1),     # across 2/9
-])
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        date(2025, 1, 2),  # across Tết
+        date(2025, 3, 14),  # across Giỗ Tổ, the swap Saturday and 30/4–2/5
+        date(2025, 7, 1),  # across 2/9
+    ],
+)
 def test_sixty_workdays_matches_day_by_day_reference(start):
     assert cal.add_workdays(start, 60) == naive_add_workdays(start, 60)
 
@@ -111,6 +121,7 @@ def test_every_offset_in_2025_matches_reference():
 
 # --- n = 0 and negative n ------------------------------------------------------
 
+
 def test_zero_means_start_or_next_workday():
     assert cal.add_workdays(date(2025, 3, 14), 0) == date(2025, 3, 14)
     assert cal.add_workdays(date(2025, 3, 15), 0) == date(2025, 3, 17)
@@ -119,8 +130,8 @@ def test_zero_means_start_or_next_workday():
 def test_negative_counts_backwards():
     assert cal.add_workdays(date(2025, 3, 17), -1) == date(2025, 3, 14)
     assert cal.add_workdays(date(2025, 2, 3), -1) == date(2025, 1, 24)
-    assert cal.add_workdays(date(2025, 3, 16), -1) == date(2025, 3, 14)   # from Sunday
-    assert cal.add_workdays(date(2025, 5, 5), -3) == date(2025, 4, 26)    # swap Saturday
+    assert cal.add_workdays(date(2025, 3, 16), -1) == date(2025, 3, 14)  # from Sunday
+    assert cal.add_workdays(date(2025, 5, 5), -3) == date(2025, 4, 26)  # swap Saturday
 
 
 def test_forward_then_back_is_identity_on_workdays():
@@ -134,12 +145,13 @@ def test_forward_then_back_is_identity_on_workdays():
 
 # --- workdays_between ---------------------------------------------------------
 
+
 def test_workdays_between():
     assert cal.workdays_between(date(2025, 1, 24), date(2025, 2, 3)) == 1
     assert cal.workdays_between(date(2025, 2, 3), date(2025, 1, 24)) == -1
     assert cal.workdays_between(date(2025, 3, 14), date(2025, 3, 14)) == 0
-    assert cal.workdays_between(date(2025, 3, 14), date(2025, 3, 16)) == 0   # weekend
-    assert cal.workdays_between(date(2024, 12, 31), date(2025, 1, 2)) == 1   # 1/1 off
+    assert cal.workdays_between(date(2025, 3, 14), date(2025, 3, 16)) == 0  # weekend
+    assert cal.workdays_between(date(2024, 12, 31), date(2025, 1, 2)) == 1  # 1/1 off
     # 365 days - 104 weekend days - 12 weekday holidays + 1 swap Saturday
     assert cal.workdays_between(date(2024, 12, 31), date(2025, 12, 31)) == 250
 
@@ -152,9 +164,12 @@ def test_workdays_between_inverts_add_workdays():
 
 # --- configured extra days --------------------------------------------------------
 
+
 def test_extra_holidays_and_workdays():
-    local = Calendar(extra_holidays=[date(2025, 3, 17)],      # Monday off locally
-                     extra_workdays=[date(2025, 3, 22)])      # compensatory Saturday
+    local = Calendar(
+        extra_holidays=[date(2025, 3, 17)],  # Monday off locally
+        extra_workdays=[date(2025, 3, 22)],
+    )  # compensatory Saturday
     assert not local.is_workday(date(2025, 3, 17))
     assert local.is_workday(date(2025, 3, 22))
     assert local.add_workdays(date(2025, 3, 14), 1) == date(2025, 3, 18)
@@ -177,28 +192,51 @@ def test_same_day_both_extra_holiday_and_workday_is_refused():
 
 # --- parse_duration -----------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("10WD", ("workdays", 10)),
-    ("10 WD", ("workdays", 10)),
-    (" 10wd ", ("workdays", 10)),
-    ("0WD", ("workdays", 0)),
-    ("P30D", ("calendar", (0, timedelta(days=30)))),
-    ("P12M", ("calendar", (12, timedelta()))),
-    ("P1Y", ("calendar", (12, timedelta()))),
-    ("P1Y2M", ("calendar", (14, timedelta()))),
-    ("P2W", ("calendar", (0, timedelta(days=14)))),
-    ("PT2H", ("calendar", (0, timedelta(hours=2)))),
-    ("P1DT2H", ("calendar", (0, timedelta(days=1, hours=2)))),
-    ("PT1H30M15S", ("calendar", (0, timedelta(hours=1, minutes=30, seconds=15)))),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10WD", ("workdays", 10)),
+        ("10 WD", ("workdays", 10)),
+        (" 10wd ", ("workdays", 10)),
+        ("0WD", ("workdays", 0)),
+        ("P30D", ("calendar", (0, timedelta(days=30)))),
+        ("P12M", ("calendar", (12, timedelta()))),
+        ("P1Y", ("calendar", (12, timedelta()))),
+        ("P1Y2M", ("calendar", (14, timedelta()))),
+        ("P2W", ("calendar", (0, timedelta(days=14)))),
+        ("PT2H", ("calendar", (0, timedelta(hours=2)))),
+        ("P1DT2H", ("calendar", (0, timedelta(days=1, hours=2)))),
+        ("PT1H30M15S", ("calendar", (0, timedelta(hours=1, minutes=30, seconds=15)))),
+    ],
+)
 def test_parse_duration_accepts(text, expected):
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "", "10", "WD", "-5WD", "1.5WD", "10 days", "P", "PT", "P1DT", "P1.5D",
-    "1D", "P-1D", "T2H", "P1H", "１０WD", "P99999Y", "99999WD", "P99999D",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "10",
+        "WD",
+        "-5WD",
+        "1.5WD",
+        "10 days",
+        "P",
+        "PT",
+        "P1DT",
+        "P1.5D",
+        "1D",
+        "P-1D",
+        "T2H",
+        "P1H",
+        "１０WD",
+        "P99999Y",
+        "99999WD",
+        "P99999D",
+    ],
+)
 def test_parse_duration_refuses(text):
     with pytest.raises(ValueError):
         parse_duration(text)
@@ -216,11 +254,13 @@ def test_parse_duration_refuses_non_strings():
 
 # --- due_from and add_months ------------------------------------------------------
 
+
 def test_due_from_workdays_keeps_time_of_day():
     assert due_from(datetime(2025, 1, 24, 15, 30), "1WD") == datetime(2025, 2, 3, 15, 30)
     tz = timezone(timedelta(hours=7))
-    assert due_from(datetime(2025, 3, 14, 9, tzinfo=tz), "1 WD") == \
-        datetime(2025, 3, 17, 9, tzinfo=tz)
+    assert due_from(datetime(2025, 3, 14, 9, tzinfo=tz), "1 WD") == datetime(
+        2025, 3, 17, 9, tzinfo=tz
+    )
 
 
 def test_due_from_date_means_midnight():
@@ -253,15 +293,18 @@ def test_due_from_refuses_bad_input():
         due_from("2025-03-14", "1WD")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("d, months, expected", [
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2025, 1, 31), 1, date(2025, 2, 28)),
-    (date(2024, 2, 29), 12, date(2025, 2, 28)),
-    (date(2024, 11, 15), 3, date(2025, 2, 15)),
-    (date(2025, 3, 31), -1, date(2025, 2, 28)),
-    (date(2025, 1, 15), -1, date(2024, 12, 15)),
-    (date(2025, 5, 5), 0, date(2025, 5, 5)),
-])
+@pytest.mark.parametrize(
+    "d, months, expected",
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 11, 15), 3, date(2025, 2, 15)),
+        (date(2025, 3, 31), -1, date(2025, 2, 28)),
+        (date(2025, 1, 15), -1, date(2024, 12, 15)),
+        (date(2025, 5, 5), 0, date(2025, 5, 5)),
+    ],
+)
 def test_add_months(d, months, expected):
     assert add_months(d, months) == expected
 

@@ -6,6 +6,7 @@ These tests need PostgreSQL (KETNAP_TEST_PG_URL, set by ``make test``): without 
 they skip, except in CI, where a missing PostgreSQL fails the run (as ``pg_database``
 decides for every PostgreSQL test).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import db as engine_db, definitions, schema
+from engine import db as engine_db
+from engine import definitions, schema
 from engine.cases import Actor, unit_of_work
 
 from .gunicorn import Server
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 16
 
 
-@pytest.hookimpl(tryfirst=True)       # before pytest-xdist reads the xdist_group marks
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/faults/" in str(item.fspath).replace(os.sep, "/"):
@@ -40,7 +42,7 @@ def pytest_collection_modifyitems(items):
 @dataclass
 class Seeded:
     url: str
-    tokens: list[str]          # one API token per load user, each a reviewer everywhere
+    tokens: list[str]  # one API token per load user, each a reviewer everywhere
 
     def factory(self):
         return engine_db.make_session_factory(engine_db.make_engine(self.url))
@@ -88,8 +90,13 @@ def seeded(pg_url) -> Seeded:
         units = [code for (code,) in s.execute(text("SELECT code FROM units"))]
         tokens = []
         for n in range(CLIENTS):
-            user = create_user(s, f"load{n}", "unused", full_name=f"Load {n}",
-                               memberships=[(code, "reviewer") for code in units])
+            user = create_user(
+                s,
+                f"load{n}",
+                "unused",
+                full_name=f"Load {n}",
+                memberships=[(code, "reviewer") for code in units],
+            )
             s.flush()
             tokens.append(issue(s, user, "load")[1])
     factory.kw["bind"].dispose()

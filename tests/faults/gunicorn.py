@@ -1,4 +1,5 @@
 """A gunicorn the test owns: started on a free loopback port, killed by its own pids."""
+
 from __future__ import annotations
 
 import os
@@ -49,10 +50,23 @@ class Server:
         self.log = open(self.workdir / f"gunicorn-{self.port}.log", "ab")
         # cwd: the app keeps its instance folder (attachments) under the working directory.
         self.process = subprocess.Popen(
-            [str(BIN), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--timeout", "30", "--graceful-timeout", "5", "web:create_app()"],
-            cwd=self.workdir, env={**env, "PYTHONPATH": str(Path(__file__).parents[2])},
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                str(BIN),
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "web:create_app()",
+            ],
+            cwd=self.workdir,
+            env={**env, "PYTHONPATH": str(Path(__file__).parents[2])},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float = 30.0) -> None:

@@ -1,5 +1,6 @@
 """The load of the fault tests: clients completing tasks over HTTP, and what must hold
 of the database afterwards, whatever happened to the server in between."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,8 @@ from engine import audit, runtime
 from engine.cases import _loaded
 from engine.models import Case, Event, WorkItem
 from engine.registry import registry as default_registry
-from workflows.admission import rules, steps
-
 from tests.web.api_support import adult
+from workflows.admission import rules, steps
 
 PERSON = adult()
 
@@ -25,9 +25,10 @@ PERSON = adult()
 @dataclass
 class Outcome:
     """Every answer the clients got: (task id, status); connection errors apart."""
+
     answers: list[tuple[int, int]] = field(default_factory=list)
-    broken: int = 0                     # no answer at all (a killed worker's connections)
-    struck_at: int = 0                  # answers received when a fault was injected
+    broken: int = 0  # no answer at all (a killed worker's connections)
+    struck_at: int = 0  # answers received when a fault was injected
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, task: int | None, status: int | None) -> None:
@@ -60,8 +61,9 @@ def complete_next(http: requests.Session, base: str, case_id: int, outcome: Outc
     task = tasks[0]
     data = steps.step_data(task["step"], rules.today(), PERSON)
     try:
-        done = http.post(f"{base}/api/v1/tasks/{task['id']}/complete", json={"data": data},
-                         timeout=30)
+        done = http.post(
+            f"{base}/api/v1/tasks/{task['id']}/complete", json={"data": data}, timeout=30
+        )
     except requests.RequestException:
         outcome.add(task["id"], None)
         return True
@@ -69,8 +71,15 @@ def complete_next(http: requests.Session, base: str, case_id: int, outcome: Outc
     return True
 
 
-def run_clients(base: str, tokens: list[str], plan: list[list[int]], *, steps_per_case: int,
-                seconds: float, outcome: Outcome) -> None:
+def run_clients(
+    base: str,
+    tokens: list[str],
+    plan: list[list[int]],
+    *,
+    steps_per_case: int,
+    seconds: float,
+    outcome: Outcome,
+) -> None:
     """One thread per token; client i walks the cases ``plan[i]`` round-robin, at most
     ``steps_per_case`` completions each, and stops at ``seconds`` in any case."""
     deadline = time.monotonic() + seconds
@@ -83,13 +92,16 @@ def run_clients(base: str, tokens: list[str], plan: list[list[int]], *, steps_pe
         while pending and time.monotonic() < deadline:
             for case_id in list(pending):
                 tries[case_id] += 1
-                if not complete_next(http, base, case_id, outcome) or \
-                        tries[case_id] >= steps_per_case:
+                if (
+                    not complete_next(http, base, case_id, outcome)
+                    or tries[case_id] >= steps_per_case
+                ):
                     pending.remove(case_id)
         http.close()
 
-    threads = [threading.Thread(target=client, args=(token, cases))
-               for token, cases in zip(tokens, plan)]
+    threads = [
+        threading.Thread(target=client, args=(token, cases)) for token, cases in zip(tokens, plan)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -105,16 +117,25 @@ def check_consistent(factory) -> dict:
         for case in s.execute(select(Case)).scalars():
             wf = runtime.load(case.state, _loaded(s, case), default_registry)
             ready = {str(t.id) for t in runtime.ready_user_tasks(wf)}
-            rows = set(s.execute(select(WorkItem.task_uuid).where(
-                WorkItem.case_id == case.id, WorkItem.status == "open")).scalars())
+            rows = set(
+                s.execute(
+                    select(WorkItem.task_uuid).where(
+                        WorkItem.case_id == case.id, WorkItem.status == "open"
+                    )
+                ).scalars()
+            )
             assert rows == ready, f"case {case.id}: inbox {rows} != state {ready}"
             assert case.status in ("active", "waiting", "closed"), case.status
-            assert ready or case.status != "active" or runtime.waiting_timers(wf), \
+            assert ready or case.status != "active" or runtime.waiting_timers(wf), (
                 f"case {case.id} is active with nothing to do: stuck"
-        completed = s.execute(select(func.count()).select_from(WorkItem).where(
-            WorkItem.status == "completed")).scalar()
-        per_task = Counter(json.loads(e.data)["task"] for e in s.execute(
-            select(Event).where(Event.kind == "task_completed")).scalars())
+            )
+        completed = s.execute(
+            select(func.count()).select_from(WorkItem).where(WorkItem.status == "completed")
+        ).scalar()
+        per_task = Counter(
+            json.loads(e.data)["task"]
+            for e in s.execute(select(Event).where(Event.kind == "task_completed")).scalars()
+        )
         assert all(n == 1 for n in per_task.values()), "a task was completed twice"
         assert len(per_task) == completed
         return {"completed": completed, "completed_ids": set(per_task)}

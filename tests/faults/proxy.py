@@ -3,6 +3,7 @@
 Stopping the shared PostgreSQL server is not an option: cutting this proxy makes the
 database unreachable for the app under test alone. While cut, it drops the open
 connections and refuses new ones (accepts and closes them at once)."""
+
 from __future__ import annotations
 
 import socket

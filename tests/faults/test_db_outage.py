@@ -1,5 +1,6 @@
 """The database unreachable for a few seconds: clean 503 answers, then recovery by
 itself (no restart), through a proxy the test cuts on 127.0.0.1."""
+
 from __future__ import annotations
 
 import time
@@ -16,9 +17,10 @@ from .proxy import Proxy
 def proxied(seeded, tmp_path):
     parts = urlsplit(seeded.url)
     proxy = Proxy(parts.hostname, parts.port or 5432)
-    netloc = parts.netloc.replace(f"{parts.hostname}:{parts.port or 5432}",
-                                  f"127.0.0.1:{proxy.port}")
-    if netloc == parts.netloc:          # the URL named no port
+    netloc = parts.netloc.replace(
+        f"{parts.hostname}:{parts.port or 5432}", f"127.0.0.1:{proxy.port}"
+    )
+    if netloc == parts.netloc:  # the URL named no port
         netloc = parts.netloc.replace(parts.hostname, f"127.0.0.1:{proxy.port}")
     server = Server(urlunsplit(parts._replace(netloc=netloc)), tmp_path, workers=2)
     server.start()
@@ -42,10 +44,14 @@ def _ask(http: requests.Session, base: str, rounds: int) -> list[int]:
 def _sign_in(base: str) -> requests.Response:
     """A sign-in attempt from a browser: a page that needs the database."""
     from tests.web.conftest import csrf_token
+
     browser = requests.Session()
     form = browser.get(f"{base}/dang-nhap", timeout=15)
-    return browser.post(f"{base}/dang-nhap", timeout=15, data={
-        "csrf_token": csrf_token(form.text), "username": "load0", "password": "wrong"})
+    return browser.post(
+        f"{base}/dang-nhap",
+        timeout=15,
+        data={"csrf_token": csrf_token(form.text), "username": "load0", "password": "wrong"},
+    )
 
 
 def test_database_outage_answers_503_then_recovers(proxied, seeded):

@@ -1,5 +1,6 @@
 """16 clients completing tasks over HTTP against gunicorn (4 workers) on PostgreSQL,
 with and without kill -9 of a worker or of the whole server in the middle."""
+
 from __future__ import annotations
 
 import threading
@@ -7,22 +8,23 @@ import threading
 from .conftest import CLIENTS, start_cases
 from .load import Outcome, check_consistent, run_clients
 
-SHARED = 4          # cases every client works on at once: the same-case races
-OWN = 1             # cases per client that nobody else touches
+SHARED = 4  # cases every client works on at once: the same-case races
+OWN = 1  # cases per client that nobody else touches
 STEPS = 6
 
 
 def _plan(ids: list[int]) -> list[list[int]]:
     shared, own = ids[:SHARED], ids[SHARED:]
-    return [shared + own[i * OWN:(i + 1) * OWN] for i in range(CLIENTS)]
+    return [shared + own[i * OWN : (i + 1) * OWN] for i in range(CLIENTS)]
 
 
-AT = 60             # answers received when the fault strikes: the load is well under way
+AT = 60  # answers received when the fault strikes: the load is well under way
 
 
 def _strike(outcome: Outcome, fault) -> threading.Thread:
     """Run ``fault`` once the clients have had AT answers (waiting 20 s at most), so it
     hits the middle of the load however fast the machine is."""
+
     def watch():
         for _ in range(400):
             if len(outcome.answers) + outcome.broken >= AT:
@@ -30,6 +32,7 @@ def _strike(outcome: Outcome, fault) -> threading.Thread:
             threading.Event().wait(0.05)
         outcome.struck_at = len(outcome.answers)
         fault()
+
     thread = threading.Thread(target=watch)
     thread.start()
     return thread
@@ -39,8 +42,14 @@ def _load(server, seeded, seconds: float, during=None) -> Outcome:
     ids = start_cases(seeded, SHARED + CLIENTS * OWN)
     outcome = Outcome()
     watcher = _strike(outcome, during) if during else None
-    run_clients(server.base, seeded.tokens, _plan(ids), steps_per_case=STEPS,
-                seconds=seconds, outcome=outcome)
+    run_clients(
+        server.base,
+        seeded.tokens,
+        _plan(ids),
+        steps_per_case=STEPS,
+        seconds=seconds,
+        outcome=outcome,
+    )
     if watcher:
         watcher.join(30)
     return outcome
@@ -64,8 +73,7 @@ def test_concurrent_clients_lose_nothing_and_complete_nothing_twice(server, seed
 
 def test_worker_killed_under_load_leaves_every_case_consistent(server, seeded):
     killed = []
-    outcome = _load(server, seeded, seconds=20,
-                    during=lambda: killed.append(server.kill_worker()))
+    outcome = _load(server, seeded, seconds=20, during=lambda: killed.append(server.kill_worker()))
     assert killed
     assert len(outcome.answers) > outcome.struck_at, "the load did not go on after the kill"
     # Requests the dead worker held lose their connection; no other answer is a 5xx.
@@ -84,8 +92,14 @@ def test_server_killed_under_load_then_restarted_is_consistent(server, seeded):
     server.start()
     after = Outcome()
     ids = _case_ids(seeded)
-    run_clients(server.base, seeded.tokens, [ids[i::CLIENTS] for i in range(CLIENTS)],
-                steps_per_case=1, seconds=20, outcome=after)
+    run_clients(
+        server.base,
+        seeded.tokens,
+        [ids[i::CLIENTS] for i in range(CLIENTS)],
+        steps_per_case=1,
+        seconds=20,
+        outcome=after,
+    )
     assert after.server_errors() == [] and after.broken == 0
     assert after.completed(), "no case moved on after the restart"
     check_consistent(seeded.factory())
@@ -95,5 +109,6 @@ def _case_ids(seeded) -> list[int]:
     from sqlalchemy import select
 
     from engine.models import Case
+
     with seeded.factory()() as s:
         return list(s.execute(select(Case.id).order_by(Case.id)).scalars())

@@ -5,6 +5,7 @@ a plain ``postgresql://`` DATABASE_URL, the CLI migrating and seeding, gunicorn 
 It once failed half-way: the CLI read ``postgresql://`` as psycopg 3, the app factory
 as psycopg2 (which we do not ship), so gunicorn's workers never booted.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,14 @@ from .gunicorn import Server
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # The README's steps, in its order: what this test runs (the arguments aside).
-STEPS = ("ketnap db upgrade", "ketnap orgs import", "ketnap deploy", "ketnap users add",
-         "gunicorn -w", "ketnap timers run --loop")
+STEPS = (
+    "ketnap db upgrade",
+    "ketnap orgs import",
+    "ketnap deploy",
+    "ketnap users add",
+    "gunicorn -w",
+    "ketnap timers run --loop",
+)
 EXPORTED = {"DATABASE_URL", "KETNAP_SECRET_KEY", "KETNAP_SECURE_COOKIES"}
 USER, PASSWORD, UNIT = "chibo-thpt", "mat-khau-dai-2025", "THPT-TP"
 
@@ -42,12 +49,13 @@ def _production_block() -> list[str]:
 
 def test_this_test_does_what_the_readme_says():
     lines = _production_block()
-    exported = dict(line[len("export "):].split("=", 1) for line in lines
-                    if line.startswith("export "))
+    exported = dict(
+        line[len("export ") :].split("=", 1) for line in lines if line.startswith("export ")
+    )
     assert set(exported) == EXPORTED
     assert exported["DATABASE_URL"].startswith("postgresql://")
     assert exported["KETNAP_SECURE_COOKIES"] == "1"
-    commands = [line[len(".venv/bin/"):] for line in lines if line.startswith(".venv/bin/")]
+    commands = [line[len(".venv/bin/") :] for line in lines if line.startswith(".venv/bin/")]
     assert len(commands) == len(STEPS)
     assert all(command.startswith(step) for command, step in zip(commands, STEPS, strict=True))
 
@@ -64,14 +72,15 @@ def environment(pg_database, monkeypatch):
         plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         assert plain.startswith("postgresql://")
         monkeypatch.setenv("DATABASE_URL", plain)
-        monkeypatch.setenv("KETNAP_SECRET_KEY", "faults")    # what Server gives gunicorn
+        monkeypatch.setenv("KETNAP_SECRET_KEY", "faults")  # what Server gives gunicorn
         monkeypatch.setenv("KETNAP_SECURE_COOKIES", "1")
         yield dict(os.environ)
 
 
 def _ketnap(env, cwd, *args: str) -> str:
-    done = subprocess.run([str(BIN / "ketnap"), *args], env=env, cwd=cwd, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [str(BIN / "ketnap"), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, f"ketnap {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
 
@@ -89,9 +98,13 @@ def _sign_in(base: str) -> str:
     page = requests.get(base + "/dang-nhap", timeout=10)
     assert page.status_code == 200
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    answer = requests.post(base + "/dang-nhap", timeout=10, allow_redirects=False,
-                           headers={"Cookie": _session_cookie(page)},
-                           data={"username": USER, "password": PASSWORD, "csrf_token": token})
+    answer = requests.post(
+        base + "/dang-nhap",
+        timeout=10,
+        allow_redirects=False,
+        headers={"Cookie": _session_cookie(page)},
+        data={"username": USER, "password": PASSWORD, "csrf_token": token},
+    )
     assert answer.status_code == 302, answer.text
     return _session_cookie(answer)
 
@@ -109,27 +122,42 @@ def _stop(process: subprocess.Popen) -> None:
 def test_the_production_section_runs_as_written(environment, tmp_path):
     env = environment
     assert "database is up to date" in _ketnap(env, tmp_path, "db", "upgrade")
-    _ketnap(env, tmp_path, "orgs", "import",
-            str(ROOT / "workflows/admission/data/org_demo.yaml"))
+    _ketnap(env, tmp_path, "orgs", "import", str(ROOT / "workflows/admission/data/org_demo.yaml"))
     _ketnap(env, tmp_path, "deploy", str(ROOT / "bpmn"))
-    _ketnap(env, tmp_path, "users", "add", USER, "--unit", UNIT, "--role", "reviewer",
-            "--password", PASSWORD)
+    _ketnap(
+        env,
+        tmp_path,
+        "users",
+        "add",
+        USER,
+        "--unit",
+        UNIT,
+        "--role",
+        "reviewer",
+        "--password",
+        PASSWORD,
+    )
 
     server = Server(env["DATABASE_URL"], tmp_path, workers=1)
     timer_log = open(tmp_path / "timers.log", "w+b")
-    timers = subprocess.Popen([str(BIN / "ketnap"), "timers", "run", "--loop"], env=env,
-                              cwd=tmp_path, stdout=timer_log, stderr=subprocess.STDOUT)
+    timers = subprocess.Popen(
+        [str(BIN / "ketnap"), "timers", "run", "--loop"],
+        env=env,
+        cwd=tmp_path,
+        stdout=timer_log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         server.start()
         cookie = _sign_in(server.base)
-        inbox = requests.get(server.base + "/", headers={"Cookie": cookie}, timeout=10,
-                             allow_redirects=False)
+        inbox = requests.get(
+            server.base + "/", headers={"Cookie": cookie}, timeout=10, allow_redirects=False
+        )
         assert inbox.status_code == 200 and "Việc cần làm" in inbox.text
         assert USER in inbox.text
         # Without the cookie, the same page sends one to sign in: the 200 was the user's.
-        assert requests.get(server.base + "/", timeout=10,
-                            allow_redirects=False).status_code == 302
-        time.sleep(2)       # the worker's first pass is long done: it must still be looping
+        assert requests.get(server.base + "/", timeout=10, allow_redirects=False).status_code == 302
+        time.sleep(2)  # the worker's first pass is long done: it must still be looping
         assert timers.poll() is None, (tmp_path / "timers.log").read_text()
         logged = (tmp_path / "timers.log").read_text()
         assert not re.search(r"level=(WARNING|ERROR|CRITICAL)|Traceback", logged), logged

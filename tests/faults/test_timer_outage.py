@@ -1,6 +1,7 @@
 """The timer loop (``ketnap timers run --loop``) outlives the database being unreachable
 for a few seconds: it waits, tries again, and fires what fell due meanwhile, still the
 same process. The outage is a proxy the test cuts on 127.0.0.1."""
+
 from __future__ import annotations
 
 import subprocess
@@ -42,14 +43,17 @@ def _start_waiting(factory, count: int, seconds: float) -> list[int]:
     """``count`` cases whose one timer falls due ``seconds`` from now; each then ends."""
     due = (clock.now() + timedelta(seconds=seconds)).isoformat()
     with unit_of_work(factory) as s:
-        return [start_case(s, "wait", {"title": f"Chờ {n}", "wait_until": due},
-                           Actor("faults")).id for n in range(count)]
+        return [
+            start_case(s, "wait", {"title": f"Chờ {n}", "wait_until": due}, Actor("faults")).id
+            for n in range(count)
+        ]
 
 
 def _closed(factory, ids: list[int]) -> int:
     with factory() as s:
-        return s.execute(select(func.count()).select_from(Case).where(
-            Case.id.in_(ids), Case.status == "closed")).scalar()
+        return s.execute(
+            select(func.count()).select_from(Case).where(Case.id.in_(ids), Case.status == "closed")
+        ).scalar()
 
 
 def _wait_closed(factory, ids: list[int], timeout: float, worker) -> None:
@@ -70,14 +74,28 @@ def test_timer_loop_outlives_a_database_outage(pg_url, tmp_path):
     log = tmp_path / "timers.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(
-            [str(KETNAP), "timers", "run", "--loop", "--interval", "0.2", "--retry", "0.2",
-             "--max-retry", "1"], cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT,
-            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": through})
+            [
+                str(KETNAP),
+                "timers",
+                "run",
+                "--loop",
+                "--interval",
+                "0.2",
+                "--retry",
+                "0.2",
+                "--max-retry",
+                "1",
+            ],
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": through},
+        )
     try:
-        _wait_closed(factory, _start_waiting(factory, 3, 0.5), 30, worker)   # it runs
+        _wait_closed(factory, _start_waiting(factory, 3, 0.5), 30, worker)  # it runs
 
         proxy.interrupt()
-        meanwhile = _start_waiting(factory, 5, 1.0)       # due while the database is away
+        meanwhile = _start_waiting(factory, 5, 1.0)  # due while the database is away
         time.sleep(3)
         assert worker.poll() is None, log.read_text()
         assert _closed(factory, meanwhile) == 0

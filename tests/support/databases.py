@@ -1,4 +1,5 @@
 """Databases a test creates for itself on the test PostgreSQL server."""
+
 from __future__ import annotations
 
 import uuid

@@ -42,7 +42,9 @@ def import_graph(root: Path) -> dict[str, set[str]]:
                     targets.add(sub if sub in modules else base)
         graph[name] = {t for t in targets if t == top or t.startswith(top + ".")}
         # Importing a.b.c runs a/__init__.py and a/b/__init__.py first.
-        graph[name] |= {t.rsplit(".", k)[0] for t in graph[name] for k in range(1, t.count(".") + 1)}
+        graph[name] |= {
+            t.rsplit(".", k)[0] for t in graph[name] for k in range(1, t.count(".") + 1)
+        }
         graph[name] = {t for t in graph[name] if t in modules and t != name}
     return graph
 

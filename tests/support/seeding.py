@@ -5,6 +5,7 @@ a tenth of a second to a few tenths per test; done once per test process and cop
 the copy costs a millisecond. On SQLite the copy is the file; on PostgreSQL a test's
 database is emptied by DELETE, which is ~20 times cheaper than TRUNCATE (that makes new
 files for every table and index)."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,9 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 
 def _is_superuser(conn) -> bool:
-    return bool(conn.execute(text(
-        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar())
+    return bool(
+        conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    )
 
 
 def clear_postgres(engine: Engine, tables: list[str]) -> None:
@@ -61,18 +63,22 @@ def clear_postgres(engine: Engine, tables: list[str]) -> None:
         if _is_superuser(conn):
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             probe = " UNION ALL ".join(
-                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)
+                f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables
+            )
             for (name,) in conn.execute(text(probe)).all():
                 conn.execute(text(f"DELETE FROM {name}"))
             # A rolled back INSERT moves a sequence too: restart every one that moved.
-            for (schema, name) in conn.execute(text(
-                    "SELECT schemaname, sequencename FROM pg_sequences "
-                    "WHERE last_value IS NOT NULL")).all():
+            for schema, name in conn.execute(
+                text(
+                    "SELECT schemaname, sequencename FROM pg_sequences WHERE last_value IS NOT NULL"
+                )
+            ).all():
                 conn.execute(text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
         else:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, :h)"),
-                     {"h": "0" * 64})
+        conn.execute(
+            text("INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64}
+        )
 
 
 def keep_heap_order(engine: Engine, tables: list[str]) -> None:
@@ -81,5 +87,9 @@ def keep_heap_order(engine: Engine, tables: list[str]) -> None:
     its rows in insertion order, as in a fresh table."""
     with engine.begin() as conn:
         for name in tables:
-            conn.execute(text(f"ALTER TABLE {name} SET (autovacuum_enabled = false, "
-                              "toast.autovacuum_enabled = false)"))
+            conn.execute(
+                text(
+                    f"ALTER TABLE {name} SET (autovacuum_enabled = false, "
+                    "toast.autovacuum_enabled = false)"
+                )
+            )

@@ -4,6 +4,7 @@ demo organisation tree, the deployed admission process and one user per body
 
 The database is seeded once per test process (per password hasher: the hashes hold
 its cost) and each app gets a copy of the file in its test's directory."""
+
 from __future__ import annotations
 
 import re
@@ -15,18 +16,18 @@ from tests.support.seeding import close_sqlite, copy_sqlite
 ROOT = Path(__file__).resolve().parents[2]
 USERS = {
     # name: [(unit, role)]
-    "dt_tp": [("DT-THPT-TP", "reviewer")],        # Youth Union of Trần Phú high school
-    "cb_tp": [("THPT-TP", "reviewer")],           # party branch of Trần Phú high school
-    "cb_btx": [("THPT-BTX", "reviewer")],         # another school's branch
-    "ttct": [("TTCT-DL", "reviewer")],            # political centre
-    "p1": [("P1", "reviewer")],                   # ward 1 committee
-    "btc": [("BTC-DL", "reviewer")],              # city organisation board
-    "btv": [("BTV-DL", "reviewer")],              # city standing board
+    "dt_tp": [("DT-THPT-TP", "reviewer")],  # Youth Union of Trần Phú high school
+    "cb_tp": [("THPT-TP", "reviewer")],  # party branch of Trần Phú high school
+    "cb_btx": [("THPT-BTX", "reviewer")],  # another school's branch
+    "ttct": [("TTCT-DL", "reviewer")],  # political centre
+    "p1": [("P1", "reviewer")],  # ward 1 committee
+    "btc": [("BTC-DL", "reviewer")],  # city organisation board
+    "btv": [("BTV-DL", "reviewer")],  # city standing board
     "auditor": [("TU-DL", "auditor")],
     "designer": [("TU-DL", "designer")],
     "admin": [("TU-DL", "admin")],
 }
-DB_FILE = "web.sqlite3"        # the copy's name in the test's directory
+DB_FILE = "web.sqlite3"  # the copy's name in the test's directory
 
 
 def password(name: str) -> str:
@@ -34,7 +35,8 @@ def password(name: str) -> str:
 
 
 def _seed(path: Path) -> None:
-    from engine import db as engine_db, definitions, schema
+    from engine import db as engine_db
+    from engine import definitions, schema
     from engine.cases import unit_of_work
     from web.accounts import create_user
     from workflows.admission.orgs import import_tree, read_tree_file
@@ -61,8 +63,14 @@ def seed_file() -> Path:
     import web.accounts
 
     hasher = web.accounts._hasher
-    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len,
-           hasher.salt_len, hasher.type)
+    key = (
+        hasher.time_cost,
+        hasher.memory_cost,
+        hasher.parallelism,
+        hasher.hash_len,
+        hasher.salt_len,
+        hasher.type,
+    )
     if key not in _seeds:
         if _seed_dir is None:
             _seed_dir = tempfile.TemporaryDirectory(prefix="ketnap-web-seed-")
@@ -79,8 +87,14 @@ def seeded_app(tmp_path: Path, **config):
 
     register_domain()
     copy_sqlite(seed_file(), tmp_path / DB_FILE)
-    return create_app({"DATABASE_URL": f"sqlite:///{tmp_path / DB_FILE}", "SECRET_KEY": "test",
-                       "ATTACHMENTS_DIR": str(tmp_path / "files"), **config})
+    return create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / DB_FILE}",
+            "SECRET_KEY": "test",
+            "ATTACHMENTS_DIR": str(tmp_path / "files"),
+            **config,
+        }
+    )
 
 
 def csrf_token(html: str) -> str:
@@ -91,7 +105,13 @@ def csrf_token(html: str) -> str:
 
 def login(client, name: str):
     page = client.get("/dang-nhap")
-    response = client.post("/dang-nhap", data={"username": name, "password": password(name),
-                                              "csrf_token": csrf_token(page.get_data(True))})
+    response = client.post(
+        "/dang-nhap",
+        data={
+            "username": name,
+            "password": password(name),
+            "csrf_token": csrf_token(page.get_data(True)),
+        },
+    )
     assert response.status_code == 302, response.get_data(True)
     return client

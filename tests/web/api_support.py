@@ -1,5 +1,6 @@
 """What the API tests share: tokens for the test users, a client that sends them, and
 cases started through the API (the users and units are those of ``conftest.USERS``)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -48,8 +49,7 @@ def api_as(app, name: str | None) -> Api:
 
 def start(api: Api, data: dict | None = None) -> dict:
     """Start an admission case through the API; the answer's body."""
-    response = api.post("/api/v1/cases", json={"definition": "admission",
-                                               "data": data or adult()})
+    response = api.post("/api/v1/cases", json={"definition": "admission", "data": data or adult()})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

@@ -1,5 +1,6 @@
 """Helpers for page tests: start admission cases and move them on through the engine
 (not through pages), then look at what the pages show."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -9,14 +10,29 @@ from engine.models import Event, WorkItem
 from workflows.admission import intake, rules, steps
 
 # 17 years and 3 months old today: a student who must wait for the 18th birthday.
-STUDENT = {"full_name": "Nguyễn Văn An", "gender": "male", "ethnicity": "Kinh",
-           "youth_union_member": True, "category": "student", "branch": "THPT-TP",
-           "residence_unit": "P1", "proposer_unit": "DT-THPT-TP",
-           "birth_date": rules.add_months(rules.today(), -(17 * 12 + 3))}
+STUDENT = {
+    "full_name": "Nguyễn Văn An",
+    "gender": "male",
+    "ethnicity": "Kinh",
+    "youth_union_member": True,
+    "category": "student",
+    "branch": "THPT-TP",
+    "residence_unit": "P1",
+    "proposer_unit": "DT-THPT-TP",
+    "birth_date": rules.add_months(rules.today(), -(17 * 12 + 3)),
+}
 # The student's steps up to the branch vote (one verification place: P1).
-DOSSIER = ("accept_sympathiser", "attend_class", "application", "send_verification",
-           "verify_place", "certify_history", "introduction", "mass_org_opinion",
-           "residence_opinion")
+DOSSIER = (
+    "accept_sympathiser",
+    "attend_class",
+    "application",
+    "send_verification",
+    "verify_place",
+    "certify_history",
+    "introduction",
+    "mass_org_opinion",
+    "residence_opinion",
+)
 
 
 def factory(app):

@@ -1,4 +1,5 @@
 """The admin area: accounts, grants and the organisation tree, each change in the audit log."""
+
 from __future__ import annotations
 
 import io
@@ -30,15 +31,18 @@ def _user(app, name) -> User | None:
     with _db(app) as session:
         user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is not None:
-            user.memberships    # noqa: B018  (load them before the session closes)
+            user.memberships  # noqa: B018  (load them before the session closes)
             session.expunge(user)
         return user
 
 
 def _events(app, kind):
     with _db(app) as session:
-        return session.execute(select(Event).where(Event.kind == kind)
-                               .order_by(Event.seq)).scalars().all()
+        return (
+            session.execute(select(Event).where(Event.kind == kind).order_by(Event.seq))
+            .scalars()
+            .all()
+        )
 
 
 def _post(client, url, data=None, page=None, **kwargs):
@@ -68,43 +72,68 @@ def test_user_list_search_and_pages(app, admin):
     listed = admin.get("/quan-tri/nguoi-dung").get_data(True)
     assert all(f">{name}</a>" in listed for name in USERS)
     found = admin.get("/quan-tri/nguoi-dung?q=_").get_data(True)
-    assert found.count('data-testid="user-row"') == 3   # "_" is a letter, not a wildcard
+    assert found.count('data-testid="user-row"') == 3  # "_" is a letter, not a wildcard
     assert "BTC" in admin.get("/quan-tri/nguoi-dung?q=btc").get_data(True)
     app.config["PAGE_SIZE"] = 3
     first = admin.get("/quan-tri/nguoi-dung").get_data(True)
     assert first.count('data-testid="user-row"') == 3 and 'data-testid="page-4"' in first
-    for number in (4, 99):           # past the end: the last page
+    for number in (4, 99):  # past the end: the last page
         last = admin.get(f"/quan-tri/nguoi-dung?page={number}").get_data(True)
         assert last.count('data-testid="user-row"') == 1 and ">dt_tp</a>" not in last
 
 
 def test_create_user_with_grants(app, admin):
-    response = _post(admin, "/quan-tri/nguoi-dung/moi", {
-        "username": "new_btc", "full_name": "Trần Thị Mới", "password": "long-enough-pw",
-        "role": ["reviewer", "reviewer", ""], "unit": ["BTC-DL", "P1", ""]})
+    response = _post(
+        admin,
+        "/quan-tri/nguoi-dung/moi",
+        {
+            "username": "new_btc",
+            "full_name": "Trần Thị Mới",
+            "password": "long-enough-pw",
+            "role": ["reviewer", "reviewer", ""],
+            "unit": ["BTC-DL", "P1", ""],
+        },
+    )
     assert response.status_code == 302
     user = _user(app, "new_btc")
     assert user.full_name == "Trần Thị Mới"
     assert {(m.role, m.unit_code) for m in user.memberships} == {
-        ("reviewer", "BTC-DL"), ("reviewer", "P1")}
+        ("reviewer", "BTC-DL"),
+        ("reviewer", "P1"),
+    }
     [event] = _events(app, "user_created")
     assert event.actor == "admin" and event.request_id and event.client == "127.0.0.1"
     assert json.loads(event.data)["grants"] == ["reviewer@BTC-DL", "reviewer@P1"]
     new = app.test_client()
     page = new.get("/dang-nhap")
-    assert new.post("/dang-nhap", data={"username": "new_btc", "password": "long-enough-pw",
-                                        "csrf_token": csrf_token(page.get_data(True))}
-                    ).status_code == 302
+    assert (
+        new.post(
+            "/dang-nhap",
+            data={
+                "username": "new_btc",
+                "password": "long-enough-pw",
+                "csrf_token": csrf_token(page.get_data(True)),
+            },
+        ).status_code
+        == 302
+    )
 
 
 def test_create_user_shows_every_problem(app, admin):
-    response = _post(admin, "/quan-tri/nguoi-dung/moi", {
-        "username": "BTC", "full_name": "", "password": "short",
-        "role": ["reviewer", "admin"], "unit": ["NO-SUCH", ""]})
+    response = _post(
+        admin,
+        "/quan-tri/nguoi-dung/moi",
+        {
+            "username": "BTC",
+            "full_name": "",
+            "password": "short",
+            "role": ["reviewer", "admin"],
+            "unit": ["NO-SUCH", ""],
+        },
+    )
     assert response.status_code == 422
     text = response.get_data(True)
-    for expected in ("đã có người dùng", "họ và tên", "từ 10", "NO-SUCH",
-                     "cả vai trò và đơn vị"):
+    for expected in ("đã có người dùng", "họ và tên", "từ 10", "NO-SUCH", "cả vai trò và đơn vị"):
         assert expected in text, expected
     assert _user(app, "BTC") is None and not _events(app, "user_created")
 
@@ -121,7 +150,10 @@ def test_grant_and_revoke(app, admin):
     assert _post(admin, f"{page}/bo-quyen/{granted['reviewer'].id}").status_code == 302
     assert [m.role for m in _user(app, "cb_tp").memberships] == ["auditor"]
     assert json.loads(_events(app, "role_granted")[0].data) == {
-        "user": "cb_tp", "role": "auditor", "unit": "TU-DL"}
+        "user": "cb_tp",
+        "role": "auditor",
+        "unit": "TU-DL",
+    }
     assert json.loads(_events(app, "role_revoked")[0].data)["unit"] == "THPT-TP"
 
 
@@ -139,10 +171,10 @@ def test_deactivate_after_confirmation_then_reactivate(app, admin):
     url = f"/quan-tri/nguoi-dung/{target.id}/vo-hieu-hoa"
     confirm = admin.get(url)
     assert confirm.status_code == 200 and "btc" in confirm.get_data(True)
-    assert _user(app, "btc").active            # asking is not doing
+    assert _user(app, "btc").active  # asking is not doing
     assert _post(admin, url, page=url).status_code == 302
     assert not _user(app, "btc").active
-    assert victim.get("/tai-khoan").status_code == 302          # the session ended
+    assert victim.get("/tai-khoan").status_code == 302  # the session ended
     assert _events(app, "user_deactivated")[0].actor == "admin"
     assert _post(admin, f"/quan-tri/nguoi-dung/{target.id}/kich-hoat").status_code == 302
     assert _user(app, "btc").active
@@ -162,9 +194,14 @@ def test_reset_password_ends_sessions(app, admin):
 def test_unlock_a_locked_account(app, admin):
     other = app.test_client()
     for _ in range(5):
-        other.post("/dang-nhap", data={"username": "btc", "password": "wrong",
-                                       "csrf_token": csrf_token(other.get("/dang-nhap")
-                                                                .get_data(True))})
+        other.post(
+            "/dang-nhap",
+            data={
+                "username": "btc",
+                "password": "wrong",
+                "csrf_token": csrf_token(other.get("/dang-nhap").get_data(True)),
+            },
+        )
     target = _user(app, "btc")
     assert target.locked_until is not None
     assert "Đang bị khóa" in admin.get(f"/quan-tri/nguoi-dung/{target.id}").get_data(True)
@@ -175,15 +212,22 @@ def test_unlock_a_locked_account(app, admin):
 
 def test_units_list_is_an_indented_tree(admin):
     text = admin.get("/quan-tri/don-vi").get_data(True)
-    assert text.index("Thành ủy Đà Lạt") < text.index("Chi bộ Trường THPT Trần Phú") \
+    assert (
+        text.index("Thành ủy Đà Lạt")
+        < text.index("Chi bộ Trường THPT Trần Phú")
         < text.index("Đoàn trường THPT Trần Phú")
+    )
     assert "\u2003\u2003└ Đoàn trường THPT Trần Phú" in text
 
 
 def _upload(client, content: str, name: str):
-    return _post(client, "/quan-tri/don-vi/nhap", page="/quan-tri/don-vi/nhap",
-                 data={"file": (io.BytesIO(content.encode("utf-8")), name)},
-                 content_type="multipart/form-data")
+    return _post(
+        client,
+        "/quan-tri/don-vi/nhap",
+        page="/quan-tri/don-vi/nhap",
+        data={"file": (io.BytesIO(content.encode("utf-8")), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _confirm_form(html: str) -> dict:
@@ -209,8 +253,10 @@ NEW_BRANCH = """
 
 
 def test_import_shows_every_problem_and_changes_nothing(app, admin):
-    broken = "units:\n  - {code: A, name: '', kind: branch, parent: NOWHERE}\n" \
-             "  - {code: A, name: Again, kind: castle}\n"
+    broken = (
+        "units:\n  - {code: A, name: '', kind: branch, parent: NOWHERE}\n"
+        "  - {code: A, name: Again, kind: castle}\n"
+    )
     response = _upload(admin, broken, "broken.yaml")
     assert response.status_code == 422
     text = response.get_data(True)
@@ -218,9 +264,13 @@ def test_import_shows_every_problem_and_changes_nothing(app, admin):
         assert expected in text, expected
     assert _unit(app, "A") is None and not _admin_imports(app)
     assert _upload(admin, "x", "tree.txt").status_code == 422
-    latin1 = _post(admin, "/quan-tri/don-vi/nhap", page="/quan-tri/don-vi/nhap",
-                   data={"file": (io.BytesIO("code\nĐ".encode("cp1258")), "t.csv")},
-                   content_type="multipart/form-data")
+    latin1 = _post(
+        admin,
+        "/quan-tri/don-vi/nhap",
+        page="/quan-tri/don-vi/nhap",
+        data={"file": (io.BytesIO("code\nĐ".encode("cp1258")), "t.csv")},
+        content_type="multipart/form-data",
+    )
     assert latin1.status_code == 422 and "UTF-8" in latin1.get_data(True)
 
 
@@ -229,7 +279,7 @@ def test_import_previews_then_confirms(app, admin):
     assert preview.status_code == 200
     text = preview.get_data(True)
     assert "THPT-NEW" in text and "Chi bộ Trường THPT Mới" in text
-    assert _unit(app, "THPT-NEW") is None          # a preview writes nothing
+    assert _unit(app, "THPT-NEW") is None  # a preview writes nothing
     form = _confirm_form(text)
     confirmed = admin.post("/quan-tri/don-vi/nhap/xac-nhan", data=form)
     assert confirmed.status_code == 302
@@ -245,25 +295,36 @@ def test_import_previews_then_confirms(app, admin):
 
 
 def test_import_csv_deactivates_missing_units(app, admin):
-    csv = ("code,name,kind,parent\nTU-DL,Thành ủy Đà Lạt,committee,\n"
-           "BTV-DL,Ban Thường vụ Thành ủy Đà Lạt,standing_board,TU-DL\n")
+    csv = (
+        "code,name,kind,parent\nTU-DL,Thành ủy Đà Lạt,committee,\n"
+        "BTV-DL,Ban Thường vụ Thành ủy Đà Lạt,standing_board,TU-DL\n"
+    )
     preview = _upload(admin, csv, "small.csv")
     assert preview.status_code == 200 and "THPT-TP" in preview.get_data(True)
-    assert admin.post("/quan-tri/don-vi/nhap/xac-nhan",
-                      data=_confirm_form(preview.get_data(True))).status_code == 302
+    assert (
+        admin.post(
+            "/quan-tri/don-vi/nhap/xac-nhan", data=_confirm_form(preview.get_data(True))
+        ).status_code
+        == 302
+    )
     assert not _unit(app, "THPT-TP").active and _unit(app, "BTV-DL").active
 
 
 def test_tampered_confirmation_is_refused(app, admin):
     form = _confirm_form(_upload(admin, DEMO_TREE + NEW_BRANCH, "t.yaml").get_data(True))
-    assert admin.post("/quan-tri/don-vi/nhap/xac-nhan",
-                      data={**form, "content": "!!"}).status_code == 400
-    assert admin.post("/quan-tri/don-vi/nhap/xac-nhan",
-                      data={**form, "digest": "0" * 64}).status_code == 409
+    assert (
+        admin.post("/quan-tri/don-vi/nhap/xac-nhan", data={**form, "content": "!!"}).status_code
+        == 400
+    )
+    assert (
+        admin.post("/quan-tri/don-vi/nhap/xac-nhan", data={**form, "digest": "0" * 64}).status_code
+        == 409
+    )
     assert _unit(app, "THPT-NEW") is None
 
 
 def test_role_labels_cover_every_role():
     from web.accounts import ROLES
     from web.admin.operations import ROLE_LABELS
+
     assert set(ROLE_LABELS) == set(ROLES)

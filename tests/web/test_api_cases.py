@@ -1,5 +1,6 @@
 """API: the organisation tree, definitions (list, deploy) and cases (start, list, read,
 history), with the role and unit checks of the pages."""
+
 from __future__ import annotations
 
 import io
@@ -18,10 +19,17 @@ BPMN = ROOT / "bpmn"
 
 # --- units and definitions ------------------------------------------------------------
 
+
 def test_units_are_the_tree_for_anyone_signed_in(app):
     units = {u["code"]: u for u in api_as(app, "admin").get("/api/v1/units").get_json()}
-    assert units["TU-DL"] == {"code": "TU-DL", "name": "Thành ủy Đà Lạt", "kind": "committee",
-                              "parent": None, "upper": None, "active": True}
+    assert units["TU-DL"] == {
+        "code": "TU-DL",
+        "name": "Thành ủy Đà Lạt",
+        "kind": "committee",
+        "parent": None,
+        "upper": None,
+        "active": True,
+    }
     assert units["THPT-TP"]["parent"] == "TU-DL" and units["THPT-TP"]["kind"] == "branch"
     assert units["DT-THPT-TP"]["parent"] == "THPT-TP"
 
@@ -37,8 +45,9 @@ def _uploads(files: dict[str, bytes]) -> dict:
 
 
 def _deploy(api, files: dict[str, bytes], query: str = ""):
-    return api.post(f"/api/v1/definitions{query}", data=_uploads(files),
-                    content_type="multipart/form-data")
+    return api.post(
+        f"/api/v1/definitions{query}", data=_uploads(files), content_type="multipart/form-data"
+    )
 
 
 def test_designers_deploy_new_versions_and_unchanged_files_change_nothing(app):
@@ -46,7 +55,9 @@ def test_designers_deploy_new_versions_and_unchanged_files_change_nothing(app):
     files = definitions.collect([BPMN])
     same = _deploy(designer, files, "?key=admission")
     assert same.status_code == 200 and same.get_json()["created"] is False
-    files["forms/start.json"] = files["forms/start.json"].replace("Hồ sơ ban đầu".encode(), b"Ho so")
+    files["forms/start.json"] = files["forms/start.json"].replace(
+        "Hồ sơ ban đầu".encode(), b"Ho so"
+    )
     changed = _deploy(designer, files)
     body = changed.get_json()
     assert changed.status_code == 201, body
@@ -66,7 +77,8 @@ def test_only_designers_deploy(app):
 def test_refused_deployments_list_every_problem_as_ketnap_check_does(app):
     files = definitions.collect([BPMN])
     files["admission.bpmn"] = files["admission.bpmn"].replace(
-        b'ketnap:resolver="branch"', b'ketnap:resolver="nobody"')
+        b'ketnap:resolver="branch"', b'ketnap:resolver="nobody"'
+    )
     files["forms/start.json"] = b'{"title": "", "fields": []}'
     response = _deploy(api_as(app, "designer"), files)
     assert response.status_code == 422
@@ -90,6 +102,7 @@ def test_uploads_that_are_no_definition_files_are_refused_by_name(app):
 
 # --- starting cases -------------------------------------------------------------------------
 
+
 def test_a_proposing_unit_starts_a_case_in_the_unit_named_by_the_data(app):
     body = start(api_as(app, "dt_tp"))
     assert (body["status"], body["unit"], body["definition"]) == ("active", "THPT-TP", "admission")
@@ -102,8 +115,15 @@ def test_a_proposing_unit_starts_a_case_in_the_unit_named_by_the_data(app):
 
 def test_start_refuses_bad_data_by_field_and_starts_nothing(app):
     union = api_as(app, "dt_tp")
-    response = union.post("/api/v1/cases", json={"definition": "admission", "data": adult(
-        full_name="", branch="NOPE", birth_date="2099-01-01", proposer_unit="CD-DN-LB")})
+    response = union.post(
+        "/api/v1/cases",
+        json={
+            "definition": "admission",
+            "data": adult(
+                full_name="", branch="NOPE", birth_date="2099-01-01", proposer_unit="CD-DN-LB"
+            ),
+        },
+    )
     assert response.status_code == 422
     fields = response.get_json()["fields"]
     assert {"full_name", "branch", "birth_date", "proposer_unit"} <= set(fields)
@@ -112,8 +132,11 @@ def test_start_refuses_bad_data_by_field_and_starts_nothing(app):
 
 def test_start_refuses_bodies_outside_the_schema(app):
     union = api_as(app, "dt_tp")
-    for body in ({"data": adult()}, {"definition": "admission", "data": []},
-                 {"definition": "admission", "data": {}, "extra": 1}):
+    for body in (
+        {"data": adult()},
+        {"definition": "admission", "data": []},
+        {"definition": "admission", "data": {}, "extra": 1},
+    ):
         response = union.post("/api/v1/cases", json=body)
         assert response.status_code == 422 and response.get_json()["fields"], body
     other = union.post("/api/v1/cases", json={"definition": "review", "data": adult()})
@@ -129,6 +152,7 @@ def test_only_reviewers_of_proposing_units_start_cases(app):
 
 
 # --- listing and reading cases ----------------------------------------------------------------
+
 
 def _ids(response) -> list[int]:
     assert response.status_code == 200, response.get_json()
@@ -156,8 +180,16 @@ def test_cases_filter_and_page(app):
     year = datetime.now(timezone.utc).year
     assert _ids(auditor.get("/api/v1/cases?step=attend_class")) == [first]
     assert len(_ids(auditor.get("/api/v1/cases?step=accept_sympathiser"))) == 2
-    assert len(_ids(auditor.get(f"/api/v1/cases?year={year}&unit=THPT-TP&category=student"
-                                "&status=active"))) == 3
+    assert (
+        len(
+            _ids(
+                auditor.get(
+                    f"/api/v1/cases?year={year}&unit=THPT-TP&category=student&status=active"
+                )
+            )
+        )
+        == 3
+    )
     for query in (f"year={year - 1}", "unit=P1", "category=other", "status=closed"):
         assert _ids(auditor.get(f"/api/v1/cases?{query}")) == [], query
     page = auditor.get("/api/v1/cases?per_page=2&page=2").get_json()
@@ -203,6 +235,6 @@ def test_a_waiting_case_shows_its_timer_and_due_date(app):
     assert body["status"] == "waiting" and body["tasks"] == []
     [timer] = body["timers"]
     assert timer["step"] == "wait_18" and timer["name"] == "Đủ 18 tuổi"
-    due = local(datetime.fromisoformat(timer["due_at"]))      # the start of that local day
+    due = local(datetime.fromisoformat(timer["due_at"]))  # the start of that local day
     assert due.date().isoformat() == rules.add_months(young["birth_date"], 18 * 12)
     assert body["next_due_at"] == timer["due_at"]

@@ -1,5 +1,6 @@
 """API: the inbox, a task with its form, and claim / unclaim / complete, with the unit
 checks (404 unseen, 403 seen but not one's unit's, 409 lost races, 422 bad data)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -34,14 +35,24 @@ def _colleague(app, name: str = "cb_tp2") -> None:
 
 # --- the inbox ----------------------------------------------------------------------------
 
+
 def test_inbox_opens_on_the_units_tasks_then_on_mine(app, task):
     branch = api_as(app, "cb_tp")
     inbox = branch.get("/api/v1/tasks").get_json()
     assert inbox["tab"] == "unit" and [t["id"] for t in inbox["items"]] == [task]
     assert inbox["counts"] == {"mine": 0, "unit": 1, "overdue": 0, "done": 0}
     row = inbox["items"][0]
-    assert {"id", "case_id", "step", "name", "lane", "unit", "claimed_by", "created_at",
-            "due_at"} <= set(row)
+    assert {
+        "id",
+        "case_id",
+        "step",
+        "name",
+        "lane",
+        "unit",
+        "claimed_by",
+        "created_at",
+        "due_at",
+    } <= set(row)
     branch.post(f"/api/v1/tasks/{task}/claim")
     inbox = branch.get("/api/v1/tasks").get_json()
     assert inbox["tab"] == "mine" and inbox["items"][0]["claimed_by"] == "cb_tp"
@@ -72,6 +83,7 @@ def test_inbox_tabs_and_filters(app, case, task):
 
 
 # --- one task -------------------------------------------------------------------------------
+
 
 def test_a_task_comes_with_its_form_limits_and_case(app, case):
     do(app, case["id"], "accept_sympathiser", "attend_class")
@@ -108,11 +120,12 @@ def test_who_sees_a_task(app, task):
 
 # --- actions ----------------------------------------------------------------------------------
 
+
 def test_claim_and_unclaim(app, task):
     branch = api_as(app, "cb_tp")
     claimed = branch.post(f"/api/v1/tasks/{task}/claim")
     assert claimed.status_code == 200 and claimed.get_json()["claimed_by"] == "cb_tp"
-    assert branch.post(f"/api/v1/tasks/{task}/claim").status_code == 200     # again: no-op
+    assert branch.post(f"/api/v1/tasks/{task}/claim").status_code == 200  # again: no-op
     released = branch.post(f"/api/v1/tasks/{task}/unclaim")
     assert released.status_code == 200 and released.get_json()["claimed_by"] is None
 
@@ -146,8 +159,10 @@ def test_complete_moves_the_case_on(app, case, task):
 def test_invalid_data_is_refused_by_field_and_changes_nothing(app, case, task):
     branch = api_as(app, "cb_tp")
     before = event_count(app, case["id"])
-    response = branch.post(f"/api/v1/tasks/{task}/complete", json={"data": {
-        "sympathiser_date": "31/02/2025", "helper_name": "", "surprise": 1}})
+    response = branch.post(
+        f"/api/v1/tasks/{task}/complete",
+        json={"data": {"sympathiser_date": "31/02/2025", "helper_name": "", "surprise": 1}},
+    )
     assert response.status_code == 422
     fields = response.get_json()["fields"]
     assert set(fields) == {"sympathiser_date", "helper_name", "surprise"}
@@ -158,12 +173,12 @@ def test_invalid_data_is_refused_by_field_and_changes_nothing(app, case, task):
 
 
 def test_only_the_tasks_unit_acts_on_it(app, task):
-    for name in ("btc", "auditor"):            # they see the task, but it is not theirs
+    for name in ("btc", "auditor"):  # they see the task, but it is not theirs
         api = api_as(app, name)
         for action in ("claim", "unclaim", "complete"):
             response = api.post(f"/api/v1/tasks/{task}/{action}", json={"data": SYMPATHISER})
             assert response.status_code == 403, (name, action)
-    for name in ("cb_btx", "designer"):        # to them it does not exist
+    for name in ("cb_btx", "designer"):  # to them it does not exist
         response = api_as(app, name).post(f"/api/v1/tasks/{task}/claim")
         assert response.status_code == 404, name
     assert get_item(app, task).claimed_by is None and get_item(app, task).status == "open"

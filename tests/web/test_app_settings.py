@@ -1,5 +1,6 @@
 """``create_app()`` takes its config from ``engine.settings``, as gunicorn runs it; a
 test's ``create_app(config)`` still overrides any key."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,14 @@ from web import create_app
 def bare_env(tmp_path, monkeypatch):
     """No ketnap variable from the caller's environment; the instance folder in tmp."""
     monkeypatch.chdir(tmp_path)
-    for name in ("DATABASE_URL", "KETNAP_SECRET_KEY", "KETNAP_SECURE_COOKIES",
-                 "KETNAP_INSTANCE_DIR", "KETNAP_ATTACHMENTS_DIR", "KETNAP_PAGE_SIZE"):
+    for name in (
+        "DATABASE_URL",
+        "KETNAP_SECRET_KEY",
+        "KETNAP_SECURE_COOKIES",
+        "KETNAP_INSTANCE_DIR",
+        "KETNAP_ATTACHMENTS_DIR",
+        "KETNAP_PAGE_SIZE",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -41,14 +48,21 @@ def test_the_defaults_need_no_variable(bare_env, tmp_path):
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is False and app.config["PAGE_SIZE"] == 20
     assert app.config["SECRET_KEY"] == (tmp_path / "instance" / "secret_key").read_text()
-    assert str(app.extensions["ketnap_db"].kw["bind"].url) == \
-        f"sqlite:///{(tmp_path / 'instance' / 'ketnap.sqlite3').relative_to(tmp_path)}"
+    assert (
+        str(app.extensions["ketnap_db"].kw["bind"].url)
+        == f"sqlite:///{(tmp_path / 'instance' / 'ketnap.sqlite3').relative_to(tmp_path)}"
+    )
 
 
 def test_a_config_given_to_the_factory_wins(bare_env, tmp_path):
     bare_env.setenv("KETNAP_PAGE_SIZE", "7")
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
-                      "SECRET_KEY": "test", "PAGE_SIZE": 2})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+            "SECRET_KEY": "test",
+            "PAGE_SIZE": 2,
+        }
+    )
     assert app.config["PAGE_SIZE"] == 2 and app.config["SECRET_KEY"] == "test"
 
 

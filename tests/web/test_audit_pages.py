@@ -1,5 +1,6 @@
 """The auditor's pages: search, timeline, exports (each audited once), the chain check,
 and denied access recorded, one event a minute per user with a count."""
+
 from __future__ import annotations
 
 import io
@@ -11,8 +12,8 @@ import pytest
 from sqlalchemy import select, text
 
 from engine.models import Event
-from web import denials
 from tests.workflows.test_reports_documents import pdf_characters
+from web import denials
 
 from .conftest import login
 from .driving import DOSSIER, do, factory, start
@@ -27,9 +28,12 @@ def _fresh_denials():
 
 def _events(app, kind: str) -> list[dict]:
     with factory(app)() as s:
-        return [json.loads(e.data) | {"_actor": e.actor, "_case": e.case_id}
-                for e in s.execute(select(Event).where(Event.kind == kind)
-                                   .order_by(Event.seq)).scalars()]
+        return [
+            json.loads(e.data) | {"_actor": e.actor, "_case": e.case_id}
+            for e in s.execute(
+                select(Event).where(Event.kind == kind).order_by(Event.seq)
+            ).scalars()
+        ]
 
 
 def test_search_by_candidate_unit_step_and_outcome(app):
@@ -71,11 +75,13 @@ def test_timeline_shows_data_changes_and_exports_are_audited(app):
 def test_case_data_export_for_those_who_see_the_case(app):
     from engine.attachments import add_attachment
     from engine.cases import Actor, unit_of_work
+
     case_id = start(app)
     pdf = b"%PDF-1.4\n% don xin vao Dang\n%%EOF\n"
     with unit_of_work(app.extensions["ketnap_db"]) as s:
-        add_attachment(s, case_id, "don.pdf", pdf, Actor("cb_tp"),
-                       root=Path(app.config["ATTACHMENTS_DIR"]))
+        add_attachment(
+            s, case_id, "don.pdf", pdf, Actor("cb_tp"), root=Path(app.config["ATTACHMENTS_DIR"])
+        )
     branch = login(app.test_client(), "cb_tp")
     assert 'data-testid="case-data-link"' in branch.get(f"/ho-so/{case_id}").get_data(True)
     archive = zipfile.ZipFile(io.BytesIO(branch.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.zip").data))
@@ -88,7 +94,8 @@ def test_case_data_export_for_those_who_see_the_case(app):
     other = login(app.test_client(), "cb_btx")
     assert other.get(f"/kiem-tra/ho-so/{case_id}/du-lieu.zip").status_code == 404
     assert [(e["_actor"], e["_case"]) for e in _events(app, "case_exported")] == [
-        ("cb_tp", case_id)]
+        ("cb_tp", case_id)
+    ]
 
 
 def test_repeated_denials_are_one_event_a_minute_with_a_count(app, monkeypatch):
@@ -103,7 +110,10 @@ def test_repeated_denials_are_one_event_a_minute_with_a_count(app, monkeypatch):
     assert other.get("/viec/999999").status_code == 404
     first, second = _events(app, "access_denied")
     assert (first["_actor"], first["path"], first["suppressed"]) == (
-        "cb_btx", f"/ho-so/{case_id}", 0)
+        "cb_btx",
+        f"/ho-so/{case_id}",
+        0,
+    )
     assert (second["status"], second["suppressed"]) == (404, 4)
 
 

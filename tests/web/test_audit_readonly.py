@@ -4,6 +4,7 @@ POST, PUT, PATCH or DELETE refuses an auditor (403, 404 or 405) and changes noth
 Pages are sent with a valid CSRF token, so that a refusal is the permission check and not
 the missing token; API endpoints are called with an auditor's bearer token.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,14 @@ from .driving import factory, open_items, start
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The auditor's own account, not anyone's case or the organisation: signing in and out,
 # the own password and language, and the own API tokens (which the API needs).
-OWN_ACCOUNT = {"auth.login", "auth.logout", "auth.change_password",
-               "auth.set_preferred_language", "tokens.create", "tokens.revoke_token"}
+OWN_ACCOUNT = {
+    "auth.login",
+    "auth.logout",
+    "auth.change_password",
+    "auth.set_preferred_language",
+    "tokens.create",
+    "tokens.revoke_token",
+}
 STRINGS = {"key": "admission", "name": "admission.bpmn"}
 # Bodies that pass the API's validation, so the refusal comes from the permission check.
 API_BODIES = {"/api/v1/cases": {"definition": "admission", "data": {"full_name": "X"}}}
@@ -31,6 +38,7 @@ def _url(rule, ids: dict[str, int]) -> str:
     def fill(match):
         name = match.group(2)
         return str(ids.get(name, 1)) if match.group(1) else STRINGS.get(name, "x")
+
     return re.sub(r"<(?:(int)(?:\([^)]*\))?:|[a-z]+:)?([a-z_]+)>", fill, rule.rule)
 
 
@@ -41,8 +49,11 @@ def _snapshot(app) -> dict:
     meta = MetaData()
     meta.reflect(engine)
     with engine.connect() as conn:
-        return {name: sorted(map(repr, conn.execute(table.select()).all()))
-                for name, table in meta.tables.items() if name not in ("events", "chain_head", "api_tokens")}
+        return {
+            name: sorted(map(repr, conn.execute(table.select()).all()))
+            for name, table in meta.tables.items()
+            if name not in ("events", "chain_head", "api_tokens")
+        }
 
 
 def _event_kinds(app, after: int) -> set[str]:
@@ -58,8 +69,14 @@ def _last_seq(app) -> int:
 def test_every_write_endpoint_refuses_the_auditor(app):
     case_id = start(app)
     item = open_items(app, case_id)[0].id
-    ids = {"case_id": case_id, "item_id": item, "user_id": 1, "membership_id": 1,
-           "token_id": 1, "number": 1}
+    ids = {
+        "case_id": case_id,
+        "item_id": item,
+        "user_id": 1,
+        "membership_id": 1,
+        "token_id": 1,
+        "number": 1,
+    }
     token = issue_token(app, "auditor")
     client = login(app.test_client(), "auditor")
     csrf = csrf_token(client.get("/tai-khoan").get_data(True))
@@ -73,10 +90,15 @@ def test_every_write_endpoint_refuses_the_auditor(app):
         for method in methods:
             if url.startswith("/api/"):
                 response = app.test_client().open(
-                    url, method=method, json=API_BODIES.get(url, {"data": {}}), headers={"Authorization": f"Bearer {token}"})
+                    url,
+                    method=method,
+                    json=API_BODIES.get(url, {"data": {}}),
+                    headers={"Authorization": f"Bearer {token}"},
+                )
             else:
-                response = client.open(url, method=method, data={"csrf_token": csrf},
-                                       headers={"X-CSRFToken": csrf})
+                response = client.open(
+                    url, method=method, data={"csrf_token": csrf}, headers={"X-CSRFToken": csrf}
+                )
             assert response.status_code in (403, 404, 405), (method, url, response.status_code)
             checked += 1
     assert checked >= 30

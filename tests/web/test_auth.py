@@ -1,5 +1,6 @@
 """Sign-in, sign-out, lock-out, throttling, sessions, and the protections every page has:
 security headers, CSRF, no open redirects."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,14 +17,19 @@ from .conftest import csrf_token, login, password
 def _sign_in(client, name, secret, next_=None):
     page = client.get("/dang-nhap")
     url = "/dang-nhap" + (f"?next={next_}" if next_ else "")
-    return client.post(url, data={"username": name, "password": secret,
-                                  "csrf_token": csrf_token(page.get_data(True))})
+    return client.post(
+        url,
+        data={"username": name, "password": secret, "csrf_token": csrf_token(page.get_data(True))},
+    )
 
 
 def _events(app, kind):
     with app.extensions["ketnap_db"]() as session:
-        return session.execute(select(Event).where(Event.kind == kind)
-                               .order_by(Event.seq)).scalars().all()
+        return (
+            session.execute(select(Event).where(Event.kind == kind).order_by(Event.seq))
+            .scalars()
+            .all()
+        )
 
 
 def _user(app, name) -> User:
@@ -79,7 +85,9 @@ def test_wrong_password_is_401_and_recorded(app, client):
     unknown = _sign_in(client, "nobody", "whatever")
     assert unknown.status_code == 401
     assert [(e.actor, e.client) for e in _events(app, "sign_in_failed")] == [
-        ("btc", "127.0.0.1"), ("nobody", "127.0.0.1")]
+        ("btc", "127.0.0.1"),
+        ("nobody", "127.0.0.1"),
+    ]
 
 
 def test_five_failures_lock_the_account_until_it_expires(app, client):
@@ -96,7 +104,7 @@ def test_five_failures_lock_the_account_until_it_expires(app, client):
 
 def test_failures_from_one_address_are_throttled(app, client):
     app.extensions["sign_in_throttle"].limit = 3
-    for name in ("btc", "btv", "p1"):       # a few guesses at each of many accounts
+    for name in ("btc", "btv", "p1"):  # a few guesses at each of many accounts
         assert _sign_in(client, name, "guess-1").status_code == 401
     throttled = _sign_in(client, "ttct", password("ttct"))
     assert throttled.status_code == 429
@@ -104,42 +112,57 @@ def test_failures_from_one_address_are_throttled(app, client):
     assert len(_events(app, "sign_in_failed")) == 3 and not _events(app, "signed_in")
     other = app.test_client()
     page = other.get("/dang-nhap")
-    assert other.post("/dang-nhap", environ_base={"REMOTE_ADDR": "10.0.0.9"}, data={
-        "username": "ttct", "password": password("ttct"),
-        "csrf_token": csrf_token(page.get_data(True))}).status_code == 302
+    assert (
+        other.post(
+            "/dang-nhap",
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+            data={
+                "username": "ttct",
+                "password": password("ttct"),
+                "csrf_token": csrf_token(page.get_data(True)),
+            },
+        ).status_code
+        == 302
+    )
     clock.advance(timedelta(minutes=11))
     assert _sign_in(client, "ttct", password("ttct")).status_code == 302
 
 
 def test_next_goes_only_to_local_paths(client):
     # A tab (%09) is dropped by browsers: "/<tab>/evil.example" would be "//evil.example".
-    for evil in ("//evil.example", "https://evil.example/", "/\\evil.example",
-                 "/%09/evil.example"):
+    for evil in ("//evil.example", "https://evil.example/", "/\\evil.example", "/%09/evil.example"):
         response = _sign_in(client, "btc", password("btc"), next_=evil)
         assert response.status_code == 302
         assert "evil" not in response.headers["Location"]
-        client.post("/dang-xuat", data={
-            "csrf_token": csrf_token(client.get("/tai-khoan").get_data(True))})
+        client.post(
+            "/dang-xuat", data={"csrf_token": csrf_token(client.get("/tai-khoan").get_data(True))}
+        )
     response = _sign_in(client, "btc", password("btc"), next_="/tai-khoan")
     assert response.headers["Location"] == "/tai-khoan"
 
 
 def test_sign_in_starts_a_fresh_session(client):
     with client.session_transaction() as session:
-        session["uid"] = 999          # whatever was planted before sign-in is gone after
+        session["uid"] = 999  # whatever was planted before sign-in is gone after
         session["planted"] = "x"
         session["lang"] = "en"
     login(client, "btc")
     with client.session_transaction() as session:
         assert "planted" not in session and session["uid"] != 999
-        assert session["lang"] == "en"      # the chosen language is kept
+        assert session["lang"] == "en"  # the chosen language is kept
 
 
 def _change_password(client, current, new, repeat=None):
     token = csrf_token(client.get("/tai-khoan").get_data(True))
-    return client.post("/tai-khoan/mat-khau", data={
-        "current": current, "new": new, "repeat": new if repeat is None else repeat,
-        "csrf_token": token})
+    return client.post(
+        "/tai-khoan/mat-khau",
+        data={
+            "current": current,
+            "new": new,
+            "repeat": new if repeat is None else repeat,
+            "csrf_token": token,
+        },
+    )
 
 
 def test_changing_the_password_ends_the_other_sessions(app):

@@ -1,5 +1,6 @@
 """The case page (where the case stands, what it waits for, what was done) and the list
 of cases a user may see."""
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ def test_a_student_under_18_waits_for_the_birthday(app):
     assert re.search(r'data-testid="case-status">Đang chờ<', html)
     [timer] = re.findall(r'data-testid="timer">(.*?)</li>', html, re.S)
     assert f"{birthday:%d/%m/%Y} 00:00" in timer and "Đủ 18 tuổi" in timer
-    assert "Chờ người vào Đảng đủ 18 tuổi" in html                 # the reason, from the data
+    assert "Chờ người vào Đảng đủ 18 tuổi" in html  # the reason, from the data
     assert html.count('data-testid="done-step"') == len(DOSSIER)
 
 

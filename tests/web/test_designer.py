@@ -1,6 +1,7 @@
 """The designer area over the Flask test client: who enters, uploads of other tools' BPMN
 files (to the designer and to the API: a version or a list of problems, never a server
 error), the draft's JSON routes, the forms editor, the diff and the migration pages."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,8 @@ import re
 import pytest
 
 from engine import definitions
-
 from tests.engine.test_thirdparty import EXPECTED, THIRDPARTY
+
 from .api_support import api_as
 from .conftest import ROOT, csrf_token, login
 from .driving import do, start
@@ -24,8 +25,9 @@ def token(client, path: str = "/thiet-ke/") -> str:
 
 
 def json_call(client, method: str, path: str, body=None, csrf: str = ""):
-    return client.open(path, method=method, json=body, headers={"X-CSRFToken": csrf,
-                                                               "Accept": "application/json"})
+    return client.open(
+        path, method=method, json=body, headers={"X-CSRFToken": csrf, "Accept": "application/json"}
+    )
 
 
 @pytest.fixture
@@ -55,15 +57,20 @@ def test_definitions_list_versions_and_running_cases(app, designer):
     assert "admission" in page and "Kết nạp đảng viên" in page
     page = designer.get("/thiet-ke/admission").get_data(True)
     assert re.search(r'data-testid="running-count">1<', page)
-    assert "Nguyễn" not in page and "Hoàng" not in page     # no candidate data
+    assert "Nguyễn" not in page and "Hoàng" not in page  # no candidate data
 
 
 @pytest.mark.parametrize("name", THIRDPARTY_FILES)
 def test_third_party_upload_to_the_designer_deploys_or_lists_problems(designer, name):
-    response = designer.post("/thiet-ke/tai-len", data={
-        "csrf_token": token(designer), "action": "deploy",
-        "files": (io.BytesIO((THIRDPARTY / name).read_bytes()), name)},
-        content_type="multipart/form-data")
+    response = designer.post(
+        "/thiet-ke/tai-len",
+        data={
+            "csrf_token": token(designer),
+            "action": "deploy",
+            "files": (io.BytesIO((THIRDPARTY / name).read_bytes()), name),
+        },
+        content_type="multipart/form-data",
+    )
     if EXPECTED[name] == "deploys":
         assert response.status_code == 302, response.get_data(True)[:2000]
     else:
@@ -74,9 +81,11 @@ def test_third_party_upload_to_the_designer_deploys_or_lists_problems(designer, 
 @pytest.mark.parametrize("name", THIRDPARTY_FILES)
 def test_third_party_upload_to_the_api_deploys_or_lists_problems(app, name):
     api = api_as(app, "designer")
-    response = api.post("/api/v1/definitions", data={
-        "files": (io.BytesIO((THIRDPARTY / name).read_bytes()), name)},
-        content_type="multipart/form-data")
+    response = api.post(
+        "/api/v1/definitions",
+        data={"files": (io.BytesIO((THIRDPARTY / name).read_bytes()), name)},
+        content_type="multipart/form-data",
+    )
     body = response.get_json()
     if EXPECTED[name] == "deploys":
         assert response.status_code == 201, body
@@ -86,10 +95,18 @@ def test_third_party_upload_to_the_api_deploys_or_lists_problems(app, name):
 
 
 def test_upload_can_open_files_as_a_draft(designer):
-    response = designer.post("/thiet-ke/tai-len", data={
-        "csrf_token": token(designer), "action": "draft",
-        "files": (io.BytesIO((THIRDPARTY / "camunda7_invoice.bpmn").read_bytes()),
-                  "camunda7_invoice.bpmn")}, content_type="multipart/form-data")
+    response = designer.post(
+        "/thiet-ke/tai-len",
+        data={
+            "csrf_token": token(designer),
+            "action": "draft",
+            "files": (
+                io.BytesIO((THIRDPARTY / "camunda7_invoice.bpmn").read_bytes()),
+                "camunda7_invoice.bpmn",
+            ),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and response.location.endswith("/invoice/ban-nhap")
     content = designer.get("/thiet-ke/invoice/ban-nhap/noi-dung").get_json()
     assert list(content["files"]) == ["camunda7_invoice.bpmn"]
@@ -98,24 +115,42 @@ def test_upload_can_open_files_as_a_draft(designer):
 
 def test_draft_diagram_saved_checked_and_deployed(designer, draft):
     content = designer.get("/thiet-ke/admission/ban-nhap/noi-dung").get_json()
-    assert set(content["files"]) == {"admission.bpmn", "decision.bpmn", "probation.bpmn",
-                                     "verification.bpmn"} and content["problems"] == []
-    broken = json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
-                       {"xml": "<not xml"}, draft)
+    assert (
+        set(content["files"])
+        == {"admission.bpmn", "decision.bpmn", "probation.bpmn", "verification.bpmn"}
+        and content["problems"] == []
+    )
+    broken = json_call(
+        designer,
+        "PUT",
+        "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
+        {"xml": "<not xml"},
+        draft,
+    )
     assert broken.status_code == 422 and "malformed" in broken.get_json()["problems"][0]["message"]
 
     xml = content["files"]["admission.bpmn"].replace('ketnap:form="ceremony"', "")
-    saved = json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
-                      {"xml": xml}, draft).get_json()
+    saved = json_call(
+        designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn", {"xml": xml}, draft
+    ).get_json()
     [problem] = saved["problems"]
     assert (problem["file"], problem["element"]) == ("admission.bpmn", "ceremony")
     assert problem["line"] and "no form" in problem["message"]
     refused = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/trien-khai", None, draft)
     assert refused.status_code == 422
 
-    json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
-              {"xml": xml.replace('<bpmn:userTask id="ceremony"',
-                                  '<bpmn:userTask ketnap:form="ceremony" id="ceremony"')}, draft)
+    json_call(
+        designer,
+        "PUT",
+        "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
+        {
+            "xml": xml.replace(
+                '<bpmn:userTask id="ceremony"',
+                '<bpmn:userTask ketnap:form="ceremony" id="ceremony"',
+            )
+        },
+        draft,
+    )
     deployed = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/trien-khai", None, draft)
     assert deployed.status_code == 200 and deployed.get_json()["version"] == 2
     assert designer.get("/thiet-ke/admission/ban-nhap/noi-dung").status_code == 404
@@ -124,16 +159,33 @@ def test_draft_diagram_saved_checked_and_deployed(designer, draft):
 def test_form_editor_previews_with_the_task_renderer_and_checks_on_save(designer, draft):
     page = designer.get("/thiet-ke/admission/ban-nhap/bieu-mau/ceremony").get_data(True)
     assert 'data-testid="form-preview"' in page and "form-text" in page
-    form = {"title": "Thử", "fields": [{"name": "when", "label": "Ngày làm lễ", "type": "date",
-                                        "required": True}]}
-    preview = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/bieu-mau/x/xem-truoc",
-                        {"text": json.dumps(form)}, draft).get_json()
+    form = {
+        "title": "Thử",
+        "fields": [{"name": "when", "label": "Ngày làm lễ", "type": "date", "required": True}],
+    }
+    preview = json_call(
+        designer,
+        "POST",
+        "/thiet-ke/admission/ban-nhap/bieu-mau/x/xem-truoc",
+        {"text": json.dumps(form)},
+        draft,
+    ).get_json()
     assert 'type="date"' in preview["html"] and "Ngày làm lễ" in preview["html"]
-    bad = json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/bieu-mau/ceremony",
-                    {"text": '{"title": "", "fields": [{"name": "A"}]}'}, draft)
+    bad = json_call(
+        designer,
+        "PUT",
+        "/thiet-ke/admission/ban-nhap/bieu-mau/ceremony",
+        {"text": '{"title": "", "fields": [{"name": "A"}]}'},
+        draft,
+    )
     assert bad.status_code == 422 and len(bad.get_json()["problems"]) >= 2
-    good = json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/bieu-mau/ceremony",
-                     {"text": json.dumps(form)}, draft)
+    good = json_call(
+        designer,
+        "PUT",
+        "/thiet-ke/admission/ban-nhap/bieu-mau/ceremony",
+        {"text": json.dumps(form)},
+        draft,
+    )
     assert good.status_code == 200
     content = designer.get("/thiet-ke/admission/ban-nhap/noi-dung").get_json()
     assert "ceremony" in content["forms"]
@@ -142,21 +194,28 @@ def test_form_editor_previews_with_the_task_renderer_and_checks_on_save(designer
 def test_diff_and_migration_pages(app, designer, draft):
     case_id = start(app)
     files = definitions.collect([ROOT / "bpmn"])
-    xml = files["admission.bpmn"].decode("utf-8").replace(
-        'name="Tổ chức lễ kết nạp"', 'name="Tổ chức lễ kết nạp đảng viên"')
-    json_call(designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn",
-              {"xml": xml}, draft)
+    xml = (
+        files["admission.bpmn"]
+        .decode("utf-8")
+        .replace('name="Tổ chức lễ kết nạp"', 'name="Tổ chức lễ kết nạp đảng viên"')
+    )
+    json_call(
+        designer, "PUT", "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn", {"xml": xml}, draft
+    )
     json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/trien-khai", None, draft)
     diff = designer.get("/thiet-ke/admission/so-sanh?tu=1&den=2").get_data(True)
     assert 'data-id="ceremony"' in diff and "Tổ chức lễ kết nạp đảng viên" in diff
 
     plan = designer.get("/thiet-ke/admission/phien-ban/2/chuyen-ho-so").get_data(True)
     assert f'data-case="{case_id}" data-movable="yes"' in plan
-    assert "Hoàng" not in plan and "Nguyễn" not in plan     # cases by number only
-    done = designer.post("/thiet-ke/admission/phien-ban/2/chuyen-ho-so",
-                         data={"csrf_token": csrf_token(plan), "case": str(case_id)})
+    assert "Hoàng" not in plan and "Nguyễn" not in plan  # cases by number only
+    done = designer.post(
+        "/thiet-ke/admission/phien-ban/2/chuyen-ho-so",
+        data={"csrf_token": csrf_token(plan), "case": str(case_id)},
+    )
     assert f'data-testid="result-row" data-case="{case_id}" data-movable="yes"' in done.get_data(
-        True)
+        True
+    )
     do(app, case_id, "accept_sympathiser")
 
 

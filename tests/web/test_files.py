@@ -1,4 +1,5 @@
 """Attachments and comments on a task: what is accepted, who may add, who may read."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,11 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode"
 
 def upload(client, item: int, content: bytes, name: str = "don-xin-vao-dang.pdf"):
     token = csrf_token(client.get(f"/viec/{item}").get_data(True))
-    return client.post(f"/viec/{item}/tep", content_type="multipart/form-data",
-                       data={"csrf_token": token, "file": (io.BytesIO(content), name)})
+    return client.post(
+        f"/viec/{item}/tep",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(content), name)},
+    )
 
 
 def comment(client, item: int, body: str):
@@ -41,8 +45,8 @@ def test_pdf_upload_is_listed_and_downloads_as_attachment(app):
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "don-xin-vao-dang.pdf" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
-    assert as_user(app, "auditor").get(link).status_code == 200        # sees the case
-    assert as_user(app, "cb_btx").get(link).status_code == 404         # does not
+    assert as_user(app, "auditor").get(link).status_code == 200  # sees the case
+    assert as_user(app, "cb_btx").get(link).status_code == 404  # does not
     assert as_user(app, "designer").get(link).status_code == 404
 
 
@@ -76,7 +80,7 @@ def test_missing_file_is_refused(app):
 
 def test_only_the_tasks_unit_adds_files_and_comments(app):
     item = item_id(app, start(app), "accept_sympathiser")
-    board = as_user(app, "btc")                  # sees the case, not its unit's task
+    board = as_user(app, "btc")  # sees the case, not its unit's task
     assert 'data-testid="upload"' not in board.get(f"/viec/{item}").get_data(True)
     assert upload(board, item, PDF).status_code == 403
     assert comment(board, item, "Ý kiến").status_code == 403

@@ -1,4 +1,5 @@
 """Vietnamese by default, English by choice; every message of web/ has its English."""
+
 from __future__ import annotations
 
 import os
@@ -55,11 +56,15 @@ def test_language_back_only_to_our_pages(client):
 def test_preferred_language_is_kept_with_the_account(app):
     client = login(app.test_client(), "btc")
     token = csrf_token(client.get("/tai-khoan").get_data(True))
-    assert client.post("/tai-khoan/ngon-ngu", data={"language": "xx", "csrf_token": token}
-                       ).status_code == 422
-    assert client.post("/tai-khoan/ngon-ngu", data={"language": "en", "csrf_token": token}
-                       ).status_code == 302
-    elsewhere = login(app.test_client(), "btc")     # a new session picks up the preference
+    assert (
+        client.post("/tai-khoan/ngon-ngu", data={"language": "xx", "csrf_token": token}).status_code
+        == 422
+    )
+    assert (
+        client.post("/tai-khoan/ngon-ngu", data={"language": "en", "csrf_token": token}).status_code
+        == 302
+    )
+    elsewhere = login(app.test_client(), "btc")  # a new session picks up the preference
     page = elsewhere.get("/tai-khoan").get_data(True)
     assert "Change password" in page and '<html lang="en">' in page
 
@@ -74,23 +79,34 @@ def _extracted_msgids() -> set[str]:
         method_map, options_map = frontend.parse_mapping_cfg(handle)
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS):
+        str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
 
 def test_every_message_has_an_english_translation():
     catalog = _read_catalog()
-    missing = sorted(msgid for msgid in _extracted_msgids()
-                     if not (catalog.get(msgid) and catalog.get(msgid).string
-                             and "fuzzy" not in catalog.get(msgid).flags))
+    missing = sorted(
+        msgid
+        for msgid in _extracted_msgids()
+        if not (
+            catalog.get(msgid)
+            and catalog.get(msgid).string
+            and "fuzzy" not in catalog.get(msgid).flags
+        )
+    )
     assert not missing, (
         f"{len(missing)} message(s) without English: {missing[:10]}\n"
         "Run: .venv/bin/pybabel extract -F babel.cfg -o /tmp/messages.pot . && "
-        ".venv/bin/pybabel update -i /tmp/messages.pot -d web/translations, then translate.")
+        ".venv/bin/pybabel update -i /tmp/messages.pot -d web/translations, then translate."
+    )
 
 
 def test_translations_keep_their_placeholders():
-    problems = [(message.id, [str(e) for e in errors])
-                for message, errors in _read_catalog().check() if errors]
+    problems = [
+        (message.id, [str(e) for e in errors])
+        for message, errors in _read_catalog().check()
+        if errors
+    ]
     assert not problems

@@ -1,5 +1,6 @@
 """The inbox page: whose tasks it shows, its tabs and counts, search, filters, order,
 pages, deadlines that stand out, and claim / unclaim / reassign."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,7 @@ def rows(response) -> list[int]:
 
 def counts(response) -> dict[str, int]:
     html = response.get_data(True)
-    return {tab: int(n) for tab, n in
-            re.findall(r'data-testid="count-(\w+)">(\d+)<', html)}
+    return {tab: int(n) for tab, n in re.findall(r'data-testid="count-(\w+)">(\d+)<', html)}
 
 
 def as_user(app, name: str):
@@ -30,8 +30,13 @@ def as_user(app, name: str):
 
 def add_reviewer(app, name: str, *units: str) -> None:
     with unit_of_work(factory(app)) as s:
-        create_user(s, name, password(name), full_name=name.upper(),
-                    memberships=[(unit, "reviewer") for unit in units])
+        create_user(
+            s,
+            name,
+            password(name),
+            full_name=name.upper(),
+            memberships=[(unit, "reviewer") for unit in units],
+        )
 
 
 def post(client, url: str, **data):
@@ -56,8 +61,10 @@ def test_inbox_needs_a_signed_in_user(client):
 
 
 def test_tabs_and_their_counts(app):
-    claimed, overdue, soon, done = (start(app, full_name=name) for name in
-                                    ("Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Em", "Đỗ Thị Hà"))
+    claimed, overdue, soon, done = (
+        start(app, full_name=name)
+        for name in ("Lê Văn Cường", "Phạm Thị Dung", "Võ Văn Em", "Đỗ Thị Hà")
+    )
     cb = as_user(app, "cb_tp")
     assert post(cb, f"/viec/{item_id(app, claimed, 'accept_sympathiser')}/nhan").status_code == 302
     do(app, done, "accept_sympathiser", who="cb_tp")
@@ -65,7 +72,7 @@ def test_tabs_and_their_counts(app):
     set_item(app, item_id(app, overdue, "accept_sympathiser"), due_at=now - timedelta(days=1))
     set_item(app, item_id(app, soon, "accept_sympathiser"), due_at=now + timedelta(days=1))
 
-    page = cb.get("/")            # no tab: one's own tasks first, as there are some
+    page = cb.get("/")  # no tab: one's own tasks first, as there are some
     assert counts(page) == {"mine": 1, "unit": 2, "overdue": 1, "done": 1}
     assert rows(page) == [item_id(app, claimed, "accept_sympathiser")]
     assert 'data-testid="tab-mine" aria-current="page"' in page.get_data(True)
@@ -101,12 +108,15 @@ def test_filters_by_step_category_and_unit(app):
     do(app, at_class, "accept_sympathiser")
     client = as_user(app, "multi")
     assert len(rows(client.get("/?tab=unit"))) == 3
-    assert rows(client.get("/?tab=unit&step=attend_class")) == \
-        [item_id(app, at_class, "attend_class")]
+    assert rows(client.get("/?tab=unit&step=attend_class")) == [
+        item_id(app, at_class, "attend_class")
+    ]
     assert sorted(rows(client.get("/?tab=unit&unit=THPT-TP"))) == sorted(
-        [item_id(app, waiting, "accept_sympathiser"), item_id(app, other, "accept_sympathiser")])
-    assert rows(client.get("/?tab=unit&category=other")) == \
-        [item_id(app, other, "accept_sympathiser")]
+        [item_id(app, waiting, "accept_sympathiser"), item_id(app, other, "accept_sympathiser")]
+    )
+    assert rows(client.get("/?tab=unit&category=other")) == [
+        item_id(app, other, "accept_sympathiser")
+    ]
     # A unit that is not the user's is no filter to widen the inbox with.
     assert len(rows(client.get("/?tab=unit&unit=THPT-BTX"))) == 3
 
@@ -141,7 +151,7 @@ def test_claim_unclaim_and_reassign_within_the_unit(app):
     assert post(colleague, f"/viec/{item}/tra-lai").status_code == 409
     assert get_item(app, item).claimed_by == "cb_tp"
 
-    assert post(cb, f"/viec/{item}/giao", user="cb_btx").status_code == 422   # other unit
+    assert post(cb, f"/viec/{item}/giao", user="cb_btx").status_code == 422  # other unit
     assert post(cb, f"/viec/{item}/giao", user="cb_tp2").status_code == 302
     assert get_item(app, item).claimed_by == "cb_tp2"
     assert post(colleague, f"/viec/{item}/tra-lai").status_code == 302

@@ -1,4 +1,5 @@
 """Starting a case (nomination): who may, what is checked, where the first task lands."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -12,12 +13,27 @@ from .driving import factory, open_items
 from .test_inbox import as_user, rows
 
 BIRTH = rules.add_months(rules.today(), -(17 * 12 + 3))
-STUDENT = {"full_name": "Nguyễn  Thị   Minh Anh", "birth_date": BIRTH, "gender": "female",
-           "ethnicity": "Kinh", "youth_union_member": "true", "category": "student",
-           "enterprise_has_party_org": "false", "branch": "THPT-TP", "residence_unit": "P1"}
-LONE_WORKER = {"full_name": "Ngô Thị Hồng", "birth_date": "1999-06-20", "gender": "female",
-               "ethnicity": "Tày", "category": "enterprise_worker",
-               "enterprise_has_party_org": "false", "enterprise": "DN-MX", "residence_unit": "P1"}
+STUDENT = {
+    "full_name": "Nguyễn  Thị   Minh Anh",
+    "birth_date": BIRTH,
+    "gender": "female",
+    "ethnicity": "Kinh",
+    "youth_union_member": "true",
+    "category": "student",
+    "enterprise_has_party_org": "false",
+    "branch": "THPT-TP",
+    "residence_unit": "P1",
+}
+LONE_WORKER = {
+    "full_name": "Ngô Thị Hồng",
+    "birth_date": "1999-06-20",
+    "gender": "female",
+    "ethnicity": "Tày",
+    "category": "enterprise_worker",
+    "enterprise_has_party_org": "false",
+    "enterprise": "DN-MX",
+    "residence_unit": "P1",
+}
 
 
 def nominate(client, data: dict):
@@ -39,7 +55,7 @@ def test_proposing_units_get_the_form_others_do_not(app):
     union = as_user(app, "dt_tp")
     page = union.get("/ho-so/moi").get_data(True)
     assert 'data-testid="submit-case"' in page and 'data-testid="proposer"' in page
-    assert '<option value="THPT-TP" selected>' in page        # the union's own school branch
+    assert '<option value="THPT-TP" selected>' in page  # the union's own school branch
     # Wards of residence to choose from (radios: the demo tree has three).
     assert 'name="residence_unit" value="P1"' in page
     assert 'name="residence_unit" value="P1-KP1"' not in page
@@ -51,20 +67,23 @@ def test_proposing_units_get_the_form_others_do_not(app):
 
 def test_invalid_nomination_shows_errors_by_field_and_starts_nothing(app):
     union = as_user(app, "dt_tp")
-    response = nominate(union, {**STUDENT, "full_name": "", "birth_date": "2099-01-01",
-                                "branch": "", "gender": "other"})
+    response = nominate(
+        union,
+        {**STUDENT, "full_name": "", "birth_date": "2099-01-01", "branch": "", "gender": "other"},
+    )
     html = response.get_data(True)
     assert response.status_code == 422
     for field in ("full_name", "birth_date", "branch", "gender"):
         assert f'data-testid="error-{field}"' in html, field
     assert "Ngày sinh không được sau hôm nay" in html
-    assert 'value="Kinh"' in html                                 # the rest is kept
+    assert 'value="Kinh"' in html  # the rest is kept
     assert case_count(app) == 0
 
 
 def test_unit_codes_must_be_of_the_right_kind(app):
-    response = nominate(as_user(app, "dt_tp"), {**STUDENT, "branch": "TU-DL",
-                                                "residence_unit": "THPT-TP"})
+    response = nominate(
+        as_user(app, "dt_tp"), {**STUDENT, "branch": "TU-DL", "residence_unit": "THPT-TP"}
+    )
     html = response.get_data(True)
     assert response.status_code == 422
     assert 'data-testid="error-branch"' in html and 'data-testid="error-residence_unit"' in html
@@ -99,7 +118,7 @@ def test_branch_nomination_opens_the_case_page(app):
     response = nominate(branch, STUDENT)
     case = only_case(app)
     assert response.status_code == 302 and response.location.endswith(f"/ho-so/{case.id}")
-    assert case.data["proposer_unit"] is None         # no union to give its opinion
+    assert case.data["proposer_unit"] is None  # no union to give its opinion
 
 
 def test_worker_without_party_org_goes_to_the_ward_of_residence(app):

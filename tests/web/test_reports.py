@@ -1,5 +1,6 @@
 """The report pages: who may read and set them, downloads that hold the page's numbers,
 the cases behind a figure, the JSON API, and the official documents of a case."""
+
 from __future__ import annotations
 
 import io
@@ -10,10 +11,10 @@ from openpyxl import load_workbook
 
 from engine import clock
 from engine.cases import unit_of_work
+from tests.workflows import report_data as rd
 from web.accounts import create_user
 from workflows.admission import rules
 
-from tests.workflows import report_data as rd
 from .api_support import api_as
 from .conftest import csrf_token, login
 from .driving import DOSSIER, do, factory, start
@@ -25,8 +26,7 @@ YEAR = "2025"
 def seeded(app):
     ids = rd.seed(factory(app))
     with unit_of_work(factory(app)) as session:
-        create_user(session, "bdv", "pw-bdv", full_name="BDV",
-                    memberships=[("BDV-DL", "reviewer")])
+        create_user(session, "bdv", "pw-bdv", full_name="BDV", memberships=[("BDV-DL", "reviewer")])
     return ids
 
 
@@ -34,10 +34,18 @@ def signed_in(app, name: str):
     return login(app.test_client(), name)
 
 
-@pytest.mark.parametrize("path", ["/bao-cao/", "/bao-cao/tien-do", "/bao-cao/so-lieu",
-                                  "/bao-cao/tao-nguon", "/bao-cao/chi-tieu.xlsx"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/bao-cao/",
+        "/bao-cao/tien-do",
+        "/bao-cao/so-lieu",
+        "/bao-cao/tao-nguon",
+        "/bao-cao/chi-tieu.xlsx",
+    ],
+)
 def test_who_may_read_the_reports(app, seeded, path):
-    assert app.test_client().get(path).status_code == 302          # sign in first
+    assert app.test_client().get(path).status_code == 302  # sign in first
     for name in ("btc", "btv", "auditor"):
         assert signed_in(app, name).get(path).status_code == 200, name
     for name in ("cb_tp", "dt_tp", "designer", "admin"):
@@ -66,16 +74,23 @@ def test_excel_holds_the_figures_of_the_api(app, seeded):
     api = api_as(app, "btc").get(f"/api/v1/reports/targets?year={YEAR}").get_json()
     body = btc.get(f"/bao-cao/chi-tieu.xlsx?year={YEAR}").data
     schools = {row[0]: row[1:4] for row in _sheet_rows(body, "truong-thpt")}
-    names = {"THPT-TP": "Chi bộ Trường THPT Trần Phú", "THPT-BTX": "Chi bộ Trường THPT Bùi Thị Xuân",
-             "THPT-TL": "Đảng bộ Trường THPT Chuyên Thăng Long"}
+    names = {
+        "THPT-TP": "Chi bộ Trường THPT Trần Phú",
+        "THPT-BTX": "Chi bộ Trường THPT Bùi Thị Xuân",
+        "THPT-TL": "Đảng bộ Trường THPT Chuyên Thăng Long",
+    }
     assert {code: schools[names[code]] for code in names} == {
         s["unit"]: (s["target"], s["count"]["value"], s["pipeline"]["value"])
-        for s in api["schools"]}
+        for s in api["schools"]
+    }
     # The year is over: S1 for Trần Phú, S2 for Thăng Long; none for Bùi Thị Xuân.
     assert schools[names["THPT-TP"]] == (1, 1, 0)
     [ratio] = _sheet_rows(body, "ty-le-cong-nhan")
-    assert ratio[:3] == (api["share"]["admissions"]["value"] - api["share"]["admissions"]["extra"],
-                         0, 6)
+    assert ratio[:3] == (
+        api["share"]["admissions"]["value"] - api["share"]["admissions"]["extra"],
+        0,
+        6,
+    )
     assert ratio[4:6] == (api["share"]["target"], api["share"]["workers"]["value"]) == (1, 2)
     assert btc.get(f"/bao-cao/chi-tieu.pdf?year={YEAR}").data.startswith(b"%PDF")
     for name in ("tien-do", "so-lieu", "tao-nguon"):
@@ -91,11 +106,14 @@ def test_a_count_links_to_its_cases(app, seeded):
     link = re.search(r'href="(/bao-cao/chi-tieu/ho-so\?[^"]*figure=share:workers[^"]*)"', page)
     listed = btc.get(link.group(1).replace("&amp;", "&")).get_data(True)
     assert sorted(map(int, re.findall(r'data-case-id="(\d+)"', listed))) == [
-        seeded["W1"], seeded["W2"]]
+        seeded["W1"],
+        seeded["W2"],
+    ]
     assert btc.get("/bao-cao/chi-tieu/ho-so?figure=nothing").status_code == 404
     # The half-year report narrowed to one unit of the committee, and to none outside it.
-    narrowed = btc.get(f"/bao-cao/so-lieu/ho-so?year={YEAR}&unit=THPT-TL"
-                       "&figure=2025:all:admissions").get_data(True)
+    narrowed = btc.get(
+        f"/bao-cao/so-lieu/ho-so?year={YEAR}&unit=THPT-TL&figure=2025:all:admissions"
+    ).get_data(True)
     assert re.findall(r'data-case-id="(\d+)"', narrowed) == [str(seeded["S2"])]
     assert btc.get("/bao-cao/so-lieu?unit=ELSEWHERE").status_code == 404
     birthday = btc.get("/bao-cao/tien-do/ho-so?figure=birthday").get_data(True)
@@ -104,6 +122,7 @@ def test_a_count_links_to_its_cases(app, seeded):
 
 def test_the_cases_of_a_figure_come_a_page_at_a_time(app, seeded, monkeypatch):
     from web.reports import views
+
     # The board is no auditor: its cases are checked against what it may see, in
     # chunks of ids (several queries here, as for a figure of 60,000 cases).
     monkeypatch.setattr(views, "ID_CHUNK", 2)
@@ -116,17 +135,25 @@ def test_the_cases_of_a_figure_come_a_page_at_a_time(app, seeded, monkeypatch):
     pages = [btc.get(f"{path}&page={n}").get_data(True) for n in (1, 2, 3, 99)]
     listed = [list(map(int, re.findall(r'data-case-id="(\d+)"', body))) for body in pages]
     assert listed[:3] == [expected[0:2], expected[2:4], expected[4:6]]
-    assert listed[3] == expected[4:6]                 # past the end: the last page
+    assert listed[3] == expected[4:6]  # past the end: the last page
     assert 'data-testid="page-3"' in pages[0] and "6 hồ sơ" in pages[0]
 
 
 def test_the_organisation_board_sets_the_targets(app, seeded):
     btc = signed_in(app, "btc")
     token = csrf_token(btc.get(f"/bao-cao/?year={YEAR}").get_data(True))
-    form = {"csrf_token": token, "committee": "TU-DL", "year": YEAR,
-            "students_per_school": "1", "worker_share": "2", "per_enterprise": "1",
-            "outside_admissions": "185", "schools": ["THPT-TP", "THPT-BTX", "THPT-TL"],
-            "enterprises": ["DN-LB", "DN-DT"], "note": "Số liệu Ban Tổ chức tổng hợp."}
+    form = {
+        "csrf_token": token,
+        "committee": "TU-DL",
+        "year": YEAR,
+        "students_per_school": "1",
+        "worker_share": "2",
+        "per_enterprise": "1",
+        "outside_admissions": "185",
+        "schools": ["THPT-TP", "THPT-BTX", "THPT-TL"],
+        "enterprises": ["DN-LB", "DN-DT"],
+        "note": "Số liệu Ban Tổ chức tổng hợp.",
+    }
     assert btc.post("/bao-cao/chi-tieu", data={**form, "worker_share": "lots"}).status_code == 302
     api = api_as(app, "btc")
     assert api.get(f"/api/v1/reports/targets?year={YEAR}").get_json()["share"]["target"] == 1
@@ -139,24 +166,36 @@ def test_the_organisation_board_sets_the_targets(app, seeded):
 def test_only_the_organisation_board_sets_targets(app, seeded):
     btv = signed_in(app, "btv")
     token = csrf_token(btv.get("/bao-cao/").get_data(True))
-    response = btv.post("/bao-cao/chi-tieu", data={"csrf_token": token, "committee": "TU-DL",
-                                                   "year": YEAR})
+    response = btv.post(
+        "/bao-cao/chi-tieu", data={"csrf_token": token, "committee": "TU-DL", "year": YEAR}
+    )
     assert response.status_code == 403
 
 
 def test_the_mass_mobilisation_board_assigns_quotas(app, seeded):
     bdv = signed_in(app, "bdv")
     token = csrf_token(bdv.get(f"/bao-cao/tao-nguon?year={YEAR}").get_data(True))
-    form = {"csrf_token": token, "committee": "TU-DL", "year": YEAR, "quota-CD-DN-LB": "1",
-            "quota-DT-THPT-TP": "3"}
+    form = {
+        "csrf_token": token,
+        "committee": "TU-DL",
+        "year": YEAR,
+        "quota-CD-DN-LB": "1",
+        "quota-DT-THPT-TP": "3",
+    }
     btc = signed_in(app, "btc")
     btc_token = csrf_token(btc.get(f"/bao-cao/tao-nguon?year={YEAR}").get_data(True))
     assert btc.post("/bao-cao/tao-nguon", data={**form, "csrf_token": btc_token}).status_code == 403
     assert bdv.post("/bao-cao/tao-nguon", data=form).status_code == 302
-    rows = {row[0]: row[1:] for row in _sheet_rows(
-        bdv.get(f"/bao-cao/tao-nguon.xlsx?year={YEAR}").data, "tao-nguon")}
+    rows = {
+        row[0]: row[1:]
+        for row in _sheet_rows(bdv.get(f"/bao-cao/tao-nguon.xlsx?year={YEAR}").data, "tao-nguon")
+    }
     assert rows["Công đoàn cơ sở Công ty Cổ phần Nông nghiệp Công nghệ cao Langbiang"] == (
-        1, 1, 1, "Đạt")
+        1,
+        1,
+        1,
+        "Đạt",
+    )
     assert rows["Đoàn trường THPT Trần Phú"] == (3, 0, 0, "Chưa đạt")
     assert rows["Thành đoàn Đà Lạt"][0] == "—"
 
@@ -164,8 +203,7 @@ def test_the_mass_mobilisation_board_assigns_quotas(app, seeded):
 def test_pipeline_api_matches_the_page(app, seeded):
     api = api_as(app, "btc").get("/api/v1/reports/pipeline").get_json()
     steps = {row["step"]: row["total"]["cases"] for row in api["steps"]}
-    assert steps == {"attend_class": [seeded["W3"], seeded["W4"]],
-                     "branch_vote": [seeded["S4"]]}
+    assert steps == {"attend_class": [seeded["W3"], seeded["W4"]], "branch_vote": [seeded["S4"]]}
     assert [w["case_id"] for w in api["birthday"]] == [seeded["S5"]]
     assert api_as(app, "cb_tp").get("/api/v1/reports/pipeline").status_code == 403
     assert api_as(app, "btc").get("/api/v1/reports/pipeline?committee=P1").status_code == 404
@@ -193,12 +231,12 @@ def test_documents_of_a_decided_case(app):
     assert signed_in(app, "cb_btx").get(f"/bao-cao/van-ban/{case_id}/mau-6.pdf").status_code == 404
 
 
-def test_a_long_list_of_cases_shows_its_first_rows_and_links_to_them_all(app, seeded,
-                                                                         monkeypatch):
+def test_a_long_list_of_cases_shows_its_first_rows_and_links_to_them_all(app, seeded, monkeypatch):
     from web.reports import views
+
     monkeypatch.setattr(views, "LISTED_ROWS", 1)
     btc = signed_in(app, "btc")
-    with clock.frozen_at(rd.NOW):                 # two members are on probation then
+    with clock.frozen_at(rd.NOW):  # two members are on probation then
         api = api_as(app, "btc").get("/api/v1/reports/pipeline").get_json()
         waiting = [w["case_id"] for w in api["probation"]]
         page = btc.get("/bao-cao/tien-do").get_data(True)
@@ -209,4 +247,4 @@ def test_a_long_list_of_cases_shows_its_first_rows_and_links_to_them_all(app, se
     assert len(waiting) == 2 and section.count('data-testid="row"') == 1
     assert more.group(2) == "Xem tất cả (còn 1 hồ sơ nữa)"
     assert sorted(map(int, re.findall(r'data-case-id="(\d+)"', listed))) == sorted(waiting)
-    assert len(_sheet_rows(download, "du-bi")) == 2           # a download keeps every row
+    assert len(_sheet_rows(download, "du-bi")) == 2  # a download keeps every row

@@ -1,5 +1,6 @@
 """Each request logs one line: method, path (without its query), status, duration and the
 request id the response carries."""
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,7 @@ def test_a_request_logs_method_path_status_and_request_id(client, caplog):
 
 def test_refused_and_missing_pages_are_logged_too(client, caplog):
     caplog.set_level(logging.INFO, logger="web.requests")
-    client.get("/ho-so")                                     # not signed in: to the login
+    client.get("/ho-so")  # not signed in: to the login
     client.get("/no-such-page")
     statuses = [(r.path, r.status) for r in _request_lines(caplog)]
     assert statuses == [("/ho-so", 302), ("/no-such-page", 404)]

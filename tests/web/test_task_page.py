@@ -1,5 +1,6 @@
 """The task page: who sees it and how, the form rendered from its JSON, server-side
 validation (422, nothing changed), a completion that lost the race (409), list fields."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,9 @@ TODAY_FORM = {"sympathiser_date": "2025-09-08", "helper_name": "Trần Thị Thu
 
 def submit(client, item: int, data: dict):
     page = client.get(f"/viec/{item}")
-    return client.post(f"/viec/{item}", data={"csrf_token": csrf_token(page.get_data(True)),
-                                               **data})
+    return client.post(
+        f"/viec/{item}", data={"csrf_token": csrf_token(page.get_data(True)), **data}
+    )
 
 
 def test_reviewer_of_the_unit_gets_the_form(app):
@@ -26,8 +28,8 @@ def test_reviewer_of_the_unit_gets_the_form(app):
     page = as_user(app, "cb_tp").get(f"/viec/{item}")
     html = page.get_data(True)
     assert page.status_code == 200
-    assert "Công nhận quần chúng cảm tình Đảng" in html                 # form title
-    assert 'data-testid="task-instructions"' in html                       # its description
+    assert "Công nhận quần chúng cảm tình Đảng" in html  # form title
+    assert 'data-testid="task-instructions"' in html  # its description
     assert 'type="date"' in html and 'name="sympathiser_date"' in html
     assert 'data-testid="submit-task"' in html and 'data-testid="case-status"' in html
     assert "Nguyễn Văn An" in html and "Chi bộ Trường THPT Trần Phú" in html
@@ -54,12 +56,15 @@ def test_invalid_submission_is_422_with_field_errors_and_changes_nothing(app):
     case = start(app)
     item = item_id(app, case, "accept_sympathiser")
     before = event_count(app, case)
-    response = submit(as_user(app, "cb_tp"), item,
-                      {"sympathiser_date": "31/02/2025", "helper_name": "Lê Văn Phúc"})
+    response = submit(
+        as_user(app, "cb_tp"),
+        item,
+        {"sympathiser_date": "31/02/2025", "helper_name": "Lê Văn Phúc"},
+    )
     html = response.get_data(True)
     assert response.status_code == 422
     assert re.search(r'data-testid="error-sympathiser_date"[^>]*>\s*Ngày không hợp lệ', html)
-    assert 'value="Lê Văn Phúc"' in html                            # what was typed is kept
+    assert 'value="Lê Văn Phúc"' in html  # what was typed is kept
     assert get_item(app, item).status == "open" and event_count(app, case) == before
 
 
@@ -72,7 +77,7 @@ def test_valid_submission_completes_and_moves_the_case_on(app):
     assert (done.status, done.completed_by) == ("completed", "cb_tp")
     assert [(i.step, i.unit) for i in open_items(app, case)] == [("attend_class", "TTCT-DL")]
     page = as_user(app, "cb_tp").get(f"/viec/{item}").get_data(True)
-    assert 'data-testid="read-only"' in page and "Trần Thị Thu Hằng" in page   # as submitted
+    assert 'data-testid="read-only"' in page and "Trần Thị Thu Hằng" in page  # as submitted
     assert "08/09/2025" in page
 
 
@@ -81,11 +86,12 @@ def test_completed_meanwhile_is_409_and_changes_nothing(app):
     case = start(app)
     item = item_id(app, case, "accept_sympathiser")
     late = as_user(app, "cb_tp2")
-    token = csrf_token(late.get(f"/viec/{item}").get_data(True))    # the form is open...
+    token = csrf_token(late.get(f"/viec/{item}").get_data(True))  # the form is open...
     assert submit(as_user(app, "cb_tp"), item, TODAY_FORM).status_code == 302
     before = event_count(app, case)
-    response = late.post(f"/viec/{item}", data={"csrf_token": token, **TODAY_FORM,
-                                                 "helper_name": "Người khác"})
+    response = late.post(
+        f"/viec/{item}", data={"csrf_token": token, **TODAY_FORM, "helper_name": "Người khác"}
+    )
     html = response.get_data(True)
     assert response.status_code == 409
     assert "đã được CB_TP hoàn thành" in html and "Không có gì được lưu" in html
@@ -115,13 +121,21 @@ def test_list_fields_render_row_slots_and_parse_back(app):
     cb = as_user(app, "cb_tp")
     html = cb.get(f"/viec/{item}").get_data(True)
     assert 'name="relatives-0-full_name"' in html and 'name="relatives-2-full_name"' in html
-    base = {"application_date": "2025-09-08", "history_date": "2025-09-08",
-            "history_fully_declared": "false"}
-    father = {"relatives-0-relation": "father", "relatives-0-full_name": "Nguyễn Văn Hòa",
-              "relatives-0-party_member": "false", "relatives-0-place_unit": "P1"}
+    base = {
+        "application_date": "2025-09-08",
+        "history_date": "2025-09-08",
+        "history_fully_declared": "false",
+    }
+    father = {
+        "relatives-0-relation": "father",
+        "relatives-0-full_name": "Nguyễn Văn Hòa",
+        "relatives-0-party_member": "false",
+        "relatives-0-place_unit": "P1",
+    }
     # Row 1 left empty, row 2 half filled: its error is reported as the 2nd entry's.
-    response = submit(cb, item, {**base, **father, "relatives-1-full_name": "",
-                                 "relatives-2-relation": "mother"})
+    response = submit(
+        cb, item, {**base, **father, "relatives-1-full_name": "", "relatives-2-relation": "mother"}
+    )
     html = response.get_data(True)
     assert response.status_code == 422
     assert 'data-testid="error-relatives-1-full_name"' in html
@@ -129,9 +143,16 @@ def test_list_fields_render_row_slots_and_parse_back(app):
     assert submit(cb, item, {**base, **father}).status_code == 302
     with unit_of_work(factory(app)) as s:
         from engine.models import Case
+
         relatives = s.get(Case, case).data["relatives"]
-    assert relatives == [{"relation": "father", "full_name": "Nguyễn Văn Hòa",
-                          "party_member": False, "place_unit": "P1"}]
+    assert relatives == [
+        {
+            "relation": "father",
+            "full_name": "Nguyễn Văn Hòa",
+            "party_member": False,
+            "place_unit": "P1",
+        }
+    ]
 
 
 def test_user_data_is_escaped(app):

@@ -1,5 +1,6 @@
 """Fixtures for the admission domain: the demo trees, parsed without a database, and
 (from ``scenario``) ``world``: a database with the tree and the deployed diagrams."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,7 +26,7 @@ def plugin_runner(factory, monkeypatch):
 
     monkeypatch.setattr(engine_cli, "_factory", factory)
     monkeypatch.setattr(registry, "case_unit", None)
-    monkeypatch.setattr(registry, "case_stored", [])   # the plugin's listeners, this test only
+    monkeypatch.setattr(registry, "case_stored", [])  # the plugin's listeners, this test only
 
     @click.group()
     def ketnap():

@@ -4,6 +4,7 @@ one case through the real engine operations and reads what its inbox shows.
 
 Units are the codes of ``workflows/admission/data/org_demo.yaml``.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
@@ -13,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from engine import clock, runtime, timers
-from engine.definitions import specs
 from engine.cases import Actor, unit_of_work
-from engine.models import Case as CaseRow, WorkItem
+from engine.definitions import specs
+from engine.models import Case as CaseRow
+from engine.models import WorkItem
 from engine.registry import registry
 from workflows.admission import demo, intake, orgs, resolvers, rules, steps
 from workflows.admission.reports import stored
@@ -25,17 +27,38 @@ T0 = datetime(2025, 9, 8, 2, 0, tzinfo=timezone.utc)
 CLERK = Actor("os:vanthu", client="test")
 TIMER = Actor("timer")
 
-STUDENT = {"full_name": "Nguyễn Thị Minh Anh", "birth_date": "2007-03-15", "gender": "female",
-           "youth_union_member": True, "category": "student", "branch": "THPT-TP",
-           "residence_unit": "P1-KP1", "proposer_unit": "DT-THPT-TP"}
-WORKER = {"full_name": "Đặng Văn Hùng", "birth_date": "1996-11-02", "gender": "male",
-          "category": "enterprise_worker", "enterprise_has_party_org": True, "branch": "DN-LB",
-          "residence_unit": "P2", "proposer_unit": "CD-DN-LB"}
+STUDENT = {
+    "full_name": "Nguyễn Thị Minh Anh",
+    "birth_date": "2007-03-15",
+    "gender": "female",
+    "youth_union_member": True,
+    "category": "student",
+    "branch": "THPT-TP",
+    "residence_unit": "P1-KP1",
+    "proposer_unit": "DT-THPT-TP",
+}
+WORKER = {
+    "full_name": "Đặng Văn Hùng",
+    "birth_date": "1996-11-02",
+    "gender": "male",
+    "category": "enterprise_worker",
+    "enterprise_has_party_org": True,
+    "branch": "DN-LB",
+    "residence_unit": "P2",
+    "proposer_unit": "CD-DN-LB",
+}
 # An enterprise without a party organisation: no branch yet, the ward of residence acts.
-LONE_WORKER = {"full_name": "Ngô Thị Hồng", "birth_date": "1999-06-20", "gender": "female",
-               "ethnicity": "Tày", "category": "enterprise_worker",
-               "enterprise_has_party_org": False, "enterprise": "DN-MX",
-               "residence_unit": "P3", "proposer_unit": "CD-DN-MX"}
+LONE_WORKER = {
+    "full_name": "Ngô Thị Hồng",
+    "birth_date": "1999-06-20",
+    "gender": "female",
+    "ethnicity": "Tày",
+    "category": "enterprise_worker",
+    "enterprise_has_party_org": False,
+    "enterprise": "DN-MX",
+    "residence_unit": "P3",
+    "proposer_unit": "CD-DN-MX",
+}
 
 
 @pytest.fixture
@@ -122,13 +145,25 @@ class Case:
 
 # The steps every case takes from the sympathiser list to the branch vote, in an order
 # the parallel part allows (verification at the one place where the family lives).
-TO_BRANCH_VOTE = ("accept_sympathiser", "attend_class", "application", "send_verification",
-                  "verify_place", "certify_history", "introduction", "mass_org_opinion",
-                  "residence_opinion")
+TO_BRANCH_VOTE = (
+    "accept_sympathiser",
+    "attend_class",
+    "application",
+    "send_verification",
+    "verify_place",
+    "certify_history",
+    "introduction",
+    "mass_org_opinion",
+    "residence_opinion",
+)
 AFTER_BRANCH_VOTE = ("grassroots_vote", "appraisal", "decide", "ceremony")
 TO_RECOGNITION = ("member_record",)
-RECOGNITION = ("recognition_file", "recognition_vote", "recognition_grassroots_vote",
-               "recognition_decide")
+RECOGNITION = (
+    "recognition_file",
+    "recognition_vote",
+    "recognition_grassroots_vote",
+    "recognition_decide",
+)
 
 
 def through_probation(case: Case) -> None:
@@ -136,7 +171,6 @@ def through_probation(case: Case) -> None:
     ceremony = today()
     case.walk(*TO_RECOGNITION)
     row = case.row
-    assert row.status == "waiting" and row.data["probation_end"] == \
-        rules.add_months(ceremony, 12)
+    assert row.status == "waiting" and row.data["probation_end"] == rules.add_months(ceremony, 12)
     assert advance_to(case.factory, date.fromisoformat(row.data["probation_end"])) == 1
     assert [step for step, _ in case.open()] == ["recognition_file"]

@@ -1,4 +1,5 @@
 """The admission diagrams in bpmn/: clean for `ketnap check`, drawn, and documented."""
+
 from __future__ import annotations
 
 import copy
@@ -52,9 +53,12 @@ def test_the_drawing_is_up_to_date(path):
     root = etree.parse(str(path)).getroot()
     fresh = copy.deepcopy(root)
     layout.layout(fresh)
+
     def diagrams(tree):
-        return [re.sub(rb">\s+<", b"><", etree.tostring(d, method="c14n"))
-                for d in tree.iterfind("bpmndi:BPMNDiagram", layout.NS)]
+        return [
+            re.sub(rb">\s+<", b"><", etree.tostring(d, method="c14n"))
+            for d in tree.iterfind("bpmndi:BPMNDiagram", layout.NS)
+        ]
 
     assert len(diagrams(root)) == 1 and diagrams(root) == diagrams(fresh)
     shapes = {s.get("bpmnElement") for s in root.iter(f"{{{layout.NS['bpmndi']}}}BPMNShape")}

@@ -1,4 +1,5 @@
 """``ketnap orgs import`` and ``ketnap orgs list`` through the plugin entry point."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,12 @@ def test_plugin_registers_the_domain(run):
 
 def test_import_a_bad_file_prints_every_problem_and_changes_nothing(run, factory, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- {code: TU, name: T, kind: committee}\n"
-                   "- {code: A, name: '', kind: branch, parent: TU}\n"
-                   "- {code: B, name: B, kind: brnch, parent: NOPE}\n", encoding="utf-8")
+    bad.write_text(
+        "- {code: TU, name: T, kind: committee}\n"
+        "- {code: A, name: '', kind: branch, parent: TU}\n"
+        "- {code: B, name: B, kind: brnch, parent: NOPE}\n",
+        encoding="utf-8",
+    )
     result = run("orgs", "import", bad)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -94,10 +98,15 @@ def test_reorganisation_lists_inactive_units_only_with_all(run):
 
 def test_import_csv(run, factory, tmp_path):
     path = tmp_path / "tree.csv"
-    path.write_text("code,name,kind,parent,upper,covers\n"
-                    "W,Đảng ủy phường,ward_committee,,W,Tổ 1;Tổ 2\n"
-                    "W-T1,Chi bộ Tổ 1,branch,W,,\n", encoding="utf-8")
+    path.write_text(
+        "code,name,kind,parent,upper,covers\n"
+        "W,Đảng ủy phường,ward_committee,,W,Tổ 1;Tổ 2\n"
+        "W-T1,Chi bộ Tổ 1,branch,W,,\n",
+        encoding="utf-8",
+    )
     result = run("orgs", "import", path)
     assert result.exit_code == 0, result.output
     assert run("orgs", "list").stdout.splitlines() == [
-        "W\tward_committee\t-\tĐảng ủy phường", "W-T1\tbranch\tW\tChi bộ Tổ 1"]
+        "W\tward_committee\t-\tĐảng ủy phường",
+        "W-T1\tbranch\tW\tChi bộ Tổ 1",
+    ]

@@ -1,4 +1,5 @@
 """``ketnap demo``: an empty database gets the tree, the diagrams and a dozen cases."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -26,8 +27,9 @@ def cases_by_name(factory):
     with unit_of_work(factory) as session:
         found = {}
         for case in session.execute(select(Case)).scalars():
-            items = session.execute(select(WorkItem).where(
-                WorkItem.case_id == case.id, WorkItem.status == "open")).scalars()
+            items = session.execute(
+                select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+            ).scalars()
             found[case.title] = (case, sorted((i.step, i.unit) for i in items))
         return found
 
@@ -67,7 +69,7 @@ def test_demo_refuses_a_database_with_anything_in_it(run, factory):
 def test_demo_runs_once(run, factory):
     assert run("demo").exit_code == 0
     assert run("demo").exit_code == 1
-    again = run("demo", "--if-empty")             # what `make run` does every time
+    again = run("demo", "--if-empty")  # what `make run` does every time
     assert again.exit_code == 0 and "bỏ qua" in again.stdout
     with unit_of_work(factory) as session:
         assert session.execute(select(func.count()).select_from(Case)).scalar() == 12

@@ -1,6 +1,7 @@
 """Moving running admission cases to a new version: the called processes, the parallel
 section, the multi-instance verification, the wait for the 18th birthday; and the cases
 that must stay where they are, untouched."""
+
 from __future__ import annotations
 
 import json
@@ -9,27 +10,41 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine import audit, definitions, case_migration
+from engine import audit, case_migration, definitions
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
-from engine.models import Case as CaseRow, DefinitionVersion
+from engine.models import Case as CaseRow
+from engine.models import DefinitionVersion
+from tests.engine.bpmn_edit import insert_task, rename, retag
 from workflows.admission import intake, steps
 
-from tests.engine.bpmn_edit import insert_task, rename, retag
-from .scenario import (CLERK, LONE_WORKER, STUDENT, TO_BRANCH_VOTE, Case, advance_to, today,
-                       workdays_after)
+from .scenario import (
+    CLERK,
+    LONE_WORKER,
+    STUDENT,
+    TO_BRANCH_VOTE,
+    Case,
+    advance_to,
+    today,
+    workdays_after,
+)
 
 DESIGNER = Actor("designer")
-CHECK_FORM = {"title": "Kiểm tra giấy chứng nhận", "fields": [
-    {"name": "certificate_checked", "label": "Đã kiểm tra", "type": "boolean",
-     "required": True}]}
+CHECK_FORM = {
+    "title": "Kiểm tra giấy chứng nhận",
+    "fields": [
+        {"name": "certificate_checked", "label": "Đã kiểm tra", "type": "boolean", "required": True}
+    ],
+}
 
 
 def deploy_changed(factory, edit) -> int:
     """Deploy the admission diagrams with ``edit(files)`` applied; return the version id."""
     files = definitions.collect([intake.BPMN_DIR])
-    files = {name: content.decode("utf-8") if name.endswith(".bpmn") else content
-             for name, content in files.items()}
+    files = {
+        name: content.decode("utf-8") if name.endswith(".bpmn") else content
+        for name, content in files.items()
+    }
     edit(files)
     files = {name: c.encode("utf-8") if isinstance(c, str) else c for name, c in files.items()}
     with unit_of_work(factory) as session:
@@ -40,8 +55,13 @@ def deploy_changed(factory, edit) -> int:
 
 def add_check_certificate(files) -> None:
     files["admission.bpmn"] = insert_task(
-        files["admission.bpmn"], "to_application", "check_certificate",
-        name="Kiểm tra giấy chứng nhận", lane="lane_branch", form="certificate_check")
+        files["admission.bpmn"],
+        "to_application",
+        "check_certificate",
+        name="Kiểm tra giấy chứng nhận",
+        lane="lane_branch",
+        form="certificate_check",
+    )
     files["forms/certificate_check.json"] = json.dumps(CHECK_FORM).encode()
 
 
@@ -53,8 +73,9 @@ def complete(case: Case, step: str, data: dict) -> None:
 
 def migrated_events(factory, case_id) -> list[dict]:
     with unit_of_work(factory) as session:
-        return [json.loads(e.data) for e in audit.history(session, case_id)
-                if e.kind == "case_migrated"]
+        return [
+            json.loads(e.data) for e in audit.history(session, case_id) if e.kind == "case_migrated"
+        ]
 
 
 def stored(factory, case_id):
@@ -82,7 +103,10 @@ def test_moved_case_takes_the_new_step_and_others_stay(world):
     assert version_of(newcomer) == 2 and version_of(staying) == 1
 
     with unit_of_work(world) as session:
-        plan = {v.case_id: v for v in case_migration.dry_run(session, session.get(DefinitionVersion, v2))}
+        plan = {
+            v.case_id: v
+            for v in case_migration.dry_run(session, session.get(DefinitionVersion, v2))
+        }
     assert set(plan) == {moving.id, staying.id}
     assert plan[moving.id].movable and plan[moving.id].steps == ["attend_class"]
 
@@ -107,8 +131,14 @@ def test_case_inside_a_called_process_moves(world):
 
     def second_look(files):
         files["decision.bpmn"] = insert_task(
-            files["decision.bpmn"], "to_decide", "second_look", name="Xem lại hồ sơ",
-            lane="lane_board", form="appraisal")
+            files["decision.bpmn"],
+            "to_decide",
+            "second_look",
+            name="Xem lại hồ sơ",
+            lane="lane_board",
+            form="appraisal",
+        )
+
     v2 = deploy_changed(world, second_look)
     [result] = move(world, [case.id], v2).values()
     assert result.movable, result.reasons
@@ -127,8 +157,9 @@ def test_case_in_the_parallel_verification_moves(world):
     v2 = deploy_changed(world, add_check_certificate)
     [result] = move(world, [case.id], v2).values()
     assert result.movable, result.reasons
-    case.walk("verify_place", "certify_history", "introduction", "mass_org_opinion",
-              "residence_opinion")
+    case.walk(
+        "verify_place", "certify_history", "introduction", "mass_org_opinion", "residence_opinion"
+    )
     assert case.open() == [("branch_vote", "THPT-TP")]
 
 
@@ -140,9 +171,15 @@ def test_case_waiting_for_the_birthday_moves_and_its_timer_fires(world):
 
     def note_birthday(files):
         files["admission.bpmn"] = insert_task(
-            files["admission.bpmn"], "turned_18", "note_birthday", name="Ghi nhận đủ 18 tuổi",
-            lane="lane_branch", form="certificate_check")
+            files["admission.bpmn"],
+            "turned_18",
+            "note_birthday",
+            name="Ghi nhận đủ 18 tuổi",
+            lane="lane_branch",
+            form="certificate_check",
+        )
         files["forms/certificate_check.json"] = json.dumps(CHECK_FORM).encode()
+
     v2 = deploy_changed(world, note_birthday)
     [result] = move(world, [case.id], v2).values()
     assert result.movable and result.steps == ["wait_18"]
@@ -154,11 +191,22 @@ def test_case_waiting_for_the_birthday_moves_and_its_timer_fires(world):
 
 
 def test_case_whose_step_is_gone_stays_untouched(world):
-    at_first, further, elsewhere = Case(world, STUDENT), Case(world, STUDENT), Case(world,
-                                                                                   LONE_WORKER)
+    at_first, further, elsewhere = (
+        Case(world, STUDENT),
+        Case(world, STUDENT),
+        Case(world, LONE_WORKER),
+    )
     further.do("accept_sympathiser")
-    v2 = deploy_changed(world, lambda files: files.update({"admission.bpmn": rename(
-        files["admission.bpmn"], "accept_sympathiser", "accept_candidate")}))
+    v2 = deploy_changed(
+        world,
+        lambda files: files.update(
+            {
+                "admission.bpmn": rename(
+                    files["admission.bpmn"], "accept_sympathiser", "accept_candidate"
+                )
+            }
+        ),
+    )
     before = {c.id: stored(world, c.id) for c in (at_first, further)}
 
     results = move(world, [at_first.id, further.id, elsewhere.id], v2)
@@ -171,14 +219,36 @@ def test_case_whose_step_is_gone_stays_untouched(world):
     assert at_first.open() == [("attend_class", "TTCT-DL")]
 
 
-@pytest.mark.parametrize("edit, code", [
-    (lambda files: files.update({"admission.bpmn": retag(
-        files["admission.bpmn"], "introduction", "manualTask", keep_ketnap=True)}),
-     "changed_kind"),
-    (lambda files: files.update({"admission.bpmn": insert_task(
-        files["admission.bpmn"], "certified", "archive", name="Lưu hồ sơ", lane="lane_branch",
-        form="certify_history")}), "changed_join"),
-])
+@pytest.mark.parametrize(
+    "edit, code",
+    [
+        (
+            lambda files: files.update(
+                {
+                    "admission.bpmn": retag(
+                        files["admission.bpmn"], "introduction", "manualTask", keep_ketnap=True
+                    )
+                }
+            ),
+            "changed_kind",
+        ),
+        (
+            lambda files: files.update(
+                {
+                    "admission.bpmn": insert_task(
+                        files["admission.bpmn"],
+                        "certified",
+                        "archive",
+                        name="Lưu hồ sơ",
+                        lane="lane_branch",
+                        form="certify_history",
+                    )
+                }
+            ),
+            "changed_join",
+        ),
+    ],
+)
 def test_open_step_in_an_incompatible_place_is_refused(world, edit, code):
     case = Case(world, STUDENT)
     case.walk("accept_sympathiser", "attend_class", "application")

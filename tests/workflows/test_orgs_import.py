@@ -1,4 +1,5 @@
 """Importing the tree into the database (SQLite and PostgreSQL), and loading it back."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,11 @@ def stored(factory) -> dict[str, Unit]:
 
 def events(factory, kind="units_imported"):
     with unit_of_work(factory) as session:
-        rows = session.execute(select(Event).where(Event.kind == kind)
-                               .order_by(Event.seq)).scalars().all()
+        rows = (
+            session.execute(select(Event).where(Event.kind == kind).order_by(Event.seq))
+            .scalars()
+            .all()
+        )
         return [(e.actor, json.loads(e.data)) for e in rows]
 
 
@@ -72,7 +76,7 @@ def test_units_left_out_become_inactive_and_come_back(factory):
     assert stored(factory)["CB2"].active is False
     with unit_of_work(factory) as session:
         tree = orgs.load_tree(session)
-    assert not tree.unit("CB2").active                # old cases still find it
+    assert not tree.unit("CB2").active  # old cases still find it
     assert "CB2" not in [u.code for u in tree.units()]
     plan = do_import(factory, full)
     assert plan.reactivated == ("CB2",) and plan.updated == ("CB2",)
@@ -103,7 +107,9 @@ def test_a_bad_tree_writes_nothing(factory):
     units = orgs.parse_tree(SMALL + "- {code: X, name: X, kind: branch, parent: NOPE}\n", "yaml")
     with pytest.raises(orgs.TreeFormatError) as err:
         do_import(factory, units)
-    assert [p.message for p in err.value.problems] == ["line 9 (X): parent 'NOPE' is not in the file"]
+    assert [p.message for p in err.value.problems] == [
+        "line 9 (X): parent 'NOPE' is not in the file"
+    ]
     assert stored(factory) == {} and events(factory) == []
 
 

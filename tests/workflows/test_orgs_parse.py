@@ -1,4 +1,5 @@
 """Reading tree files and finding every problem at once, in YAML and in CSV."""
+
 from __future__ import annotations
 
 import textwrap
@@ -111,9 +112,11 @@ def test_a_bare_list_is_a_tree_too():
     assert [u.code for u in units] == ["TU"]
 
 
-@pytest.mark.parametrize("text, fmt, expected", [(BAD_YAML, "yaml", EXPECTED_YAML),
-                                                 (BAD_CSV, "csv", EXPECTED_CSV)],
-                         ids=["yaml", "csv"])
+@pytest.mark.parametrize(
+    "text, fmt, expected",
+    [(BAD_YAML, "yaml", EXPECTED_YAML), (BAD_CSV, "csv", EXPECTED_CSV)],
+    ids=["yaml", "csv"],
+)
 def test_validate_reports_every_problem_at_once(text, fmt, expected):
     problems = validate(parse_tree(text, fmt))
     assert len(problems) == len(expected), "\n".join(problems)
@@ -123,41 +126,55 @@ def test_validate_reports_every_problem_at_once(text, fmt, expected):
 
 
 def test_a_cycle_is_reported_once_and_its_branches_not_again():
-    units = parse_tree("- {code: A, name: A, kind: branch, parent: B}\n"
-                       "- {code: B, name: B, kind: branch, parent: A}\n"
-                       "- {code: S, name: S, kind: branch, parent: S}\n", "yaml")
+    units = parse_tree(
+        "- {code: A, name: A, kind: branch, parent: B}\n"
+        "- {code: B, name: B, kind: branch, parent: A}\n"
+        "- {code: S, name: S, kind: branch, parent: S}\n",
+        "yaml",
+    )
     problems = validate(units)
-    assert problems == ["line 1 (A): parents form a cycle: A -> B -> A",
-                        "line 3 (S): parents form a cycle: S -> S"]
+    assert problems == [
+        "line 1 (A): parents form a cycle: A -> B -> A",
+        "line 3 (S): parents form a cycle: S -> S",
+    ]
 
 
 def test_missing_code_and_overlong_code():
-    units = parse_tree("- {name: A, kind: committee}\n"
-                       f"- {{code: {'x' * 65}, name: B, kind: committee}}\n", "yaml")
+    units = parse_tree(
+        f"- {{name: A, kind: committee}}\n- {{code: {'x' * 65}, name: B, kind: committee}}\n",
+        "yaml",
+    )
     problems = validate(units)
-    assert problems[0] == ("line 1 (no code): bad code '': 1 to 64 letters, digits, "
-                           "'_', '.' or '-'")
+    assert problems[0] == (
+        "line 1 (no code): bad code '': 1 to 64 letters, digits, '_', '.' or '-'"
+    )
     assert problems[1].startswith("line 2 (xxxx") and "bad code" in problems[1]
 
 
 def test_upper_may_be_any_committee_like_unit_and_decides_for_branches_below():
-    units = parse_tree(textwrap.dedent("""\
+    units = parse_tree(
+        textwrap.dedent("""\
         - code: W
           name: Ward
           kind: ward_committee
           upper: W
           children:
             - {code: KP, name: Branch, kind: branch}
-        """), "yaml")
+        """),
+        "yaml",
+    )
     assert validate(units) == []
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a: [1\n", "not valid YAML"),
-    ("just text\n", "expected a list of units"),
-    ("units: {code: A}\n", "expected a list of units"),
-    ("- 1\n- 2\n", "item 1 is not a unit"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: [1\n", "not valid YAML"),
+        ("just text\n", "expected a list of units"),
+        ("units: {code: A}\n", "expected a list of units"),
+        ("- 1\n- 2\n", "item 1 is not a unit"),
+    ],
+)
 def test_unreadable_yaml_raises(text, message):
     with pytest.raises(TreeFormatError) as err:
         parse_tree(text, "yaml")
@@ -167,20 +184,26 @@ def test_unreadable_yaml_raises(text, message):
 def test_csv_header_problems_are_reported_together():
     with pytest.raises(TreeFormatError) as err:
         parse_tree("code,title,kind,colour\nA,B,committee,red\n", "csv")
-    assert [p.message for p in err.value.problems] == ["row 1: missing column 'name'",
-                                  "row 1: unknown column 'title'",
-                                  "row 1: unknown column 'colour'"]
+    assert [p.message for p in err.value.problems] == [
+        "row 1: missing column 'name'",
+        "row 1: unknown column 'title'",
+        "row 1: unknown column 'colour'",
+    ]
 
 
 def test_csv_with_bom_any_column_order_blank_lines_and_covers():
-    text = ("\ufeffname,code,kind,covers,parent\n"
-            "Thành ủy,TU,committee,,\n"
-            "\n"
-            "Phường,W,ward_committee,Khu phố 1; Khu phố 2 ;,TU\n")
+    text = (
+        "\ufeffname,code,kind,covers,parent\n"
+        "Thành ủy,TU,committee,,\n"
+        "\n"
+        "Phường,W,ward_committee,Khu phố 1; Khu phố 2 ;,TU\n"
+    )
     units = parse_tree(text, "csv")
     assert validate(units) == []
     assert [(u.code, u.parent, u.covers) for u in units] == [
-        ("TU", None, ()), ("W", "TU", ("Khu phố 1", "Khu phố 2"))]
+        ("TU", None, ()),
+        ("W", "TU", ("Khu phố 1", "Khu phố 2")),
+    ]
     assert units[1].where == "row 4"
 
 

@@ -1,5 +1,6 @@
 """Sourcing quotas: each mass organisation's yearly quota against the cases it proposed
 that year (by the day in Vietnam), worked out here from ``report_data``."""
+
 from __future__ import annotations
 
 from datetime import timedelta, timezone
@@ -26,7 +27,7 @@ def seeded(world):
         quotas.assign(session, "DT-THPT-TP", 2025, 3, "bdv")
         quotas.assign(session, "CD-DN-LB", 2025, 1, "bdv")
         quotas.assign(session, "TD-DL", 2025, 5, "bdv")
-        quotas.assign(session, "TD-DL", 2025, None, "bdv")       # taken back
+        quotas.assign(session, "TD-DL", 2025, None, "bdv")  # taken back
     return world, ids
 
 
@@ -38,10 +39,15 @@ def test_progress_counts_the_cases_each_organisation_started(seeded):
     assert {"TD-DL", "LDLD-DL", "MTTQ-DL", "DT-THPT-TP", "CD-DN-MX"} <= set(rows)
     assert "BDV-DL" not in rows and "THPT-TP" not in rows
     assert {u: r.quota for u, r in rows.items() if r.quota is not None} == {
-        "DT-THPT-TP": 3, "CD-DN-LB": 1}
+        "DT-THPT-TP": 3,
+        "CD-DN-LB": 1,
+    }
     for unit, row in rows.items():
-        mine = {r["key"] for r in rd.ROWS if rd.in_city(r) and opened_in(r, 2025)
-                and r["data"].get("proposer_unit") == unit}
+        mine = {
+            r["key"]
+            for r in rd.ROWS
+            if rd.in_city(r) and opened_in(r, 2025) and r["data"].get("proposer_unit") == unit
+        }
         admitted = {k for k in mine if rd.rows(k)[0]["data"].get("decision") == "admit"}
         assert row.proposed.cases == rd.ids_of(ids, mine), unit
         assert row.admitted.cases == rd.ids_of(ids, admitted), unit

@@ -2,6 +2,7 @@
 the reports' reading of the case data says, whether the engine wrote them (the
 ``case_stored`` hook), a migration filled them in, or the SQL asks them for the cases
 that can still be decided."""
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,11 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, select
 
-from engine import clock, db as dbmod, schema
-from engine import cases
+from engine import cases, clock, schema
+from engine import db as dbmod
 from engine.cases import unit_of_work
-from engine.models import Case as CaseRow, WorkItem
+from engine.models import Case as CaseRow
+from engine.models import WorkItem
 from engine.registry import registry
 from tests.support.databases import empty_postgres
 from workflows.admission import demo, resolvers
@@ -31,34 +33,55 @@ from .scenario import AFTER_BRANCH_VOTE, CLERK, STUDENT, T0, TO_BRANCH_VOTE, Cas
 
 def _rows(factory) -> dict[int, tuple]:
     with unit_of_work(factory) as s:
-        return {r.case_id: (r.admitted_on, r.decided, r.birthday_wait, r.lead_days,
-                            r.unit, r.category, r.status)
-                for r in s.execute(select(AdmissionFacts)).scalars()}
+        return {
+            r.case_id: (
+                r.admitted_on,
+                r.decided,
+                r.birthday_wait,
+                r.lead_days,
+                r.unit,
+                r.category,
+                r.status,
+            )
+            for r in s.execute(select(AdmissionFacts)).scalars()
+        }
 
 
 def _open_steps(session) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
-    for case_id, step in session.execute(select(WorkItem.case_id, WorkItem.step).where(
-            WorkItem.status == "open")):
+    for case_id, step in session.execute(
+        select(WorkItem.case_id, WorkItem.step).where(WorkItem.status == "open")
+    ):
         found[case_id].append(step)
     return found
 
 
 def _read_from_cases(session) -> list[facts.CaseFacts]:
     """Every admission case read from its own row and whole data document."""
-    return [facts.CaseFacts.of(row) for row in session.execute(
-        select(*facts.COLUMNS).where(CaseRow.definition_key == "admission")
-        .order_by(CaseRow.id))]
+    return [
+        facts.CaseFacts.of(row)
+        for row in session.execute(
+            select(*facts.COLUMNS).where(CaseRow.definition_key == "admission").order_by(CaseRow.id)
+        )
+    ]
 
 
 def _from_data(factory) -> dict[int, tuple]:
     """What the reports' Python reading of every case's data and open tasks says."""
     with unit_of_work(factory) as s:
         steps = _open_steps(s)
-        return {c.id: (c.admission_date, bool(c.get("decision_date")), birthday_wait(c),
-                       min((days_to_decision(step) for step in steps[c.id]), default=0),
-                       c.unit, c.category, c.status)
-                for c in _read_from_cases(s)}
+        return {
+            c.id: (
+                c.admission_date,
+                bool(c.get("decision_date")),
+                birthday_wait(c),
+                min((days_to_decision(step) for step in steps[c.id]), default=0),
+                c.unit,
+                c.category,
+                c.status,
+            )
+            for c in _read_from_cases(s)
+        }
 
 
 def _facts_agree(factory) -> None:
@@ -68,17 +91,37 @@ def _facts_agree(factory) -> None:
         loaded, direct = facts.load(s, None), _read_from_cases(s)
     assert [c.id for c in loaded] == [c.id for c in direct]
     for mine, theirs in zip(loaded, direct):
-        assert (mine.unit, mine.category, mine.status, mine.outcome, mine.created_at,
-                mine.title) == (theirs.unit, theirs.category, theirs.status, theirs.outcome,
-                                theirs.created_at, theirs.title)
-        assert {k: mine.get(k) for k in facts.REPORT_KEYS} == \
-            {k: theirs.get(k) for k in facts.REPORT_KEYS}
+        assert (
+            mine.unit,
+            mine.category,
+            mine.status,
+            mine.outcome,
+            mine.created_at,
+            mine.title,
+        ) == (
+            theirs.unit,
+            theirs.category,
+            theirs.status,
+            theirs.outcome,
+            theirs.created_at,
+            theirs.title,
+        )
+        assert {k: mine.get(k) for k in facts.REPORT_KEYS} == {
+            k: theirs.get(k) for k in facts.REPORT_KEYS
+        }
 
 
 def test_the_engine_keeps_the_row_in_step_with_the_case(world):
     student = Case(world, STUDENT)
-    assert _rows(world)[student.id] == (None, False, None, days_to_decision("accept_sympathiser"),
-                                        "THPT-TP", "student", "active")
+    assert _rows(world)[student.id] == (
+        None,
+        False,
+        None,
+        days_to_decision("accept_sympathiser"),
+        "THPT-TP",
+        "student",
+        "active",
+    )
     student.walk(*TO_BRANCH_VOTE)
     assert _rows(world)[student.id][3] == days_to_decision("branch_vote")
     with unit_of_work(world) as s:
@@ -88,8 +131,7 @@ def test_the_engine_keeps_the_row_in_step_with_the_case(world):
         cases.resume(s, student.id, CLERK)
     student.walk("branch_vote", *AFTER_BRANCH_VOTE[:3])
     decided_on = date.fromisoformat(student.row.data["decision_date"])
-    assert _rows(world)[student.id][:4] == (decided_on, True, None,
-                                            days_to_decision("ceremony"))
+    assert _rows(world)[student.id][:4] == (decided_on, True, None, days_to_decision("ceremony"))
     assert _rows(world) == _from_data(world)
     _facts_agree(world)
 
@@ -102,8 +144,8 @@ def test_the_demo_and_its_copies_have_rows_that_match_their_data(factory, monkey
     assert len(found) == 36 and found == _from_data(factory)
     _facts_agree(factory)
     assert any(admitted for admitted, *_ in found.values())
-    assert any(row[2] for row in found.values())                  # a birthday wait
-    assert len({row[3] for row in found.values()}) > 3            # several lead times
+    assert any(row[2] for row in found.values())  # a birthday wait
+    assert len({row[3] for row in found.values()}) > 3  # several lead times
 
 
 def _ids(groups: stored.Groups) -> set[int]:
@@ -119,18 +161,21 @@ def _python_decidable(factory, today: date, last_day: date) -> set[int]:
         return set()
     with unit_of_work(factory) as s:
         steps = _open_steps(s)
-        return {c.id for c in _read_from_cases(s)
-                if c.undecided and earliest_decision(c, steps[c.id], today) <= last_day}
+        return {
+            c.id
+            for c in _read_from_cases(s)
+            if c.undecided and earliest_decision(c, steps[c.id], today) <= last_day
+        }
 
 
 def test_the_query_for_cases_still_decidable_agrees_with_the_rule(world):
     ids = rd.seed(world)
-    student = Case(world, STUDENT)           # open, at the class: far from its decision
+    student = Case(world, STUDENT)  # open, at the class: far from its decision
     student.walk("accept_sympathiser")
     units = {row["unit"] for row in rd.ROWS} | {"THPT-TP"}
     last_day = date(2025, 12, 31)
     seen = set()
-    for offset in range(0, 400, 3):          # every third day of the year, and past it
+    for offset in range(0, 400, 3):  # every third day of the year, and past it
         today = date(2025, 1, 1) + timedelta(days=offset)
         with unit_of_work(world) as s:
             asked = _ids(stored.decidable(s, units, today, last_day))
@@ -145,8 +190,12 @@ def test_admitted_counts_decisions_dated_in_the_year(world):
     units = {row["unit"] for row in rd.ROWS}
     with unit_of_work(world) as s:
         found = _ids(stored.admitted(s, units, 2025))
-        expected = {c.id for c in _read_from_cases(s) if c.unit in units
-                    if c.admission_date and c.admission_date.year == 2025}
+        expected = {
+            c.id
+            for c in _read_from_cases(s)
+            if c.unit in units
+            if c.admission_date and c.admission_date.year == 2025
+        }
     assert found == expected and ids["S1"] in found
 
 
@@ -158,7 +207,7 @@ def empty_engine(request, tmp_path):
         yield engine
         engine.dispose()
         return
-    server = request.getfixturevalue("pg_database").url      # skips or fails as it decides
+    server = request.getfixturevalue("pg_database").url  # skips or fails as it decides
     with empty_postgres(server, "ketnap_0009") as url:
         engine = dbmod.make_engine(url)
         yield engine
@@ -186,7 +235,7 @@ def test_migration_0009_fills_the_rows_of_cases_stored_before_it(empty_engine, m
     engine = empty_engine
     schema.upgrade(engine)
     factory = dbmod.make_session_factory(engine)
-    monkeypatch.setattr(registry, "case_stored", [])      # no rows but the migration's
+    monkeypatch.setattr(registry, "case_stored", [])  # no rows but the migration's
     monkeypatch.setattr(registry, "case_unit", resolvers.case_unit)
     with clock.frozen_at(T0):
         demo.run(factory, CLERK)

@@ -1,6 +1,7 @@
 """The plan's three targets, on the known data set of ``report_data`` plus one case
 driven through the real diagrams to its admission decision. Every expected figure is
 worked out here from the seeded facts."""
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,8 @@ from workflows.admission.reports.targets import Settings, share_target, targets_
 from workflows.admission.tree import load_tree
 
 from . import report_data as rd
-from .scenario import AFTER_BRANCH_VOTE, STUDENT, TO_BRANCH_VOTE, Case, today
 from .conftest import DEMO
+from .scenario import AFTER_BRANCH_VOTE, STUDENT, TO_BRANCH_VOTE, Case, today
 
 YEAR = 2025
 # Usual days from the open step to the decision (the demo's schedule: decision on day
@@ -72,20 +73,25 @@ def test_each_target_counts_the_stored_cases(seeded):
     assert admitted == {"S1", "S2", "W1", "W2", "O2", "D1", "R1"}
     rows = {row["key"]: row for row in rd.ROWS}
     rows["R1"] = {"unit": "THPT-TP", "category": "student"}
-    coming = {row["key"] for row in rd.ROWS if rd.in_city(row)
-              and can_still_be_decided(row, rd.TODAY)}
+    coming = {
+        row["key"] for row in rd.ROWS if rd.in_city(row) and can_still_be_decided(row, rd.TODAY)
+    }
     assert coming == {"S4", "W3"}
 
     # Target 1: students per high-school party organisation.
     by_school = {t.unit: t for t in result.schools}
     assert set(by_school) == set(rd.SCHOOLS)
     for school, units in rd.SCHOOLS.items():
-        mine = {k for k in admitted if rows[k]["unit"] in units and rows[k]["category"] == "student"}
+        mine = {
+            k for k in admitted if rows[k]["unit"] in units and rows[k]["category"] == "student"
+        }
         ahead = {k for k in coming if rows[k]["unit"] in units and rows[k]["category"] == "student"}
         assert by_school[school].count.cases == rd.ids_of(ids, mine), school
         assert by_school[school].pipeline.cases == rd.ids_of(ids, ahead), school
         assert by_school[school].target == 1
-        expected = "met" if len(mine) >= 1 else ("on_track" if len(mine | ahead) >= 1 else "at_risk")
+        expected = (
+            "met" if len(mine) >= 1 else ("on_track" if len(mine | ahead) >= 1 else "at_risk")
+        )
         assert by_school[school].status == expected, school
     assert by_school["THPT-BTX"].status == "on_track"
     assert result.overall["schools"] == "on_track"
@@ -115,8 +121,9 @@ def test_outside_admissions_raise_the_worker_target(seeded):
     factory, ids = seeded
     admitted = expected_admissions(ids)
     with unit_of_work(factory) as session:
-        targets.save(session, Settings("TU-DL", YEAR, outside_admissions=191 - len(admitted)),
-                     "btc")
+        targets.save(
+            session, Settings("TU-DL", YEAR, outside_admissions=191 - len(admitted)), "btc"
+        )
     result = report(factory)
     assert result.share.admissions.value == 191
     assert result.share.admissions.extra == 191 - len(admitted)
@@ -144,14 +151,25 @@ def test_statuses_follow_the_calendar(seeded):
 def test_the_board_chooses_targets_and_units(seeded):
     factory, ids = seeded
     with unit_of_work(factory) as session:
-        targets.save(session, Settings("TU-DL", YEAR, students_per_school=2,
-                                       worker_share_bp=50, per_enterprise=3,
-                                       schools=("THPT-TP",), enterprises=()), "btc")
+        targets.save(
+            session,
+            Settings(
+                "TU-DL",
+                YEAR,
+                students_per_school=2,
+                worker_share_bp=50,
+                per_enterprise=3,
+                schools=("THPT-TP",),
+                enterprises=(),
+            ),
+            "btc",
+        )
     result = report(factory)
     assert [(t.unit, t.target, t.count.value, t.status) for t in result.schools] == [
-        ("THPT-TP", 2, 2, "met")]
+        ("THPT-TP", 2, 2, "met")
+    ]
     assert result.enterprises == [] and result.overall["enterprises"] is None
-    assert result.share.target == 1          # 0.5 % of 7, rounded up
+    assert result.share.target == 1  # 0.5 % of 7, rounded up
     # Another year keeps the plan's defaults.
     assert report(factory, year=2026).settings.students_per_school == 1
 

@@ -1,4 +1,5 @@
 """Lane resolvers against the demo trees, with a fake context and with a database."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,10 @@ WORKER = {"residence_unit": "P3", "proposer_unit": "CD-DN-MX", "enterprise": "DN
 @pytest.fixture
 def use_tree(monkeypatch):
     """Make the resolvers see ``tree`` instead of reading a database."""
+
     def use(tree):
         monkeypatch.setattr(resolvers, "load_tree", lambda session: tree)
+
     return use
 
 
@@ -34,33 +37,55 @@ def resolve(name, case, task=None):
 
 def test_registered_under_the_lane_names():
     assert set(resolvers.RESOLVERS) == {
-        "branch", "grassroots_committee", "deciding_committee", "organisation_board",
-        "political_centre", "proposer", "ward_committee", "verification_place",
-        "handling_unit"}
+        "branch",
+        "grassroots_committee",
+        "deciding_committee",
+        "organisation_board",
+        "political_centre",
+        "proposer",
+        "ward_committee",
+        "verification_place",
+        "handling_unit",
+    }
     for name, fn in resolvers.RESOLVERS.items():
         assert registry.resolvers[name] is fn
     resolvers.register()
     assert registry.resolvers["branch"] is resolvers.branch
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("branch", "THPT-TL-GV"), ("handling_unit", "THPT-TL-GV"),
-    ("grassroots_committee", "THPT-TL"), ("deciding_committee", "BTV-DL"),
-    ("organisation_board", "BTC-DL"), ("political_centre", "TTCT-DL"),
-    ("proposer", "DT-THPT-TL"), ("ward_committee", "P2"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("branch", "THPT-TL-GV"),
+        ("handling_unit", "THPT-TL-GV"),
+        ("grassroots_committee", "THPT-TL"),
+        ("deciding_committee", "BTV-DL"),
+        ("organisation_board", "BTC-DL"),
+        ("political_centre", "TTCT-DL"),
+        ("proposer", "DT-THPT-TL"),
+        ("ward_committee", "P2"),
+    ],
+)
 def test_student_case(use_tree, demo_tree, name, expected):
     use_tree(demo_tree)
     assert resolve(name, STUDENT) == expected
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("handling_unit", "P3"), ("grassroots_committee", "P3"),
-    ("deciding_committee", "BTV-DL"), ("organisation_board", "BTC-DL"),
-    ("political_centre", "TTCT-DL"), ("proposer", "CD-DN-MX"), ("ward_committee", "P3"),
-])
-def test_worker_without_a_party_organisation_is_handled_by_the_ward(use_tree, demo_tree,
-                                                                    name, expected):
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("handling_unit", "P3"),
+        ("grassroots_committee", "P3"),
+        ("deciding_committee", "BTV-DL"),
+        ("organisation_board", "BTC-DL"),
+        ("political_centre", "TTCT-DL"),
+        ("proposer", "CD-DN-MX"),
+        ("ward_committee", "P3"),
+    ],
+)
+def test_worker_without_a_party_organisation_is_handled_by_the_ward(
+    use_tree, demo_tree, name, expected
+):
     use_tree(demo_tree)
     assert resolve(name, WORKER) == expected
 
@@ -72,10 +97,15 @@ def test_worker_once_the_ward_assigned_a_branch(use_tree, demo_tree):
     assert resolve("grassroots_committee", case) == "P3"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("grassroots_committee", "XH-DL"), ("deciding_committee", "BTV-XH-DL"),
-    ("organisation_board", "BXD-XH-DL"), ("political_centre", "TCT-LD"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("grassroots_committee", "XH-DL"),
+        ("deciding_committee", "BTV-XH-DL"),
+        ("organisation_board", "BXD-XH-DL"),
+        ("political_centre", "TCT-LD"),
+    ],
+)
 def test_after_the_2025_reorganisation(use_tree, tree_2025, name, expected):
     use_tree(tree_2025)
     assert resolve(name, {"branch": "THPT-TP"}) == expected
@@ -91,15 +121,18 @@ def test_verification_place_is_the_ward_of_the_place(use_tree, demo_tree):
         resolve("verification_place", STUDENT, {"place": {"address": "Đà Lạt"}})
 
 
-@pytest.mark.parametrize("name, case, words", [
-    ("branch", {"residence_unit": "P1"}, "no branch"),
-    ("branch", {"branch": "  "}, "no branch"),
-    ("branch", {"branch": "NOPE"}, "'NOPE' is not in the organisation tree"),
-    ("handling_unit", {}, "neither a branch nor a residence_unit"),
-    ("proposer", STUDENT | {"proposer_unit": None}, "no proposer_unit"),
-    ("ward_committee", {"residence_unit": "TU-DL"}, "no ward committee for unit TU-DL"),
-    ("grassroots_committee", {"branch": "TD-DL"}, "no grassroots committee for unit TD-DL"),
-])
+@pytest.mark.parametrize(
+    "name, case, words",
+    [
+        ("branch", {"residence_unit": "P1"}, "no branch"),
+        ("branch", {"branch": "  "}, "no branch"),
+        ("branch", {"branch": "NOPE"}, "'NOPE' is not in the organisation tree"),
+        ("handling_unit", {}, "neither a branch nor a residence_unit"),
+        ("proposer", STUDENT | {"proposer_unit": None}, "no proposer_unit"),
+        ("ward_committee", {"residence_unit": "TU-DL"}, "no ward committee for unit TU-DL"),
+        ("grassroots_committee", {"branch": "TD-DL"}, "no grassroots committee for unit TD-DL"),
+    ],
+)
 def test_clear_errors(use_tree, demo_tree, name, case, words):
     use_tree(demo_tree)
     with pytest.raises(LookupError, match=words):
@@ -107,8 +140,14 @@ def test_clear_errors(use_tree, demo_tree, name, case, words):
 
 
 def test_a_committee_without_boards(use_tree):
-    use_tree(OrgTree([OrgUnit("W", "Ward", "ward_committee", upper="W"),
-                      OrgUnit("KP", "Branch", "branch", parent="W")]))
+    use_tree(
+        OrgTree(
+            [
+                OrgUnit("W", "Ward", "ward_committee", upper="W"),
+                OrgUnit("KP", "Branch", "branch", parent="W"),
+            ]
+        )
+    )
     assert resolve("deciding_committee", {"branch": "KP"}) == "W"
     with pytest.raises(LookupError, match="no organisation board for unit W"):
         resolve("organisation_board", {"branch": "KP"})
@@ -143,5 +182,9 @@ def test_resolvers_read_the_stored_tree(factory):
     with unit_of_work(factory) as session:
         context = ctx(STUDENT, session=session)
         assert resolvers.deciding_committee(context) == "BTV-DL"
-        assert resolvers.verification_place(
-            ctx(STUDENT, {"place": {"unit": "P2-KP2"}}, session=session)) == "P2"
+        assert (
+            resolvers.verification_place(
+                ctx(STUDENT, {"place": {"unit": "P2-KP2"}}, session=session)
+            )
+            == "P2"
+        )

@@ -1,5 +1,6 @@
 """The rule functions the admission diagrams added: today(), vote_problems(),
 verification_places()."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,11 +12,14 @@ from engine.registry import registry
 from workflows.admission import rules
 
 
-@pytest.mark.parametrize("utc, day", [
-    (datetime(2025, 9, 7, 16, 59, tzinfo=timezone.utc), "2025-09-07"),
-    (datetime(2025, 9, 7, 17, 0, tzinfo=timezone.utc), "2025-09-08"),   # midnight in Vietnam
-    (datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc), "2026-01-01"),
-])
+@pytest.mark.parametrize(
+    "utc, day",
+    [
+        (datetime(2025, 9, 7, 16, 59, tzinfo=timezone.utc), "2025-09-07"),
+        (datetime(2025, 9, 7, 17, 0, tzinfo=timezone.utc), "2025-09-08"),  # midnight in Vietnam
+        (datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc), "2026-01-01"),
+    ],
+)
 def test_today_is_the_engine_clocks_day_in_vietnam(utc, day):
     with clock.frozen_at(utc):
         assert rules.today() == day
@@ -28,13 +32,16 @@ def test_today_follows_the_clock_when_it_moves():
         assert rules.today() == "2026-01-20"
 
 
-@pytest.mark.parametrize("total, votes_for, against, meeting, words", [
-    (9, 6, 3, "2025-09-08", []),
-    (9, 5, 0, "2025-09-01", []),                       # a vote that fails is still valid
-    (9, 7, 3, "2025-09-08", ["vượt quá"]),
-    (9, 6, 1, "2025-09-09", ["chưa đến"]),
-    (9, 8, 3, "2025-10-01", ["vượt quá", "chưa đến"]),
-])
+@pytest.mark.parametrize(
+    "total, votes_for, against, meeting, words",
+    [
+        (9, 6, 3, "2025-09-08", []),
+        (9, 5, 0, "2025-09-01", []),  # a vote that fails is still valid
+        (9, 7, 3, "2025-09-08", ["vượt quá"]),
+        (9, 6, 1, "2025-09-09", ["chưa đến"]),
+        (9, 8, 3, "2025-10-01", ["vượt quá", "chưa đến"]),
+    ],
+)
 def test_vote_problems(total, votes_for, against, meeting, words):
     with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
         problems = rules.vote_problems(total, votes_for, against, meeting)
@@ -56,27 +63,36 @@ MOTHER = {"full_name": "Vũ Thị Thanh", "party_member": True, "place_unit": "P
 
 
 def test_one_place_per_unit_with_the_people_to_verify():
-    places = rules.verification_places("Lê Minh Khang", "P2", [
-        FATHER, {**MOTHER, "party_member": False}], True)
-    assert places == [{"unit": "P2", "people": ["Lê Minh Khang", "Lê Văn Hải"]},
-                      {"unit": "P3", "people": ["Vũ Thị Thanh"]}]
+    places = rules.verification_places(
+        "Lê Minh Khang", "P2", [FATHER, {**MOTHER, "party_member": False}], True
+    )
+    assert places == [
+        {"unit": "P2", "people": ["Lê Minh Khang", "Lê Văn Hải"]},
+        {"unit": "P3", "people": ["Vũ Thị Thanh"]},
+    ]
 
 
 def test_declared_party_members_are_not_verified():
     places = rules.verification_places("Lê Minh Khang", "P1", [FATHER, MOTHER], True)
-    assert places == [{"unit": "P1", "people": ["Lê Minh Khang"]},
-                      {"unit": "P2", "people": ["Lê Văn Hải"]}]
+    assert places == [
+        {"unit": "P1", "people": ["Lê Minh Khang"]},
+        {"unit": "P2", "people": ["Lê Văn Hải"]},
+    ]
 
 
 def test_exemption_when_every_relative_is_a_declared_party_member():
     family = [{**FATHER, "party_member": True}, MOTHER]
     assert rules.verification_places("Lê Minh Khang", "P1", family, True) == []
     # Not fully declared: everybody is verified.
-    assert [p["unit"] for p in rules.verification_places("Lê Minh Khang", "P1", family,
-                                                         False)] == ["P1", "P2", "P3"]
+    assert [p["unit"] for p in rules.verification_places("Lê Minh Khang", "P1", family, False)] == [
+        "P1",
+        "P2",
+        "P3",
+    ]
     # No relatives listed is no exemption.
     assert rules.verification_places("Lê Minh Khang", "P1", [], True) == [
-        {"unit": "P1", "people": ["Lê Minh Khang"]}]
+        {"unit": "P1", "people": ["Lê Minh Khang"]}
+    ]
 
 
 def test_every_place_needs_a_unit():

@@ -1,9 +1,17 @@
 """Scenarios of probation: 12 months from the ceremony, then recognition or removal;
 three branch votes without two thirds either way go to the upper committee."""
+
 from __future__ import annotations
 
-from .scenario import (AFTER_BRANCH_VOTE, TO_BRANCH_VOTE, WORKER, Case, through_probation,
-                       today, workdays_after)
+from .scenario import (
+    AFTER_BRANCH_VOTE,
+    TO_BRANCH_VOTE,
+    WORKER,
+    Case,
+    through_probation,
+    today,
+    workdays_after,
+)
 
 
 def admitted(world) -> Case:
@@ -41,10 +49,16 @@ def test_probation_to_removal(world):
     case.do("recognition_file")
     case.do("recognition_vote", recognition_votes_for=1, recognition_votes_against=8)
     assert case.task_data("recognition_grassroots_vote")["recognition_proposal"] == "remove"
-    case.do("recognition_grassroots_vote", recognition_grassroots_for=0,
-            recognition_grassroots_against=7)
-    case.do("recognition_decide", recognition_decision="remove",
-            recognition_decision_note="Không đủ tư cách đảng viên.")
+    case.do(
+        "recognition_grassroots_vote",
+        recognition_grassroots_for=0,
+        recognition_grassroots_against=7,
+    )
+    case.do(
+        "recognition_decide",
+        recognition_decision="remove",
+        recognition_decision_note="Không đủ tư cách đảng viên.",
+    )
     row = case.row
     assert (row.status, row.outcome) == ("closed", "removed")
     assert "official_since" not in row.data and case.open() == []

@@ -1,11 +1,19 @@
 """Scenarios of the high-school student path: the school's Youth Union proposes, the
 school's branch handles the case, and the branch vote waits for the 18th birthday."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from .scenario import (AFTER_BRANCH_VOTE, STUDENT, TO_BRANCH_VOTE, Case, advance_to, today,
-                       workdays_after)
+from .scenario import (
+    AFTER_BRANCH_VOTE,
+    STUDENT,
+    TO_BRANCH_VOTE,
+    Case,
+    advance_to,
+    today,
+    workdays_after,
+)
 
 
 def test_student_is_admitted_step_by_step(world):
@@ -18,8 +26,11 @@ def test_student_is_admitted_step_by_step(world):
     assert case.open() == [("application", "THPT-TP")]
     case.do("application")
     # Three things in parallel: verification, introductions, opinions.
-    assert case.open() == [("introduction", "THPT-TP"), ("mass_org_opinion", "DT-THPT-TP"),
-                           ("send_verification", "THPT-TP")]
+    assert case.open() == [
+        ("introduction", "THPT-TP"),
+        ("mass_org_opinion", "DT-THPT-TP"),
+        ("send_verification", "THPT-TP"),
+    ]
     case.walk("send_verification")
     # The family lives in Khu phố 1, so Phường 1's committee answers.
     assert ("verify_place", "P1") in case.open()
@@ -30,12 +41,12 @@ def test_student_is_admitted_step_by_step(world):
     assert case.due("branch_vote") is None
 
     case.do("branch_vote")
-    assert case.open() == [("grassroots_vote", "THPT-TP")]   # a chi bộ cơ sở: its own
+    assert case.open() == [("grassroots_vote", "THPT-TP")]  # a chi bộ cơ sở: its own
     case.do("grassroots_vote")
     assert case.open() == [("appraisal", "BTC-DL")]
     case.do("appraisal")
     assert case.open() == [("decide", "BTV-DL")]
-    assert case.due("decide") == workdays_after(today(), 60)   # from the branch meeting
+    assert case.due("decide") == workdays_after(today(), 60)  # from the branch meeting
     case.do("decide")
     row = case.row
     assert row.status == "active" and row.outcome is None
@@ -86,7 +97,7 @@ def test_expired_certificate_means_the_class_again(world):
 def test_certificate_expiring_before_the_meeting(world):
     case = Case(world, STUDENT)
     case.walk("accept_sympathiser")
-    case.do("attend_class", certificate_date="2020-09-10")   # valid until 9 September 2025
+    case.do("attend_class", certificate_date="2020-09-10")  # valid until 9 September 2025
     case.walk(*TO_BRANCH_VOTE[2:])
     assert case.open() == [("branch_vote", "THPT-TP")]
     advance_to(world, date(2025, 9, 12))
@@ -129,11 +140,21 @@ def test_impossible_vote_counts_return_to_the_branch(world):
 
 
 def test_student_of_a_school_with_a_party_committee(world):
-    case = Case(world, {**STUDENT, "branch": "THPT-TL-GV", "proposer_unit": "DT-THPT-TL",
-                        "residence_unit": "P2-KP1"})
+    case = Case(
+        world,
+        {
+            **STUDENT,
+            "branch": "THPT-TL-GV",
+            "proposer_unit": "DT-THPT-TL",
+            "residence_unit": "P2-KP1",
+        },
+    )
     case.walk("accept_sympathiser", "attend_class", "application")
     # The school's party committee, not the branch, sends the verification requests.
-    assert case.open() == [("introduction", "THPT-TL-GV"), ("mass_org_opinion", "DT-THPT-TL"),
-                           ("send_verification", "THPT-TL")]
+    assert case.open() == [
+        ("introduction", "THPT-TL-GV"),
+        ("mass_org_opinion", "DT-THPT-TL"),
+        ("send_verification", "THPT-TL"),
+    ]
     case.walk(*TO_BRANCH_VOTE[3:], "branch_vote")
     assert case.open() == [("grassroots_vote", "THPT-TL")]

@@ -1,4 +1,5 @@
 """Transferring a case to another branch: who may, between which branches, and what moves."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ BOARD = Actor("os:bantochuc")
 
 def transfer(world, case, new_branch, acting_unit, reason="Chuyển trường theo nguyện vọng."):
     with unit_of_work(world) as session:
-        return transfer_case(session, case.id, new_branch, BOARD, reason,
-                             acting_unit=acting_unit).unit
+        return transfer_case(
+            session, case.id, new_branch, BOARD, reason, acting_unit=acting_unit
+        ).unit
 
 
 @pytest.mark.parametrize("acting_unit", ["BTC-DL", "BTV-DL", "TU-DL"])
@@ -28,8 +30,11 @@ def test_board_or_committee_moves_a_case_and_its_open_work(world, acting_unit):
     assert transfer(world, case, "THPT-BTX", acting_unit) == "THPT-BTX"
     assert case.row.data["branch"] == "THPT-BTX"
     # The branch's tasks, and the verification its grassroots committee sends, move.
-    assert case.open() == [("introduction", "THPT-BTX"), ("mass_org_opinion", "DT-THPT-TP"),
-                           ("send_verification", "THPT-BTX")]
+    assert case.open() == [
+        ("introduction", "THPT-BTX"),
+        ("mass_org_opinion", "DT-THPT-TP"),
+        ("send_verification", "THPT-BTX"),
+    ]
     with unit_of_work(world) as session:
         [event] = [e for e in audit.history(session, case.id) if e.kind == "case_transferred"]
     recorded = json.loads(event.data)
@@ -51,15 +56,18 @@ def test_ward_committee_moves_between_its_own_residential_branches(world):
         transfer(world, case, "P1-KP1", "P3")
 
 
-@pytest.mark.parametrize("new_branch, acting_unit, words", [
-    ("THPT-BTX", "THPT-TP", "không có thẩm quyền"),      # a branch itself may not
-    ("THPT-BTX", "DT-THPT-TP", "không có thẩm quyền"),   # nor its Youth Union
-    ("THPT-BTX", "NOPE", "không có trong cơ cấu"),
-    ("NOPE", "BTC-DL", "không có trong cơ cấu"),
-    ("P1", "BTC-DL", "không phải là chi bộ"),            # a ward committee is no branch
-    ("THPT-TP", "BTC-DL", "đã thuộc chi bộ"),
-    ("THPT-BTX", "P1", "không trực thuộc"),              # the school is not in Phường 1
-])
+@pytest.mark.parametrize(
+    "new_branch, acting_unit, words",
+    [
+        ("THPT-BTX", "THPT-TP", "không có thẩm quyền"),  # a branch itself may not
+        ("THPT-BTX", "DT-THPT-TP", "không có thẩm quyền"),  # nor its Youth Union
+        ("THPT-BTX", "NOPE", "không có trong cơ cấu"),
+        ("NOPE", "BTC-DL", "không có trong cơ cấu"),
+        ("P1", "BTC-DL", "không phải là chi bộ"),  # a ward committee is no branch
+        ("THPT-TP", "BTC-DL", "đã thuộc chi bộ"),
+        ("THPT-BTX", "P1", "không trực thuộc"),  # the school is not in Phường 1
+    ],
+)
 def test_refused_transfers_change_nothing(world, new_branch, acting_unit, words):
     case = Case(world, STUDENT)
     with pytest.raises(TransferRefused, match=words):

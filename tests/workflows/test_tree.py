@@ -1,4 +1,5 @@
 """Lookups on the demo trees: before and after the 7/2025 reorganisation."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,11 +33,11 @@ def test_ancestors_and_descendants(demo_tree):
 
 def test_grassroots_committee(demo_tree):
     g = demo_tree.grassroots_committee_of
-    assert g("THPT-TL-GV").code == "THPT-TL"        # branch of a đảng bộ cơ sở
+    assert g("THPT-TL-GV").code == "THPT-TL"  # branch of a đảng bộ cơ sở
     assert g("THPT-TL").code == "THPT-TL"
-    assert g("P2-KP1").code == "P2"                 # residential branch: its ward
-    assert g("THPT-TP").code == "THPT-TP"           # chi bộ cơ sở is its own
-    assert g("DT-THPT-TP").code == "THPT-TP"        # the school's Youth Union
+    assert g("P2-KP1").code == "P2"  # residential branch: its ward
+    assert g("THPT-TP").code == "THPT-TP"  # chi bộ cơ sở is its own
+    assert g("DT-THPT-TP").code == "THPT-TP"  # the school's Youth Union
     assert g("TD-DL") is None and g("TU-DL") is None
 
 
@@ -48,8 +49,12 @@ def test_deciding_committee_and_its_boards(demo_tree, tree_2025):
     assert demo_tree.organisation_board_of("TU-DL").code == "BTC-DL"
     assert demo_tree.standing_board_of("P1") is None
     # After 7/2025 an authorised ward decides for the branches below it.
-    for code, ward in (("P1-KP1", "XH-DL"), ("THPT-TL-GV", "LV-DL"), ("DN-LB", "LB-DL"),
-                       ("XH-DL", "XH-DL")):
+    for code, ward in (
+        ("P1-KP1", "XH-DL"),
+        ("THPT-TL-GV", "LV-DL"),
+        ("DN-LB", "LB-DL"),
+        ("XH-DL", "XH-DL"),
+    ):
         assert tree_2025.deciding_committee_of(code).code == ward
     assert tree_2025.standing_board_of("XH-DL").code == "BTV-XH-DL"
     assert tree_2025.organisation_board_of("XH-DL").code == "BXD-XH-DL"
@@ -64,11 +69,13 @@ def test_political_centre(demo_tree, tree_2025):
 
 
 def test_child_of_kind_prefers_active_children():
-    tree = OrgTree([
-        OrgUnit("C", "Committee", "committee"),
-        OrgUnit("A-OLD", "Old board", "standing_board", parent="C", active=False),
-        OrgUnit("B-NEW", "New board", "standing_board", parent="C"),
-    ])
+    tree = OrgTree(
+        [
+            OrgUnit("C", "Committee", "committee"),
+            OrgUnit("A-OLD", "Old board", "standing_board", parent="C", active=False),
+            OrgUnit("B-NEW", "New board", "standing_board", parent="C"),
+        ]
+    )
     assert tree.standing_board_of("C").code == "B-NEW"
     assert tree.child_of_kind("C", "political_centre") is None
     assert codes(tree.units()) == ["C", "B-NEW"]
@@ -83,8 +90,9 @@ def test_units_in_tree_order_and_by_kind(demo_tree):
 
 
 def test_lookups_survive_a_cycle():
-    tree = OrgTree([OrgUnit("A", "A", "branch", parent="B"),
-                    OrgUnit("B", "B", "branch", parent="A")])
+    tree = OrgTree(
+        [OrgUnit("A", "A", "branch", parent="B"), OrgUnit("B", "B", "branch", parent="A")]
+    )
     assert codes(tree.ancestors("A")) == ["B"]
     assert tree.deciding_committee_of("A") is None
     assert set(codes(tree.walk())) == {"A", "B"}
@@ -92,15 +100,28 @@ def test_lookups_survive_a_cycle():
 
 def test_demo_tree_has_the_bodies_of_the_plan(demo_tree):
     kinds = {u.kind for u in demo_tree.units()}
-    assert {"committee", "standing_board", "organisation_board", "propaganda_board",
-            "mass_mobilisation_board", "political_centre", "youth_union", "trade_union",
-            "mass_organisation", "culture_centre", "grassroots_committee", "ward_committee",
-            "branch", "enterprise"} <= kinds
+    assert {
+        "committee",
+        "standing_board",
+        "organisation_board",
+        "propaganda_board",
+        "mass_mobilisation_board",
+        "political_centre",
+        "youth_union",
+        "trade_union",
+        "mass_organisation",
+        "culture_centre",
+        "grassroots_committee",
+        "ward_committee",
+        "branch",
+        "enterprise",
+    } <= kinds
     for ward in demo_tree.units("ward_committee"):
         assert ward.covers and len(demo_tree.children(ward.code)) == 2
     schools = [u for u in demo_tree.children("TU-DL") if u.code.startswith("THPT-")]
     assert len(schools) == 3
     for school in schools:
-        union = [u for u in [school, *demo_tree.descendants(school.code)]
-                 if u.kind == "youth_union"]
+        union = [
+            u for u in [school, *demo_tree.descendants(school.code)] if u.kind == "youth_union"
+        ]
         assert len(union) == 1

@@ -1,5 +1,6 @@
 """The vocabulary names every code the start form offers and the diagrams set, by the
 names the start form shows."""
+
 from __future__ import annotations
 
 import ast
@@ -15,7 +16,7 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 def _start_choices(name: str) -> list[tuple[str, str]]:
     form = json.loads((intake.BPMN_DIR / "forms" / "start.json").read_text(encoding="utf-8"))
-    field, = (f for f in form["fields"] if f["name"] == name)
+    (field,) = (f for f in form["fields"] if f["name"] == name)
     return [(choice["value"], choice["label"]) for choice in field["choices"]]
 
 
@@ -25,9 +26,11 @@ def _outcomes_set_by_diagrams() -> set[str]:
     for path in intake.BPMN_DIR.glob("*.bpmn"):
         for script in etree.parse(str(path)).iter(f"{BPMN}script"):
             for node in ast.walk(ast.parse(script.text or "")):
-                if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                        and any(isinstance(t, ast.Name) and t.id == "outcome"
-                                for t in node.targets)):
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Constant)
+                    and any(isinstance(t, ast.Name) and t.id == "outcome" for t in node.targets)
+                ):
                     found.add(node.value.value)
     return found
 

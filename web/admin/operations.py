@@ -5,6 +5,7 @@ caller's transaction; the view then commits, so a change and its record land tog
 or not at all. Refusals are raised as ``AdminChangeRefused`` carrying Vietnamese msgids (with their
 parameters), which the view translates for the reader.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,17 @@ from engine.errors import Problem, ProblemList
 from workflows.admission import orgs
 from workflows.admission.tree import load_tree
 
-from ..accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLES, Membership, User,
-                        acceptable_password, create_user, set_password, unlock)
+from ..accounts import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    Membership,
+    User,
+    acceptable_password,
+    create_user,
+    set_password,
+    unlock,
+)
 from ..i18n import N_
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{2,80}")
@@ -32,6 +42,7 @@ ROLE_LABELS = {
     "admin": N_("Quản trị viên"),
 }
 
+
 class AdminChangeRefused(ProblemList):
     """A change to accounts, grants or the tree that the administrator must correct
     first; each problem is a msgid with its parameters (``Problem.translatable``)."""
@@ -43,14 +54,21 @@ def _refuse_if(problems: list[Problem]) -> None:
 
 
 def _record(session: Session, kind: str, actor: Actor, user: User, **data) -> None:
-    audit.record(session, kind, actor=actor.name, data={"user": user.username, **data},
-                 **actor.request)
+    audit.record(
+        session, kind, actor=actor.name, data={"user": user.username, **data}, **actor.request
+    )
 
 
 def _password_problems(password: str) -> list[Problem]:
     if acceptable_password(password):
         return []
-    return [Problem.translatable(N_("Mật khẩu phải dài từ %(min)d đến %(max)d ký tự."), min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
+    return [
+        Problem.translatable(
+            N_("Mật khẩu phải dài từ %(min)d đến %(max)d ký tự."),
+            min=MIN_PASSWORD_LENGTH,
+            max=MAX_PASSWORD_LENGTH,
+        )
+    ]
 
 
 def _grant_problems(session: Session, grants: list[tuple[str, str]]) -> list[Problem]:
@@ -64,30 +82,54 @@ def _grant_problems(session: Session, grants: list[tuple[str, str]]) -> list[Pro
             problems.append(Problem.translatable(N_("Vai trò không hợp lệ: %(role)s."), role=role))
         known = tree.get(unit)
         if known is None or not known.active:
-            problems.append(Problem.translatable(N_("Đơn vị %(unit)s không có trong cơ cấu tổ chức "
-                                "(hoặc không còn hoạt động)."), unit=unit))
+            problems.append(
+                Problem.translatable(
+                    N_("Đơn vị %(unit)s không có trong cơ cấu tổ chức (hoặc không còn hoạt động)."),
+                    unit=unit,
+                )
+            )
     return problems
 
 
-def create(session: Session, actor: Actor, *, username: str, full_name: str, password: str,
-           grants: list[tuple[str, str]]) -> User:
+def create(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    grants: list[tuple[str, str]],
+) -> User:
     """A new account with (unit, role) ``grants``."""
     problems: list[Problem] = []
     if not USERNAME_RE.fullmatch(username):
-        problems.append(Problem.translatable(N_("Tên đăng nhập gồm 2 đến 80 chữ cái không dấu, chữ số, "
-                            "'_', '.' hoặc '-'.")))
-    elif session.execute(select(User.id).where(
-            func.lower(User.username) == username.lower())).first():
+        problems.append(
+            Problem.translatable(
+                N_("Tên đăng nhập gồm 2 đến 80 chữ cái không dấu, chữ số, '_', '.' hoặc '-'.")
+            )
+        )
+    elif session.execute(
+        select(User.id).where(func.lower(User.username) == username.lower())
+    ).first():
         # Case-insensitively, so that "Admin" cannot pass for "admin" in a list.
-        problems.append(Problem.translatable(N_("Tên đăng nhập %(name)s đã có người dùng."), name=username))
+        problems.append(
+            Problem.translatable(N_("Tên đăng nhập %(name)s đã có người dùng."), name=username)
+        )
     if not full_name:
         problems.append(Problem.translatable(N_("Hãy nhập họ và tên.")))
     problems += _password_problems(password) + _grant_problems(session, grants)
     _refuse_if(problems)
-    user = create_user(session, username, password, full_name=full_name,
-                       memberships=sorted(set(grants)))
-    _record(session, "user_created", actor, user, full_name=full_name,
-            grants=[f"{role}@{unit}" for unit, role in sorted(set(grants))])
+    user = create_user(
+        session, username, password, full_name=full_name, memberships=sorted(set(grants))
+    )
+    _record(
+        session,
+        "user_created",
+        actor,
+        user,
+        full_name=full_name,
+        grants=[f"{role}@{unit}" for unit, role in sorted(set(grants))],
+    )
     return user
 
 
@@ -109,9 +151,11 @@ def grant(session: Session, actor: Actor, user: User, unit: str, role: str) -> N
 def revoke(session: Session, actor: Actor, user: User, membership_id: int) -> None:
     found = next((m for m in user.memberships if m.id == membership_id), None)
     if found is None:
-        return          # already revoked (a second click, another admin): nothing to do
+        return  # already revoked (a second click, another admin): nothing to do
     if found.role == "admin" and user.username == actor.name:
-        raise AdminChangeRefused([Problem.translatable(N_("Bạn không thể tự bỏ quyền quản trị của mình."))])
+        raise AdminChangeRefused(
+            [Problem.translatable(N_("Bạn không thể tự bỏ quyền quản trị của mình."))]
+        )
     user.memberships.remove(found)
     _record(session, "role_revoked", actor, user, role=found.role, unit=found.unit_code)
 
@@ -120,9 +164,11 @@ def deactivate(session: Session, actor: Actor, user: User) -> None:
     # Someone must remain able to undo this; the simplest guarantee is that no
     # administrator can shut themselves out.
     if user.username == actor.name:
-        raise AdminChangeRefused([Problem.translatable(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."))])
+        raise AdminChangeRefused(
+            [Problem.translatable(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."))]
+        )
     if user.active:
-        user.active = False          # ends the user's sessions at their next request
+        user.active = False  # ends the user's sessions at their next request
         _record(session, "user_deactivated", actor, user)
 
 
@@ -144,8 +190,9 @@ def unlock_account(session: Session, actor: Actor, user: User) -> None:
         _record(session, "user_updated", actor, user, change="unlocked")
 
 
-def import_units(session: Session, actor: Actor, units: list[orgs.OrgUnit],
-                 source: str) -> orgs.ImportPlan:
+def import_units(
+    session: Session, actor: Actor, units: list[orgs.OrgUnit], source: str
+) -> orgs.ImportPlan:
     """Import the tree (``orgs.TreeFormatError`` if it has problems)."""
     plan = orgs.import_tree(session, units, actor=actor.name, source=source)
     # import_tree records its own "units_imported" event but knows nothing of requests;

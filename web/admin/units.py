@@ -7,6 +7,7 @@ its line ends) with a digest of the file and of the plan shown. If the stored tr
 changed in between, the plan and so the digest differ, and the new plan is shown for
 another confirmation instead of importing something the administrator did not see.
 """
+
 from __future__ import annotations
 
 import base64
@@ -64,9 +65,16 @@ def _preview(raw: bytes, fmt: str, source: str, *, changed_meanwhile: bool = Fal
     for code in plan.deactivated:
         names[code] = stored.unit(code).name
     return render_template(
-        "admin/units_import.html", problems=[], plan=plan, names=names, total=len(units),
-        source=source, fmt=fmt, content=base64.b64encode(raw).decode("ascii"),
-        digest=_digest(raw, plan), changed_meanwhile=changed_meanwhile,
+        "admin/units_import.html",
+        problems=[],
+        plan=plan,
+        names=names,
+        total=len(units),
+        source=source,
+        fmt=fmt,
+        content=base64.b64encode(raw).decode("ascii"),
+        digest=_digest(raw, plan),
+        changed_meanwhile=changed_meanwhile,
     ), (409 if changed_meanwhile else 200)
 
 
@@ -103,7 +111,14 @@ def units_confirm():
     if _digest(raw, plan) != form.get("digest"):
         return _preview(raw, fmt, source, changed_meanwhile=True)
     run_operation(ops.import_units, actor(), units, source)
-    flash(_("Đã nhập cơ cấu tổ chức: %(new)d đơn vị mới, %(changed)d thay đổi, "
-            "%(inactive)d ngừng hoạt động.", new=len(plan.created), changed=len(plan.updated),
-            inactive=len(plan.deactivated)), "success")
+    flash(
+        _(
+            "Đã nhập cơ cấu tổ chức: %(new)d đơn vị mới, %(changed)d thay đổi, "
+            "%(inactive)d ngừng hoạt động.",
+            new=len(plan.created),
+            changed=len(plan.updated),
+            inactive=len(plan.deactivated),
+        ),
+        "success",
+    )
     return redirect(url_for(".units"))

@@ -6,6 +6,7 @@ no task work: an administrator reviews only if also granted the reviewer role.
 Every change goes through ``operations``, which records its audit event; the view
 commits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,8 +29,10 @@ NEW_USER_GRANT_ROWS = 3
 
 
 def _unit_choices() -> list[tuple[str, str]]:
-    return [(unit.code, "\u2003" * depth + f"{unit.name} ({unit.code})")
-            for unit, depth in indented(load_tree(db()), include_inactive=False)]
+    return [
+        (unit.code, "\u2003" * depth + f"{unit.name} ({unit.code})")
+        for unit, depth in indented(load_tree(db()), include_inactive=False)
+    ]
 
 
 def _problems(refused: ops.AdminChangeRefused) -> list[str]:
@@ -54,10 +57,15 @@ def users():
     stmt = select(User).order_by(User.username)
     if query:
         # autoescape: a "%" or "_" typed in the box is a letter to find, not a wildcard.
-        stmt = stmt.where(or_(User.username.icontains(query, autoescape=True),
-                              User.full_name.icontains(query, autoescape=True)))
-    page = fetch_page(db(), stmt, request.args.get("page", 1, type=int),
-                      current_app.config["PAGE_SIZE"])
+        stmt = stmt.where(
+            or_(
+                User.username.icontains(query, autoescape=True),
+                User.full_name.icontains(query, autoescape=True),
+            )
+        )
+    page = fetch_page(
+        db(), stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
     return render_template("admin/users.html", page=page, query=query)
 
 
@@ -67,22 +75,38 @@ def user_new():
     if request.method == "POST":
         form = request.form
         try:
-            user = run_operation(ops.create, actor(), username=form.get("username", "").strip(),
-                                 full_name=form.get("full_name", "").strip()[:200],
-                                 password=form.get("password", ""), grants=grant_rows(form))
+            user = run_operation(
+                ops.create,
+                actor(),
+                username=form.get("username", "").strip(),
+                full_name=form.get("full_name", "").strip()[:200],
+                password=form.get("password", ""),
+                grants=grant_rows(form),
+            )
         except ops.AdminChangeRefused as refused:
             errors = _problems(refused)
         else:
             flash(_("Đã tạo tài khoản %(name)s.", name=user.username), "success")
             return redirect(url_for(".user", user_id=user.id))
-    return render_template("admin/user_new.html", errors=errors, units=_unit_choices(),
-                           roles=ROLES, rows=NEW_USER_GRANT_ROWS,
-                           min_length=MIN_PASSWORD_LENGTH), (422 if errors else 200)
+    return render_template(
+        "admin/user_new.html",
+        errors=errors,
+        units=_unit_choices(),
+        roles=ROLES,
+        rows=NEW_USER_GRANT_ROWS,
+        min_length=MIN_PASSWORD_LENGTH,
+    ), (422 if errors else 200)
 
 
 def _user_page(user: User, errors: Sequence[str] = (), status: int = 200):
-    return render_template("admin/user.html", user=user, errors=errors, roles=ROLES,
-                           units=_unit_choices(), min_length=MIN_PASSWORD_LENGTH), status
+    return render_template(
+        "admin/user.html",
+        user=user,
+        errors=errors,
+        roles=ROLES,
+        units=_unit_choices(),
+        min_length=MIN_PASSWORD_LENGTH,
+    ), status
 
 
 @bp.get("/nguoi-dung/<int:user_id>")
@@ -103,14 +127,20 @@ def _change(user_id: int, operation, done: str, *args):
 
 @bp.post("/nguoi-dung/<int:user_id>/ho-ten")
 def user_rename(user_id: int):
-    return _change(user_id, ops.rename, _("Đã lưu họ và tên."),
-                   request.form.get("full_name", "").strip()[:200])
+    return _change(
+        user_id, ops.rename, _("Đã lưu họ và tên."), request.form.get("full_name", "").strip()[:200]
+    )
 
 
 @bp.post("/nguoi-dung/<int:user_id>/cap-quyen")
 def user_grant(user_id: int):
-    return _change(user_id, ops.grant, _("Đã cấp quyền."), request.form.get("unit", "").strip(),
-                   request.form.get("role", "").strip())
+    return _change(
+        user_id,
+        ops.grant,
+        _("Đã cấp quyền."),
+        request.form.get("unit", "").strip(),
+        request.form.get("role", "").strip(),
+    )
 
 
 @bp.post("/nguoi-dung/<int:user_id>/bo-quyen/<int:membership_id>")
@@ -120,7 +150,7 @@ def user_revoke(user_id: int, membership_id: int):
 
 @bp.route("/nguoi-dung/<int:user_id>/vo-hieu-hoa", methods=["GET", "POST"])
 def user_deactivate(user_id: int):
-    if request.method == "GET":      # the confirmation step
+    if request.method == "GET":  # the confirmation step
         return render_template("admin/user_deactivate.html", user=_user_or_404(user_id))
     return _change(user_id, ops.deactivate, _("Đã vô hiệu hóa tài khoản."))
 
@@ -132,12 +162,14 @@ def user_reactivate(user_id: int):
 
 @bp.post("/nguoi-dung/<int:user_id>/mat-khau")
 def user_reset_password(user_id: int):
-    return _change(user_id, ops.reset_password,
-                   _("Đã đặt mật khẩu mới. Các phiên đăng nhập của người dùng đã kết thúc."),
-                   request.form.get("password", ""))
+    return _change(
+        user_id,
+        ops.reset_password,
+        _("Đã đặt mật khẩu mới. Các phiên đăng nhập của người dùng đã kết thúc."),
+        request.form.get("password", ""),
+    )
 
 
 @bp.post("/nguoi-dung/<int:user_id>/mo-khoa")
 def user_unlock(user_id: int):
     return _change(user_id, ops.unlock_account, _("Đã mở khóa tài khoản."))
-

@@ -5,6 +5,7 @@ every body defined by marshmallow schemas (flask-smorest), the OpenAPI document 
 Callers authenticate with a personal token (``Authorization: Bearer``), never a session
 cookie, so the API is exempt from CSRF protection.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -25,9 +26,15 @@ SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {"description": "Kết nạp đảng viên: hồ sơ, việc cần làm, quy trình."},
         "security": [{"bearer": []}],
-        "components": {"securitySchemes": {"bearer": {
-            "type": "http", "scheme": "bearer",
-            "description": "a personal token from /tai-khoan/token or `ketnap users token`"}}},
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a personal token from /tai-khoan/token or `ketnap users token`",
+                }
+            }
+        },
     },
 }
 

@@ -5,15 +5,17 @@ its session to a script (that is what CSRF protection would otherwise have to st
 and the API is exempt from it). Each token is rate-limited, and so is each address
 that presents tokens which do not work, so tokens cannot be guessed at speed.
 """
+
 from __future__ import annotations
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
 
-from ..tokens import store as tokens
 from ..extensions import db
-from .errors import fail
 from ..ratelimit import FixedWindow
+from ..tokens import store as tokens
+from .errors import fail
+
 
 def _window(name: str) -> FixedWindow:
     """The app's counter for limit ``name`` (``API_TOKEN``: requests per token,
@@ -29,8 +31,11 @@ def _window(name: str) -> FixedWindow:
 
 
 def _too_many(wait: int):
-    fail(429, _("Quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.", n=wait),
-         headers={"Retry-After": str(wait)})
+    fail(
+        429,
+        _("Quá nhiều yêu cầu. Hãy thử lại sau %(n)d giây.", n=wait),
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def bearer_token() -> str | None:
@@ -41,7 +46,7 @@ def bearer_token() -> str | None:
 
 def authenticate() -> None:
     """Before every API request: set ``g.user`` from the token, or answer 401/429."""
-    g.user = None      # whatever a session cookie said: it does not count here
+    g.user = None  # whatever a session cookie said: it does not count here
     failures = _window("API_AUTH_FAILURE")
     address = request.remote_addr or "?"
     wait = failures.retry_after(address)

@@ -1,4 +1,5 @@
 """What every API blueprint shares: the URL prefix, token authentication, JSON errors."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,7 @@ MAX_ID = 2**63 - 1
 def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A blueprint whose every request must carry a valid token, and whose every error
     is JSON. ``name`` is also the operations' tag in the OpenAPI document."""
-    blueprint = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix,
-                          description=description)
+    blueprint = Blueprint(name, __name__, url_prefix=PREFIX + url_prefix, description=description)
     blueprint.before_request(authenticate)
     errors.install(blueprint)
     return blueprint
@@ -45,5 +45,10 @@ def id_rule(name: str) -> str:
 
 def page_dict(page: Page) -> dict:
     """One page of rows in the shape of ``schemas.page_schema``."""
-    return {"items": page.rows, "total": page.total, "page": page.number,
-            "pages": page.pages, "per_page": page.size}
+    return {
+        "items": page.rows,
+        "total": page.total,
+        "page": page.number,
+        "pages": page.pages,
+        "per_page": page.size,
+    }

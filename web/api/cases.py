@@ -2,6 +2,7 @@
 
 A case the caller may not see answers 404, exactly as one that does not exist.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,10 +22,9 @@ from workflows.admission.tree import load_tree
 
 from ..auth.session import actor
 from ..cases import reading
+from ..extensions import db, run_operation
 from ..i18n import LOCAL
-from ..extensions import run_operation
 from ..permissions import case_filter, proposing_units
-from ..extensions import db
 from ..work import visible_case
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail
@@ -42,14 +42,20 @@ def _filtered(stmt, args: dict):
     if args.get("category"):
         stmt = stmt.where(Case.category == args["category"])
     if args.get("step"):
-        stmt = stmt.where(Case.id.in_(select(WorkItem.case_id).where(
-            WorkItem.step == args["step"], WorkItem.status == "open")))
+        stmt = stmt.where(
+            Case.id.in_(
+                select(WorkItem.case_id).where(
+                    WorkItem.step == args["step"], WorkItem.status == "open"
+                )
+            )
+        )
     if args.get("year"):
         # The year as people there count it: a case opened on 1 January, 6 a.m. in
         # Vietnam was opened on 31 December in UTC.
         start_of = datetime(args["year"], 1, 1, tzinfo=LOCAL)
-        stmt = stmt.where(Case.created_at >= start_of,
-                          Case.created_at < start_of.replace(year=args["year"] + 1))
+        stmt = stmt.where(
+            Case.created_at >= start_of, Case.created_at < start_of.replace(year=args["year"] + 1)
+        )
     return stmt
 
 
@@ -62,16 +68,24 @@ def list_cases(args):
     if where is None:
         return page_dict(Page.empty(args["per_page"]))
     stmt = _filtered(select(Case).where(true() if where is True else where), args)
-    return page_dict(fetch_page(db(), stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
-                                args["page"], args["per_page"]))
+    return page_dict(
+        fetch_page(
+            db(),
+            stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
+            args["page"],
+            args["per_page"],
+        )
+    )
 
 
 def _timers(case: Case) -> list[dict]:
     """The timers the case waits for, soonest first, with the step each belongs to."""
     if case.status == "closed":
         return []
-    found = [{"step": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name, "due_at": due}
-             for task, due in runtime.waiting_timers(reading.workflow(db(), case))]
+    found = [
+        {"step": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name, "due_at": due}
+        for task, due in runtime.waiting_timers(reading.workflow(db(), case))
+    ]
     return sorted(found, key=lambda timer: timer["due_at"])
 
 
@@ -83,8 +97,9 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
     """The nomination checked as the page checks it (unit kinds, ages, proposer), or
     InvalidData. Only the admission procedure has a nomination to check."""
     if definition != intake.KEY:
-        raise InvalidData({"definition": [_("Chỉ mở được hồ sơ theo quy trình %(key)s.",
-                                            key=intake.KEY)]})
+        raise InvalidData(
+            {"definition": [_("Chỉ mở được hồ sơ theo quy trình %(key)s.", key=intake.KEY)]}
+        )
     posted = dict(data)
     if len(proposers) == 1 and posted.get("proposer_unit") == proposers[0]:
         # The page asks only a user of several proposing units which one proposes;
@@ -94,19 +109,22 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
         return nomination.check_start(load_tree(db()), proposers, posted, _)
     except ValidationError as err:
         messages = err.messages
-        raise InvalidData(messages if isinstance(messages, dict) else {"_schema": messages}) \
-            from err
+        raise InvalidData(
+            messages if isinstance(messages, dict) else {"_schema": messages}
+        ) from err
 
 
 def _proposers_only(view):
     """403 before anything else for users who hold no proposing unit; the others' units
     are in ``g.proposers``."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         g.proposers = proposing_units(db(), g.user)
         if not g.proposers:
             fail(403)
         return view(*args, **kwargs)
+
     return wrapped
 
 

@@ -1,4 +1,5 @@
 """Process definitions: list what is deployed; deploy diagrams and forms (designers)."""
+
 from __future__ import annotations
 
 from flask import g
@@ -7,18 +8,20 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from engine import definitions
-from engine.models import DefinitionVersion
 from engine.errors import DefinitionError, Problem
+from engine.models import DefinitionVersion
 
 from ..auth.session import role_required
-from ..extensions import run_operation
-from ..extensions import db
+from ..extensions import db, run_operation
 from .base import With, api_blueprint
 from .errors import fail
 from .schemas import DefinitionSchema, DeployArgs, DeployedSchema, DeployQuery
 
-blp = api_blueprint("api_definitions", "/definitions",
-                    "Process definitions: BPMN diagrams and their forms, deployed as versions.")
+blp = api_blueprint(
+    "api_definitions",
+    "/definitions",
+    "Process definitions: BPMN diagrams and their forms, deployed as versions.",
+)
 SUFFIXES = (".bpmn", ".json")
 MAX_NAME = 255
 
@@ -27,11 +30,23 @@ MAX_NAME = 255
 @blp.response(200, DefinitionSchema(many=True))
 def list_definitions():
     """The current (newest) version of every deployed definition."""
-    newest = (select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
-              .group_by(DefinitionVersion.key).subquery())
-    return db().execute(select(DefinitionVersion).join(
-        newest, (DefinitionVersion.key == newest.c.key)
-        & (DefinitionVersion.version == newest.c.v)).order_by(DefinitionVersion.key)).scalars()
+    newest = (
+        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
+        .group_by(DefinitionVersion.key)
+        .subquery()
+    )
+    return (
+        db()
+        .execute(
+            select(DefinitionVersion)
+            .join(
+                newest,
+                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
+            )
+            .order_by(DefinitionVersion.key)
+        )
+        .scalars()
+    )
 
 
 def _name_problem(name: str, seen: set[str]) -> str | None:
@@ -80,11 +95,15 @@ def deploy(query, upload):
     files, problems = read_uploads(upload["files"])
     if not problems:
         try:
-            version, created = run_operation(definitions.deploy, files, g.user.username,
-                                             key=query.get("key"))
+            version, created = run_operation(
+                definitions.deploy, files, g.user.username, key=query.get("key")
+            )
         except DefinitionError as err:
             problems = err.problems
     if problems:
-        fail(422, _("Định nghĩa có %(n)d lỗi.", n=len(problems)),
-             problems=[p.as_dict() for p in problems])
+        fail(
+            422,
+            _("Định nghĩa có %(n)d lỗi.", n=len(problems)),
+            problems=[p.as_dict() for p in problems],
+        )
     return With(version, created=created), 201 if created else 200

@@ -3,6 +3,7 @@
 Nothing is loaded from the internet (the usual API explorers fetch their scripts from a
 CDN, which the content security policy and an offline deployment both rule out).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,18 +53,24 @@ def type_of(schema: dict) -> str:
 
 def _body(operation: dict) -> str:
     content = operation.get("requestBody", {}).get("content", {})
-    return "; ".join(f"{kind}: {type_of(media.get('schema', {}))}"
-                     for kind, media in content.items())
+    return "; ".join(
+        f"{kind}: {type_of(media.get('schema', {}))}" for kind, media in content.items()
+    )
 
 
 def _responses(operation: dict, spec: dict) -> list[tuple[str, str, str]]:
     found = []
     for code, response in operation.get("responses", {}).items():
-        if "$ref" in response:      # a shared response (the error body)
+        if "$ref" in response:  # a shared response (the error body)
             response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
         media = response.get("content", {}).get("application/json", {})
-        found.append((code, response.get("description", ""),
-                      type_of(media["schema"]) if "schema" in media else ""))
+        found.append(
+            (
+                code,
+                response.get("description", ""),
+                type_of(media["schema"]) if "schema" in media else "",
+            )
+        )
     return found
 
 
@@ -75,12 +82,28 @@ def operations(spec: dict) -> list[Operation]:
             if method not in item:
                 continue
             op = item[method]
-            params = [Parameter(p["name"], p["in"], p.get("required", False),
-                                type_of(p.get("schema", {})), p.get("description", ""))
-                      for p in shared + op.get("parameters", [])]
-            found.append(Operation(method.upper(), path, op.get("summary", ""),
-                                   op.get("description", ""), (op.get("tags") or [""])[0],
-                                   params, _body(op), _responses(op, spec)))
+            params = [
+                Parameter(
+                    p["name"],
+                    p["in"],
+                    p.get("required", False),
+                    type_of(p.get("schema", {})),
+                    p.get("description", ""),
+                )
+                for p in shared + op.get("parameters", [])
+            ]
+            found.append(
+                Operation(
+                    method.upper(),
+                    path,
+                    op.get("summary", ""),
+                    op.get("description", ""),
+                    (op.get("tags") or [""])[0],
+                    params,
+                    _body(op),
+                    _responses(op, spec),
+                )
+            )
     return found
 
 
@@ -89,9 +112,10 @@ def schemas(spec: dict) -> dict[str, list[Parameter]]:
     found = {}
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         required = set(schema.get("required", []))
-        found[name] = [Parameter(prop, "", prop in required, type_of(sub),
-                                 sub.get("description", ""))
-                       for prop, sub in schema.get("properties", {}).items()]
+        found[name] = [
+            Parameter(prop, "", prop in required, type_of(sub), sub.get("description", ""))
+            for prop, sub in schema.get("properties", {}).items()
+        ]
     return found
 
 
@@ -99,6 +123,10 @@ def schemas(spec: dict) -> dict[str, list[Parameter]]:
 def docs():
     api: Api = current_app.extensions["ketnap_api"]
     spec = api.spec.to_dict()
-    return render_template("api/docs.html", spec=spec, operations=operations(spec),
-                           schemas=schemas(spec),
-                           openapi_url=url_for("api-docs.openapi_json"))
+    return render_template(
+        "api/docs.html",
+        spec=spec,
+        operations=operations(spec),
+        schemas=schemas(spec),
+        openapi_url=url_for("api-docs.openapi_json"),
+    )

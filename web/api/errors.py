@@ -6,6 +6,7 @@ their own errors, so the pages keep their HTML error pages; the errors that happ
 before a request reaches any blueprint (an unknown URL, a method a URL does not take)
 are answered by ``json_under_api`` for everything under /api/.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, NoReturn
@@ -39,12 +40,16 @@ class ProblemSchema(ma.Schema):
 
 class ErrorSchema(ma.Schema):
     """The body of every error answer."""
+
     error = ma.fields.String(required=True, metadata={"description": "what went wrong"})
     # Keyed by field name; a list field's entries are keyed by their position.
-    field_errors = ma.fields.Dict(data_key="fields",
-                                  metadata={"description": "messages per submitted field"})
-    problems = ma.fields.List(ma.fields.Nested(ProblemSchema),
-                              metadata={"description": "problems of a refused deployment"})
+    field_errors = ma.fields.Dict(
+        data_key="fields", metadata={"description": "messages per submitted field"}
+    )
+    problems = ma.fields.List(
+        ma.fields.Nested(ProblemSchema),
+        metadata={"description": "problems of a refused deployment"},
+    )
 
 
 def message(code: int) -> str:
@@ -74,8 +79,14 @@ def _field_messages(messages: Any) -> dict:
     return _plain(merged)
 
 
-def error_response(code: int, text: str | None = None, *, fields: Any = None,
-                   problems: list[dict] | None = None, headers: dict | None = None):
+def error_response(
+    code: int,
+    text: str | None = None,
+    *,
+    fields: Any = None,
+    problems: list[dict] | None = None,
+    headers: dict | None = None,
+):
     body: dict[str, Any] = {"error": text or message(code)}
     if fields:
         body["fields"] = fields
@@ -92,14 +103,16 @@ def handle_http_exception(err: HTTPException):
     data = getattr(err, "data", None) or {}
     code = err.code or 500
     denials.maybe_note(code)
-    fields = (_field_messages(data["messages"]) if data.get("messages")
-              else _plain(data.get("fields")))
+    fields = (
+        _field_messages(data["messages"]) if data.get("messages") else _plain(data.get("fields"))
+    )
     headers = dict(data.get("headers") or {})
     allowed = getattr(err, "valid_methods", None) if code == 405 else None
     if allowed:
         headers.setdefault("Allow", ", ".join(sorted(allowed)))
-    return error_response(code, data.get("message"), fields=fields,
-                          problems=data.get("problems"), headers=headers)
+    return error_response(
+        code, data.get("message"), fields=fields, problems=data.get("problems"), headers=headers
+    )
 
 
 def _not_found(err):
@@ -116,7 +129,8 @@ def install(blueprint: Blueprint) -> None:
     blueprint.register_error_handler(NotFound, _not_found)
     blueprint.register_error_handler(Conflict, lambda err: error_response(409, str(err)))
     blueprint.register_error_handler(
-        InvalidData, lambda err: error_response(422, str(err), fields=_plain(err.fields)))
+        InvalidData, lambda err: error_response(422, str(err), fields=_plain(err.fields))
+    )
     # The diagram could not go on with this data (a rule refused it, a unit was unknown).
     blueprint.register_error_handler(ProcessError, lambda err: error_response(422, str(err)))
 
@@ -124,10 +138,12 @@ def install(blueprint: Blueprint) -> None:
 def json_under_api(page_handler: Callable | None) -> Callable:
     """A handler for errors found before any blueprint (an unknown URL, a method a URL
     does not take): JSON under /api/, ``page_handler``'s error page elsewhere."""
+
     def handle(err: HTTPException):
         if request.path.startswith("/api/") or page_handler is None:
             return handle_http_exception(err)
         return page_handler(err)
+
     return handle
 
 

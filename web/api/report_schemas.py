@@ -1,5 +1,6 @@
 """The bodies of the report endpoints: the same figures as the report pages, each count
 with the ids of the cases behind it."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -19,22 +20,27 @@ class ReportQuery(ma.Schema):
 
 
 class TargetsQuery(ReportQuery):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100),
-                          metadata={"description": "default: this year"})
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100), metadata={"description": "default: this year"}
+    )
 
 
 class FigureSchema(ma.Schema):
     value = fields.Integer(required=True, metadata={"description": "cases plus extra"})
-    cases = fields.List(fields.Integer(), required=True,
-                        metadata={"description": "ids of the cases counted"})
-    extra = fields.Integer(required=True, metadata={
-        "description": "counted without a case: admissions decided outside ketnap"})
+    cases = fields.List(
+        fields.Integer(), required=True, metadata={"description": "ids of the cases counted"}
+    )
+    extra = fields.Integer(
+        required=True,
+        metadata={"description": "counted without a case: admissions decided outside ketnap"},
+    )
 
 
 class TargetSettingsSchema(ma.Schema):
     students_per_school = fields.Integer(required=True)
-    worker_share_percent = fields.Function(lambda chosen: chosen.worker_share_bp / 100,
-                                           required=True, metadata={"type": "number"})
+    worker_share_percent = fields.Function(
+        lambda chosen: chosen.worker_share_bp / 100, required=True, metadata={"type": "number"}
+    )
     per_enterprise = fields.Integer(required=True)
     outside_admissions = fields.Integer(required=True)
     schools = fields.List(fields.String(), required=True)
@@ -45,16 +51,22 @@ class UnitTargetSchema(ma.Schema):
     unit = fields.String(required=True)
     target = fields.Integer(required=True)
     count = fields.Nested(FigureSchema, required=True)
-    pipeline = fields.Nested(FigureSchema, required=True, metadata={
-        "description": "undecided cases that can still be decided this year"})
+    pipeline = fields.Nested(
+        FigureSchema,
+        required=True,
+        metadata={"description": "undecided cases that can still be decided this year"},
+    )
     status = _status(required=True)
 
 
 class ShareTargetSchema(ma.Schema):
     target = fields.Integer(required=True, metadata={"description": "workers needed"})
     workers = fields.Nested(FigureSchema, required=True)
-    admissions = fields.Nested(FigureSchema, required=True, metadata={
-        "description": "all new members of the year: the denominator"})
+    admissions = fields.Nested(
+        FigureSchema,
+        required=True,
+        metadata={"description": "all new members of the year: the denominator"},
+    )
     pipeline = fields.Nested(FigureSchema, required=True)
     status = _status(required=True)
 
@@ -111,7 +123,13 @@ class PipelineSchema(ma.Schema):
     step_times = fields.List(fields.Nested(TimingSchema), required=True)
     body_times = fields.List(fields.Nested(TimingSchema), required=True)
     overdue = _figures()
-    birthday = fields.List(fields.Nested(WaitingSchema), required=True,
-                           metadata={"description": "waiting for the 18th birthday"})
-    probation = fields.List(fields.Nested(WaitingSchema), required=True,
-                            metadata={"description": "within the 12 months of probation"})
+    birthday = fields.List(
+        fields.Nested(WaitingSchema),
+        required=True,
+        metadata={"description": "waiting for the 18th birthday"},
+    )
+    probation = fields.List(
+        fields.Nested(WaitingSchema),
+        required=True,
+        metadata={"description": "within the 12 months of probation"},
+    )

@@ -3,19 +3,23 @@
 Only those who read a committee's reports may ask (reviewers of its organisation board
 or standing board, auditors): others get 403; a committee outside theirs answers 404.
 """
+
 from __future__ import annotations
 
 from flask import g
 
+from ..extensions import db
 from ..reports import access
 from ..reports.compute import PIPELINE, TARGETS, Query, compute, today
-from ..extensions import db
 from .base import With, api_blueprint
 from .errors import fail
 from .report_schemas import PipelineSchema, ReportQuery, TargetsQuery, TargetsSchema
 
-blp = api_blueprint("api_reports", "/reports", "Reports (báo cáo): progress against the "
-                    "plan's targets, and the cases in the pipeline.")
+blp = api_blueprint(
+    "api_reports",
+    "/reports",
+    "Reports (báo cáo): progress against the plan's targets, and the cases in the pipeline.",
+)
 
 
 def _query(args: dict) -> Query:

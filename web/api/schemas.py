@@ -1,5 +1,6 @@
 """The bodies the API takes and gives, as marshmallow schemas (and so in the OpenAPI
 document). Output schemas read the engine's rows directly; nothing here changes data."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,9 @@ def _no_control(value: str) -> None:
 
 def code_arg(max_length: int = 64, **metadata) -> fields.String:
     """A short code given in the query string (unit, step, category)."""
-    return fields.String(validate=[validate.Length(min=1, max=max_length), _no_control],
-                         metadata=metadata)
+    return fields.String(
+        validate=[validate.Length(min=1, max=max_length), _no_control], metadata=metadata
+    )
 
 
 class JsonText(fields.Dict):
@@ -38,34 +40,47 @@ class JsonText(fields.Dict):
 
 # --- paging -----------------------------------------------------------------------
 
+
 class PageArgs(ma.Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1),
-                          metadata={"description": "1-based; past the last page: the last"})
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "1-based; past the last page: the last"},
+    )
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
-def page_schema(name: str, item: type[ma.Schema],
-                extra: dict[str, fields.Field] | None = None) -> type[ma.Schema]:
+def page_schema(
+    name: str, item: type[ma.Schema], extra: dict[str, fields.Field] | None = None
+) -> type[ma.Schema]:
     """The envelope of one page of ``item``s (plus ``extra`` fields)."""
-    return ma.Schema.from_dict({
-        **(extra or {}),
-        "items": fields.List(fields.Nested(item), required=True),
-        "total": fields.Integer(required=True, metadata={"description": "rows on all pages"}),
-        "page": fields.Integer(required=True),
-        "pages": fields.Integer(required=True),
-        "per_page": fields.Integer(required=True),
-    }, name=name)
+    return ma.Schema.from_dict(
+        {
+            **(extra or {}),
+            "items": fields.List(fields.Nested(item), required=True),
+            "total": fields.Integer(required=True, metadata={"description": "rows on all pages"}),
+            "page": fields.Integer(required=True),
+            "pages": fields.Integer(required=True),
+            "per_page": fields.Integer(required=True),
+        },
+        name=name,
+    )
 
 
 # --- organisation and definitions ---------------------------------------------------
+
 
 class UnitSchema(ma.Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     kind = fields.String(required=True)
     parent = fields.String(allow_none=True)
-    upper = fields.String(allow_none=True, metadata={
-        "description": "the committee deciding admissions, when not the nearest one above"})
+    upper = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the committee deciding admissions, when not the nearest one above"
+        },
+    )
     active = fields.Boolean()
 
 
@@ -75,20 +90,29 @@ class DefinitionSchema(ma.Schema):
     content_hash = fields.String()
     deployed_by = fields.String()
     deployed_at = fields.DateTime()
-    files = fields.Function(lambda v: sorted(v.files), metadata={"type": "array",
-                                                                 "items": {"type": "string"}})
-    forms = fields.Function(lambda v: sorted(v.forms), metadata={"type": "array",
-                                                                 "items": {"type": "string"}})
+    files = fields.Function(
+        lambda v: sorted(v.files), metadata={"type": "array", "items": {"type": "string"}}
+    )
+    forms = fields.Function(
+        lambda v: sorted(v.forms), metadata={"type": "array", "items": {"type": "string"}}
+    )
 
 
 class DeployedSchema(DefinitionSchema):
-    created = fields.Boolean(required=True, metadata={
-        "description": "false: the files equal the current version, nothing was deployed"})
+    created = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "false: the files equal the current version, nothing was deployed"
+        },
+    )
 
 
 class DeployArgs(ma.Schema):
-    files = fields.List(Upload(), required=True, metadata={
-        "description": ".bpmn diagrams and .json forms, as for `ketnap deploy`"})
+    files = fields.List(
+        Upload(),
+        required=True,
+        metadata={"description": ".bpmn diagrams and .json forms, as for `ketnap deploy`"},
+    )
 
 
 class DeployQuery(ma.Schema):
@@ -97,6 +121,7 @@ class DeployQuery(ma.Schema):
 
 # --- forms --------------------------------------------------------------------------
 
+
 class ChoiceSchema(ma.Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)
@@ -104,11 +129,25 @@ class ChoiceSchema(ma.Schema):
 
 class FormFieldSchema(ma.Schema):
     """One field of a task's form, with the limits a submission must keep."""
+
     name = fields.String(required=True)
     label = fields.String(required=True)
-    type = fields.String(required=True, metadata={"enum": ["string", "text", "integer",
-                                                           "number", "boolean", "date",
-                                                           "choice", "multichoice", "list"]})
+    type = fields.String(
+        required=True,
+        metadata={
+            "enum": [
+                "string",
+                "text",
+                "integer",
+                "number",
+                "boolean",
+                "date",
+                "choice",
+                "multichoice",
+                "list",
+            ]
+        },
+    )
     required = fields.Boolean(dump_default=False)
     readonly = fields.Boolean(dump_default=False)
     help = fields.String()
@@ -121,9 +160,12 @@ class FormFieldSchema(ma.Schema):
     min_items = fields.Integer()
     max_items = fields.Integer()
     # Named apart from Schema.fields (marshmallow's own table of fields); "fields" in JSON.
-    entry_fields = fields.List(fields.Nested(lambda: FormFieldSchema()), data_key="fields",
-                               attribute="fields",
-                               metadata={"description": "a list's fields, for each entry"})
+    entry_fields = fields.List(
+        fields.Nested(lambda: FormFieldSchema()),
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "a list's fields, for each entry"},
+    )
 
     @ma.pre_dump
     def _implied_limits(self, spec: dict, **_kwargs) -> dict:
@@ -137,11 +179,13 @@ class FormSchema(ma.Schema):
     name = fields.String(required=True)
     title = fields.String(required=True)
     description = fields.String()
-    form_fields = fields.List(fields.Nested(FormFieldSchema), required=True, data_key="fields",
-                              attribute="fields")
+    form_fields = fields.List(
+        fields.Nested(FormFieldSchema), required=True, data_key="fields", attribute="fields"
+    )
 
 
 # --- tasks and cases ------------------------------------------------------------------
+
 
 class TaskSchema(ma.Schema):
     id = fields.Integer(required=True)
@@ -183,16 +227,21 @@ class TimerSchema(ma.Schema):
 
 class CaseDetailSchema(CaseSchema):
     data = fields.Dict(required=True)
-    tasks = fields.List(fields.Nested(TaskSchema), required=True,
-                        metadata={"description": "the open tasks"})
-    timers = fields.List(fields.Nested(TimerSchema), required=True,
-                         metadata={"description": "the timers the case waits for"})
+    tasks = fields.List(
+        fields.Nested(TaskSchema), required=True, metadata={"description": "the open tasks"}
+    )
+    timers = fields.List(
+        fields.Nested(TimerSchema),
+        required=True,
+        metadata={"description": "the timers the case waits for"},
+    )
 
 
 class TaskDetailSchema(TaskSchema):
     form = fields.Nested(FormSchema, allow_none=True)
-    values = fields.Dict(required=True, metadata={
-        "description": "what the form shows before anything is submitted"})
+    values = fields.Dict(
+        required=True, metadata={"description": "what the form shows before anything is submitted"}
+    )
     case = fields.Nested(CaseSchema, required=True)
 
 
@@ -219,27 +268,48 @@ class CaseQuery(PageArgs):
     step = code_arg(200, description="cases with an open task at this BPMN element")
     unit = code_arg(description="code of the responsible unit")
     category = code_arg()
-    year = fields.Integer(validate=validate.Range(min=1900, max=2999),
-                          metadata={"description": "the year the case was opened"})
+    year = fields.Integer(
+        validate=validate.Range(min=1900, max=2999),
+        metadata={"description": "the year the case was opened"},
+    )
 
 
 class TaskQuery(PageArgs):
     """The inbox page's tabs and filters, by the same names."""
-    tab = fields.String(validate=validate.OneOf(TABS), metadata={
-        "description": "mine: claimed by me; unit: unclaimed in my units; overdue; "
-                       "done: completed by me. Default: mine if I have any, else unit"})
+
+    tab = fields.String(
+        validate=validate.OneOf(TABS),
+        metadata={
+            "description": "mine: claimed by me; unit: unclaimed in my units; overdue; "
+            "done: completed by me. Default: mine if I have any, else unit"
+        },
+    )
     step = code_arg(200)
     unit = code_arg(description="one of my units")
     category = code_arg()
-    q = fields.String(load_default="", validate=[validate.Length(max=100), _no_control],
-                      metadata={"description": "words of the candidate's name"})
-    sort = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]),
-                         metadata={"description": "by due date"})
+    q = fields.String(
+        load_default="",
+        validate=[validate.Length(max=100), _no_control],
+        metadata={"description": "words of the candidate's name"},
+    )
+    sort = fields.String(
+        load_default="asc",
+        validate=validate.OneOf(["asc", "desc"]),
+        metadata={"description": "by due date"},
+    )
 
 
 CasePageSchema = page_schema("CasePage", CaseSchema)
-TaskPageSchema = page_schema("TaskPage", TaskSchema, {
-    "tab": fields.String(required=True, metadata={"description": "the tab shown"}),
-    "counts": fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
-                          metadata={"description": "tasks in each tab, under the filters"}),
-})
+TaskPageSchema = page_schema(
+    "TaskPage",
+    TaskSchema,
+    {
+        "tab": fields.String(required=True, metadata={"description": "the tab shown"}),
+        "counts": fields.Dict(
+            keys=fields.String(),
+            values=fields.Integer(),
+            required=True,
+            metadata={"description": "tasks in each tab, under the filters"},
+        ),
+    },
+)

@@ -4,6 +4,7 @@ A task the caller may not see answers 404; one they see but whose unit they do n
 work for answers 403 to any action; an action that lost a race (completed, or claimed
 by someone else meanwhile) answers 409 and changes nothing.
 """
+
 from __future__ import annotations
 
 from flask import g
@@ -15,24 +16,36 @@ from engine.models import Case, WorkItem
 
 from ..auth.session import actor
 from ..cases import reading
-from ..extensions import run_operation
-from ..extensions import db
+from ..extensions import db, run_operation
 from ..work import conflict_message, visible_item, workable_item
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail
 from .schemas import CompleteArgs, TaskDetailSchema, TaskPageSchema, TaskQuery, TaskSchema
 
-blp = api_blueprint("api_tasks", "/tasks", "Tasks (việc): the user tasks of cases, "
-                    "worked on by reviewers of the task's unit.")
+blp = api_blueprint(
+    "api_tasks",
+    "/tasks",
+    "Tasks (việc): the user tasks of cases, worked on by reviewers of the task's unit.",
+)
 ID = id_rule("item_id")
 
 
 def _inbox(args: dict, tab: str | None):
-    return inbox(db(), InboxQuery(
-        user=g.user.username, units=frozenset(g.user.roles_in("reviewer")), tab=tab,
-        step=args.get("step"), category=args.get("category"), unit=args.get("unit"),
-        search=args["q"], descending=args["sort"] == "desc", page=args["page"],
-        page_size=args["per_page"]))
+    return inbox(
+        db(),
+        InboxQuery(
+            user=g.user.username,
+            units=frozenset(g.user.roles_in("reviewer")),
+            tab=tab,
+            step=args.get("step"),
+            category=args.get("category"),
+            unit=args.get("unit"),
+            search=args["q"],
+            descending=args["sort"] == "desc",
+            page=args["page"],
+            page_size=args["per_page"],
+        ),
+    )
 
 
 @blp.route("")
@@ -55,8 +68,12 @@ def get_task(item_id: int):
     item = visible_item(item_id)
     case = db().get_one(Case, item.case_id)
     form = reading.task_form(db(), case, item)
-    return With(item, case=case, values=reading.task_values(db(), case, item, form),
-                form={"name": item.form, **form} if form is not None else None)
+    return With(
+        item,
+        case=case,
+        values=reading.task_values(db(), case, item, form),
+        form={"name": item.form, **form} if form is not None else None,
+    )
 
 
 def _act(operation, item_id: int, *args) -> WorkItem:

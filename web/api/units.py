@@ -1,4 +1,5 @@
 """GET /api/v1/units: the organisation tree, which every signed-in user may read."""
+
 from __future__ import annotations
 
 from workflows.admission.tree import load_tree
@@ -7,8 +8,11 @@ from ..extensions import db
 from .base import api_blueprint
 from .schemas import UnitSchema
 
-blp = api_blueprint("api_units", "/units", "The organisation tree: committees, boards, "
-                    "branches and mass organisations.")
+blp = api_blueprint(
+    "api_units",
+    "/units",
+    "The organisation tree: committees, boards, branches and mass organisations.",
+)
 
 
 @blp.route("")

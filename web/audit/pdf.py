@@ -1,9 +1,10 @@
 """A case history as an A4 PDF, set in DejaVu Sans like the party documents are in
 DejaVu Serif: the PDF core fonts have no Vietnamese letters with their marks."""
+
 from __future__ import annotations
 
-from fpdf import FPDF
 from flask_babel import gettext as _
+from fpdf import FPDF
 
 from workflows.admission.reports.documents.fonts import add_family
 
@@ -30,11 +31,21 @@ def _entry(pdf: FPDF, entry: Entry) -> None:
     pdf.set_font(style="", size=SIZE)
     who = person(event.actor) or event.actor
     place = unit_name(event.unit) if event.unit else ""
-    pdf.multi_cell(0, LINE, " · ".join(p for p in (who, place, event.client or "") if p),
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0,
+        LINE,
+        " · ".join(p for p in (who, place, event.client or "") if p),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     for name, (before, after) in sorted(entry.changes.items()):
-        pdf.multi_cell(0, LINE, f"    {name}: {_value(before)} → {_value(after)}",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            LINE,
+            f"    {name}: {_value(before)} → {_value(after)}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(1.5)
 
 

@@ -4,6 +4,7 @@ plain data: the timeline page, the PDF and the JSON exports all read from here.
 Unlike the case page's short history, the auditor sees each event whole: the submitted
 data and the changes to the case data it caused, with request id, client and hash.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,9 +28,9 @@ from ..labels import EVENTS, label, unit_name
 @dataclass(frozen=True)
 class Entry:
     event: Event
-    step: str                 # the step's name, when the event concerns a step
+    step: str  # the step's name, when the event concerns a step
     data: dict
-    changes: dict = field(default_factory=dict)    # {field: [before, after]}
+    changes: dict = field(default_factory=dict)  # {field: [before, after]}
 
     @property
     def what(self) -> str:
@@ -45,14 +46,24 @@ def _data(text: str) -> dict:
 
 
 def timeline(session: Session, case: Case) -> list[Entry]:
-    names: dict[str, str] = {step: name for step, name in session.execute(
-        select(WorkItem.step, WorkItem.step_name).where(WorkItem.case_id == case.id))}
+    names: dict[str, str] = {
+        step: name
+        for step, name in session.execute(
+            select(WorkItem.step, WorkItem.step_name).where(WorkItem.case_id == case.id)
+        )
+    }
     entries = []
     for event in audit.history(session, case.id):
         data = _data(event.data)
         step = data.get("step")
-        entries.append(Entry(event, (names.get(step) or step or "") if step else "", data,
-                             data.get("changes") or {}))
+        entries.append(
+            Entry(
+                event,
+                (names.get(step) or step or "") if step else "",
+                data,
+                data.get("changes") or {},
+            )
+        )
     return entries
 
 
@@ -69,22 +80,40 @@ def row(obj) -> dict:
 
 def event_dict(entry: Entry) -> dict:
     event = entry.event
-    return {"seq": event.seq, "at": _plain(event.at), "kind": event.kind,
-            "what": entry.what, "actor": event.actor, "unit": event.unit,
-            "unit_name": unit_name(event.unit) if event.unit else None,
-            "step": entry.step or None, "data": entry.data, "request_id": event.request_id,
-            "client": event.client, "prev_hash": event.prev_hash, "hash": event.hash}
+    return {
+        "seq": event.seq,
+        "at": _plain(event.at),
+        "kind": event.kind,
+        "what": entry.what,
+        "actor": event.actor,
+        "unit": event.unit,
+        "unit_name": unit_name(event.unit) if event.unit else None,
+        "step": entry.step or None,
+        "data": entry.data,
+        "request_id": event.request_id,
+        "client": event.client,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
 
 
 def history_export(case: Case, entries: list[Entry]) -> dict:
-    return {"case": {"id": case.id, "title": case.title, "unit": case.unit,
-                     "status": case.status, "outcome": case.outcome},
-            "events": [event_dict(e) for e in entries]}
+    return {
+        "case": {
+            "id": case.id,
+            "title": case.title,
+            "unit": case.unit,
+            "status": case.status,
+            "outcome": case.outcome,
+        },
+        "events": [event_dict(e) for e in entries],
+    }
 
 
 def _rows(session: Session, model, case_id: int) -> list[dict]:
-    found = session.execute(select(model).where(model.case_id == case_id)
-                            .order_by(model.id)).scalars()
+    found = session.execute(
+        select(model).where(model.case_id == case_id).order_by(model.id)
+    ).scalars()
     return [row(obj) for obj in found]
 
 
@@ -94,21 +123,24 @@ def case_export(session: Session, case: Case) -> dict:
     # The engine's serialized workflow repeats the case data in its own format; an
     # export is for people, and the data is already given once.
     whole.pop("state", None)
-    return {"case": whole,
-            "tasks": _rows(session, WorkItem, case.id),
-            "comments": _rows(session, Comment, case.id),
-            "attachments": _rows(session, Attachment, case.id),
-            "history": [event_dict(e) for e in timeline(session, case)]}
+    return {
+        "case": whole,
+        "tasks": _rows(session, WorkItem, case.id),
+        "comments": _rows(session, Comment, case.id),
+        "attachments": _rows(session, Attachment, case.id),
+        "history": [event_dict(e) for e in timeline(session, case)],
+    }
 
 
 def case_archive(export: dict, attachments_root: Path) -> bytes:
     """A ZIP of ``export`` (as ho-so.json) and the attached files, each under its id."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("ho-so.json", json.dumps(export, ensure_ascii=False, indent=2,
-                                                  default=str))
+        archive.writestr(
+            "ho-so.json", json.dumps(export, ensure_ascii=False, indent=2, default=str)
+        )
         for item in export["attachments"]:
             path = storage_path(attachments_root, item["sha256"])
-            if path.is_file():       # a file lost from disk is named in ho-so.json still
+            if path.is_file():  # a file lost from disk is named in ho-so.json still
                 archive.write(path, f"tep/{item['id']}-{item['filename']}")
     return buffer.getvalue()

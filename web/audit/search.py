@@ -3,6 +3,7 @@
 A unit or a step matches a case that held a task there at any time, not only now: an
 auditor asks "which cases passed through this branch", not "which wait there".
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,9 @@ def query(args) -> Select:
         held = select(WorkItem.case_id).where(WorkItem.unit == args["unit"])
         stmt = stmt.where((Case.unit == args["unit"]) | Case.id.in_(held))
     if args.get("step"):
-        stmt = stmt.where(Case.id.in_(select(WorkItem.case_id)
-                                      .where(WorkItem.step == args["step"])))
+        stmt = stmt.where(
+            Case.id.in_(select(WorkItem.case_id).where(WorkItem.step == args["step"]))
+        )
     start, end = _day(args.get("from")), _day(args.get("to"))
     if start:
         stmt = stmt.where(Case.created_at >= _local_midnight(start))
@@ -57,8 +59,9 @@ def query(args) -> Select:
 
 def steps(session: Session) -> list[tuple[str, str]]:
     """(step id, step name) pairs that tasks have had, for the step filter."""
-    rows = session.execute(select(WorkItem.step, WorkItem.step_name).distinct()
-                           .order_by(WorkItem.step)).all()
+    rows = session.execute(
+        select(WorkItem.step, WorkItem.step_name).distinct().order_by(WorkItem.step)
+    ).all()
     named: dict[str, str] = {}
     for step, name in rows:
         named.setdefault(step, name or step)

@@ -1,5 +1,6 @@
 """Auditor pages: every one is a GET; the only thing they write is the audit event that
 says an export was taken (who took which data out is itself part of the history)."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from workflows.admission.tree import load_tree
 from workflows.admission.vocabulary import OUTCOMES
 
 from ..auth.session import actor, login_required, role_required
-from ..labels import CASE_STATUSES, label, unit_name
 from ..extensions import db, run_operation
+from ..labels import CASE_STATUSES, label, unit_name
 from ..work import visible_case
 from . import bp, pdf, records, search
 
@@ -26,8 +27,11 @@ def _exported(kind: str, case_id: int | None, **data) -> None:
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _json(data: dict) -> str:
@@ -38,25 +42,53 @@ def _json(data: dict) -> str:
 @role_required("auditor")
 def index():
     params = {k: request.args[k] for k in search.FILTERS if request.args.get(k)}
-    page = fetch_page(db(), search.query(request.args), request.args.get("page", 1, type=int),
-                      current_app.config["PAGE_SIZE"])
-    return render_template("audit/search.html", page=page, params=params,
-                           steps=search.steps(db()),
-                           units=[(u.code, u.name) for u in load_tree(db()).walk()],
-                           outcomes=[(code, label(OUTCOMES, code)) for code in OUTCOMES])
+    page = fetch_page(
+        db(),
+        search.query(request.args),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "audit/search.html",
+        page=page,
+        params=params,
+        steps=search.steps(db()),
+        units=[(u.code, u.name) for u in load_tree(db()).walk()],
+        outcomes=[(code, label(OUTCOMES, code)) for code in OUTCOMES],
+    )
 
 
 @bp.get("/tim-kiem.csv")
 @role_required("auditor")
 def search_csv():
-    header = [_("Số hồ sơ"), _("Người vào Đảng"), _("Đơn vị phụ trách"), _("Trạng thái"),
-              _("Kết quả"), _("Ngày mở"), _("Ngày kết thúc")]
-    body = search.as_csv(db(), search.query(request.args), header, lambda case: [
-        case.id, case.title, unit_name(case.unit), label(CASE_STATUSES, case.status),
-        label(OUTCOMES, case.outcome), case.created_at.isoformat(),
-        case.closed_at.isoformat() if case.closed_at else ""])
-    _exported("search_exported", None,
-              filters={k: request.args[k] for k in search.FILTERS if request.args.get(k)})
+    header = [
+        _("Số hồ sơ"),
+        _("Người vào Đảng"),
+        _("Đơn vị phụ trách"),
+        _("Trạng thái"),
+        _("Kết quả"),
+        _("Ngày mở"),
+        _("Ngày kết thúc"),
+    ]
+    body = search.as_csv(
+        db(),
+        search.query(request.args),
+        header,
+        lambda case: [
+            case.id,
+            case.title,
+            unit_name(case.unit),
+            label(CASE_STATUSES, case.status),
+            label(OUTCOMES, case.outcome),
+            case.created_at.isoformat(),
+            case.closed_at.isoformat() if case.closed_at else "",
+        ],
+    )
+    _exported(
+        "search_exported",
+        None,
+        filters={k: request.args[k] for k in search.FILTERS if request.args.get(k)},
+    )
     return _download(body, "text/csv; charset=utf-8", "ho-so.csv")
 
 
@@ -64,8 +96,7 @@ def search_csv():
 @role_required("auditor")
 def case(case_id: int):
     found = visible_case(case_id)
-    return render_template("audit/case.html", case=found,
-                           entries=records.timeline(db(), found))
+    return render_template("audit/case.html", case=found, entries=records.timeline(db(), found))
 
 
 HISTORY_FORMATS = {"pdf": "application/pdf", "json": "application/json"}
@@ -79,8 +110,11 @@ def history_file(case_id: int, fmt: str):
         abort(404)
     found = visible_case(case_id)
     entries = records.timeline(db(), found)
-    body = (pdf.render(found, entries) if fmt == "pdf"
-            else _json(records.history_export(found, entries)))
+    body = (
+        pdf.render(found, entries)
+        if fmt == "pdf"
+        else _json(records.history_export(found, entries))
+    )
     _exported("history_exported", case_id, format=fmt)
     return _download(body, HISTORY_FORMATS[fmt], f"nhat-ky-ho-so-{case_id}.{fmt}")
 

@@ -9,8 +9,12 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 bp.before_app_request(load_user)
 # One counter per app, so that apps built side by side (tests) do not share it. Its
 # limit and window: KETNAP_SIGN_IN_LIMIT and KETNAP_SIGN_IN_WINDOW (engine.settings).
-bp.record_once(lambda state: state.app.extensions.setdefault("sign_in_throttle", FixedWindow(
-    state.app.config["SIGN_IN_LIMIT"], state.app.config["SIGN_IN_WINDOW"])))
+bp.record_once(
+    lambda state: state.app.extensions.setdefault(
+        "sign_in_throttle",
+        FixedWindow(state.app.config["SIGN_IN_LIMIT"], state.app.config["SIGN_IN_WINDOW"]),
+    )
+)
 
 from . import account, views  # noqa: E402,F401  (their routes join bp)
 

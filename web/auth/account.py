@@ -1,24 +1,32 @@
 """The signed-in user's own account: password and language."""
+
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-
 from sqlalchemy.orm import Session
 
 from engine import audit
 
-from ..accounts import (MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SignInRefused, User,
-                        acceptable_password, authenticate, set_password)
-from ..i18n import LANGUAGES
+from ..accounts import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    SignInRefused,
+    User,
+    acceptable_password,
+    authenticate,
+    set_password,
+)
 from ..extensions import db, run_operation
-from .session import actor, login_required, sign_in
+from ..i18n import LANGUAGES
 from . import bp
+from .session import actor, login_required, sign_in
 
 
 def _page(errors: list[str], status: int = 200):
-    return render_template("auth/account.html", errors=errors,
-                           min_length=MIN_PASSWORD_LENGTH), status
+    return render_template(
+        "auth/account.html", errors=errors, min_length=MIN_PASSWORD_LENGTH
+    ), status
 
 
 def _record(session: Session, kind: str, **data) -> None:
@@ -52,8 +60,13 @@ def change_password():
     new = form.get("new", "")
     errors = []
     if not acceptable_password(new):
-        errors.append(_("Mật khẩu mới phải dài từ %(min)d đến %(max)d ký tự.",
-                        min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH))
+        errors.append(
+            _(
+                "Mật khẩu mới phải dài từ %(min)d đến %(max)d ký tự.",
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+            )
+        )
     elif new != form.get("repeat", ""):
         errors.append(_("Hai lần nhập mật khẩu mới không khớp."))
     if not errors:
@@ -62,8 +75,11 @@ def change_password():
         try:
             authenticate(db(), g.user.username, current)
         except SignInRefused as refused:
-            errors.append(_("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
-                          if refused.reason == "locked" else _("Mật khẩu hiện tại không đúng."))
+            errors.append(
+                _("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
+                if refused.reason == "locked"
+                else _("Mật khẩu hiện tại không đúng.")
+            )
             _record(db(), "password_change_failed", reason=refused.reason)
             # Committed although the change is refused: the failure count that
             # authenticate() raised must survive, or guessing here would cost nothing.
@@ -71,7 +87,7 @@ def change_password():
     if errors:
         return _page(errors, 422)
     run_operation(_change_password, g.user, new)
-    sign_in(g.user)      # this session goes on with the new password; all others end
+    sign_in(g.user)  # this session goes on with the new password; all others end
     flash(_("Đã đổi mật khẩu."), "success")
     return redirect(url_for("auth.account"))
 
@@ -83,6 +99,6 @@ def set_preferred_language():
     if code not in LANGUAGES:
         return _page([_("Ngôn ngữ không hợp lệ.")], 422)
     run_operation(_change_language, g.user, code)
-    session["lang"] = code    # the choice made for this session would otherwise win
+    session["lang"] = code  # the choice made for this session would otherwise win
     flash(_("Đã lưu ngôn ngữ."), "success")
     return redirect(url_for("auth.account"))

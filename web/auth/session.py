@@ -1,4 +1,5 @@
 """The signed-in user of a request, and the decorators that require one."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -51,8 +52,11 @@ def sign_out() -> None:
 
 def actor() -> Actor:
     """The acting user as the engine records it, with request id and client address."""
-    return Actor(name=g.user.username, request_id=g.get("request_id"),
-                 client=(request.remote_addr or "")[:64])
+    return Actor(
+        name=g.user.username,
+        request_id=g.get("request_id"),
+        client=(request.remote_addr or "")[:64],
+    )
 
 
 def login_required(view):
@@ -61,11 +65,13 @@ def login_required(view):
         if g.get("user") is None:
             return redirect(url_for("auth.login", next=request.full_path))
         return view(*args, **kwargs)
+
     return wrapped
 
 
 def role_required(*roles: str):
     """Only users holding one of ``roles`` (anywhere); others get 403."""
+
     def decorate(view):
         @wraps(view)
         @login_required
@@ -73,5 +79,7 @@ def role_required(*roles: str):
             if not any(g.user.has_role(role) for role in roles):
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorate

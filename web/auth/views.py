@@ -10,6 +10,7 @@ reset the count, or one valid account would clear the way for guesses at the oth
 Behind a reverse proxy the app must see the real client address (werkzeug's ProxyFix),
 or every user would share the proxy's count.
 """
+
 from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
@@ -18,8 +19,8 @@ from flask_babel import gettext as _
 from engine import audit
 
 from ..accounts import MAX_PASSWORD_LENGTH, SignInRefused, authenticate
-from ..ratelimit import FixedWindow
 from ..extensions import db, run_operation
+from ..ratelimit import FixedWindow
 from . import bp
 from .session import login_required, sign_in, sign_out
 
@@ -28,8 +29,12 @@ def _safe_next(target: str | None) -> str:
     # Only paths on this site. Refused: absolute URLs, "//evil.example", and anything with
     # a backslash or a tab or line break, which browsers read as a slash or drop, so
     # that "/\\evil.example" or "/<tab>/evil.example" would lead off the site too.
-    if (target and target.startswith("/") and not target.startswith("//")
-            and not any(c in target for c in "\\\t\r\n")):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not any(c in target for c in "\\\t\r\n")
+    ):
         return target
     return url_for("inbox.index")
 
@@ -49,8 +54,7 @@ def login():
     wait = throttle.retry_after(address)
     if wait:
         error = _("Có quá nhiều lần đăng nhập sai từ máy này. Hãy thử lại sau ít phút.")
-        return (render_template("auth/login.html", error=error), 429,
-                {"Retry-After": str(wait)})
+        return (render_template("auth/login.html", error=error), 429, {"Retry-After": str(wait)})
     username = request.form.get("username", "").strip()[:80]
     password = request.form.get("password", "")[:MAX_PASSWORD_LENGTH]
     session = db()
@@ -58,13 +62,21 @@ def login():
         user = authenticate(session, username, password)
     except SignInRefused as refused:
         throttle.hit(address)
-        audit.record(session, "sign_in_failed", actor=username or "?",
-                     data={"reason": refused.reason}, **_client())
+        audit.record(
+            session,
+            "sign_in_failed",
+            actor=username or "?",
+            data={"reason": refused.reason},
+            **_client(),
+        )
         # Not run_operation: the sign-in failed, yet its failure count and its event
         # must be committed, or guessing passwords would leave no trace and no lock-out.
         session.commit()
-        error = (_("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
-                 if refused.reason == "locked" else _("Sai tên đăng nhập hoặc mật khẩu."))
+        error = (
+            _("Tài khoản tạm khóa do nhập sai nhiều lần. Hãy thử lại sau ít phút.")
+            if refused.reason == "locked"
+            else _("Sai tên đăng nhập hoặc mật khẩu.")
+        )
         return render_template("auth/login.html", error=error), 401
     run_operation(audit.record, "signed_in", actor=user.username, data={}, **_client())
     sign_in(user)
@@ -78,4 +90,3 @@ def logout():
     sign_out()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
-

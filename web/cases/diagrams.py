@@ -4,6 +4,7 @@ units' reviewers, auditors); anyone else gets 404, as for the case page.
 
 bpmn-js sets its styles through the DOM (CSSOM), which the app's "style-src 'self'" allows:
 these pages run under the same Content-Security-Policy as every other page."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -19,14 +20,19 @@ from ..extensions import db
 from ..work import visible_case
 from . import bp
 
+
 @bp.get("/ho-so/<int:case_id>/so-do")
 @login_required
 def case_diagram(case_id: int):
     case = visible_case(case_id)
     version = db().get_one(DefinitionVersion, case.definition_id)
-    return render_template("cases/diagram.html", case=case, version=version,
-                           files=sorted(version.files),
-                           main=version.elements.get(version.key, {}).get("file"))
+    return render_template(
+        "cases/diagram.html",
+        case=case,
+        version=version,
+        files=sorted(version.files),
+        main=version.elements.get(version.key, {}).get("file"),
+    )
 
 
 @bp.get("/ho-so/<int:case_id>/so-do/du-lieu")
@@ -35,8 +41,10 @@ def case_diagram_data(case_id: int):
     case = visible_case(case_id)
     session = db()
     version = session.get_one(DefinitionVersion, case.definition_id)
-    wf = runtime.load(case.state, specs.for_case(session, case.definition_id,
-                                                 case.definition_hash), registry)
-    items = session.execute(select(WorkItem).where(WorkItem.case_id == case.id,
-                                                   WorkItem.status == "open")).scalars()
+    wf = runtime.load(
+        case.state, specs.for_case(session, case.definition_id, case.definition_hash), registry
+    )
+    items = session.execute(
+        select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+    ).scalars()
     return {"files": version.files, "states": progress.step_states(wf, items, clock.now())}

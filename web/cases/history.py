@@ -3,6 +3,7 @@
 Only a short detail is shown (a step, a unit, a file name): the full event data holds
 submitted personal data, which the task pages already show where it belongs.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,10 @@ class Line:
 
 def case_history(session: Session, case_id: int, items: list[WorkItem]) -> list[Line]:
     steps = {item.step: item.step_name or item.step for item in items}
-    return [Line(event.at, event.actor, event.kind, _detail(event.kind, _data(event.data), steps))
-            for event in audit.history(session, case_id)]
+    return [
+        Line(event.at, event.actor, event.kind, _detail(event.kind, _data(event.data), steps))
+        for event in audit.history(session, case_id)
+    ]
 
 
 def _data(text: str) -> dict:

@@ -5,6 +5,7 @@ The page is drawn by the same form renderer as task pages; the form, its choices
 check of what is sent are the domain's (``workflows.admission.nomination``), then
 ``intake.start_admission`` checks the data against the deployed start form.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -24,8 +25,13 @@ from . import bp, reading
 
 
 def _page(form: dict, values: dict, errors: dict, proposers: list[str], status: int = 200):
-    return render_template("cases/new.html", form=form, values=values, errors=errors,
-                           proposer=proposers[0] if len(proposers) == 1 else None), status
+    return render_template(
+        "cases/new.html",
+        form=form,
+        values=values,
+        errors=errors,
+        proposer=proposers[0] if len(proposers) == 1 else None,
+    ), status
 
 
 @bp.route("/ho-so/moi", methods=["GET", "POST"])
@@ -55,8 +61,14 @@ def _started(case):
     """Tell where the case went; open its page if the nominating unit may see it."""
     first = reading.case_items(db(), case.id, "open")
     where = ", ".join(f"«{item.step_name}» — {unit_name(item.unit)}" for item in first)
-    flash(_("Đã mở hồ sơ của %(name)s. Việc tiếp theo: %(where)s.",
-            name=case.title, where=where or _("không có")), "success")
+    flash(
+        _(
+            "Đã mở hồ sơ của %(name)s. Việc tiếp theo: %(where)s.",
+            name=case.title,
+            where=where or _("không có"),
+        ),
+        "success",
+    )
     if may_see_case(db(), g.user, case):
         return redirect(url_for("cases.show", case_id=case.id))
     return redirect(url_for("inbox.index"))

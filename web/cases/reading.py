@@ -1,5 +1,6 @@
 """Reading a case for its pages: its workflow, a task's form and values, its timers,
 its tasks, files and comments. Nothing here changes a case."""
+
 from __future__ import annotations
 
 import json
@@ -70,23 +71,39 @@ def waiting_timers(session: Session, case: Case) -> list[Timer]:
     """The timers the case waits for, soonest first."""
     if case.status == "closed":
         return []
-    found = [Timer(task.task_spec.bpmn_name or task.task_spec.bpmn_id or "", due)
-             for task, due in runtime.waiting_timers(workflow(session, case))]
+    found = [
+        Timer(task.task_spec.bpmn_name or task.task_spec.bpmn_id or "", due)
+        for task, due in runtime.waiting_timers(workflow(session, case))
+    ]
     return sorted(found, key=lambda timer: timer.due)
 
 
 def case_items(session: Session, case_id: int, status: str) -> list[WorkItem]:
     order = WorkItem.completed_at if status != "open" else WorkItem.created_at
-    return list(session.execute(select(WorkItem).where(
-        WorkItem.case_id == case_id, WorkItem.status == status)
-        .order_by(order, WorkItem.id)).scalars())
+    return list(
+        session.execute(
+            select(WorkItem)
+            .where(WorkItem.case_id == case_id, WorkItem.status == status)
+            .order_by(order, WorkItem.id)
+        ).scalars()
+    )
 
 
 def attachments(session: Session, case_id: int) -> list[Attachment]:
-    return list(session.execute(select(Attachment).where(Attachment.case_id == case_id)
-                                .order_by(Attachment.uploaded_at, Attachment.id)).scalars())
+    return list(
+        session.execute(
+            select(Attachment)
+            .where(Attachment.case_id == case_id)
+            .order_by(Attachment.uploaded_at, Attachment.id)
+        ).scalars()
+    )
 
 
 def comments(session: Session, case_id: int) -> list[Comment]:
-    return list(session.execute(select(Comment).where(Comment.case_id == case_id)
-                                .order_by(Comment.created_at, Comment.id)).scalars())
+    return list(
+        session.execute(
+            select(Comment)
+            .where(Comment.case_id == case_id)
+            .order_by(Comment.created_at, Comment.id)
+        ).scalars()
+    )

@@ -3,6 +3,7 @@
 Who sees what: a reviewer of the task's unit fills in the form; anyone else who may see
 the case reads it; to everybody else the task does not exist (404).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,44 +11,66 @@ from pathlib import Path
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engine import attachments as files, cases
+from engine import attachments as files
+from engine import cases
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, WorkItem
 
 from ..auth.session import actor, login_required
 from ..errors import render_error
+from ..extensions import db, run_operation
 from ..formdata import parse_submission
-from ..extensions import run_operation
 from ..permissions import may_work_on
-from ..extensions import db
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
-from . import reading
-from . import bp
+from . import bp, reading
 
 
 def _editable(case: Case, item: WorkItem) -> bool:
-    return (item.status == "open" and may_work_on(g.user, item)
-            and case.status not in ("suspended", "closed")
-            and item.claimed_by in (None, g.user.username))
+    return (
+        item.status == "open"
+        and may_work_on(g.user, item)
+        and case.status not in ("suspended", "closed")
+        and item.claimed_by in (None, g.user.username)
+    )
 
 
-def _page(item: WorkItem, status: int = 200, *, values: dict | None = None,
-          errors: dict | None = None, upload_errors: list | None = None,
-          comment_errors: list | None = None, comment: str = ""):
+def _page(
+    item: WorkItem,
+    status: int = 200,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    upload_errors: list | None = None,
+    comment_errors: list | None = None,
+    comment: str = "",
+):
     session = db()
     case = session.get_one(Case, item.case_id)
     form = reading.task_form(session, case, item)
     works = may_work_on(g.user, item)
-    holders = [u for u in reviewers_of(item.unit) if u.username != item.claimed_by] \
-        if works and item.status == "open" else []
+    holders = (
+        [u for u in reviewers_of(item.unit) if u.username != item.claimed_by]
+        if works and item.status == "open"
+        else []
+    )
     if values is None:
         values = reading.task_values(session, case, item, form)
     return render_template(
-        "cases/task.html", item=item, case=case, form=form, editable=_editable(case, item),
-        works=works, holders=holders, values=values, errors=errors or {},
-        upload_errors=upload_errors, comment_errors=comment_errors, comment=comment,
+        "cases/task.html",
+        item=item,
+        case=case,
+        form=form,
+        editable=_editable(case, item),
+        works=works,
+        holders=holders,
+        values=values,
+        errors=errors or {},
+        upload_errors=upload_errors,
+        comment_errors=comment_errors,
+        comment=comment,
         attachments=reading.attachments(session, case.id),
-        comments=reading.comments(session, case.id)), status
+        comments=reading.comments(session, case.id),
+    ), status
 
 
 @bp.get("/viec/<int:item_id>")
@@ -69,8 +92,14 @@ def complete(item_id: int):
         return _page(item, 422, values=data, errors=err.fields)
     except Conflict:
         return render_error(409, conflict_message(item.id))
-    flash(_("Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
-            step=item.step_name or item.step, name=item.title), "success")
+    flash(
+        _(
+            "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
+            step=item.step_name or item.step,
+            name=item.title,
+        ),
+        "success",
+    )
     return redirect(url_for("inbox.index"))
 
 
@@ -85,9 +114,16 @@ def upload(item_id: int):
     # One byte past the limit is enough to refuse; never read more than that.
     content = sent.stream.read(limit + 1)
     try:
-        run_operation(files.add_attachment, item.case_id, sent.filename, content, actor(),
-                      root=Path(current_app.config["ATTACHMENTS_DIR"]), work_item_id=item.id,
-                      max_bytes=limit)
+        run_operation(
+            files.add_attachment,
+            item.case_id,
+            sent.filename,
+            content,
+            actor(),
+            root=Path(current_app.config["ATTACHMENTS_DIR"]),
+            work_item_id=item.id,
+            max_bytes=limit,
+        )
     except InvalidData as err:
         return _page(item, 422, upload_errors=err.fields.get("file"))
     flash(_("Đã đính kèm tệp %(name)s.", name=files.safe_filename(sent.filename)), "success")

@@ -1,5 +1,6 @@
 """The case list, the case page and attachment downloads. The task page and the
 nomination form live in their own modules and add their routes to the same blueprint."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,14 +14,14 @@ from engine.models import Attachment, Case
 from workflows.admission.vocabulary import CATEGORIES
 
 from ..auth.session import login_required
+from ..extensions import db
 from ..labels import CASE_STATUSES, label
 from ..permissions import case_filter, proposing_units
 from ..reports.documents import offered as offered_documents
-from ..extensions import db
 from ..work import visible_case
-from . import reading
-from . import bp
+from . import bp, reading
 from .history import case_history
+
 FILTERS = ("q", "status", "category")
 
 
@@ -34,24 +35,29 @@ def _case_page(where) -> Page:
     found = folded_search(Case.search_key, args.get("q", ""))
     if found is not None:
         stmt = stmt.where(found)
-    return fetch_page(db(), stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
-                      args.get("page", 1, type=int),
-                      current_app.config["PAGE_SIZE"])
+    return fetch_page(
+        db(),
+        stmt.order_by(Case.updated_at.desc(), Case.id.desc()),
+        args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
 
 
 @bp.get("/ho-so")
 @login_required
 def index():
     where = case_filter(db(), g.user)
-    page = (_case_page(where) if where is not None
-            else Page.empty(current_app.config["PAGE_SIZE"]))
+    page = _case_page(where) if where is not None else Page.empty(current_app.config["PAGE_SIZE"])
     params = {key: request.args[key] for key in FILTERS if request.args.get(key)}
     return render_template(
-        "cases/list.html", page=page, params=params,
+        "cases/list.html",
+        page=page,
+        params=params,
         # The filters' choices, as (code, shown name) pairs.
         statuses=[(code, label(CASE_STATUSES, code)) for code in CASE_STATUSES],
         categories=[(code, label(CATEGORIES, code)) for code in CATEGORIES],
-        can_start=bool(proposing_units(db(), g.user)))
+        can_start=bool(proposing_units(db(), g.user)),
+    )
 
 
 @bp.get("/ho-so/<int:case_id>")
@@ -62,11 +68,16 @@ def show(case_id: int):
     done = reading.case_items(session, case.id, "completed")
     open_items = reading.case_items(session, case.id, "open")
     return render_template(
-        "cases/case.html", case=case, open_items=open_items, done=done,
+        "cases/case.html",
+        case=case,
+        open_items=open_items,
+        done=done,
         timers=reading.waiting_timers(session, case),
         history=case_history(session, case.id, [*done, *open_items]),
         attachments=reading.attachments(session, case.id),
-        comments=reading.comments(session, case.id), documents=offered_documents(case))
+        comments=reading.comments(session, case.id),
+        documents=offered_documents(case),
+    )
 
 
 @bp.get("/ho-so/<int:case_id>/tep/<int:attachment_id>")
@@ -80,8 +91,9 @@ def download(case_id: int, attachment_id: int):
     if not path.is_file():
         abort(404)
     # Always a download, with the type sniffed at upload: never rendered in our origin.
-    response = send_file(path, mimetype=item.content_type, as_attachment=True,
-                         download_name=item.filename, max_age=0)
+    response = send_file(
+        path, mimetype=item.content_type, as_attachment=True, download_name=item.filename, max_age=0
+    )
     # Personal documents: no copy in shared caches or in the browser's.
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ number, status and step only.
 The modules add their routes to ``bp``: ``views`` (definitions, versions, uploads,
 diff), ``modeler`` (the draft's diagrams), ``forms_editor`` and ``migrations``.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint

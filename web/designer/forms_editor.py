@@ -2,6 +2,7 @@
 pages use (templates/forms.html), refreshed by fetch while the designer types. A form is
 checked with the engine's form checks when saved, and refused with its problems.
 Forms belong to the draft and are deployed with its diagrams as one version."""
+
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -15,16 +16,23 @@ from .modeler import draft_or_404, refused, store, text_from_request
 
 
 def _new_form_text() -> str:
-    return drafts.form_text({"title": _("Biểu mẫu mới"), "fields": [
-        {"name": "note", "label": _("Ghi chú"), "type": "text"}]})
+    return drafts.form_text(
+        {
+            "title": _("Biểu mẫu mới"),
+            "fields": [{"name": "note", "label": _("Ghi chú"), "type": "text"}],
+        }
+    )
 
 
 def _users_of(draft: drafts.DefinitionDraft, name: str) -> list[tuple[str, str]]:
     """(element id, name) of the draft's tasks and start events that name this form."""
     checked = drafts.check(draft)
-    return sorted((element, node["name"] or element)
-                  for process in checked.elements.values()
-                  for element, node in process["nodes"].items() if node.get("form") == name)
+    return sorted(
+        (element, node["name"] or element)
+        for process in checked.elements.values()
+        for element, node in process["nodes"].items()
+        if node.get("form") == name
+    )
 
 
 @bp.get("/<key>/ban-nhap/bieu-mau/<name>")
@@ -37,9 +45,16 @@ def form_editor(key: str, name: str):
         form = drafts.parse_form(text)
     except drafts.DraftRefused:
         form = {"title": "", "fields": []}
-    return render_template("designer/form_editor.html", key=key, name=name, text=text,
-                           form=form, exists=name in draft.forms, used_by=_users_of(draft, name),
-                           forms=sorted(draft.forms))
+    return render_template(
+        "designer/form_editor.html",
+        key=key,
+        name=name,
+        text=text,
+        form=form,
+        exists=name in draft.forms,
+        used_by=_users_of(draft, name),
+        forms=sorted(draft.forms),
+    )
 
 
 @bp.post("/<key>/ban-nhap/bieu-mau/<name>/xem-truoc")
@@ -63,8 +78,10 @@ def new_form(key: str):
     draft_or_404(key)
     name = request.form.get("name", "").strip()
     if not drafts.FORM_NAME.match(name):
-        flash(_("Tên biểu mẫu chỉ gồm chữ thường không dấu, chữ số và dấu _, "
-                "bắt đầu bằng chữ."), "error")
+        flash(
+            _("Tên biểu mẫu chỉ gồm chữ thường không dấu, chữ số và dấu _, bắt đầu bằng chữ."),
+            "error",
+        )
         return redirect(url_for(".modeler", key=key))
     return redirect(url_for(".form_editor", key=key, name=name))
 

@@ -4,6 +4,7 @@ audited (engine.case_migration). A case that cannot move is left as it was.
 
 The designer sees cases by number, status, version and step only: no candidate data.
 """
+
 from __future__ import annotations
 
 from flask import current_app, flash, render_template, request
@@ -12,8 +13,8 @@ from flask_babel import gettext as _
 from engine import case_migration
 
 from ..auth.session import actor
-from ..i18n import N_
 from ..extensions import db
+from ..i18n import N_
 from . import bp
 from .views import version_or_404, versions_of
 
@@ -24,8 +25,7 @@ REASONS = {
     "missing_process": N_("Phiên bản mới không có quy trình %(process)s."),
     "missing_step:open": N_("Bước đang mở %(step)s không có trong phiên bản mới."),
     "missing_step:waiting": N_("Bước đang chờ %(step)s không có trong phiên bản mới."),
-    "missing_step:done": N_("Hồ sơ đã qua bước %(step)s, bước này không có trong phiên bản "
-                            "mới."),
+    "missing_step:done": N_("Hồ sơ đã qua bước %(step)s, bước này không có trong phiên bản mới."),
     "changed_kind": N_("Bước %(step)s đổi loại (%(old)s → %(new)s)."),
     "changed_boundary": N_("Các sự kiện gắn vào bước %(step)s đã thay đổi."),
     "changed_join": N_("Cổng hợp nhất %(step)s phía sau bước %(open)s có luồng vào khác."),
@@ -55,17 +55,23 @@ def _step_names(key: str) -> dict[str, str]:
 
 def _rows(verdicts: list[case_migration.Verdict], key: str) -> list[dict]:
     names = _step_names(key)
-    return [{"case_id": v.case_id, "from_version": v.from_version, "movable": v.movable,
-             "steps": [names.get(step, step) for step in v.steps],
-             "reasons": [reason_text(r) for r in v.reasons]} for v in verdicts]
+    return [
+        {
+            "case_id": v.case_id,
+            "from_version": v.from_version,
+            "movable": v.movable,
+            "steps": [names.get(step, step) for step in v.steps],
+            "reasons": [reason_text(r) for r in v.reasons],
+        }
+        for v in verdicts
+    ]
 
 
 @bp.get("/<key>/phien-ban/<int:number>/chuyen-ho-so")
 def migrate_plan(key: str, number: int):
     target = version_or_404(key, number)
     rows = _rows(case_migration.dry_run(db(), target), key)
-    return render_template("designer/migrate.html", key=key, target=target, rows=rows,
-                           results=None)
+    return render_template("designer/migrate.html", key=key, target=target, rows=rows, results=None)
 
 
 @bp.post("/<key>/phien-ban/<int:number>/chuyen-ho-so")
@@ -81,11 +87,22 @@ def migrate_cases(key: str, number: int):
     results = case_migration.migrate(current_app.extensions["ketnap_db"], chosen, target_id, who)
     moved = [r for r in results.values() if r.movable]
     if chosen:
-        flash(_("Đã chuyển %(moved)d trên %(total)d hồ sơ sang phiên bản %(v)d.",
-                moved=len(moved), total=len(chosen), v=number),
-              "success" if len(moved) == len(chosen) else "warning")
+        flash(
+            _(
+                "Đã chuyển %(moved)d trên %(total)d hồ sơ sang phiên bản %(v)d.",
+                moved=len(moved),
+                total=len(chosen),
+                v=number,
+            ),
+            "success" if len(moved) == len(chosen) else "warning",
+        )
     else:
         flash(_("Chưa chọn hồ sơ nào."), "info")
     rows = _rows(case_migration.dry_run(db(), version_or_404(key, number)), key)
-    return render_template("designer/migrate.html", key=key, target=target, rows=rows,
-                           results=_rows(list(results.values()), key))
+    return render_template(
+        "designer/migrate.html",
+        key=key,
+        target=target,
+        rows=rows,
+        results=_rows(list(results.values()), key),
+    )

@@ -5,6 +5,7 @@ can mark it on its element), deploying the draft as the next version, discarding
 The page's script (static/designer-modeler.js) talks to these routes with the
 session cookie and the page's CSRF token in the X-CSRFToken header.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -14,8 +15,7 @@ from engine.definitions import drafts
 from engine.errors import DefinitionError
 from engine.registry import registry
 
-from ..extensions import run_operation
-from ..extensions import db
+from ..extensions import db, run_operation
 from . import bp
 
 
@@ -32,8 +32,12 @@ def problem_list(problems) -> list[dict]:
 
 def refused(problems, status: int = 422):
     """A JSON answer listing ``problems`` (engine Problems or FormProblems)."""
-    rows = [p.as_dict() if hasattr(p, "as_dict") else
-            {"file": "", "element": None, "line": None, "message": str(p)} for p in problems]
+    rows = [
+        p.as_dict()
+        if hasattr(p, "as_dict")
+        else {"file": "", "element": None, "line": None, "message": str(p)}
+        for p in problems
+    ]
     return jsonify({"problems": rows}), status
 
 
@@ -44,16 +48,25 @@ def modeler(key: str):
         flash(_("Chưa có bản nháp: hãy mở một phiên bản để sửa."), "info")
         return redirect(url_for(".definition", key=key))
     main = (drafts.check(draft).elements.get(key) or {}).get("file")
-    return render_template("designer/modeler.html", key=key, draft=draft,
-                           files=sorted(draft.files), main=main, forms=sorted(draft.forms),
-                           resolvers=sorted(registry.resolvers))
+    return render_template(
+        "designer/modeler.html",
+        key=key,
+        draft=draft,
+        files=sorted(draft.files),
+        main=main,
+        forms=sorted(draft.forms),
+        resolvers=sorted(registry.resolvers),
+    )
 
 
 @bp.get("/<key>/ban-nhap/noi-dung")
 def draft_content(key: str):
     draft = draft_or_404(key)
-    return {"files": draft.files, "forms": sorted(draft.forms),
-            "problems": problem_list(drafts.check(draft).problems)}
+    return {
+        "files": draft.files,
+        "forms": sorted(draft.forms),
+        "problems": problem_list(drafts.check(draft).problems),
+    }
 
 
 def text_from_request(key: str) -> str:
@@ -80,7 +93,9 @@ def save_diagram(key: str, name: str):
     """Store one diagram as drawn; answer with the draft's problems after the save."""
     draft = draft_or_404(key)
     return store(drafts.save_bpmn, draft, name, "xml") or {
-        "saved": name, "problems": problem_list(drafts.check(draft).problems)}
+        "saved": name,
+        "problems": problem_list(drafts.check(draft).problems),
+    }
 
 
 @bp.post("/<key>/ban-nhap/kiem-tra")
@@ -99,8 +114,7 @@ def deploy_draft(key: str):
         flash(_("Đã triển khai phiên bản %(v)d.", v=version.version), "success")
     else:
         flash(_("Bản nháp giống hệt phiên bản hiện hành: không tạo phiên bản mới."), "info")
-    return {"version": version.version, "created": created,
-            "url": url_for(".definition", key=key)}
+    return {"version": version.version, "created": created, "url": url_for(".definition", key=key)}
 
 
 @bp.post("/<key>/ban-nhap/huy")

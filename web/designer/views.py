@@ -1,6 +1,7 @@
 """Definitions and their versions: the list, one definition's versions (who deployed each,
 when, how many running cases it holds), uploads, opening a version as the draft, and the
 differences between two versions."""
+
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -8,29 +9,37 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from engine import definitions
-
-from engine.definitions import bpmn_xml
-
-from engine.definitions import drafts
-
-from engine.definitions import version_diff
-from engine.models import Case, DefinitionVersion
+from engine.definitions import bpmn_xml, drafts, version_diff
 from engine.errors import DefinitionError, Problem
+from engine.models import Case, DefinitionVersion
 
 from ..api.definitions import read_uploads
-from ..extensions import run_operation
-from ..extensions import db
+from ..extensions import db, run_operation
 from . import bp
 
 
 def versions_of(key: str) -> list[DefinitionVersion]:
-    return list(db().execute(select(DefinitionVersion).where(DefinitionVersion.key == key)
-                             .order_by(DefinitionVersion.version.desc())).scalars())
+    return list(
+        db()
+        .execute(
+            select(DefinitionVersion)
+            .where(DefinitionVersion.key == key)
+            .order_by(DefinitionVersion.version.desc())
+        )
+        .scalars()
+    )
 
 
 def version_or_404(key: str, number: int) -> DefinitionVersion:
-    found = db().execute(select(DefinitionVersion).where(
-        DefinitionVersion.key == key, DefinitionVersion.version == number)).scalar_one_or_none()
+    found = (
+        db()
+        .execute(
+            select(DefinitionVersion).where(
+                DefinitionVersion.key == key, DefinitionVersion.version == number
+            )
+        )
+        .scalar_one_or_none()
+    )
     if found is None:
         abort(404)
     return found
@@ -38,8 +47,11 @@ def version_or_404(key: str, number: int) -> DefinitionVersion:
 
 def running_counts() -> dict[int, int]:
     """Running (not closed) cases per version id."""
-    rows = db().execute(select(Case.definition_id, func.count()).where(Case.status != "closed")
-                        .group_by(Case.definition_id))
+    rows = db().execute(
+        select(Case.definition_id, func.count())
+        .where(Case.status != "closed")
+        .group_by(Case.definition_id)
+    )
     return {version_id: count for version_id, count in rows}
 
 
@@ -49,18 +61,34 @@ def process_name(version: DefinitionVersion) -> str:
 
 def _index_context() -> dict:
     """The list page: the newest version of each key, its running cases, the drafts."""
-    newest = (select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
-              .group_by(DefinitionVersion.key).subquery())
-    latest = db().execute(select(DefinitionVersion).join(
-        newest, (DefinitionVersion.key == newest.c.key)
-        & (DefinitionVersion.version == newest.c.v)).order_by(DefinitionVersion.key)).scalars()
+    newest = (
+        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
+        .group_by(DefinitionVersion.key)
+        .subquery()
+    )
+    latest = (
+        db()
+        .execute(
+            select(DefinitionVersion)
+            .join(
+                newest,
+                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
+            )
+            .order_by(DefinitionVersion.key)
+        )
+        .scalars()
+    )
     counts = running_counts()
     running: dict[str, int] = {}
     for version_id, key in db().execute(select(DefinitionVersion.id, DefinitionVersion.key)):
         running[key] = running.get(key, 0) + counts.get(version_id, 0)
     draft_keys = list(db().execute(select(drafts.DefinitionDraft.key)).scalars())
-    return {"latest": list(latest), "running": running, "draft_keys": draft_keys,
-            "name_of": process_name}
+    return {
+        "latest": list(latest),
+        "running": running,
+        "draft_keys": draft_keys,
+        "name_of": process_name,
+    }
 
 
 @bp.get("/")
@@ -74,9 +102,14 @@ def definition(key: str):
     draft = drafts.find(db(), key)
     if not versions and draft is None:
         abort(404)
-    return render_template("designer/definition.html", key=key, versions=versions,
-                           running=running_counts(), draft=draft,
-                           name=process_name(versions[0]) if versions else key)
+    return render_template(
+        "designer/definition.html",
+        key=key,
+        versions=versions,
+        running=running_counts(),
+        draft=draft,
+        name=process_name(versions[0]) if versions else key,
+    )
 
 
 def _key_for(files: dict[str, bytes], given: str) -> str | None:
@@ -111,15 +144,18 @@ def upload():
             return redirect(url_for(".modeler", key=key))
     if not problems:
         try:
-            version, created = run_operation(definitions.deploy, files, g.user.username,
-                                             key=given or None)
+            version, created = run_operation(
+                definitions.deploy, files, g.user.username, key=given or None
+            )
         except DefinitionError as err:
             problems = err.problems
         else:
-            flash(_("Đã triển khai phiên bản %(v)d của %(key)s.", v=version.version,
-                    key=version.key) if created else
-                  _("Nội dung giống hệt phiên bản hiện hành: không tạo phiên bản mới."),
-                  "success" if created else "info")
+            flash(
+                _("Đã triển khai phiên bản %(v)d của %(key)s.", v=version.version, key=version.key)
+                if created
+                else _("Nội dung giống hệt phiên bản hiện hành: không tạo phiên bản mới."),
+                "success" if created else "info",
+            )
             return redirect(url_for(".definition", key=version.key))
     return render_template("designer/index.html", **_index_context(), problems=problems), 422
 
@@ -136,9 +172,13 @@ def edit_version(key: str, number: int):
 @bp.get("/<key>/phien-ban/<int:number>/so-do")
 def version_diagram(key: str, number: int):
     version = version_or_404(key, number)
-    return render_template("designer/version_diagram.html", key=key, version=version,
-                           files=sorted(version.files),
-                           main=version.elements.get(key, {}).get("file"))
+    return render_template(
+        "designer/version_diagram.html",
+        key=key,
+        version=version,
+        files=sorted(version.files),
+        main=version.elements.get(key, {}).get("file"),
+    )
 
 
 @bp.get("/<key>/phien-ban/<int:number>/tep")
@@ -156,5 +196,12 @@ def diff(key: str):
     old = request.args.get("tu", new - 1, type=int)
     older, newer = version_or_404(key, old), version_or_404(key, new)
     elements, forms = version_diff.between(older, newer)
-    return render_template("designer/diff.html", key=key, versions=versions, old=older,
-                           new=newer, elements=elements, forms=forms)
+    return render_template(
+        "designer/diff.html",
+        key=key,
+        versions=versions,
+        old=older,
+        new=newer,
+        elements=elements,
+        forms=forms,
+    )

@@ -1,10 +1,10 @@
 """The inbox page, and the claim / unclaim / reassign actions on a task."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import (current_app, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine import cases, clock
@@ -15,13 +15,11 @@ from workflows.admission.vocabulary import CATEGORIES
 from .. import labels
 from ..auth.session import actor, login_required
 from ..errors import render_error
+from ..extensions import db, run_operation
 from ..i18n import LOCAL, N_
-from ..extensions import run_operation
 from ..permissions import proposing_units
-from ..extensions import db
 from ..work import back_to, conflict_message, reviewers_of, workable_item
 from . import bp
-
 
 TAB_NAMES = {
     "mine": N_("Giao cho tôi"),
@@ -37,11 +35,17 @@ def _query(units: frozenset[str], tab: str | None) -> InboxQuery:
     args = request.args
     unit = args.get("unit") or None
     return InboxQuery(
-        user=g.user.username, units=units, tab=tab,
-        step=args.get("step") or None, category=args.get("category") or None,
-        unit=unit if unit in units else None, search=args.get("q", ""),
-        descending=args.get("sort") == "desc", page=args.get("page", 1, type=int),
-        page_size=current_app.config["PAGE_SIZE"])
+        user=g.user.username,
+        units=units,
+        tab=tab,
+        step=args.get("step") or None,
+        category=args.get("category") or None,
+        unit=unit if unit in units else None,
+        search=args.get("q", ""),
+        descending=args.get("sort") == "desc",
+        page=args.get("page", 1, type=int),
+        page_size=current_app.config["PAGE_SIZE"],
+    )
 
 
 def _non_reviewer_home():
@@ -65,18 +69,30 @@ def index():
     tab = result.tab
     now = clock.now()
     # A deadline matters while the task is open, not once it is done.
-    row_class = {item.id: ROW_CLASSES.get(urgency(item.due_at, now, tz=LOCAL), "")
-                 if item.status == "open" else "" for item in result.page.rows}
+    row_class = {
+        item.id: ROW_CLASSES.get(urgency(item.due_at, now, tz=LOCAL), "")
+        if item.status == "open"
+        else ""
+        for item in result.page.rows
+    }
     steps, categories = facets(db(), g.user.username, units)
     params = {key: request.args[key] for key in FILTERS if request.args.get(key)}
     params["tab"] = tab
     return render_template(
-        "inbox/index.html", result=result, tab=tab, tabs=TABS, tab_names=TAB_NAMES,
-        row_class=row_class, steps=steps,
+        "inbox/index.html",
+        result=result,
+        tab=tab,
+        tabs=TABS,
+        tab_names=TAB_NAMES,
+        row_class=row_class,
+        steps=steps,
         # The filters' choices: (code, shown name) pairs, as the steps already are.
         categories=[(code, labels.label(CATEGORIES, code)) for code in categories],
         units=[(code, labels.unit_name(code)) for code in sorted(units)],
-        params=params, has_units=bool(units), can_start=bool(proposing_units(db(), g.user)))
+        params=params,
+        has_units=bool(units),
+        can_start=bool(proposing_units(db(), g.user)),
+    )
 
 
 def _refused(item_id: int):
@@ -104,8 +120,7 @@ def claim(item_id: int):
 @bp.post("/viec/<int:item_id>/tra-lai")
 @login_required
 def unclaim(item_id: int):
-    return _change_claim(item_id, cases.unclaim,
-                         _("Bạn đã trả lại việc này cho đơn vị."), UNIT)
+    return _change_claim(item_id, cases.unclaim, _("Bạn đã trả lại việc này cho đơn vị."), UNIT)
 
 
 @bp.post("/viec/<int:item_id>/giao")

@@ -14,7 +14,8 @@ def _install(state) -> None:
     labels.install(state.app)
     # The navigation bar asks on every page whether to offer the reports.
     state.app.jinja_env.globals["reads_reports"] = lambda: bool(
-        g.get("user") and access.quota_committees(db(), g.user))
+        g.get("user") and access.quota_committees(db(), g.user)
+    )
 
 
 bp.record_once(_install)

@@ -6,12 +6,17 @@
 - the organisation board sets its committee's targets, and the mass mobilisation board
   assigns the sourcing quotas, which it also reads.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from workflows.admission.kinds import (COMMITTEE, MASS_MOBILISATION_BOARD, ORGANISATION_BOARD,
-                                       STANDING_BOARD)
+from workflows.admission.kinds import (
+    COMMITTEE,
+    MASS_MOBILISATION_BOARD,
+    ORGANISATION_BOARD,
+    STANDING_BOARD,
+)
 from workflows.admission.tree import load_tree
 
 from ..accounts import User

@@ -3,6 +3,7 @@
 The pages, their downloads, their drill-down lists and the JSON API all go through
 ``compute``, so each shows the very same figures.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ TARGETS, PIPELINE, PERIODS, QUOTAS = "chi-tieu", "tien-do", "so-lieu", "tao-nguo
 class Query:
     committee: str
     year: int
-    unit: str | None = None         # the half-year report may look at one unit below
+    unit: str | None = None  # the half-year report may look at one unit below
 
 
 def today() -> date:
@@ -53,7 +54,11 @@ def _quotas(session: Session, query: Query):
 
 
 REPORTS: dict[str, Callable[[Session, Query], Any]] = {
-    TARGETS: _targets, PIPELINE: _pipeline, PERIODS: _periods, QUOTAS: _quotas}
+    TARGETS: _targets,
+    PIPELINE: _pipeline,
+    PERIODS: _periods,
+    QUOTAS: _quotas,
+}
 
 
 def compute(session: Session, name: str, query: Query):

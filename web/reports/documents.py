@@ -1,5 +1,6 @@
 """The official documents of a case (Mẫu 6-KNĐ, Mẫu 9-KNĐ) as PDF and DOCX, for those
 who may see the case, once its data holds what the document states."""
+
 from __future__ import annotations
 
 from flask import abort
@@ -10,8 +11,8 @@ from workflows.admission.reports import documents
 from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
-from ..i18n import N_
 from ..extensions import db
+from ..i18n import N_
 from ..work import visible_case
 from . import bp
 from .query import file_response

@@ -1,6 +1,7 @@
 """A report's tables as an Excel workbook (openpyxl) and as a printable PDF (fpdf2 with
 DejaVu Sans, which has every Vietnamese letter): one sheet per table, one PDF section
 per table, the same values as the page."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -15,7 +16,7 @@ from workflows.admission.reports.documents.fonts import add_family
 
 from .tables import Table
 
-HEADER_ROW = 3       # the sheet's title, a line about the report, a blank, then the table
+HEADER_ROW = 3  # the sheet's title, a line about the report, a blank, then the table
 PDF_FONT = "DejaVuSans"
 
 
@@ -49,8 +50,12 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
     else:
         first = 3 if len(table.columns) > 2 else 1
         widths = (first, *([1] * (len(table.columns) - 1)))
-        with pdf.table(col_widths=widths, headings_style=FontFace(emphasis="BOLD"),
-                       line_height=4.5, text_align="LEFT") as drawn:
+        with pdf.table(
+            col_widths=widths,
+            headings_style=FontFace(emphasis="BOLD"),
+            line_height=4.5,
+            text_align="LEFT",
+        ) as drawn:
             for values in [table.columns, *table.values()]:
                 row = drawn.row()
                 for value in values:

@@ -1,4 +1,5 @@
 """How a report request names its committee, year and unit, and how a report is sent."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -17,7 +18,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def readable(name: str) -> list[str]:
     """The committees whose report ``name`` the user reads; 403 when none."""
-    allowed = (access.quota_committees if name == QUOTAS else access.report_committees)
+    allowed = access.quota_committees if name == QUOTAS else access.report_committees
     committees = allowed(db(), g.user)
     if not committees:
         abort(403)
@@ -54,7 +55,8 @@ def query_of(name: str, values=None) -> Query:
 def file_response(body: bytes, mimetype: str, filename: str):
     """``body`` as a download that no shared cache and no browser cache keeps: reports
     and documents carry personal data."""
-    response = send_file(BytesIO(body), mimetype=mimetype, as_attachment=True,
-                         download_name=filename, max_age=0)
+    response = send_file(
+        BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

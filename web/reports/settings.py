@@ -2,6 +2,7 @@
 targets (and the admissions decided outside ketnap), the mass mobilisation board the
 sourcing quotas of the mass organisations. Each change is audited by the domain
 function that makes it; the view commits."""
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,9 @@ from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
 from ..extensions import db
-from . import access
-from . import bp
-from .query import year_of
+from . import access, bp
 from .compute import Query
+from .query import year_of
 
 MAX_COUNT = 100_000
 PERCENT = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
@@ -34,8 +34,9 @@ def _count(name: str, label: str, *, blank_ok: bool = False) -> int | None:
     if blank_ok and raw == "":
         return None
     if not raw.isdigit() or int(raw) > MAX_COUNT:
-        raise TargetInputRefused(_("%(field)s phải là số nguyên từ 0 đến %(max)s.", field=label,
-                        max=MAX_COUNT))
+        raise TargetInputRefused(
+            _("%(field)s phải là số nguyên từ 0 đến %(max)s.", field=label, max=MAX_COUNT)
+        )
     return int(raw)
 
 
@@ -68,10 +69,11 @@ def _setter_query(setters) -> Query:
 def target_form(query: Query) -> dict:
     """What the targets page needs to show (and, for the board, edit) the settings."""
     tree = load_tree(db())
-    return {"settings": targets.covered(tree, targets.settings(db(), query.committee,
-                                                                query.year)),
-            "party_orgs": targets.party_organisations(tree, query.committee),
-            "sets_targets": query.committee in access.target_setters(db(), g.user)}
+    return {
+        "settings": targets.covered(tree, targets.settings(db(), query.committee, query.year)),
+        "party_orgs": targets.party_organisations(tree, query.committee),
+        "sets_targets": query.committee in access.target_setters(db(), g.user),
+    }
 
 
 @bp.post("/chi-tieu")
@@ -87,8 +89,10 @@ def save_targets():
             worker_share_bp=_basis_points("worker_share", _("Tỷ lệ công nhân")),
             per_enterprise=_count("per_enterprise", _("Số đảng viên mỗi doanh nghiệp")),
             outside_admissions=_count("outside_admissions", _("Số kết nạp ngoài hệ thống")),
-            schools=_chosen("schools", allowed), enterprises=_chosen("enterprises", allowed),
-            note=request.form.get("note", "").strip()[:2000])
+            schools=_chosen("schools", allowed),
+            enterprises=_chosen("enterprises", allowed),
+            note=request.form.get("note", "").strip()[:2000],
+        )
     except TargetInputRefused as refused:
         flash(str(refused), "error")
         return _back("reports.targets", query.committee, query.year)
@@ -100,8 +104,11 @@ def save_targets():
 
 def quota_form(query: Query) -> dict:
     units = quotas.mass_organisations(load_tree(db()), query.committee)
-    return {"mass_orgs": units, "quotas": quotas.assigned(db(), units, query.year),
-            "sets_quotas": query.committee in access.quota_setters(db(), g.user)}
+    return {
+        "mass_orgs": units,
+        "quotas": quotas.assigned(db(), units, query.year),
+        "sets_quotas": query.committee in access.quota_setters(db(), g.user),
+    }
 
 
 @bp.post("/tao-nguon")

@@ -2,6 +2,7 @@
 prints, so the three cannot show different numbers. A cell that counts cases carries the
 link to them; a table may carry the data of the chart drawn beside it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from workflows.admission.reports.facts import Figure
 from ..i18n import N_
 from ..labels import label, unit_name
 
-Link = Callable[[str], str]          # figure key -> URL of its cases
+Link = Callable[[str], str]  # figure key -> URL of its cases
 
 STATUSES = {
     "met": N_("Đạt"),
@@ -28,18 +29,18 @@ STATUSES = {
 class Cell:
     value: Any
     href: str | None = None
-    status: str | None = None        # met, on_track, at_risk, missed: the cell's colour
+    status: str | None = None  # met, on_track, at_risk, missed: the cell's colour
 
 
 @dataclass
 class Table:
-    key: str                          # also the Excel sheet's name (≤ 31 characters)
+    key: str  # also the Excel sheet's name (≤ 31 characters)
     title: str
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     chart: dict | None = None
-    figure: str | None = None         # a list of cases: the figure whose cases it lists
-    more: tuple[int, str] | None = None   # (rows left out, URL of them all) on a page
+    figure: str | None = None  # a list of cases: the figure whose cases it lists
+    more: tuple[int, str] | None = None  # (rows left out, URL of them all) on a page
 
     def values(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
@@ -49,8 +50,9 @@ class Table:
         first rows and links to all of them, a page at a time. Downloads keep every row."""
         if self.figure is None or len(self.rows) <= limit:
             return self
-        return replace(self, rows=self.rows[:limit],
-                       more=(len(self.rows) - limit, link(self.figure)))
+        return replace(
+            self, rows=self.rows[:limit], more=(len(self.rows) - limit, link(self.figure))
+        )
 
 
 def count(figure: Figure, key: str, link: Link) -> Cell:
@@ -64,9 +66,13 @@ def status_cell(status: str | None) -> Cell:
 
 def bar_chart(labels: list[str], series: dict[str, list]) -> dict:
     """A Chart.js bar chart's data: one dataset per series."""
-    return {"type": "bar", "data": {
-        "labels": labels,
-        "datasets": [{"label": name, "data": values} for name, values in series.items()]}}
+    return {
+        "type": "bar",
+        "data": {
+            "labels": labels,
+            "datasets": [{"label": name, "data": values} for name, values in series.items()],
+        },
+    }
 
 
 def name_of(code: str | None) -> str:

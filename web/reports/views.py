@@ -3,6 +3,7 @@
 Every figure comes from ``compute`` and every table from ``sheets``; the pages, files
 and lists only present them.
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, g, render_template, request, url_for
@@ -15,23 +16,28 @@ from workflows.admission.reports.facts import committee_units
 from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
+from ..extensions import db
 from ..labels import unit_name
 from ..permissions import case_filter
-from ..extensions import db
 from . import bp, settings
-from .query import file_response, query_of, readable
 from .compute import PERIODS, PIPELINE, QUOTAS, TARGETS, Query, compute, today
 from .export import pdf, workbook
+from .query import file_response, query_of, readable
 from .sheets import TABLES, TITLES
 
-EXPORTS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    workbook),
-           "pdf": ("application/pdf", pdf)}
+EXPORTS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", workbook),
+    "pdf": ("application/pdf", pdf),
+}
 TABS = (TARGETS, PIPELINE, PERIODS, QUOTAS)
-ID_CHUNK = 5000          # ids bound in one query: far below every driver's limit
-LISTED_ROWS = 50         # rows of a list of cases on a report page (downloads hold all)
-ENDPOINTS = {TARGETS: "reports.targets", PIPELINE: "reports.pipeline",
-             PERIODS: "reports.periods", QUOTAS: "reports.quotas"}
+ID_CHUNK = 5000  # ids bound in one query: far below every driver's limit
+LISTED_ROWS = 50  # rows of a list of cases on a report page (downloads hold all)
+ENDPOINTS = {
+    TARGETS: "reports.targets",
+    PIPELINE: "reports.pipeline",
+    PERIODS: "reports.periods",
+    QUOTAS: "reports.quotas",
+}
 
 
 def _params(name: str, query: Query) -> dict:
@@ -46,6 +52,7 @@ def _linker(name: str, query: Query):
         if key.startswith("case:"):
             return url_for("cases.show", case_id=int(key.split(":", 1)[1]))
         return url_for("reports.cases", name=name, figure=key, **_params(name, query))
+
     return link
 
 
@@ -53,8 +60,12 @@ def _subtitle(name: str, query: Query) -> str:
     where = unit_name(query.unit or query.committee)
     if name == PIPELINE:
         return _("%(unit)s · ngày %(day)s", unit=where, day=today().strftime("%d/%m/%Y"))
-    return _("%(unit)s · năm %(year)s · số liệu ngày %(day)s", unit=where, year=query.year,
-             day=today().strftime("%d/%m/%Y"))
+    return _(
+        "%(unit)s · năm %(year)s · số liệu ngày %(day)s",
+        unit=where,
+        year=query.year,
+        day=today().strftime("%d/%m/%Y"),
+    )
 
 
 def _tables(name: str, query: Query):
@@ -77,11 +88,20 @@ def page(name: str, **extra):
     # A city's thousands of waiting cases would make a page of megabytes.
     tables = [table.first(LISTED_ROWS, _linker(name, query)) for table in tables]
     return render_template(
-        "reports/page.html", name=name, tabs=TABS, titles=TITLES, endpoints=ENDPOINTS,
+        "reports/page.html",
+        name=name,
+        tabs=TABS,
+        titles=TITLES,
+        endpoints=ENDPOINTS,
         query=query,
-        params=_params(name, query), report=report, tables=tables,
-        subtitle=_subtitle(name, query), committees=readable(name),
-        units=_units(name, query), **extra)
+        params=_params(name, query),
+        report=report,
+        tables=tables,
+        subtitle=_subtitle(name, query),
+        committees=readable(name),
+        units=_units(name, query),
+        **extra,
+    )
 
 
 @bp.get("/")
@@ -126,8 +146,15 @@ def _visible(ids: tuple[int, ...], where) -> list[int]:
         return list(ids)
     seen: list[int] = []
     for start in range(0, len(ids), ID_CHUNK):
-        seen += db().execute(select(Case.id).where(
-            Case.id.in_(ids[start:start + ID_CHUNK]), where).order_by(Case.id)).scalars()
+        seen += (
+            db()
+            .execute(
+                select(Case.id)
+                .where(Case.id.in_(ids[start : start + ID_CHUNK]), where)
+                .order_by(Case.id)
+            )
+            .scalars()
+        )
     return seen
 
 
@@ -144,13 +171,23 @@ def cases(name: str):
     visible = [] if where is None else _visible(figure.cases, where)
     size = current_app.config["PAGE_SIZE"]
     number = clamp(request.args.get("page", 1, type=int), len(visible), size)
-    shown = visible[(number - 1) * size:number * size]
-    rows = list(db().execute(select(Case).where(Case.id.in_(shown)).order_by(Case.id))
-                .scalars()) if shown else []
+    shown = visible[(number - 1) * size : number * size]
+    rows = (
+        list(db().execute(select(Case).where(Case.id.in_(shown)).order_by(Case.id)).scalars())
+        if shown
+        else []
+    )
     page = Page(rows, len(visible), number, size, window(number, page_count(len(visible), size)))
     params = _params(name, query)
-    return render_template("reports/cases.html", name=name, titles=TITLES,
-                           endpoints=ENDPOINTS, query=query, params=params, figure=figure,
-                           page=page, key=request.args["figure"],
-                           page_params={**params, "figure": request.args["figure"]})
-
+    return render_template(
+        "reports/cases.html",
+        name=name,
+        titles=TITLES,
+        endpoints=ENDPOINTS,
+        query=query,
+        params=params,
+        figure=figure,
+        page=page,
+        key=request.args["figure"],
+        page_params={**params, "figure": request.args["figure"]},
+    )

@@ -9,5 +9,14 @@ bp = Blueprint("tokens", __name__, template_folder="templates")
 
 from . import views  # noqa: E402,F401  (its routes join bp)
 
-__all__ = ["MAX_NAME_LENGTH", "ApiToken", "bp", "digest", "issue", "lookup", "revoke",
-           "tokens_of", "touch"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "ApiToken",
+    "bp",
+    "digest",
+    "issue",
+    "lookup",
+    "revoke",
+    "tokens_of",
+    "touch",
+]

@@ -7,6 +7,7 @@ because the token is random, not a password someone chose, and it keeps the chec
 every API request cheap. A token acts as its user, with exactly the user's roles, and
 stops working when it is revoked or the user is deactivated.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,9 +57,13 @@ def digest(token: str) -> str:
 def issue(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``: (its row, the token itself, which is never stored)."""
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name.strip()[:MAX_NAME_LENGTH] or "API",
-                   token_hash=digest(token), hint=token[:len(PREFIX) + 6],
-                   created_at=clock.now())
+    row = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:MAX_NAME_LENGTH] or "API",
+        token_hash=digest(token),
+        hint=token[: len(PREFIX) + 6],
+        created_at=clock.now(),
+    )
     session.add(row)
     session.flush()
     return row, token
@@ -69,9 +74,15 @@ def lookup(session: Session, token: str) -> ApiToken | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     # The user and the memberships in one query: every API request needs both.
-    row = session.execute(select(ApiToken).where(ApiToken.token_hash == digest(token))
-                          .options(joinedload(ApiToken.user).joinedload(User.memberships))
-                          ).unique().scalar_one_or_none()
+    row = (
+        session.execute(
+            select(ApiToken)
+            .where(ApiToken.token_hash == digest(token))
+            .options(joinedload(ApiToken.user).joinedload(User.memberships))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if row is None or not row.active or not row.user.active:
         return None
     return row
@@ -88,10 +99,15 @@ def touch(row: ApiToken) -> bool:
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
     """The user's tokens, live ones first, newest first."""
-    return list(session.execute(select(ApiToken).where(ApiToken.user_id == user.id)
-                                .order_by(ApiToken.revoked_at.is_not(None),
-                                          ApiToken.created_at.desc(), ApiToken.id.desc()))
-                .scalars())
+    return list(
+        session.execute(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(
+                ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()
+            )
+        ).scalars()
+    )
 
 
 def revoke(session: Session, user: User, token_id: int) -> ApiToken | None:

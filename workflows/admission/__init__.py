@@ -3,6 +3,7 @@
 ``plugin`` is the ``ketnap.plugins`` entry point: the engine's CLI calls it at start-up,
 and any other host (the web app) calls it once before running cases.
 """
+
 from __future__ import annotations
 
 import click

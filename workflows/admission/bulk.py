@@ -6,6 +6,7 @@ realistic steps, with the same histories, as cases the engine produced: the audi
 verifies and every inbox row names a ready task of its case's state. Copies are written
 in batches, one transaction each, so a long run shows progress and keeps memory flat.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -15,12 +16,53 @@ from sqlalchemy.orm import sessionmaker
 from engine import cloning
 from engine.cases import unit_of_work
 
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-          "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
+FAMILY = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+)
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Hữu", "Thanh", "Quốc", "Thu", "Đức", "Bảo")
-GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Huy",
-         "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm",
-         "Thảo", "Trang", "Tuấn", "Vy")
+GIVEN = (
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Huy",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+)
 
 
 def person_name(n: int) -> str:
@@ -33,8 +75,14 @@ def person_name(n: int) -> str:
     return name if n < combos else f"{name} {n // combos + 1}"
 
 
-def copy_cases(factory: sessionmaker, templates: list[tuple[int, str]], count: int, *,
-               batch: int = 200, on_batch: Callable[[int], None] = lambda n: None) -> int:
+def copy_cases(
+    factory: sessionmaker,
+    templates: list[tuple[int, str]],
+    count: int,
+    *,
+    batch: int = 200,
+    on_batch: Callable[[int], None] = lambda n: None,
+) -> int:
     """``count`` copies of the template cases (case id, person's name), in turn."""
     with factory() as session:
         loaded = [cloning.Template(session, case_id, name) for case_id, name in templates]

@@ -1,4 +1,5 @@
 """``ketnap orgs``: import and list the organisation tree; ``ketnap demo``: demo data."""
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,12 @@ def _fail(problems: Sequence[object]) -> None:
 
 @orgs_group.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]),
-              help="file format; by default from the extension (.csv, else YAML)")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "csv"]),
+    help="file format; by default from the extension (.csv, else YAML)",
+)
 @click.option("--dry-run", is_flag=True, help="check and show the changes, write nothing")
 def orgs_import(file: Path, fmt: str | None, dry_run: bool) -> None:
     """Make the stored tree equal to FILE; units not in FILE become inactive."""
@@ -39,19 +44,26 @@ def orgs_import(file: Path, fmt: str | None, dry_run: bool) -> None:
             if dry_run:
                 plan = orgs.plan_import(session, units)
             else:
-                plan = orgs.import_tree(session, units, actor=engine_cli.os_actor().name,
-                                        source=file.name)
+                plan = orgs.import_tree(
+                    session, units, actor=engine_cli.os_actor().name, source=file.name
+                )
     except orgs.TreeFormatError as err:
         _fail(err.problems)
     except UnicodeDecodeError as err:
         _fail([f"{file.name}: not UTF-8 text ({err.reason} at byte {err.start})"])
-    for label, codes in (("created", plan.created), ("updated", plan.updated),
-                         ("reactivated", plan.reactivated), ("deactivated", plan.deactivated)):
+    for label, codes in (
+        ("created", plan.created),
+        ("updated", plan.updated),
+        ("reactivated", plan.reactivated),
+        ("deactivated", plan.deactivated),
+    ):
         if codes:
             click.echo(f"{label}: {', '.join(codes)}")
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {len(units)} unit(s): {len(plan.created)} new, {len(plan.updated)} "
-               f"changed, {len(plan.deactivated)} made inactive, {plan.unchanged} unchanged")
+    click.echo(
+        f"{verb} {len(units)} unit(s): {len(plan.created)} new, {len(plan.updated)} "
+        f"changed, {len(plan.deactivated)} made inactive, {plan.unchanged} unchanged"
+    )
 
 
 @orgs_group.command(name="list")
@@ -67,10 +79,18 @@ def orgs_list(kind: str | None, show_all: bool) -> None:
 
 
 @click.command(name="demo")
-@click.option("--if-empty", is_flag=True,
-              help="on a database that is not empty, do nothing and succeed (make run)")
-@click.option("--cases", "total", type=click.IntRange(min=1), default=None,
-              help="in all, this many cases: the stories, then copies of them (benchmarks)")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="on a database that is not empty, do nothing and succeed (make run)",
+)
+@click.option(
+    "--cases",
+    "total",
+    type=click.IntRange(min=1),
+    default=None,
+    help="in all, this many cases: the stories, then copies of them (benchmarks)",
+)
 def demo_command(if_empty: bool, total: int | None = None) -> None:
     """Fill an EMPTY database: demo units, the admission diagrams, a dozen cases."""
     factory = engine_cli.session_factory()
@@ -80,14 +100,19 @@ def demo_command(if_empty: bool, total: int | None = None) -> None:
         if if_empty:
             click.echo("Cơ sở dữ liệu đã có dữ liệu: bỏ qua dữ liệu mẫu.")
             return
-        click.echo("Cơ sở dữ liệu đã có dữ liệu (đơn vị, định nghĩa hoặc hồ sơ): lệnh demo "
-                   "chỉ chạy trên cơ sở dữ liệu trống. Không thay đổi gì.", err=True)
+        click.echo(
+            "Cơ sở dữ liệu đã có dữ liệu (đơn vị, định nghĩa hoặc hồ sơ): lệnh demo "
+            "chỉ chạy trên cơ sở dữ liệu trống. Không thay đổi gì.",
+            err=True,
+        )
         sys.exit(1)
     made = []
     with click.progressbar(length=len(demo.STORIES), label="Đang tạo hồ sơ mẫu") as bar:
+
         def done(story, case):
             made.append((story, case))
             bar.update(1)
+
         demo.run(factory, engine_cli.os_actor(), on_case=done)
     for story, case in made:
         click.echo(f"{case.id}\t{case.status}\t{case.unit}\t{case.title}: {story.title}")
@@ -99,6 +124,7 @@ def demo_command(if_empty: bool, total: int | None = None) -> None:
 def _copy_stories(factory, made: list, count: int) -> None:
     """The rest of ``--cases``: copies of the stories' cases, in batches."""
     from . import bulk
+
     templates = [(case.id, story.person["full_name"]) for story, case in made]
     with click.progressbar(length=count, label="Đang nhân bản hồ sơ") as bar:
         bulk.copy_cases(factory, templates, count, on_batch=bar.update)

@@ -3,9 +3,10 @@
 A kind says what a unit does in a case, so the lookups of ``tree`` and the lane
 resolvers search by kind. Adding a kind here is enough to import units of it.
 """
+
 from __future__ import annotations
 
-COMMITTEE = "committee"                    # cấp ủy cấp trên cơ sở: Thành ủy, Tỉnh ủy
+COMMITTEE = "committee"  # cấp ủy cấp trên cơ sở: Thành ủy, Tỉnh ủy
 STANDING_BOARD = "standing_board"
 ORGANISATION_BOARD = "organisation_board"
 PROPAGANDA_BOARD = "propaganda_board"

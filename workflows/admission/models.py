@@ -4,6 +4,7 @@ The tree is data an administrator imports (see ``orgs``), not code: since 7/2025
 bodies that decide admissions changed, and they will change again. Units are never
 deleted, only made inactive, because closed and running cases keep the codes they had.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,13 +17,15 @@ from engine.models import Base
 
 class Unit(Base):
     """One body of the organisation tree, known by a short stable code."""
+
     __tablename__ = "units"
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(40), index=True)
-    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True,
-                                                    index=True)
+    parent_code: Mapped[str | None] = mapped_column(
+        ForeignKey("units.code"), nullable=True, index=True
+    )
     # The committee that decides admissions for this unit and the units below it, when
     # that is not simply the nearest committee up the tree (an authorised ward, say).
     # Not a foreign key: it may name the unit itself, and it is checked on import.

@@ -11,6 +11,7 @@ Texts are Vietnamese msgids. The functions that give texts take ``_``: gettext, 
 signature (a msgid and its named parameters), which gives them in the reader's language;
 without it they stay Vietnamese. Named ``_``, it marks the msgids for extraction too.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -18,14 +19,22 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, pre_load, validate,
-                         validates, validates_schema)
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
 from engine.errors import Problem
 
 from . import rules
-from .kinds import (BRANCH, ENTERPRISE, MASS_ORGANISATION, TRADE_UNION, WARD_COMMITTEE,
-                    YOUTH_UNION)
+from .kinds import BRANCH, ENTERPRISE, MASS_ORGANISATION, TRADE_UNION, WARD_COMMITTEE, YOUTH_UNION
 from .tree import OrgTree
 from .vocabulary import CATEGORIES, GENDERS, N_
 
@@ -76,17 +85,20 @@ def _length(msgid: str, bounds: tuple[int, int]):
     def check(value: str) -> None:
         if not low <= len(value) <= high:
             raise ValidationError([Problem.translatable(msgid, min=low, max=high)])
+
     return check
 
 
 def _kind_check(kind: str, message: str):
     """A validator: the value is the code of an active unit of ``kind``."""
+
     def check(self, value, **_kwargs):
         if value is None:
-            return      # not given: whether it must be is the schema's rule below
+            return  # not given: whether it must be is the schema's rule below
         unit = self.tree.get(value)
         if unit is None or unit.kind != kind or not unit.active:
             raise ValidationError(message)
+
     return check
 
 
@@ -96,17 +108,28 @@ class NominationSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    full_name = _Text(required=True, error_messages=REQUIRED, validate=_length(
-        N_("Họ và tên phải có từ %(min)s đến %(max)s ký tự."), NAME_LENGTH))
-    birth_date = fields.Date(required=True, error_messages={
-        **REQUIRED, "invalid": N_("Ngày không hợp lệ (dd/mm/yyyy).")})
-    gender = fields.String(required=True, error_messages=REQUIRED,
-                           validate=validate.OneOf(tuple(GENDERS), error=CHOICE))
-    ethnicity = _Text(load_default="Kinh", validate=_length(
-        N_("Không được quá %(max)s ký tự."), ETHNICITY_LENGTH))
+    full_name = _Text(
+        required=True,
+        error_messages=REQUIRED,
+        validate=_length(N_("Họ và tên phải có từ %(min)s đến %(max)s ký tự."), NAME_LENGTH),
+    )
+    birth_date = fields.Date(
+        required=True, error_messages={**REQUIRED, "invalid": N_("Ngày không hợp lệ (dd/mm/yyyy).")}
+    )
+    gender = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.OneOf(tuple(GENDERS), error=CHOICE),
+    )
+    ethnicity = _Text(
+        load_default="Kinh", validate=_length(N_("Không được quá %(max)s ký tự."), ETHNICITY_LENGTH)
+    )
     youth_union_member = fields.Boolean(load_default=False, error_messages=YES_NO)
-    category = fields.String(required=True, error_messages=REQUIRED,
-                             validate=validate.OneOf(tuple(CATEGORIES), error=CHOICE))
+    category = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        validate=validate.OneOf(tuple(CATEGORIES), error=CHOICE),
+    )
     enterprise_has_party_org = fields.Boolean(load_default=False, error_messages=YES_NO)
     enterprise = fields.String(load_default=None)
     branch = fields.String(load_default=None)
@@ -128,27 +151,40 @@ class NominationSchema(Schema):
             raise ValidationError(N_("Ngày sinh không được sau hôm nay."))
         years = rules.full_years(value, today)
         if not MIN_AGE <= years < MAX_AGE:
-            raise ValidationError([Problem.translatable(
-                N_("Người được giới thiệu phải từ đủ %(min)s đến dưới %(max)s tuổi."),
-                min=MIN_AGE, max=MAX_AGE)])
+            raise ValidationError(
+                [
+                    Problem.translatable(
+                        N_("Người được giới thiệu phải từ đủ %(min)s đến dưới %(max)s tuổi."),
+                        min=MIN_AGE,
+                        max=MAX_AGE,
+                    )
+                ]
+            )
 
     _branch = validates("branch")(_kind_check(BRANCH, N_("Hãy chọn một chi bộ trong danh sách.")))
-    _residence = validates("residence_unit")(_kind_check(
-        WARD_COMMITTEE, N_("Hãy chọn một đảng ủy phường, xã trong danh sách.")))
-    _enterprise = validates("enterprise")(_kind_check(
-        ENTERPRISE, N_("Hãy chọn một doanh nghiệp trong danh sách.")))
+    _residence = validates("residence_unit")(
+        _kind_check(WARD_COMMITTEE, N_("Hãy chọn một đảng ủy phường, xã trong danh sách."))
+    )
+    _enterprise = validates("enterprise")(
+        _kind_check(ENTERPRISE, N_("Hãy chọn một doanh nghiệp trong danh sách."))
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def _paths(self, data, **_kwargs) -> None:
         """Without a party organisation in the enterprise, the ward assigns the branch.
 
         Checked even when other fields are wrong, so that every mistake shows at once."""
-        ward_assigns = (data.get("category") in ENTERPRISE_CATEGORIES
-                        and not data.get("enterprise_has_party_org"))
+        ward_assigns = data.get("category") in ENTERPRISE_CATEGORIES and not data.get(
+            "enterprise_has_party_org"
+        )
         errors = {}
         if ward_assigns and data.get("branch"):
-            errors["branch"] = [N_("Để trống: doanh nghiệp chưa có tổ chức đảng thì Đảng ủy "
-                                   "phường, xã nơi cư trú phân công chi bộ.")]
+            errors["branch"] = [
+                N_(
+                    "Để trống: doanh nghiệp chưa có tổ chức đảng thì Đảng ủy "
+                    "phường, xã nơi cư trú phân công chi bộ."
+                )
+            ]
         if ward_assigns and not data.get("enterprise"):
             errors["enterprise"] = [N_("Hãy chọn doanh nghiệp nơi người lao động làm việc.")]
         if not ward_assigns and not data.get("branch"):
@@ -174,35 +210,83 @@ def start_form(tree: OrgTree, proposers: list[str], _: Translate = untranslated)
     tree's units as choices; a user of several proposing units also chooses which one
     proposes."""
     form_fields = [
-        {"name": "full_name", "label": _("Họ và tên"), "type": "string", "required": True,
-         "max_length": NAME_LENGTH[1]},
+        {
+            "name": "full_name",
+            "label": _("Họ và tên"),
+            "type": "string",
+            "required": True,
+            "max_length": NAME_LENGTH[1],
+        },
         {"name": "birth_date", "label": _("Ngày sinh"), "type": "date", "required": True},
-        {"name": "gender", "label": _("Giới tính"), "type": "choice", "required": True,
-         "choices": _named_choices(GENDERS, _)},
-        {"name": "ethnicity", "label": _("Dân tộc"), "type": "string", "default": "Kinh",
-         "max_length": ETHNICITY_LENGTH[1]},
-        {"name": "youth_union_member", "label": _("Là đoàn viên Đoàn TNCS Hồ Chí Minh"),
-         "type": "boolean", "default": False},
-        {"name": "category", "label": _("Đối tượng"), "type": "choice", "required": True,
-         "choices": _named_choices(CATEGORIES, _)},
-        {"name": "enterprise_has_party_org", "label": _("Doanh nghiệp đã có tổ chức đảng"),
-         "type": "boolean", "default": False,
-         "help": _("Chỉ với người lao động, chủ doanh nghiệp không có vốn Nhà nước.")},
-        {"name": "enterprise", "label": _("Doanh nghiệp chưa có tổ chức đảng"), "type": "choice",
-         "choices": _unit_choices(tree, ENTERPRISE),
-         "help": _("Nơi người lao động làm việc, khi doanh nghiệp chưa có tổ chức đảng.")},
-        {"name": "branch", "label": _("Chi bộ phụ trách"), "type": "choice",
-         "choices": _unit_choices(tree, BRANCH),
-         "help": _("Để trống nếu doanh nghiệp chưa có tổ chức đảng: Đảng ủy phường, xã nơi "
-                   "cư trú sẽ phân công chi bộ.")},
-        {"name": "residence_unit", "label": _("Đảng ủy phường, xã nơi cư trú"), "type": "choice",
-         "required": True, "choices": _unit_choices(tree, WARD_COMMITTEE)},
+        {
+            "name": "gender",
+            "label": _("Giới tính"),
+            "type": "choice",
+            "required": True,
+            "choices": _named_choices(GENDERS, _),
+        },
+        {
+            "name": "ethnicity",
+            "label": _("Dân tộc"),
+            "type": "string",
+            "default": "Kinh",
+            "max_length": ETHNICITY_LENGTH[1],
+        },
+        {
+            "name": "youth_union_member",
+            "label": _("Là đoàn viên Đoàn TNCS Hồ Chí Minh"),
+            "type": "boolean",
+            "default": False,
+        },
+        {
+            "name": "category",
+            "label": _("Đối tượng"),
+            "type": "choice",
+            "required": True,
+            "choices": _named_choices(CATEGORIES, _),
+        },
+        {
+            "name": "enterprise_has_party_org",
+            "label": _("Doanh nghiệp đã có tổ chức đảng"),
+            "type": "boolean",
+            "default": False,
+            "help": _("Chỉ với người lao động, chủ doanh nghiệp không có vốn Nhà nước."),
+        },
+        {
+            "name": "enterprise",
+            "label": _("Doanh nghiệp chưa có tổ chức đảng"),
+            "type": "choice",
+            "choices": _unit_choices(tree, ENTERPRISE),
+            "help": _("Nơi người lao động làm việc, khi doanh nghiệp chưa có tổ chức đảng."),
+        },
+        {
+            "name": "branch",
+            "label": _("Chi bộ phụ trách"),
+            "type": "choice",
+            "choices": _unit_choices(tree, BRANCH),
+            "help": _(
+                "Để trống nếu doanh nghiệp chưa có tổ chức đảng: Đảng ủy phường, xã nơi "
+                "cư trú sẽ phân công chi bộ."
+            ),
+        },
+        {
+            "name": "residence_unit",
+            "label": _("Đảng ủy phường, xã nơi cư trú"),
+            "type": "choice",
+            "required": True,
+            "choices": _unit_choices(tree, WARD_COMMITTEE),
+        },
     ]
     if len(proposers) > 1:
-        form_fields.append({"name": "proposer_unit", "label": _("Đơn vị đề nghị"),
-                            "type": "choice", "required": True,
-                            "choices": [{"value": code, "label": tree.unit(code).name}
-                                        for code in proposers]})
+        form_fields.append(
+            {
+                "name": "proposer_unit",
+                "label": _("Đơn vị đề nghị"),
+                "type": "choice",
+                "required": True,
+                "choices": [{"value": code, "label": tree.unit(code).name} for code in proposers],
+            }
+        )
     return {"title": _("Mở hồ sơ phát triển đảng viên"), "fields": form_fields}
 
 
@@ -223,6 +307,7 @@ def field_messages(messages: Any, _: Translate = untranslated) -> dict:
 
     marshmallow keeps a message that is not a ``str`` (a ``Problem`` with parameters) as
     it is instead of in a list, as it does a ``str``; the callers want one shape."""
+
     def text(message) -> str:
         if isinstance(message, Problem):
             return _(message.message, **message.parameters)
@@ -234,11 +319,13 @@ def field_messages(messages: Any, _: Translate = untranslated) -> dict:
         if isinstance(value, list):
             return [text(inner) for inner in value]
         return [text(value)]
+
     return plain(messages)
 
 
-def check_start(tree: OrgTree, proposers: list[str], posted: dict,
-                _: Translate = untranslated) -> dict:
+def check_start(
+    tree: OrgTree, proposers: list[str], posted: dict, _: Translate = untranslated
+) -> dict:
     """The start data nominated by one of ``proposers`` (the units whose reviewer sends
     it), or ValidationError with {field: [text, ...]}.
 

@@ -29,6 +29,7 @@ by ``;``. UTF-8, with or without a byte-order mark.
 ``validate`` reports every problem at once, each with its line (YAML) or row (CSV) and
 the unit's code, so an administrator fixes a file in one round.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,9 +51,20 @@ from .kinds import BRANCH, COMMITTEE_LIKE, KINDS, WARD_COMMITTEE
 from .models import Unit
 from .tree import OrgTree, OrgUnit, UnknownUnit, load_tree
 
-__all__ = ["KINDS", "OrgTree", "OrgUnit", "UnknownUnit", "load_tree", "TreeFormatError",
-           "ImportPlan", "parse_tree", "read_tree_file", "validate", "plan_import",
-           "import_tree"]
+__all__ = [
+    "KINDS",
+    "OrgTree",
+    "OrgUnit",
+    "UnknownUnit",
+    "load_tree",
+    "TreeFormatError",
+    "ImportPlan",
+    "parse_tree",
+    "read_tree_file",
+    "validate",
+    "plan_import",
+    "import_tree",
+]
 
 CODE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 FIELDS = ("code", "name", "kind", "parent", "upper", "covers")
@@ -69,6 +81,7 @@ class TreeFormatError(ProblemList, ValueError):
 
 
 # -- parsing --------------------------------------------------------------------------
+
 
 class _LineLoader(yaml.SafeLoader):
     """Safe YAML that remembers on which line each mapping starts, for messages."""
@@ -103,10 +116,16 @@ def _areas(value: Any, issues: list[str]) -> tuple[str, ...]:
 
 
 def _unit(fields: dict[str, Any], where: str, issues: list[str]) -> OrgUnit:
-    return OrgUnit(code=_text(fields.get("code")) or "", name=_text(fields.get("name")) or "",
-                   kind=_text(fields.get("kind")) or "", parent=_text(fields.get("parent")),
-                   upper=_text(fields.get("upper")), covers=_areas(fields.get("covers"), issues),
-                   where=where, issues=tuple(issues))
+    return OrgUnit(
+        code=_text(fields.get("code")) or "",
+        name=_text(fields.get("name")) or "",
+        kind=_text(fields.get("kind")) or "",
+        parent=_text(fields.get("parent")),
+        upper=_text(fields.get("upper")),
+        covers=_areas(fields.get("covers"), issues),
+        where=where,
+        issues=tuple(issues),
+    )
 
 
 def _yaml_units(items: Any, parent: str | None, where: str, out: list[OrgUnit]) -> None:
@@ -116,8 +135,9 @@ def _yaml_units(items: Any, parent: str | None, where: str, out: list[OrgUnit]) 
         if not isinstance(item, dict):
             raise TreeFormatError([f"{where}: item {index} is not a unit (code, name, kind …)"])
         here = f"line {item.get(_LINE, '?')}"
-        issues = [f"unknown field {key!r}" for key in item
-                  if key not in (*FIELDS, "children", _LINE)]
+        issues = [
+            f"unknown field {key!r}" for key in item if key not in (*FIELDS, "children", _LINE)
+        ]
         fields = dict(item)
         if parent is not None:
             if _text(item.get("parent")) not in (None, parent):
@@ -177,9 +197,10 @@ def read_tree_file(path: str | Path, fmt: str | None = None) -> list[OrgUnit]:
 
 # -- validation -----------------------------------------------------------------------
 
+
 def _cycles(first: dict[str, OrgUnit]) -> dict[str, list[str]]:
     """{code of a unit on a parent cycle: the cycle's codes in order}."""
-    state: dict[str, int] = {}   # 1 = on the current path, 2 = done
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     found: dict[str, list[str]] = {}
     for start in first:
         path: list[str] = []
@@ -189,7 +210,7 @@ def _cycles(first: dict[str, OrgUnit]) -> dict[str, list[str]]:
             path.append(code)
             code = first[code].parent
         if code in state and state[code] == 1:
-            loop = path[path.index(code):]
+            loop = path[path.index(code) :]
             for member in loop:
                 found[member] = loop
         for member in path:
@@ -199,12 +220,13 @@ def _cycles(first: dict[str, OrgUnit]) -> dict[str, list[str]]:
 
 def validate(units: list[OrgUnit]) -> list[str]:
     """Every problem of the tree, in file order, as "line N (CODE): message"."""
-    found: list[tuple[int, str]] = []   # (position in the file, message)
+    found: list[tuple[int, str]] = []  # (position in the file, message)
     position = {id(unit): i for i, unit in enumerate(units)}
 
     def say(unit: OrgUnit, message: str) -> None:
-        found.append((position[id(unit)],
-                      f"{unit.where or 'unit'} ({unit.code or 'no code'}): {message}"))
+        found.append(
+            (position[id(unit)], f"{unit.where or 'unit'} ({unit.code or 'no code'}): {message}")
+        )
 
     first: dict[str, OrgUnit] = {}
     for unit in units:
@@ -234,8 +256,11 @@ def validate(units: list[OrgUnit]) -> list[str]:
         if unit.upper and upper is None:
             say(unit, f"upper {unit.upper!r} is not in the file")
         elif upper is not None and upper.kind not in COMMITTEE_LIKE:
-            say(unit, f"upper {unit.upper!r} is a {upper.kind}, not one of: "
-                      f"{', '.join(sorted(COMMITTEE_LIKE))}")
+            say(
+                unit,
+                f"upper {unit.upper!r} is a {upper.kind}, not one of: "
+                f"{', '.join(sorted(COMMITTEE_LIKE))}",
+            )
         if unit.covers and unit.kind == WARD_COMMITTEE:
             for area in unit.covers:
                 other = covered.setdefault(area.casefold(), unit)
@@ -244,19 +269,27 @@ def validate(units: list[OrgUnit]) -> list[str]:
         # A broken chain (missing parent, cycle, unknown upper) was reported above; the
         # missing committee would only repeat it in other words.
         chain = [unit, *tree.ancestors(unit.code)]
-        intact = (chain[-1].parent is None and unit.code not in cycles
-                  and all(u.upper is None or u.upper in first for u in chain))
+        intact = (
+            chain[-1].parent is None
+            and unit.code not in cycles
+            and all(u.upper is None or u.upper in first for u in chain)
+        )
         if unit.kind == BRANCH and intact and tree.deciding_committee_of(unit.code) is None:
-            say(unit, "no committee decides admissions for this branch: give it (or a unit "
-                      "above it) an upper, or put a committee above it")
+            say(
+                unit,
+                "no committee decides admissions for this branch: give it (or a unit "
+                "above it) an upper, or put a committee above it",
+            )
     return [message for _, message in sorted(found, key=lambda item: item[0])]
 
 
 # -- import ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ImportPlan:
     """What an import changes, by unit code."""
+
     created: tuple[str, ...]
     updated: tuple[str, ...]
     reactivated: tuple[str, ...]
@@ -264,14 +297,24 @@ class ImportPlan:
     unchanged: int
 
     def summary(self) -> dict[str, Any]:
-        return {"created": list(self.created), "updated": list(self.updated),
-                "reactivated": list(self.reactivated), "deactivated": list(self.deactivated),
-                "unchanged": self.unchanged}
+        return {
+            "created": list(self.created),
+            "updated": list(self.updated),
+            "reactivated": list(self.reactivated),
+            "deactivated": list(self.deactivated),
+            "unchanged": self.unchanged,
+        }
 
 
 def _columns(unit: OrgUnit) -> dict[str, Any]:
-    return {"name": unit.name, "kind": unit.kind, "parent_code": unit.parent,
-            "upper_code": unit.upper, "covers": list(unit.covers), "active": True}
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent_code": unit.parent,
+        "upper_code": unit.upper,
+        "covers": list(unit.covers),
+        "active": True,
+    }
 
 
 def _parents_first(units: Iterable[OrgUnit]) -> list[OrgUnit]:
@@ -305,8 +348,13 @@ def _diff(session: Session, units: list[OrgUnit]) -> tuple[ImportPlan, dict[str,
                 reactivated.append(unit.code)
     in_file = {u.code for u in units}
     deactivated = sorted(c for c, row in existing.items() if row.active and c not in in_file)
-    plan = ImportPlan(tuple(created), tuple(updated), tuple(reactivated), tuple(deactivated),
-                      len(units) - len(created) - len(updated))
+    plan = ImportPlan(
+        tuple(created),
+        tuple(updated),
+        tuple(reactivated),
+        tuple(deactivated),
+        len(units) - len(created) - len(updated),
+    )
     return plan, existing
 
 
@@ -322,13 +370,14 @@ def _next_stamp(session: Session) -> datetime:
     latest = session.execute(select(func.max(Unit.updated_at))).scalar()
     if latest is None:
         return now
-    if latest.tzinfo is None:           # SQLite gives back naive UTC
+    if latest.tzinfo is None:  # SQLite gives back naive UTC
         latest = latest.replace(tzinfo=timezone.utc)
     return max(now, latest + timedelta(microseconds=1))
 
 
-def import_tree(session: Session, units: list[OrgUnit], *, actor: str = "system",
-                source: str | None = None) -> ImportPlan:
+def import_tree(
+    session: Session, units: list[OrgUnit], *, actor: str = "system", source: str | None = None
+) -> ImportPlan:
     """Make the stored tree equal to ``units``, inside the caller's transaction.
 
     Validates first and raises ``TreeFormatError`` without writing if anything is
@@ -354,6 +403,5 @@ def import_tree(session: Session, units: list[OrgUnit], *, actor: str = "system"
         existing[code].active = False
         existing[code].updated_at = stamp
     session.flush()
-    audit.record(session, "units_imported", actor=actor,
-                 data={"source": source, **plan.summary()})
+    audit.record(session, "units_imported", actor=actor, data={"source": source, **plan.summary()})
     return plan

@@ -9,6 +9,7 @@ raises ``LookupError`` with the reason, which the engine shows on the failed ste
 Until an enterprise worker's case has a branch, the ward committee of residence
 stands in for it (plan section 2.9), so the tree lookups start from ``handling_unit``.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable, Mapping
@@ -39,7 +40,7 @@ def _found(unit: OrgUnit | None, what: str, start: str) -> str:
 def _known(tree: OrgTree, code: str | None, field: str) -> str:
     if code is None:
         raise LookupError(f"the case has no {field}")
-    return tree.unit(code).code   # an unknown code fails here, naming it
+    return tree.unit(code).code  # an unknown code fails here, naming it
 
 
 def _ward(tree: OrgTree, code: str | None, field: str) -> str:
@@ -97,8 +98,7 @@ def organisation_board(ctx: ResolveContext) -> str:
     """The organisation board of the deciding committee (appraises the dossier)."""
     tree = _tree(ctx)
     committee = _deciding(tree, ctx.case)
-    return _found(tree.organisation_board_of(committee.code), "organisation board",
-                  committee.code)
+    return _found(tree.organisation_board_of(committee.code), "organisation board", committee.code)
 
 
 def political_centre(ctx: ResolveContext) -> str:

@@ -14,6 +14,7 @@ Counting conventions (Điều lệ Đảng, Quy định 294-QĐ/TW, Hướng d�
   a month: 216 to 720 whole months;
 - times of day are in Vietnam, UTC+7 all year (no daylight saving since 1975).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
@@ -28,7 +29,7 @@ MAX_AGE_MONTHS = 60 * 12
 CERTIFICATE_MONTHS = 60
 INTRODUCER_MONTHS = 12
 MEMBER = "member"
-ORGANISATIONS = frozenset({"youth_union", "trade_union"})   # committees that may introduce
+ORGANISATIONS = frozenset({"youth_union", "trade_union"})  # committees that may introduce
 
 
 def _date(value: Any, name: str = "date") -> date:
@@ -41,7 +42,7 @@ def _date(value: Any, name: str = "date") -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-        try:   # a datetime string names its day
+        try:  # a datetime string names its day
             return datetime.fromisoformat(value).date()
         except ValueError:
             pass
@@ -136,9 +137,11 @@ def introducer_problems(introducers) -> list[str]:
         return ["Danh sách người giới thiệu không hợp lệ."]
     problems = []
     if len(introducers) != 2:
-        problems.append(f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc "
-                        f"Ban Chấp hành Đoàn/Công đoàn và một đảng viên chính thức); "
-                        f"đang có {len(introducers)}.")
+        problems.append(
+            f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc "
+            f"Ban Chấp hành Đoàn/Công đoàn và một đảng viên chính thức); "
+            f"đang có {len(introducers)}."
+        )
     kinds = [i.get("kind") for i in introducers]
     for index, item in enumerate(introducers, start=1):
         label = _introducer_label(index, item)
@@ -150,19 +153,24 @@ def introducer_problems(introducers) -> list[str]:
         if item["kind"] != MEMBER:
             continue
         if item.get("official") is not True:
-            problems.append(f"{label}: phải là đảng viên chính thức; đảng viên dự bị "
-                            f"không được giới thiệu.")
+            problems.append(
+                f"{label}: phải là đảng viên chính thức; đảng viên dự bị không được giới thiệu."
+            )
         months = item.get("months_known")
         if isinstance(months, bool) or not isinstance(months, int) or months < INTRODUCER_MONTHS:
             shown = "chưa ghi" if months is None else f"đang ghi {months}"
-            problems.append(f"{label}: phải cùng công tác, học tập hoặc sinh sống với người "
-                            f"vào Đảng ít nhất {INTRODUCER_MONTHS} tháng ({shown}).")
+            problems.append(
+                f"{label}: phải cùng công tác, học tập hoặc sinh sống với người "
+                f"vào Đảng ít nhất {INTRODUCER_MONTHS} tháng ({shown})."
+            )
     organisations = [k for k in kinds if k in ORGANISATIONS]
     if len(organisations) > 1:
-        problems.append("Chỉ một tổ chức (Đoàn hoặc Công đoàn) giới thiệu, cùng với một "
-                        "đảng viên chính thức.")
-    names = [str(i.get("name") or "").strip().casefold() for i in introducers
-             if i.get("kind") == MEMBER]
+        problems.append(
+            "Chỉ một tổ chức (Đoàn hoặc Công đoàn) giới thiệu, cùng với một đảng viên chính thức."
+        )
+    names = [
+        str(i.get("name") or "").strip().casefold() for i in introducers if i.get("kind") == MEMBER
+    ]
     if len(names) == 2 and names[0] and names[0] == names[1]:
         problems.append("Hai người giới thiệu phải là hai đảng viên khác nhau.")
     return problems
@@ -178,8 +186,7 @@ def add_workdays(start_date, n) -> str:
 
     The n-th Vietnamese working day after ``start_date`` (not counting it).
     """
-    day = workdays.default_calendar.add_workdays(_date(start_date, "start_date"),
-                                                 _int(n, "n"))
+    day = workdays.default_calendar.add_workdays(_date(start_date, "start_date"), _int(n, "n"))
     return day.isoformat()
 
 
@@ -236,8 +243,10 @@ def vote_problems(total, votes_for, votes_against, meeting_date) -> list[str]:
     if votes_for < 0 or votes_against < 0:
         problems.append("Số phiếu không được âm.")
     elif votes_for + votes_against > total:
-        problems.append(f"Số tán thành ({votes_for}) cộng số không tán thành ({votes_against}) "
-                        f"vượt quá tổng số đảng viên chính thức ({total}).")
+        problems.append(
+            f"Số tán thành ({votes_for}) cộng số không tán thành ({votes_against}) "
+            f"vượt quá tổng số đảng viên chính thức ({total})."
+        )
     meeting = _date(meeting_date, "meeting_date")
     if meeting.isoformat() > today():
         problems.append(f"Ngày họp {meeting:%d/%m/%Y} chưa đến.")
@@ -261,8 +270,10 @@ def verification_places(full_name, residence_unit, relatives, fully_declared) ->
         return []
     places: dict[str, list[str]] = {}
     people = [(residence_unit, full_name)] + [
-        (r.get("place_unit"), r.get("full_name")) for r, skip in zip(relatives, exempt, strict=False)
-        if not skip]
+        (r.get("place_unit"), r.get("full_name"))
+        for r, skip in zip(relatives, exempt, strict=False)
+        if not skip
+    ]
     for unit, name in people:
         code = str(unit or "").strip()
         if not code:
@@ -271,10 +282,23 @@ def verification_places(full_name, residence_unit, relatives, fully_declared) ->
     return [{"unit": code, "people": names} for code, names in places.items()]
 
 
-FUNCTIONS = (age_in_months, full_years, age_eligible, eighteenth_birthday, certificate_valid,
-             two_thirds, introducers_valid, introducer_problems, add_workdays,
-             workday_deadline, add_months, date_at_start, today, vote_problems,
-             verification_places)
+FUNCTIONS = (
+    age_in_months,
+    full_years,
+    age_eligible,
+    eighteenth_birthday,
+    certificate_valid,
+    two_thirds,
+    introducers_valid,
+    introducer_problems,
+    add_workdays,
+    workday_deadline,
+    add_months,
+    date_at_start,
+    today,
+    vote_problems,
+    verification_places,
+)
 
 
 def register(target: Registry = registry) -> None:

@@ -12,13 +12,30 @@ passed since the branch vote without a decision. The recognition steps come afte
 The reports read it for the order of the steps and for when an undecided case can be
 decided at the earliest; the demo dates its stories' steps by it.
 """
+
 from __future__ import annotations
 
 SCHEDULE = {
-    "accept_sympathiser": 5, "assign_branch": 5, "attend_class": 25, "application": 35,
-    "send_verification": 40, "introduction": 45, "mass_org_opinion": 45,
-    "residence_opinion": 50, "verify_place": 55, "certify_history": 62, "retake_class": 70,
-    "branch_vote": 75, "grassroots_vote": 85, "appraisal": 95, "decide": 110,
-    "escalate": 190, "ceremony": 125, "member_record": 140, "recognition_file": 500,
-    "recognition_vote": 505, "recognition_grassroots_vote": 515, "recognition_decide": 525,
+    "accept_sympathiser": 5,
+    "assign_branch": 5,
+    "attend_class": 25,
+    "application": 35,
+    "send_verification": 40,
+    "introduction": 45,
+    "mass_org_opinion": 45,
+    "residence_opinion": 50,
+    "verify_place": 55,
+    "certify_history": 62,
+    "retake_class": 70,
+    "branch_vote": 75,
+    "grassroots_vote": 85,
+    "appraisal": 95,
+    "decide": 110,
+    "escalate": 190,
+    "ceremony": 125,
+    "member_record": 140,
+    "recognition_file": 500,
+    "recognition_vote": 505,
+    "recognition_grassroots_vote": 515,
+    "recognition_decide": 525,
 }

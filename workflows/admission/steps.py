@@ -5,6 +5,7 @@ operations; they share the way to find and complete an open task, and a filled-i
 for every user task of the diagrams, dated on a given day, so that a scenario only says
 what differs (the votes, the places, the dates that matter).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,16 +23,31 @@ from engine.registry import Registry
 
 def open_items(session: Session, case_id: int) -> list[WorkItem]:
     """The case's open tasks, oldest first."""
-    return list(session.execute(select(WorkItem).where(
-        WorkItem.case_id == case_id, WorkItem.status == "open").order_by(WorkItem.id)).scalars())
+    return list(
+        session.execute(
+            select(WorkItem)
+            .where(WorkItem.case_id == case_id, WorkItem.status == "open")
+            .order_by(WorkItem.id)
+        ).scalars()
+    )
 
 
-def complete_step(session: Session, case_id: int, step: str, data: dict[str, Any],
-                  actor: Actor, *, unit: str | None = None,
-                  registry: Registry | None = None) -> WorkItem:
+def complete_step(
+    session: Session,
+    case_id: int,
+    step: str,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    unit: str | None = None,
+    registry: Registry | None = None,
+) -> WorkItem:
     """Complete the case's open task ``step`` (in ``unit``, when several are open)."""
-    found = [item for item in open_items(session, case_id)
-             if item.step == step and (unit is None or item.unit == unit)]
+    found = [
+        item
+        for item in open_items(session, case_id)
+        if item.step == step and (unit is None or item.unit == unit)
+    ]
     if not found:
         where = f" in {unit}" if unit else ""
         steps = ", ".join(f"{i.step}@{i.unit}" for i in open_items(session, case_id)) or "none"
@@ -45,53 +61,92 @@ def _official(name: str, months: int = 36) -> dict:
 
 def _forms(day: str) -> dict[str, dict[str, Any]]:
     """A filled-in form for every user task, dated ``day``."""
-    class_form = {"certificate_date": day, "certificate_number": "125-GCN/TTCT",
-                  "class_note": "Hoàn thành lớp bồi dưỡng nhận thức về Đảng, xếp loại khá."}
-    decision_form = {"recognition_decision": "recognise", "recognition_decision_date": day,
-                     "recognition_decision_number": "312-QĐ/TU"}
+    class_form = {
+        "certificate_date": day,
+        "certificate_number": "125-GCN/TTCT",
+        "class_note": "Hoàn thành lớp bồi dưỡng nhận thức về Đảng, xếp loại khá.",
+    }
+    decision_form = {
+        "recognition_decision": "recognise",
+        "recognition_decision_date": day,
+        "recognition_decision_number": "312-QĐ/TU",
+    }
     return {
-        "assign_branch": {"helper_name": "Nguyễn Văn Thắng", "assigned_date": day,
-                          "assign_note": "Giao chi bộ khu phố theo dõi, giúp đỡ."},
+        "assign_branch": {
+            "helper_name": "Nguyễn Văn Thắng",
+            "assigned_date": day,
+            "assign_note": "Giao chi bộ khu phố theo dõi, giúp đỡ.",
+        },
         "accept_sympathiser": {"sympathiser_date": day, "helper_name": "Trần Thị Thu Hằng"},
         "attend_class": class_form,
         "retake_class": class_form,
-        "application": {"application_date": day, "history_date": day,
-                        "history_fully_declared": True},
-        "send_verification": {"verification_sent_date": day,
-                              "verification_letter": "45-CV/ĐU"},
-        "verify_place": {"verification_date": day, "verification_result": "matches",
-                         "verification_note": "Gia đình chấp hành tốt chủ trương, chính sách "
-                                              "của Đảng, pháp luật của Nhà nước."},
-        "certify_history": {"history_certified_date": day,
-                            "history_conclusion": "Lý lịch khai đúng, đủ điều kiện."},
-        "introduction": {"introduction_date": day,
-                         "introducers": [_official("Lê Văn Phúc"),
-                                         _official("Phạm Thị Ngọc Lan", 24)]},
-        "mass_org_opinion": {"mass_org_opinion_date": day,
-                             "mass_org_opinion": "Tích cực tham gia phong trào, gương mẫu."},
-        "residence_opinion": {"residence_opinion_date": day,
-                              "residence_opinion": "Chấp hành tốt quy định nơi cư trú."},
-        "branch_vote": {"meeting_date": day, "official_members": 9, "votes_for": 8,
-                        "votes_against": 1, "branch_resolution_number": "08-NQ/CB"},
-        "grassroots_vote": {"grassroots_meeting_date": day, "committee_members": 7,
-                            "grassroots_votes_for": 7, "grassroots_votes_against": 0},
+        "application": {
+            "application_date": day,
+            "history_date": day,
+            "history_fully_declared": True,
+        },
+        "send_verification": {"verification_sent_date": day, "verification_letter": "45-CV/ĐU"},
+        "verify_place": {
+            "verification_date": day,
+            "verification_result": "matches",
+            "verification_note": "Gia đình chấp hành tốt chủ trương, chính sách "
+            "của Đảng, pháp luật của Nhà nước.",
+        },
+        "certify_history": {
+            "history_certified_date": day,
+            "history_conclusion": "Lý lịch khai đúng, đủ điều kiện.",
+        },
+        "introduction": {
+            "introduction_date": day,
+            "introducers": [_official("Lê Văn Phúc"), _official("Phạm Thị Ngọc Lan", 24)],
+        },
+        "mass_org_opinion": {
+            "mass_org_opinion_date": day,
+            "mass_org_opinion": "Tích cực tham gia phong trào, gương mẫu.",
+        },
+        "residence_opinion": {
+            "residence_opinion_date": day,
+            "residence_opinion": "Chấp hành tốt quy định nơi cư trú.",
+        },
+        "branch_vote": {
+            "meeting_date": day,
+            "official_members": 9,
+            "votes_for": 8,
+            "votes_against": 1,
+            "branch_resolution_number": "08-NQ/CB",
+        },
+        "grassroots_vote": {
+            "grassroots_meeting_date": day,
+            "committee_members": 7,
+            "grassroots_votes_for": 7,
+            "grassroots_votes_against": 0,
+        },
         "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
         "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502-QĐ/TU"},
-        "escalate": {"escalation_date": day,
-                     "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần."},
+        "escalate": {
+            "escalation_date": day,
+            "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần.",
+        },
         "ceremony": {"ceremony_date": day, "ceremony_note": "Tổ chức trang trọng tại chi bộ."},
         "member_record": {"member_record_date": day},
-        "recognition_file": {"self_assessment_date": day,
-                             "helper_assessment": "Hoàn thành tốt nhiệm vụ, giữ gìn tư cách.",
-                             "organisations_opinion": "Các đoàn thể và chi ủy nơi cư trú "
-                                                      "đồng ý đề nghị công nhận.",
-                             "new_member_course_date": day},
-        "recognition_vote": {"recognition_meeting_date": day, "recognition_members": 9,
-                             "recognition_votes_for": 9, "recognition_votes_against": 0},
-        "recognition_grassroots_vote": {"recognition_grassroots_date": day,
-                                        "recognition_committee_members": 7,
-                                        "recognition_grassroots_for": 7,
-                                        "recognition_grassroots_against": 0},
+        "recognition_file": {
+            "self_assessment_date": day,
+            "helper_assessment": "Hoàn thành tốt nhiệm vụ, giữ gìn tư cách.",
+            "organisations_opinion": "Các đoàn thể và chi ủy nơi cư trú đồng ý đề nghị công nhận.",
+            "new_member_course_date": day,
+        },
+        "recognition_vote": {
+            "recognition_meeting_date": day,
+            "recognition_members": 9,
+            "recognition_votes_for": 9,
+            "recognition_votes_against": 0,
+        },
+        "recognition_grassroots_vote": {
+            "recognition_grassroots_date": day,
+            "recognition_committee_members": 7,
+            "recognition_grassroots_for": 7,
+            "recognition_grassroots_against": 0,
+        },
         "recognition_decide": decision_form,
         "recognition_referral": decision_form,
     }
@@ -101,14 +156,25 @@ def relatives_of(person: dict[str, Any]) -> list[dict[str, Any]]:
     """Plausible parents for ``person``, living where the person lives."""
     family = str(person["full_name"]).split()[0]
     place = person["residence_unit"]
-    return [{"relation": "father", "full_name": f"{family} Văn Hòa", "party_member": False,
-             "place_unit": place},
-            {"relation": "mother", "full_name": "Đỗ Thị Hạnh", "party_member": False,
-             "place_unit": place}]
+    return [
+        {
+            "relation": "father",
+            "full_name": f"{family} Văn Hòa",
+            "party_member": False,
+            "place_unit": place,
+        },
+        {
+            "relation": "mother",
+            "full_name": "Đỗ Thị Hạnh",
+            "party_member": False,
+            "place_unit": place,
+        },
+    ]
 
 
-def step_data(step: str, on: date | str, person: dict[str, Any] | None = None,
-              **overrides: Any) -> dict[str, Any]:
+def step_data(
+    step: str, on: date | str, person: dict[str, Any] | None = None, **overrides: Any
+) -> dict[str, Any]:
     """The form of ``step`` filled in on day ``on``, with ``overrides`` applied.
 
     The application also needs the relatives: from ``overrides``, else made up for

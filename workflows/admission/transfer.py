@@ -7,6 +7,7 @@ that committee in the organisation tree. The move is an ordinary data change of 
 engine (``update_data``), so open tasks follow the case to the units the new branch
 resolves to, and the audit log records who moved it, from where, to where and why.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -37,8 +38,10 @@ def _committee(tree: OrgTree, acting_unit: str) -> str:
         return unit.parent
     if unit.kind in COMMITTEE_LIKE:
         return unit.code
-    raise TransferRefused(f"{unit.name} không có thẩm quyền điều chuyển hồ sơ; chỉ Ban Tổ "
-                          "chức, Ban Thường vụ hoặc cấp ủy cấp trên của chi bộ mới có.")
+    raise TransferRefused(
+        f"{unit.name} không có thẩm quyền điều chuyển hồ sơ; chỉ Ban Tổ "
+        "chức, Ban Thường vụ hoặc cấp ủy cấp trên của chi bộ mới có."
+    )
 
 
 def _new_branch(tree: OrgTree, code: str) -> str:
@@ -51,9 +54,16 @@ def _new_branch(tree: OrgTree, code: str) -> str:
     return unit.code
 
 
-def transfer_case(session: Session, case_id: int, new_branch: str, actor: Actor,
-                  reason: str, *, acting_unit: str,
-                  registry: Registry | None = None) -> Case:
+def transfer_case(
+    session: Session,
+    case_id: int,
+    new_branch: str,
+    actor: Actor,
+    reason: str,
+    *,
+    acting_unit: str,
+    registry: Registry | None = None,
+) -> Case:
     """Move case ``case_id`` to ``new_branch`` on behalf of ``acting_unit``.
 
     Raises ``TransferRefused`` when the acting unit may not, the branches are not both
@@ -64,8 +74,12 @@ def transfer_case(session: Session, case_id: int, new_branch: str, actor: Actor,
         raise TransferRefused("Phải ghi lý do điều chuyển.")
     # Lock before reading the current branch, so that two transfers cannot both pass
     # their checks against the same old branch.
-    case = session.execute(select(Case).where(Case.id == case_id).with_for_update()
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    case = session.execute(
+        select(Case)
+        .where(Case.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if case is None:
         raise NotFound(f"case {case_id} not found")
     tree = load_tree(session)
@@ -73,14 +87,22 @@ def transfer_case(session: Session, case_id: int, new_branch: str, actor: Actor,
     new_branch = _new_branch(tree, new_branch.strip())
     old_branch = case.data.get("branch")
     if not old_branch:
-        raise TransferRefused("Hồ sơ chưa có chi bộ phụ trách; Đảng ủy phường, xã nơi cư trú "
-                              "phân công chi bộ trong việc của mình.")
+        raise TransferRefused(
+            "Hồ sơ chưa có chi bộ phụ trách; Đảng ủy phường, xã nơi cư trú "
+            "phân công chi bộ trong việc của mình."
+        )
     if old_branch == new_branch:
         raise TransferRefused(f"Hồ sơ đã thuộc chi bộ {new_branch}.")
     below = {unit.code for unit in tree.descendants(committee)}
     for code in (old_branch, new_branch):
         if code not in below:
-            raise TransferRefused(f"Chi bộ {code} không trực thuộc "
-                                  f"{tree.unit(committee).name}.")
-    return cases.update_data(session, case_id, {"branch": new_branch}, actor,
-                             kind="case_transferred", note=reason.strip(), registry=registry)
+            raise TransferRefused(f"Chi bộ {code} không trực thuộc {tree.unit(committee).name}.")
+    return cases.update_data(
+        session,
+        case_id,
+        {"branch": new_branch},
+        actor,
+        kind="case_transferred",
+        note=reason.strip(),
+        registry=registry,
+    )

@@ -10,6 +10,7 @@ whether the table changed costs one ``SELECT count(*), max(updated_at)``; the im
 makes ``updated_at`` strictly increase on every change (see ``orgs``), so an unchanged
 stamp means an unchanged tree.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -20,8 +21,15 @@ from typing import Iterable
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from .kinds import (BRANCH, COMMITTEE, GRASSROOTS_LIKE, ORGANISATION_BOARD, POLITICAL_CENTRE,
-                    STANDING_BOARD, WARD_COMMITTEE)
+from .kinds import (
+    BRANCH,
+    COMMITTEE,
+    GRASSROOTS_LIKE,
+    ORGANISATION_BOARD,
+    POLITICAL_CENTRE,
+    STANDING_BOARD,
+    WARD_COMMITTEE,
+)
 from .models import Unit
 
 
@@ -32,6 +40,7 @@ class UnknownUnit(LookupError):
 @dataclass(frozen=True)
 class OrgUnit:
     """One unit. ``where`` and ``issues`` are set only for units read from a file."""
+
     code: str
     name: str
     kind: str
@@ -54,15 +63,18 @@ class OrgTree:
     def __init__(self, units: Iterable[OrgUnit]) -> None:
         by_code: dict[str, OrgUnit] = {}
         for unit in units:
-            by_code.setdefault(unit.code, unit)   # first wins, as validate reports the rest
+            by_code.setdefault(unit.code, unit)  # first wins, as validate reports the rest
         children: dict[str, list[OrgUnit]] = {}
         for unit in by_code.values():
             if unit.parent is not None:
                 children.setdefault(unit.parent, []).append(unit)
         self._units = MappingProxyType(by_code)
-        self._children = MappingProxyType({
-            code: tuple(sorted(kids, key=lambda u: (not u.active, u.code)))
-            for code, kids in children.items()})
+        self._children = MappingProxyType(
+            {
+                code: tuple(sorted(kids, key=lambda u: (not u.active, u.code)))
+                for code, kids in children.items()
+            }
+        )
 
     def __contains__(self, code: object) -> bool:
         return code in self._units
@@ -81,15 +93,19 @@ class OrgTree:
 
     def units(self, kind: str | None = None, *, include_inactive: bool = False) -> list[OrgUnit]:
         """All units in tree order (parents before children, siblings by code)."""
-        return [u for u in self.walk() if (kind is None or u.kind == kind)
-                and (include_inactive or u.active)]
+        return [
+            u
+            for u in self.walk()
+            if (kind is None or u.kind == kind) and (include_inactive or u.active)
+        ]
 
     def walk(self) -> list[OrgUnit]:
         """Depth-first from the roots; units cut off by a cycle come last."""
         seen: set[str] = set()
         order: list[OrgUnit] = []
-        roots = sorted((u for u in self._units.values() if u.parent not in self._units),
-                       key=lambda u: u.code)
+        roots = sorted(
+            (u for u in self._units.values() if u.parent not in self._units), key=lambda u: u.code
+        )
         stack = list(reversed(roots))
         while stack:
             unit = stack.pop()
@@ -192,12 +208,26 @@ class OrgTree:
 
 
 def _from_row(row) -> OrgUnit:
-    return OrgUnit(code=row.code, name=row.name, kind=row.kind, parent=row.parent_code,
-                   upper=row.upper_code, covers=tuple(row.covers or ()), active=row.active)
+    return OrgUnit(
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        parent=row.parent_code,
+        upper=row.upper_code,
+        covers=tuple(row.covers or ()),
+        active=row.active,
+    )
 
 
-_COLUMNS = (Unit.code, Unit.name, Unit.kind, Unit.parent_code, Unit.upper_code, Unit.covers,
-            Unit.active)
+_COLUMNS = (
+    Unit.code,
+    Unit.name,
+    Unit.kind,
+    Unit.parent_code,
+    Unit.upper_code,
+    Unit.covers,
+    Unit.active,
+)
 # database URL -> (stamp, tree). Keyed by URL so that tests on several databases, or a
 # process serving one, never see another database's tree.
 _cache: dict[str, tuple[tuple, OrgTree]] = {}

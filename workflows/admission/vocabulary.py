@@ -7,6 +7,7 @@ reader, the generated documents print them as they are. The start form
 (bpmn/forms/start.json) offers the same categories and genders by the same names;
 tests/workflows/test_vocabulary.py keeps it so.
 """
+
 from __future__ import annotations
 
 

@@ -5,6 +5,7 @@ reports look at. The dates come from the case data, as the procedure says report
 them: an admission on its decision date, a recognition or a removal on the recognition
 decision's date (procedure.md, "Case status and outcome").
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
@@ -25,20 +26,39 @@ from .models import AdmissionFacts
 AFTER_ADMISSION = frozenset({"admitted", "recognised", "removed"})
 OPEN = frozenset({"active", "waiting"})
 # What a ``CaseFacts`` is read from (not the case's stored state, which is far larger).
-COLUMNS = (Case.id, Case.unit, Case.category, Case.status, Case.outcome, Case.created_at,
-           Case.title, Case.data)
+COLUMNS = (
+    Case.id,
+    Case.unit,
+    Case.category,
+    Case.status,
+    Case.outcome,
+    Case.created_at,
+    Case.title,
+    Case.data,
+)
 # The fields of the case data that the reports read: ``admission_facts`` keeps these
 # beside each case, so a report does not parse each case's whole document.
-REPORT_KEYS = ("outcome", "decision", "decision_date", "recognition_decision",
-               "recognition_decision_date", "waiting_reason", "waiting_until",
-               "probation_end", "gender", "ethnicity", "youth_union_member",
-               "proposer_unit")
+REPORT_KEYS = (
+    "outcome",
+    "decision",
+    "decision_date",
+    "recognition_decision",
+    "recognition_decision_date",
+    "waiting_reason",
+    "waiting_until",
+    "probation_end",
+    "gender",
+    "ethnicity",
+    "youth_union_member",
+    "proposer_unit",
+)
 
 
 @dataclass(frozen=True)
 class Figure:
     """A count and the cases behind it; ``extra`` counts what has no case in ketnap
     (admissions the organisation board recorded as decided elsewhere)."""
+
     cases: tuple[int, ...] = ()
     extra: int = 0
 
@@ -111,8 +131,16 @@ class CaseFacts:
     @classmethod
     def of(cls, row) -> "CaseFacts":
         """From a case, or a row of ``COLUMNS``."""
-        return cls(row.id, row.unit, row.category, row.status, row.outcome, row.created_at,
-                   row.title or "", row.data or {})
+        return cls(
+            row.id,
+            row.unit,
+            row.category,
+            row.status,
+            row.outcome,
+            row.created_at,
+            row.title or "",
+            row.data or {},
+        )
 
 
 def committee_units(tree: OrgTree, committee: str) -> set[str]:
@@ -129,13 +157,21 @@ def report_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
 def load(session: Session, units: Collection[str] | None) -> list[CaseFacts]:
     """The admission cases whose responsible unit is in ``units`` (None: every case),
     read from ``admission_facts``: a few columns and ``REPORT_KEYS`` of the data."""
-    stmt = select(AdmissionFacts.case_id.label("id"), AdmissionFacts.unit,
-                  AdmissionFacts.category, AdmissionFacts.status, AdmissionFacts.outcome,
-                  AdmissionFacts.created_at, AdmissionFacts.title, AdmissionFacts.data)
+    stmt = select(
+        AdmissionFacts.case_id.label("id"),
+        AdmissionFacts.unit,
+        AdmissionFacts.category,
+        AdmissionFacts.status,
+        AdmissionFacts.outcome,
+        AdmissionFacts.created_at,
+        AdmissionFacts.title,
+        AdmissionFacts.data,
+    )
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
     # Plain rows, unpacked by position: a city's 100,000 cases are read per request.
     rows = session.connection().execute(stmt.order_by(AdmissionFacts.case_id)).all()
-    return [CaseFacts(case_id, unit, category, status, outcome, created_at, title or "",
-                      data or {})
-            for case_id, unit, category, status, outcome, created_at, title, data in rows]
+    return [
+        CaseFacts(case_id, unit, category, status, outcome, created_at, title or "", data or {})
+        for case_id, unit, category, status, outcome, created_at, title, data in rows
+    ]

@@ -7,6 +7,7 @@ so a board only writes a row to change them.
 
 A third table holds, per admission case, the facts the yearly reports filter on.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -20,12 +21,13 @@ from engine.models import Base, BigId, DateTime
 # organisation, at least 2 % enterprise workers among all new members, and (province
 # guidance) at least 1 admission per enterprise with a party organisation.
 DEFAULT_STUDENTS_PER_SCHOOL = 1
-DEFAULT_WORKER_SHARE_BP = 200          # basis points: 200 = 2 %
+DEFAULT_WORKER_SHARE_BP = 200  # basis points: 200 = 2 %
 DEFAULT_PER_ENTERPRISE = 1
 
 
 class PlanTarget(Base):
     """One committee's targets for one year."""
+
     __tablename__ = "plan_targets"
 
     committee: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -48,6 +50,7 @@ class PlanTarget(Base):
 
 class SourcingQuota(Base):
     """The number of candidates a mass organisation is to propose in a year."""
+
     __tablename__ = "sourcing_quotas"
 
     unit: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -63,6 +66,7 @@ class AdmissionFacts(Base):
     this narrow table instead of parsing 100,000 JSON documents. The case's unit,
     category and status are repeated here so that no query has to read the wide
     ``cases`` table."""
+
     __tablename__ = "admission_facts"
 
     case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), primary_key=True)
@@ -75,7 +79,7 @@ class AdmissionFacts(Base):
     # facts.REPORT_KEYS of the case data: a few hundred bytes, not the whole document.
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     admitted_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
-    decided: Mapped[bool] = mapped_column(Boolean)          # the case has a decision date
+    decided: Mapped[bool] = mapped_column(Boolean)  # the case has a decision date
     birthday_wait: Mapped[date | None] = mapped_column(Date, nullable=True)
     # The fewest usual days from one of its open steps to the decision (0 without any).
     lead_days: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,6 +4,7 @@ Groups overlap on purpose (a student is often a Youth Union member and a woman):
 is a line of the report the committee sends up, as the plan and the province ask for
 them (procedure.md, "Plan targets").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ MAJORITY_ETHNICITY = "kinh"
 @dataclass(frozen=True)
 class Period:
     """A year (``half`` 0) or one of its halves (1: January–June, 2: July–December)."""
+
     year: int
     half: int = 0
 
@@ -91,5 +93,6 @@ def period_report(cases: list[CaseFacts], year: int) -> PeriodReport:
             in_period = [case for case, day in dated if day in period]
             for group, belongs in GROUPS.items():
                 cells[(period.key, group, measure)] = Figure.of(
-                    case for case in in_period if belongs(case))
+                    case for case in in_period if belongs(case)
+                )
     return PeriodReport(year, periods, cells)

@@ -7,6 +7,7 @@ the usual time from its open step to the decision (``schedule.SCHEDULE``, which 
 demo follows too), and not before its 18th birthday plus the usual time from the
 branch vote (``earliest_decision``; ``stored.decidable`` asks it of the database).
 """
+
 from __future__ import annotations
 
 import math
@@ -59,14 +60,17 @@ def _open_items(session: Session, units: Collection[str] | None) -> list[OpenIte
     """The admission cases' open tasks, of the cases of ``units``. Joined to the narrow
     ``admission_facts`` rather than ``cases``, and read as plain tuples: a city has
     about a hundred thousand at a time."""
-    stmt = (select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit,
-                   WorkItem.due_at)
-            .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
-            .where(WorkItem.status == "open"))
+    stmt = (
+        select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit, WorkItem.due_at)
+        .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
+        .where(WorkItem.status == "open")
+    )
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
-    return [OpenItem._make(row) for row in
-            session.connection().execute(stmt.order_by(WorkItem.id)).all()]
+    return [
+        OpenItem._make(row)
+        for row in session.connection().execute(stmt.order_by(WorkItem.id)).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class StepRow:
 @dataclass(frozen=True)
 class Timing:
     """Days from a task's creation to its completion, over ``count`` tasks."""
+
     key: str
     name: str
     count: int
@@ -102,7 +107,7 @@ class PipelineReport:
     steps: list[StepRow]
     step_times: list[Timing]
     body_times: list[Timing]
-    overdue: dict[str, Figure]          # body (task unit) -> overdue open tasks' cases
+    overdue: dict[str, Figure]  # body (task unit) -> overdue open tasks' cases
     birthday: list[Waiting]
     probation: list[Waiting]
 
@@ -139,9 +144,15 @@ def step_rows(items, cases: dict[int, CaseFacts]) -> list[StepRow]:
     rows = []
     for step in sorted(by_step, key=_step_order):
         found = [cases[item.case_id] for item in by_step[step]]
-        rows.append(StepRow(step, by_step[step][0].step_name or step, Figure.of(found),
-                            _grouped((c.category or "", c.id) for c in found),
-                            _grouped((c.unit or "", c.id) for c in found)))
+        rows.append(
+            StepRow(
+                step,
+                by_step[step][0].step_name or step,
+                Figure.of(found),
+                _grouped((c.category or "", c.id) for c in found),
+                _grouped((c.unit or "", c.id) for c in found),
+            )
+        )
     return rows
 
 
@@ -153,6 +164,7 @@ def p90(values: list[float]) -> float:
 
 class _SecondsBetween(FunctionElement):
     """Seconds from the first timestamp to the second, worked out by the database."""
+
     type = Float()
     inherit_cache = True
     name = "seconds_between"
@@ -172,22 +184,35 @@ def _seconds_postgresql(element, compiler, **kw) -> str:
 
 
 def _summary(spans: dict[str, list[float]], names: dict[str, str]) -> list[Timing]:
-    return [Timing(key, names.get(key) or key, len(values), round(statistics.median(values), 2),
-                   round(p90(values), 2)) for key, values in spans.items()]
+    return [
+        Timing(
+            key,
+            names.get(key) or key,
+            len(values),
+            round(statistics.median(values), 2),
+            round(p90(values), 2),
+        )
+        for key, values in spans.items()
+    ]
 
 
-def timings(session: Session, units: Collection[str] | None
-            ) -> tuple[list[Timing], list[Timing]]:
+def timings(session: Session, units: Collection[str] | None) -> tuple[list[Timing], list[Timing]]:
     """Days from creation to completion of the completed tasks: by step, and by body.
 
     One pass over a city's million completed tasks: the database groups the spans by
     (step, body) and joins each group's into one string; both summaries add them up."""
     seconds = cast(_SecondsBetween(WorkItem.created_at, WorkItem.completed_at), String)
-    stmt = (select(WorkItem.step, WorkItem.unit, func.max(WorkItem.step_name),
-                   func.aggregate_strings(seconds, ","))
-            .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
-            .where(WorkItem.status == "completed", WorkItem.completed_at.is_not(None))
-            .group_by(WorkItem.step, WorkItem.unit))
+    stmt = (
+        select(
+            WorkItem.step,
+            WorkItem.unit,
+            func.max(WorkItem.step_name),
+            func.aggregate_strings(seconds, ","),
+        )
+        .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
+        .where(WorkItem.status == "completed", WorkItem.completed_at.is_not(None))
+        .group_by(WorkItem.step, WorkItem.unit)
+    )
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
     by_step: dict[str, list[float]] = defaultdict(list)
@@ -211,15 +236,26 @@ def waiting(cases: Iterable[CaseFacts], today: date) -> tuple[list[Waiting], lis
         if until is not None and case.undecided:
             birthday.append(Waiting(case.id, case.title, case.unit, until))
         end = as_date(case.get("probation_end"))
-        if (case.admission_date and end is not None and end > today
-                and not (case.recognition_date or case.removal_date)):
+        if (
+            case.admission_date
+            and end is not None
+            and end > today
+            and not (case.recognition_date or case.removal_date)
+        ):
             probation.append(Waiting(case.id, case.title, case.unit, end))
-    return (sorted(birthday, key=lambda w: (w.until, w.case_id)),
-            sorted(probation, key=lambda w: (w.until, w.case_id)))
+    return (
+        sorted(birthday, key=lambda w: (w.until, w.case_id)),
+        sorted(probation, key=lambda w: (w.until, w.case_id)),
+    )
 
 
-def pipeline_report(session: Session, cases: list[CaseFacts], units: Collection[str] | None,
-                    now: datetime, today: date) -> PipelineReport:
+def pipeline_report(
+    session: Session,
+    cases: list[CaseFacts],
+    units: Collection[str] | None,
+    now: datetime,
+    today: date,
+) -> PipelineReport:
     """The pipeline of ``cases`` (those of ``units``) at ``now``."""
     by_id = {case.id: case for case in cases}
     open_items = [item for item in _open_items(session, units) if item.case_id in by_id]
@@ -232,4 +268,6 @@ def pipeline_report(session: Session, cases: list[CaseFacts], units: Collection[
         step_times=sorted(step_times, key=lambda t: _step_order(t.key)),
         body_times=sorted(body_times, key=lambda t: t.key),
         overdue=_grouped((item.unit or "", item.case_id) for item in late),
-        birthday=birthday, probation=probation)
+        birthday=birthday,
+        probation=probation,
+    )

@@ -3,6 +3,7 @@ organisation (Youth Union, Trade Union, Fatherland Front bodies) a yearly number
 candidates to propose; its progress is the cases it started that year, counted by the
 case's ``proposer_unit``, and how many of those were admitted since.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,16 +29,18 @@ def mass_organisations(tree: OrgTree, committee: str) -> list[str]:
 
 
 def assigned(session: Session, units: list[str], year: int) -> dict[str, int]:
-    rows = session.execute(select(SourcingQuota).where(
-        SourcingQuota.year == year, SourcingQuota.unit.in_(units))).scalars()
+    rows = session.execute(
+        select(SourcingQuota).where(SourcingQuota.year == year, SourcingQuota.unit.in_(units))
+    ).scalars()
     return {row.unit: row.quota for row in rows}
 
 
 def assign(session: Session, unit: str, year: int, quota: int | None, actor: str) -> None:
     """Set ``unit``'s quota for ``year``; None takes it away (the caller commits)."""
     row = session.get(SourcingQuota, (unit, year))
-    audit.record(session, "sourcing_quota_set", actor=actor, unit=unit,
-                 data={"year": year, "quota": quota})
+    audit.record(
+        session, "sourcing_quota_set", actor=actor, unit=unit, data={"year": year, "quota": quota}
+    )
     if quota is None:
         if row is not None:
             session.delete(row)
@@ -78,11 +81,20 @@ class QuotaReport:
 def quota_report(session: Session, tree: OrgTree, committee: str, year: int) -> QuotaReport:
     units = mass_organisations(tree, committee)
     quotas = assigned(session, units, year)
-    started = [case for case in facts.load(session, facts.committee_units(tree, committee))
-               if case.opened_on.year == year]
+    started = [
+        case
+        for case in facts.load(session, facts.committee_units(tree, committee))
+        if case.opened_on.year == year
+    ]
     rows = []
     for unit in units:
         mine = [case for case in started if case.get("proposer_unit") == unit]
-        rows.append(QuotaRow(unit, quotas.get(unit), Figure.of(mine),
-                             Figure.of(case for case in mine if case.admission_date)))
+        rows.append(
+            QuotaRow(
+                unit,
+                quotas.get(unit),
+                Figure.of(mine),
+                Figure.of(case for case in mine if case.admission_date),
+            )
+        )
     return QuotaReport(committee, year, rows)

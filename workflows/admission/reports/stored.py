@@ -8,6 +8,7 @@ runs each time the engine stores an admission case, or changes its status (a
 very rules of ``facts.CaseFacts`` and ``pipeline``, so the SQL here and the reports'
 Python reading of the data agree (``tests/workflows/test_reports_stored.py``).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,12 +32,19 @@ def _derived(case, open_steps: Iterable[str]) -> dict:
     """The row's values for ``case`` (a case, or a row of ``facts.COLUMNS``) whose open
     tasks are at ``open_steps``."""
     seen = CaseFacts.of(case)
-    return {"unit": seen.unit, "category": seen.category, "status": seen.status,
-            "outcome": seen.outcome, "created_at": seen.created_at, "title": seen.title,
-            "data": report_data(seen.data),
-            "admitted_on": seen.admission_date, "decided": bool(seen.get("decision_date")),
-            "birthday_wait": pipeline.birthday_wait(seen),
-            "lead_days": min(map(pipeline.days_to_decision, open_steps), default=0)}
+    return {
+        "unit": seen.unit,
+        "category": seen.category,
+        "status": seen.status,
+        "outcome": seen.outcome,
+        "created_at": seen.created_at,
+        "title": seen.title,
+        "data": report_data(seen.data),
+        "admitted_on": seen.admission_date,
+        "decided": bool(seen.get("decision_date")),
+        "birthday_wait": pipeline.birthday_wait(seen),
+        "lead_days": min(map(pipeline.days_to_decision, open_steps), default=0),
+    }
 
 
 def store(session: Session, case: Case, open_steps: list[str]) -> None:
@@ -45,8 +53,9 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
         return
     values = _derived(case, open_steps)
     # One UPDATE, not a read then a write: this runs in every completion.
-    result = session.execute(update(AdmissionFacts).where(
-        AdmissionFacts.case_id == case.id).values(**values))
+    result = session.execute(
+        update(AdmissionFacts).where(AdmissionFacts.case_id == case.id).values(**values)
+    )
     # An UPDATE answers a CursorResult, which counts rows; Session.execute is typed for
     # results in general.
     changed = result.rowcount  # type: ignore[attr-defined]
@@ -57,19 +66,27 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
     """Write the row of every admission case that has none (cases stored before the
     table existed); returns how many were written."""
-    missing = (select(Case.id).where(Case.definition_key == KEY, ~exists().where(
-        AdmissionFacts.case_id == Case.id)).order_by(Case.id))
+    missing = (
+        select(Case.id)
+        .where(Case.definition_key == KEY, ~exists().where(AdmissionFacts.case_id == Case.id))
+        .order_by(Case.id)
+    )
     ids = list(session.execute(missing).scalars())
     for start in range(0, len(ids), BACKFILL_BATCH):
-        chunk = ids[start:start + BACKFILL_BATCH]
+        chunk = ids[start : start + BACKFILL_BATCH]
         open_steps = defaultdict(list)
-        for case_id, step in session.execute(select(WorkItem.case_id, WorkItem.step).where(
-                WorkItem.case_id.in_(chunk), WorkItem.status == "open")):
+        for case_id, step in session.execute(
+            select(WorkItem.case_id, WorkItem.step).where(
+                WorkItem.case_id.in_(chunk), WorkItem.status == "open"
+            )
+        ):
             open_steps[case_id].append(step)
-        session.add_all(AdmissionFacts(case_id=row.id, **_derived(row, open_steps[row.id]))
-                        for row in session.execute(select(*COLUMNS).where(Case.id.in_(chunk))))
+        session.add_all(
+            AdmissionFacts(case_id=row.id, **_derived(row, open_steps[row.id]))
+            for row in session.execute(select(*COLUMNS).where(Case.id.in_(chunk)))
+        )
         session.flush()
-        session.expunge_all()            # keeps memory flat over 100,000 documents
+        session.expunge_all()  # keeps memory flat over 100,000 documents
         progress(len(chunk))
     return len(ids)
 
@@ -83,17 +100,22 @@ def _counted(session: Session, units: Collection[str], *where) -> Groups:
     tens of thousands of cases qualify, and reading a row per case would cost more
     than all the counting."""
     ids = func.aggregate_strings(cast(AdmissionFacts.case_id, String), ",")
-    stmt = (select(AdmissionFacts.unit, AdmissionFacts.category, ids)
-            .where(AdmissionFacts.unit.in_(sorted(units)), *where)
-            .group_by(AdmissionFacts.unit, AdmissionFacts.category))
-    return {(unit, category): [int(i) for i in joined.split(",")]
-            for unit, category, joined in session.execute(stmt)}
+    stmt = (
+        select(AdmissionFacts.unit, AdmissionFacts.category, ids)
+        .where(AdmissionFacts.unit.in_(sorted(units)), *where)
+        .group_by(AdmissionFacts.unit, AdmissionFacts.category)
+    )
+    return {
+        (unit, category): [int(i) for i in joined.split(",")]
+        for unit, category, joined in session.execute(stmt)
+    }
 
 
 def admitted(session: Session, units: Collection[str], year: int) -> Groups:
     """The cases of ``units`` admitted (decision dated) in ``year``."""
-    return _counted(session, units,
-                    AdmissionFacts.admitted_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return _counted(
+        session, units, AdmissionFacts.admitted_on.between(date(year, 1, 1), date(year, 12, 31))
+    )
 
 
 def decidable(session: Session, units: Collection[str], today: date, last_day: date) -> Groups:
@@ -108,8 +130,16 @@ def decidable(session: Session, units: Collection[str], today: date, last_day: d
     slack = (last_day - today).days
     branch = pipeline.days_to_decision("branch_vote")
     birthday = AdmissionFacts.birthday_wait
-    in_time = (birthday.is_(None) | (birthday <= last_day - timedelta(days=branch))
-               if branch <= slack else birthday.is_(None))
-    return _counted(session, units, AdmissionFacts.status.in_(sorted(OPEN)),
-                    AdmissionFacts.decided.is_(False), AdmissionFacts.lead_days <= slack,
-                    in_time)
+    in_time = (
+        birthday.is_(None) | (birthday <= last_day - timedelta(days=branch))
+        if branch <= slack
+        else birthday.is_(None)
+    )
+    return _counted(
+        session,
+        units,
+        AdmissionFacts.status.in_(sorted(OPEN)),
+        AdmissionFacts.decided.is_(False),
+        AdmissionFacts.lead_days <= slack,
+        in_time,
+    )

@@ -12,6 +12,7 @@ Each target is met (count ≥ target), on track (the count plus the undecided ca
 can still be decided this year reach it), at risk (they cannot), or missed (the year
 ended short).
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,12 @@ from ..kinds import BRANCH, COMMITTEE, GRASSROOTS_COMMITTEE
 from ..tree import OrgTree, OrgUnit
 from . import facts, stored
 from .facts import Figure
-from .models import (DEFAULT_PER_ENTERPRISE, DEFAULT_STUDENTS_PER_SCHOOL,
-                     DEFAULT_WORKER_SHARE_BP, PlanTarget)
+from .models import (
+    DEFAULT_PER_ENTERPRISE,
+    DEFAULT_STUDENTS_PER_SCHOOL,
+    DEFAULT_WORKER_SHARE_BP,
+    PlanTarget,
+)
 
 MET, ON_TRACK, AT_RISK, MISSED = "met", "on_track", "at_risk", "missed"
 # Worst first: a target over several units is as good as its worst unit.
@@ -41,6 +46,7 @@ ENTERPRISE_WORDS = ("công ty", "doanh nghiệp", "hợp tác xã", "tập đoà
 @dataclass(frozen=True)
 class Settings:
     """One committee's targets for one year (the plan's, unless its board set others)."""
+
     committee: str
     year: int
     students_per_school: int = DEFAULT_STUDENTS_PER_SCHOOL
@@ -56,11 +62,17 @@ def settings(session: Session, committee: str, year: int) -> Settings:
     row = session.get(PlanTarget, (committee, year))
     if row is None:
         return Settings(committee, year)
-    return Settings(committee, year, row.students_per_school, row.worker_share_bp,
-                    row.per_enterprise,
-                    tuple(row.schools) if row.schools is not None else None,
-                    tuple(row.enterprises) if row.enterprises is not None else None,
-                    row.outside_admissions, row.note or "")
+    return Settings(
+        committee,
+        year,
+        row.students_per_school,
+        row.worker_share_bp,
+        row.per_enterprise,
+        tuple(row.schools) if row.schools is not None else None,
+        tuple(row.enterprises) if row.enterprises is not None else None,
+        row.outside_admissions,
+        row.note or "",
+    )
 
 
 def save(session: Session, chosen: Settings, actor: str) -> None:
@@ -77,25 +89,41 @@ def save(session: Session, chosen: Settings, actor: str) -> None:
     row.outside_admissions = chosen.outside_admissions
     row.note = chosen.note
     row.updated_by, row.updated_at = actor, clock.now()
-    audit.record(session, "plan_targets_set", actor=actor, unit=chosen.committee,
-                 data={"year": chosen.year, "students_per_school": chosen.students_per_school,
-                       "worker_share_bp": chosen.worker_share_bp,
-                       "per_enterprise": chosen.per_enterprise,
-                       "schools": row.schools, "enterprises": row.enterprises,
-                       "outside_admissions": chosen.outside_admissions})
+    audit.record(
+        session,
+        "plan_targets_set",
+        actor=actor,
+        unit=chosen.committee,
+        data={
+            "year": chosen.year,
+            "students_per_school": chosen.students_per_school,
+            "worker_share_bp": chosen.worker_share_bp,
+            "per_enterprise": chosen.per_enterprise,
+            "schools": row.schools,
+            "enterprises": row.enterprises,
+            "outside_admissions": chosen.outside_admissions,
+        },
+    )
 
 
 def party_organisations(tree: OrgTree, committee: str) -> list:
     """The grassroots party organisations below ``committee``: its grassroots committees
     and the branches directly under it (chi bộ cơ sở). Ward committees are places, not
     schools or enterprises, so they are left out."""
+
     def parent_kind(unit: OrgUnit) -> str | None:
         parent = tree.get(unit.parent) if unit.parent else None
         return parent.kind if parent is not None else None
 
-    return [unit for unit in tree.descendants(committee) if unit.active and (
-        unit.kind == GRASSROOTS_COMMITTEE
-        or (unit.kind == BRANCH and parent_kind(unit) == COMMITTEE))]
+    return [
+        unit
+        for unit in tree.descendants(committee)
+        if unit.active
+        and (
+            unit.kind == GRASSROOTS_COMMITTEE
+            or (unit.kind == BRANCH and parent_kind(unit) == COMMITTEE)
+        )
+    ]
 
 
 def _named(units: list, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,8 +140,11 @@ def detected_units(tree: OrgTree, committee: str) -> tuple[tuple[str, ...], tupl
 def covered(tree: OrgTree, chosen: Settings) -> Settings:
     """``chosen`` with the detected units where it lists none."""
     schools, enterprises = detected_units(tree, chosen.committee)
-    return replace(chosen, schools=schools if chosen.schools is None else chosen.schools,
-                   enterprises=enterprises if chosen.enterprises is None else chosen.enterprises)
+    return replace(
+        chosen,
+        schools=schools if chosen.schools is None else chosen.schools,
+        enterprises=enterprises if chosen.enterprises is None else chosen.enterprises,
+    )
 
 
 def status(count: int, pipeline_count: int, target: int, year_over: bool) -> str:
@@ -151,7 +182,7 @@ class UnitTarget:
 class ShareTarget:
     share_bp: int
     workers: Figure
-    admissions: Figure        # every admission of the year, in ketnap and elsewhere
+    admissions: Figure  # every admission of the year, in ketnap and elsewhere
     target: int
     pipeline: Figure
     status: str
@@ -171,14 +202,19 @@ class TargetsReport:
 
     @property
     def overall(self) -> dict[str, str | None]:
-        return {"schools": worst([t.status for t in self.schools]),
-                "share": self.share.status,
-                "enterprises": worst([t.status for t in self.enterprises])}
+        return {
+            "schools": worst([t.status for t in self.schools]),
+            "share": self.share.status,
+            "enterprises": worst([t.status for t in self.enterprises]),
+        }
 
     @property
     def figures(self) -> dict[str, Figure]:
-        found = {"share:workers": self.share.workers, "share:admissions": self.share.admissions,
-                 "share:pipeline": self.share.pipeline}
+        found = {
+            "share:workers": self.share.workers,
+            "share:admissions": self.share.admissions,
+            "share:pipeline": self.share.pipeline,
+        }
         for group, rows in (("school", self.schools), ("enterprise", self.enterprises)):
             for row in rows:
                 found[f"{group}:{row.unit}:count"] = row.count
@@ -186,14 +222,31 @@ class TargetsReport:
         return found
 
 
-def _figure(groups: stored.Groups, keep: Callable[[str | None, str | None], bool],
-            extra: int = 0) -> Figure:
-    return Figure(tuple(sorted(case_id for (unit, category), ids in groups.items()
-                               if keep(unit, category) for case_id in ids)), extra)
+def _figure(
+    groups: stored.Groups, keep: Callable[[str | None, str | None], bool], extra: int = 0
+) -> Figure:
+    return Figure(
+        tuple(
+            sorted(
+                case_id
+                for (unit, category), ids in groups.items()
+                if keep(unit, category)
+                for case_id in ids
+            )
+        ),
+        extra,
+    )
 
 
-def _unit_targets(tree: OrgTree, codes, target: int, admitted: stored.Groups,
-                  coming: stored.Groups, category: str | None, year_over: bool):
+def _unit_targets(
+    tree: OrgTree,
+    codes,
+    target: int,
+    admitted: stored.Groups,
+    coming: stored.Groups,
+    category: str | None,
+    year_over: bool,
+):
     """One row per unit of ``codes``: the cases of the unit and the units below it."""
     rows = []
     for code in codes:
@@ -201,9 +254,13 @@ def _unit_targets(tree: OrgTree, codes, target: int, admitted: stored.Groups,
 
         def keep(unit: str | None, kind: str | None, inside: set[str] = inside) -> bool:
             return unit in inside and (category is None or kind == category)
+
         count, ahead = _figure(admitted, keep), _figure(coming, keep)
-        rows.append(UnitTarget(code, target, count, ahead,
-                               status(count.value, ahead.value, target, year_over)))
+        rows.append(
+            UnitTarget(
+                code, target, count, ahead, status(count.value, ahead.value, target, year_over)
+            )
+        )
     return rows
 
 
@@ -211,8 +268,9 @@ def _workers(_unit: str | None, category: str | None) -> bool:
     return category == "enterprise_worker"
 
 
-def targets_report(session: Session, tree: OrgTree, committee: str, year: int,
-                   today: date) -> TargetsReport:
+def targets_report(
+    session: Session, tree: OrgTree, committee: str, year: int, today: date
+) -> TargetsReport:
     """The committee's three targets for ``year``, as they stand on ``today``.
 
     The cases come from ``stored`` (typed columns), not from reading every case's data:
@@ -226,12 +284,22 @@ def targets_report(session: Session, tree: OrgTree, committee: str, year: int,
     all_admitted = _figure(admitted, lambda _unit, _category: True, chosen.outside_admissions)
     workers, workers_coming = _figure(admitted, _workers), _figure(coming, _workers)
     target = share_target(chosen.worker_share_bp, all_admitted.value)
-    share = ShareTarget(chosen.worker_share_bp, workers, all_admitted, target, workers_coming,
-                        status(workers.value, workers_coming.value, target, year_over))
+    share = ShareTarget(
+        chosen.worker_share_bp,
+        workers,
+        all_admitted,
+        target,
+        workers_coming,
+        status(workers.value, workers_coming.value, target, year_over),
+    )
     return TargetsReport(
-        chosen, today,
-        _unit_targets(tree, chosen.schools, chosen.students_per_school, admitted, coming,
-                      "student", year_over),
-        _unit_targets(tree, chosen.enterprises, chosen.per_enterprise, admitted, coming,
-                      None, year_over),
-        share)
+        chosen,
+        today,
+        _unit_targets(
+            tree, chosen.schools, chosen.students_per_school, admitted, coming, "student", year_over
+        ),
+        _unit_targets(
+            tree, chosen.enterprises, chosen.per_enterprise, admitted, coming, None, year_over
+        ),
+        share,
+    )

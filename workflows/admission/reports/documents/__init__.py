@@ -3,6 +3,7 @@
 ``KINDS`` names each document by the short code its download URL carries; a document is
 offered only once the case holds the data it states (``available``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,10 +22,14 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "mau-6": Kind("Nghị quyết đề nghị kết nạp đảng viên (Mẫu 6-KNĐ)", forms.resolution_ready,
-                  forms.branch_resolution),
-    "mau-9": Kind("Quyết định kết nạp đảng viên (Mẫu 9-KNĐ)", forms.decision_ready,
-                  forms.admission_decision),
+    "mau-6": Kind(
+        "Nghị quyết đề nghị kết nạp đảng viên (Mẫu 6-KNĐ)",
+        forms.resolution_ready,
+        forms.branch_resolution,
+    ),
+    "mau-9": Kind(
+        "Quyết định kết nạp đảng viên (Mẫu 9-KNĐ)", forms.decision_ready, forms.admission_decision
+    ),
 }
 FORMATS = ("pdf", "docx")
 
@@ -39,6 +44,8 @@ def render(code: str, fmt: str, tree: OrgTree, data: Mapping[str, Any]) -> tuple
     document = KINDS[code].build(tree, data)
     if fmt == "pdf":
         from .pdf import render_pdf
+
         return render_pdf(document), f"{document.slug}.pdf"
     from .word import render_docx
+
     return render_docx(document), f"{document.slug}.docx"

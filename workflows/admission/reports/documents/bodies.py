@@ -1,5 +1,6 @@
 """Which bodies a document names, found in the organisation tree from the case's branch,
 and the place written on the date line (the city of the top committee)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ COMMITTEE_PREFIXES = ("Thành ủy", "Tỉnh ủy", "Huyện ủy", "Quận ủy
 @dataclass(frozen=True)
 class Bodies:
     branch: str
-    branch_parent: str            # the level above the branch (its heading's first line)
+    branch_parent: str  # the level above the branch (its heading's first line)
     grassroots: str
-    committee: str                # the committee that decides
+    committee: str  # the committee that decides
     standing_board: str
     organisation_board: str
     residence: str
@@ -43,13 +44,13 @@ def _name(unit) -> str:
 def _residence(unit) -> str:
     """Where the candidate lives: the area a residential branch is named after."""
     name = _name(unit)
-    return name[len("Chi bộ "):] if name.startswith("Chi bộ ") else name
+    return name[len("Chi bộ ") :] if name.startswith("Chi bộ ") else name
 
 
 def _place(committee_name: str) -> str:
     for prefix in COMMITTEE_PREFIXES:
         if committee_name.startswith(prefix + " "):
-            return committee_name[len(prefix) + 1:]
+            return committee_name[len(prefix) + 1 :]
     return BLANK
 
 
@@ -69,4 +70,5 @@ def bodies_of(tree: OrgTree, data: Mapping[str, Any]) -> Bodies:
         organisation_board=_name(tree.organisation_board_of(top) if top else None),
         residence=_residence(tree.get(data.get("residence_unit"))),
         place=_place(committee.name) if committee is not None else BLANK,
-        own_grassroots=grassroots is not None and grassroots.code == code)
+        own_grassroots=grassroots is not None and grassroots.code == code,
+    )

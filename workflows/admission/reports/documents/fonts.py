@@ -2,6 +2,7 @@
 browser by scripts/ensure-chromium.sh). DejaVu covers every Vietnamese letter with its
 marks, which the PDF core fonts do not. The package holds the regular and bold faces
 only, so nothing is set in italics. KETNAP_FONT_DIR points elsewhere if needed."""
+
 from __future__ import annotations
 
 from engine.settings import Settings

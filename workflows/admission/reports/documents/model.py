@@ -6,6 +6,7 @@ paragraphs, and the closing with the recipients beside the signature.
 Whatever the case data does not hold (who chaired the meeting, say) is left as a dotted
 line for the signer to fill in by hand, as on the printed forms.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -46,6 +47,7 @@ class Closing:
 @dataclass(frozen=True)
 class Document:
     """``code`` is the form's name (Mẫu 6-KNĐ), ``slug`` the file name's stem."""
+
     code: str
     slug: str
     heading: Heading
@@ -59,7 +61,7 @@ def text(value) -> str:
 
 
 def long_date(value) -> str:
-    """"ngày 5 tháng 3 năm 2025", as documents write dates in running text."""
+    """ "ngày 5 tháng 3 năm 2025", as documents write dates in running text."""
     day = as_date(value)
     return f"ngày {day.day} tháng {day.month} năm {day.year}" if day else f"ngày {BLANK}"
 

@@ -1,5 +1,6 @@
 """A document (``model``) as an A4 PDF set in DejaVu Serif, margins as party documents
 use them (Hướng dẫn 36-HD/VPTW: 20–25 mm left, 15–20 mm right)."""
+
 from __future__ import annotations
 
 from fpdf import FPDF
@@ -11,8 +12,9 @@ BODY = 12.5
 LINE = 6.5
 
 
-def _column(pdf: FPDF, x: float, width: float, lines, size: float, bold_first: bool,
-            align: str = "C") -> float:
+def _column(
+    pdf: FPDF, x: float, width: float, lines, size: float, bold_first: bool, align: str = "C"
+) -> float:
     """Lines in a column from the current top; returns where they end."""
     top = pdf.get_y()
     for index, line in enumerate(lines):
@@ -27,8 +29,14 @@ def _column(pdf: FPDF, x: float, width: float, lines, size: float, bold_first: b
 def _heading(pdf: FPDF, document: Document) -> None:
     half = pdf.epw / 2
     left = _column(pdf, pdf.l_margin, half * 0.95, document.heading.left, 11, False)
-    right = _column(pdf, pdf.l_margin + half, half,
-                    [*document.heading.right, "", document.heading.place_date], 11, True)
+    right = _column(
+        pdf,
+        pdf.l_margin + half,
+        half,
+        [*document.heading.right, "", document.heading.place_date],
+        11,
+        True,
+    )
     pdf.set_y(max(left, right) + LINE)
 
 
@@ -40,8 +48,9 @@ def _block(pdf: FPDF, block) -> None:
         pdf.ln(LINE / 2)
     elif isinstance(block, Paragraph):
         pdf.set_font(style="B" if block.bold else "", size=BODY)
-        pdf.multi_cell(0, LINE, block.text, align="C" if block.center else "J",
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, LINE, block.text, align="C" if block.center else "J", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(1.5)
     elif isinstance(block, Closing):
         pdf.ln(LINE)

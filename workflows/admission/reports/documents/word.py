@@ -1,5 +1,6 @@
 """A document (``model``) as DOCX, in Times New Roman as party documents are typed, for
 the branch or the board to complete and sign (python-docx)."""
+
 from __future__ import annotations
 
 from io import BytesIO
