@@ -2,11 +2,11 @@
 PostgreSQL at scale, from 16 concurrent clients (16 users) in this process.
 
 Each client completes open tasks of its own cases (one task per case, each with its
-step's standard form and the fields the step asks of the case) through POST /api/v1/tasks/{id}/complete, a new connection per
-request (gunicorn's sync workers close them). It prints the throughput, the latency
-percentiles, the CPU share this load generator took of the machine, and the resident
-memory of each web worker. Completing tasks moves the bench cases on: a later run
-completes the next steps.
+step's standard form and the fields the step asks of the case) through
+POST /api/v1/tasks/{id}/complete, a new connection per request (gunicorn's sync
+workers close them). It prints the throughput, the latency percentiles, the CPU share
+this load generator took of the machine, and the resident memory of each web worker.
+Completing tasks moves the bench cases on: a later run completes the next steps.
 
     .venv/bin/python bench/http_load.py --cases 100000 [--seconds 30]
 """

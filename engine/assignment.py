@@ -7,8 +7,9 @@ session (to read an organisation tree, say). It returns the code of the responsi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 

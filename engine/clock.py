@@ -20,7 +20,7 @@ def now() -> _dt.datetime:
     """The current time, timezone-aware UTC, as the engine sees it."""
     if _frozen is not None:
         return _frozen
-    return _dt.datetime.now(_dt.timezone.utc) + _offset
+    return _dt.datetime.now(_dt.UTC) + _offset
 
 
 class _ClockedDatetime(_dt.datetime):
@@ -47,7 +47,7 @@ def frozen_at(moment: _dt.datetime):
     """Fix the engine's clock at ``moment`` inside the block."""
     global _frozen
     previous = _frozen
-    _frozen = moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)
+    _frozen = moment if moment.tzinfo else moment.replace(tzinfo=_dt.UTC)
     try:
         yield
     finally:

@@ -12,7 +12,7 @@ starts with (unit, status): the unit's history does not slow its inbox down.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -156,7 +156,7 @@ def urgency(
     due_at: datetime | None,
     now: datetime,
     *,
-    tz: tzinfo = timezone.utc,
+    tz: tzinfo = UTC,
     calendar: Calendar = default_calendar,
 ) -> str | None:
     """ "overdue" past the deadline, "due_soon" within SOON_WORKDAYS working days, else None.

@@ -28,7 +28,7 @@ class Page:
         return page_count(self.total, self.size)
 
     @classmethod
-    def empty(cls, size: int) -> "Page":
+    def empty(cls, size: int) -> Page:
         """The one page of a list that nothing may be in (a user who sees no units)."""
         return cls([], 0, 1, size, [1])
 

@@ -7,7 +7,8 @@ time; the engine never imports the domain.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
 

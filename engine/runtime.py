@@ -6,9 +6,10 @@ Everything here works on one in-memory SpiffWorkflow instance; the operations in
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -108,7 +109,7 @@ def _timer_due(value) -> datetime | None:
         return None
     if not isinstance(due, datetime):
         return None
-    return due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    return due if due.tzinfo else due.replace(tzinfo=UTC)
 
 
 def next_due(wf: BpmnWorkflow) -> datetime | None:

@@ -41,8 +41,9 @@ import calendar as _stdcal
 import functools
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
 import holidays
 

@@ -40,7 +40,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[datetime] = mapped_column(DateTime())
-    memberships: Mapped[list["Membership"]] = relationship(
+    memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 

@@ -4,7 +4,8 @@ session, the CSRF and Babel extensions, and ``run_operation``. It imports nothin
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from flask_babel import Babel

@@ -9,7 +9,8 @@ dropped (the page always offers a few blank rows), so row ``i`` of the result is
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from werkzeug.datastructures import MultiDict
 

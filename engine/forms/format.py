@@ -46,8 +46,8 @@ Types and what a submission may contain:
 Submissions: ``null``, blank strings and empty lists count as "not given", so an
 optional field is then absent from the clean data (or gets its ``default``), and a
 required one reports "Bắt buộc nhập." (so min_items only bites on a list that
-is given; make the list required to demand at least one entry). Readonly keys in a submission are dropped
-silently (HTML submits readonly inputs). Any other unknown key is an error.
+is given; make the list required to demand at least one entry). Readonly keys in a
+submission are dropped silently (HTML submits readonly inputs). Any other unknown key is an error.
 Messages for people filling in forms are Vietnamese; problems in form files are
 for their authors and are English.
 """
@@ -57,8 +57,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from engine.errors import Problem, ProblemList
 

@@ -10,8 +10,9 @@ import copy
 import functools
 import json
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, DecimalException
-from typing import Any, Callable
+from typing import Any
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 

@@ -21,11 +21,12 @@ import copy
 import math
 import textwrap
 from collections import ChainMap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from types import GeneratorType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine

@@ -6,7 +6,8 @@ Revises: 0008
 Rows are written by the engine's ``case_stored`` hook from here on; the cases stored
 before this revision get theirs now. The backfill derives them with a copy, frozen here,
 of the rules the hook used when this revision was written (``stored._derived``,
-``facts.CaseFacts``, ``pipeline`` and ``demo.SCHEDULE`` (since moved to ``schedule.SCHEDULE``) in ``workflows/admission/``):
+``facts.CaseFacts``, ``pipeline`` and ``demo.SCHEDULE``, since moved to
+``schedule.SCHEDULE``, in ``workflows/admission/``):
 a migration must write the same rows whatever the domain's code becomes later, so it
 imports none of it.
 """

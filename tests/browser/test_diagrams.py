@@ -4,7 +4,7 @@ and its layout."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import etree
@@ -34,7 +34,7 @@ def make_overdue(tmp_path, case_id: int) -> None:
         conn.execute(
             update(WorkItem)
             .where(WorkItem.case_id == case_id, WorkItem.status == "open")
-            .values(due_at=datetime.now(timezone.utc) - timedelta(days=1))
+            .values(due_at=datetime.now(UTC) - timedelta(days=1))
         )
     engine.dispose()
 

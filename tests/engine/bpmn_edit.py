@@ -6,7 +6,7 @@ from lxml import etree
 
 from engine.definitions.bpmn_xml import KETNAP_NS, NS
 
-BPMN = "{%s}" % NS["bpmn"]
+BPMN = "{" + NS["bpmn"] + "}"
 
 
 def _tree(xml: str | bytes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 from engine import definitions
@@ -45,11 +46,11 @@ SUBMIT_OK = {
 
 def move_clock_past_wait() -> None:
     """Move the engine clock to just after SUBMIT_OK's wait date."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from engine import clock
 
-    clock.advance(datetime(2030, 1, 1, 1, tzinfo=timezone.utc) - clock.now())
+    clock.advance(datetime(2030, 1, 1, 1, tzinfo=UTC) - clock.now())
 
 
 def deploy_edited_review(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -56,7 +56,7 @@ def test_start_opens_first_task_in_resolved_unit(factory, started):
     [item] = open_items(factory, started)
     assert (item.step, item.unit, item.lane) == ("submit", "U7", "Văn thư")
     assert item.search_key == "nguyen van an"
-    assert item.due_at is not None and item.due_at > datetime.now(timezone.utc)
+    assert item.due_at is not None and item.due_at > datetime.now(UTC)
     with unit_of_work(factory) as s:
         case = s.get(Case, started)
         assert case.status == "active" and case.unit == "U7"
@@ -72,7 +72,7 @@ def test_complete_runs_gateway_timer_and_script(factory, reg, started):
     with unit_of_work(factory) as s:
         case = s.get(Case, started)
         assert case.status == "waiting"
-        assert case.next_due_at == datetime(2030, 1, 1, tzinfo=timezone.utc)
+        assert case.next_due_at == datetime(2030, 1, 1, tzinfo=UTC)
     assert not open_items(factory, started)
     assert timers.run_due(factory, Actor("timer"), registry=reg) == 0
     move_clock_past_wait()

@@ -6,7 +6,7 @@ Each thread has its own session and connection, as web workers do.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -116,7 +116,7 @@ def test_two_timer_workers_fire_each_timer_once(factory, reg):
             s.flush()
             item = s.execute(select(WorkItem).where(WorkItem.case_id == case.id)).scalar_one()
             cases.complete_task(s, item.id, SUBMIT_OK, Actor("a"), registry=reg)
-    clock.advance(datetime(2030, 1, 1, 1, tzinfo=timezone.utc) - clock.now())
+    clock.advance(datetime(2030, 1, 1, 1, tzinfo=UTC) - clock.now())
     worker = Actor("timer")
     results, errors = run_together([lambda: timers.run_due(factory, worker, registry=reg)] * 2)
     assert errors == [None, None]

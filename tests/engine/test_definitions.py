@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -183,5 +182,5 @@ def test_cli_check_names_file_and_element_of_an_escape(tmp_path, monkeypatch, ol
         (tmp_path / "defs" / name).write_bytes(content)
     result = CliRunner().invoke(cli.cli, ["check", str(tmp_path / "defs")])
     assert result.exit_code == 1
-    assert f"review.bpmn:" in result.output and f"[{element}]" in result.output
+    assert "review.bpmn:" in result.output and f"[{element}]" in result.output
     assert not (tmp_path / "pwned").exists()

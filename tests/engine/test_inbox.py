@@ -3,7 +3,7 @@ diacritics-free search, order by due date, pages; and how urgent a deadline is."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,7 +80,7 @@ def test_tabs_claimed_completed_and_their_counts(factory, items):
 
 
 def test_overdue_counts_open_tasks_past_their_deadline(factory, items):
-    later = datetime.now(timezone.utc) + timedelta(days=60)  # "submit" is due in 5WD
+    later = datetime.now(UTC) + timedelta(days=60)  # "submit" is due in 5WD
     with unit_of_work(factory) as s:
         cases.claim(s, items["Nguyễn Văn An"], ALICE)
         result = inbox(s, InboxQuery("alice", frozenset({"U1"}), tab=OVERDUE), now=later)
@@ -108,7 +108,7 @@ def test_filters_narrow_rows_and_counts(factory, items):
 
 
 def test_sort_by_due_date_and_pages(factory, items):
-    base = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2030, 1, 1, tzinfo=UTC)
     with unit_of_work(factory) as s:
         for offset, name in enumerate(["Trần Thị Bình", "Nguyễn Văn An", "Nguyễn Thị Dung"]):
             s.get(WorkItem, items[name]).due_at = base + timedelta(days=offset)
@@ -165,22 +165,22 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.mark.parametrize(
     "due, expected",
     [
-        (datetime(2025, 9, 8, 1, tzinfo=timezone.utc), "overdue"),  # an hour ago
-        (datetime(2025, 9, 15, 9, tzinfo=timezone.utc), "due_soon"),  # 5th working day
-        (datetime(2025, 9, 16, 9, tzinfo=timezone.utc), None),  # 6th working day
+        (datetime(2025, 9, 8, 1, tzinfo=UTC), "overdue"),  # an hour ago
+        (datetime(2025, 9, 15, 9, tzinfo=UTC), "due_soon"),  # 5th working day
+        (datetime(2025, 9, 16, 9, tzinfo=UTC), None),  # 6th working day
         (None, None),
     ],
 )
 def test_urgency_counts_local_working_days(due, expected):
-    now = datetime(2025, 9, 8, 2, tzinfo=timezone.utc)  # Monday 09:00 in Vietnam
+    now = datetime(2025, 9, 8, 2, tzinfo=UTC)  # Monday 09:00 in Vietnam
     assert urgency(due, now, tz=HCM) == expected
 
 
 def test_urgency_skips_public_holidays():
-    now = datetime(2025, 8, 29, 2, tzinfo=timezone.utc)  # Friday before 1-2/9
+    now = datetime(2025, 8, 29, 2, tzinfo=UTC)  # Friday before 1-2/9
     # Mon 1/9 and Tue 2/9 are holidays: the 5th working day is Tue 9/9.
-    assert urgency(datetime(2025, 9, 9, 9, tzinfo=timezone.utc), now, tz=HCM) == "due_soon"
-    assert urgency(datetime(2025, 9, 10, 9, tzinfo=timezone.utc), now, tz=HCM) is None
+    assert urgency(datetime(2025, 9, 9, 9, tzinfo=UTC), now, tz=HCM) == "due_soon"
+    assert urgency(datetime(2025, 9, 10, 9, tzinfo=UTC), now, tz=HCM) is None
 
 
 def test_page_window_links_ends_and_neighbours():

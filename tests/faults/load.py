@@ -100,7 +100,8 @@ def run_clients(
         http.close()
 
     threads = [
-        threading.Thread(target=client, args=(token, cases)) for token, cases in zip(tokens, plan)
+        threading.Thread(target=client, args=(token, cases))
+        for token, cases in zip(tokens, plan, strict=False)
     ]
     for t in threads:
         t.start()

@@ -4,7 +4,7 @@ history), with the role and unit checks of the pages."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from engine import definitions
 from web.i18n import local
@@ -177,7 +177,7 @@ def test_cases_filter_and_page(app):
         start(union)
     do(app, first, "accept_sympathiser")
     auditor = api_as(app, "auditor")
-    year = datetime.now(timezone.utc).year
+    year = datetime.now(UTC).year
     assert _ids(auditor.get("/api/v1/cases?step=attend_class")) == [first]
     assert len(_ids(auditor.get("/api/v1/cases?step=accept_sympathiser"))) == 2
     assert (

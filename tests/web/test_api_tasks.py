@@ -3,7 +3,7 @@ checks (404 unseen, 403 seen but not one's unit's, 409 lost races, 422 bad data)
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -74,7 +74,7 @@ def test_inbox_tabs_and_filters(app, case, task):
     assert ids("tab=unit&unit=THPT-BTX") == [] and ids("tab=unit&category=other") == []
     # Neither has a deadline, so either way they come in order of arrival.
     assert ids("tab=unit&per_page=1&page=2&sort=desc") == [only_task(second)["id"]]
-    set_item(app, task, due_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    set_item(app, task, due_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert ids("tab=overdue") == [task]
     branch.post(f"/api/v1/tasks/{task}/complete", json={"data": SYMPATHISER})
     assert ids("tab=done") == [task] and ids("tab=overdue") == []

@@ -41,7 +41,10 @@ def test_search_by_candidate_unit_step_and_outcome(app):
     binh = start(app, full_name="Trần Thị Bình", gender="female")
     do(app, an, *DOSSIER[:2])
     auditor = login(app.test_client(), "auditor")
-    rows = lambda **args: auditor.get("/kiem-tra/", query_string=args).get_data(True)
+
+    def rows(**args):
+        return auditor.get("/kiem-tra/", query_string=args).get_data(True)
+
     assert f'data-case-id="{binh}"' in rows(q="tran binh")
     assert f'data-case-id="{an}"' not in rows(q="tran binh")
     found = rows(step=DOSSIER[1])

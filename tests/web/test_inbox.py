@@ -126,7 +126,7 @@ def test_sort_by_due_date_and_pages(app):
     cases = [start(app, full_name=name) for name in ("An", "Bình", "Cường")]
     items = [item_id(app, case, "accept_sympathiser") for case in cases]
     now = clock.now()
-    for days, item in zip((30, 10, 20), items):
+    for days, item in zip((30, 10, 20), items, strict=True):
         set_item(app, item, due_at=now + timedelta(days=days))
     cb = as_user(app, "cb_tp")
     first = cb.get("/?tab=unit")

@@ -9,7 +9,7 @@ there is below the city committee TU-DL, except ``ELSEWHERE``, which is in no tr
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from workflows.admission.reports import stored
 
 # The day the reports are run on (a Monday), unless a test says otherwise.
 TODAY = date(2025, 9, 8)
-NOW = datetime(2025, 9, 8, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 9, 8, 2, 0, tzinfo=UTC)
 
 # Under the city committee: the demo tree's units, as a reader of the YAML file sees them.
 SCHOOLS = {

@@ -7,7 +7,7 @@ Units are the codes of ``workflows/admission/data/org_demo.yaml``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pytest
@@ -23,7 +23,7 @@ from workflows.admission import demo, intake, orgs, resolvers, rules, steps
 from workflows.admission.reports import stored
 
 # Monday 8 September 2025, 09:00 in Vietnam.
-T0 = datetime(2025, 9, 8, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 9, 8, 2, 0, tzinfo=UTC)
 CLERK = Actor("os:vanthu", client="test")
 TIMER = Actor("timer")
 
@@ -83,7 +83,7 @@ def workdays_after(day: date | str, n: int) -> date:
 
 def advance_to(factory, day: date) -> int:
     """Move the clock to 09:00 in Vietnam on ``day``; fire due timers; return how many."""
-    moment = datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc)
+    moment = datetime(day.year, day.month, day.day, 2, tzinfo=UTC)
     clock.advance(moment - clock.now())
     return timers.run_due(factory, TIMER)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from .conftest import DEMO, plugin_runner
 @pytest.fixture
 def run(factory, monkeypatch):
     invoke = plugin_runner(factory, monkeypatch)
-    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=UTC)):
         yield invoke
 
 

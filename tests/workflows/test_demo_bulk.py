@@ -3,7 +3,7 @@ must be what the engine would have produced (chain, inbox, states agree)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from .conftest import plugin_runner
 @pytest.fixture
 def run(factory, monkeypatch):
     invoke = plugin_runner(factory, monkeypatch)
-    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=UTC)):
         yield invoke
 
 

@@ -120,7 +120,7 @@ def test_a_bare_list_is_a_tree_too():
 def test_validate_reports_every_problem_at_once(text, fmt, expected):
     problems = validate(parse_tree(text, fmt))
     assert len(problems) == len(expected), "\n".join(problems)
-    for problem, (where, code, words) in zip(problems, expected):
+    for problem, (where, code, words) in zip(problems, expected, strict=True):
         assert problem.startswith(f"{where} ({code}): "), problem
         assert words in problem, problem
 

@@ -90,7 +90,7 @@ def _facts_agree(factory) -> None:
     with unit_of_work(factory) as s:
         loaded, direct = facts.load(s, None), _read_from_cases(s)
     assert [c.id for c in loaded] == [c.id for c in direct]
-    for mine, theirs in zip(loaded, direct):
+    for mine, theirs in zip(loaded, direct, strict=True):
         assert (
             mine.unit,
             mine.category,

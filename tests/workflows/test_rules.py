@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -186,16 +186,14 @@ def test_add_workdays(start, n, expected):
 def test_workday_deadline_is_end_of_day_in_vietnam():
     text = rules.workday_deadline("2025-03-07", 1)
     assert text == "2025-03-10T23:59:00+07:00"
-    moment = datetime.fromisoformat(text).astimezone(timezone.utc)
-    assert moment == datetime(2025, 3, 10, 16, 59, tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(text).astimezone(UTC)
+    assert moment == datetime(2025, 3, 10, 16, 59, tzinfo=UTC)
 
 
 def test_date_at_start_is_midnight_in_vietnam():
     text = rules.date_at_start("2026-05-10")
     assert text == "2026-05-10T00:00:00+07:00"
-    assert datetime.fromisoformat(text).astimezone(timezone.utc) == datetime(
-        2026, 5, 9, 17, 0, tzinfo=timezone.utc
-    )
+    assert datetime.fromisoformat(text).astimezone(UTC) == datetime(2026, 5, 9, 17, 0, tzinfo=UTC)
     assert rules.date_at_start(date(2026, 5, 10)) == text
 
 

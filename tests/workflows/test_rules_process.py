@@ -3,7 +3,7 @@ verification_places()."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,9 +15,9 @@ from workflows.admission import rules
 @pytest.mark.parametrize(
     "utc, day",
     [
-        (datetime(2025, 9, 7, 16, 59, tzinfo=timezone.utc), "2025-09-07"),
-        (datetime(2025, 9, 7, 17, 0, tzinfo=timezone.utc), "2025-09-08"),  # midnight in Vietnam
-        (datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc), "2026-01-01"),
+        (datetime(2025, 9, 7, 16, 59, tzinfo=UTC), "2025-09-07"),
+        (datetime(2025, 9, 7, 17, 0, tzinfo=UTC), "2025-09-08"),  # midnight in Vietnam
+        (datetime(2025, 12, 31, 23, 0, tzinfo=UTC), "2026-01-01"),
     ],
 )
 def test_today_is_the_engine_clocks_day_in_vietnam(utc, day):
@@ -27,8 +27,8 @@ def test_today_is_the_engine_clocks_day_in_vietnam(utc, day):
 
 
 def test_today_follows_the_clock_when_it_moves():
-    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
-        clock.advance(datetime(2026, 1, 20, 2, tzinfo=timezone.utc) - clock.now())
+    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=UTC)):
+        clock.advance(datetime(2026, 1, 20, 2, tzinfo=UTC) - clock.now())
         assert rules.today() == "2026-01-20"
 
 
@@ -43,10 +43,10 @@ def test_today_follows_the_clock_when_it_moves():
     ],
 )
 def test_vote_problems(total, votes_for, against, meeting, words):
-    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2025, 9, 8, 2, tzinfo=UTC)):
         problems = rules.vote_problems(total, votes_for, against, meeting)
     assert len(problems) == len(words)
-    for problem, word in zip(problems, words):
+    for problem, word in zip(problems, words, strict=True):
         assert word in problem
 
 

@@ -3,7 +3,7 @@ school's branch handles the case, and the branch vote waits for the 18th birthda
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from .scenario import (
     AFTER_BRANCH_VOTE,
@@ -66,7 +66,7 @@ def test_younger_student_waits_until_the_18th_birthday(world):
     assert row.data["waiting_until"] == "2026-01-20"
     assert "18 tuổi" in row.data["waiting_reason"]
     # Midnight in Vietnam on the birthday.
-    assert row.next_due_at == datetime(2026, 1, 19, 17, tzinfo=timezone.utc)
+    assert row.next_due_at == datetime(2026, 1, 19, 17, tzinfo=UTC)
     assert advance_to(world, date(2026, 1, 19)) == 0
     assert case.row.status == "waiting"
     assert advance_to(world, date(2026, 1, 20)) == 1

@@ -9,7 +9,8 @@ are answered by ``json_under_api`` for everything under /api/.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 import marshmallow as ma
 from flask import Blueprint, jsonify, request

@@ -6,9 +6,10 @@ The pages, their downloads, their drill-down lists and the JSON API all go throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 

@@ -5,8 +5,9 @@ link to them; a table may carry the data of the chart drawn beside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -45,7 +46,7 @@ class Table:
     def values(self) -> list[list[Any]]:
         return [[cell.value for cell in row] for row in self.rows]
 
-    def first(self, limit: int, link: Link) -> "Table":
+    def first(self, limit: int, link: Link) -> Table:
         """This table as a page shows it: a list of cases longer than ``limit`` keeps its
         first rows and links to all of them, a page at a time. Downloads keep every row."""
         if self.figure is None or len(self.rows) <= limit:

@@ -9,7 +9,7 @@ in batches, one transaction each, so a long run shows progress and keeps memory 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import sessionmaker
 

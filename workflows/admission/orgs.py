@@ -35,10 +35,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from sqlalchemy import func, select
@@ -366,12 +367,12 @@ def plan_import(session: Session, units: list[OrgUnit]) -> ImportPlan:
 def _next_stamp(session: Session) -> datetime:
     # Strictly after every stamp already stored, even under a frozen or coarse clock,
     # so that load_tree's (count, max(updated_at)) check always sees a change.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     latest = session.execute(select(func.max(Unit.updated_at))).scalar()
     if latest is None:
         return now
     if latest.tzinfo is None:  # SQLite gives back naive UTC
-        latest = latest.replace(tzinfo=timezone.utc)
+        latest = latest.replace(tzinfo=UTC)
     return max(now, latest + timedelta(microseconds=1))
 
 

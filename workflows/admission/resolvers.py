@@ -12,7 +12,8 @@ stands in for it (plan section 2.9), so the tree lookups start from ``handling_u
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from engine.assignment import ResolveContext
 from engine.registry import Registry, registry

@@ -14,9 +14,9 @@ stamp means an unchanged tree.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Iterable
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session

@@ -67,7 +67,7 @@ class Figure:
         return len(self.cases) + self.extra
 
     @classmethod
-    def of(cls, cases: Iterable["CaseFacts"], extra: int = 0) -> "Figure":
+    def of(cls, cases: Iterable[CaseFacts], extra: int = 0) -> Figure:
         return cls(tuple(sorted({case.id for case in cases})), extra)
 
 
@@ -129,7 +129,7 @@ class CaseFacts:
         return self.data.get(key, default)
 
     @classmethod
-    def of(cls, row) -> "CaseFacts":
+    def of(cls, row) -> CaseFacts:
         """From a case, or a row of ``COLUMNS``."""
         return cls(
             row.id,

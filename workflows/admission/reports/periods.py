@@ -7,9 +7,9 @@ them (procedure.md, "Plan targets").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from .facts import CaseFacts, Figure
 

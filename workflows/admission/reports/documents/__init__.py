@@ -6,8 +6,9 @@ offered only once the case holds the data it states (``available``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ...tree import OrgTree
 from . import forms

@@ -3,8 +3,9 @@ and the place written on the date line (the city of the top committee)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from ...tree import OrgTree
 from .model import BLANK
