@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.support.webapp import password, seeded_app
@@ -21,6 +22,11 @@ from tests.web.conftest import _cheap_password_hashing  # noqa: F401  (autouse)
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+# Assertions wait as long as actions do (page.set_default_timeout below). Under
+# pytest-xdist a browser test may share the two cores with a fault test's load
+# generator, and a page's answer then takes longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def _require_chromium() -> None:
