@@ -30,6 +30,18 @@ from tests.support.seeding import (
 PG_URL = os.environ.get("KETNAP_TEST_PG_URL")
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n`` (make test: -n 2), the fault tests on one worker, one after the other,
+    and the rest spread test by test: see tests/support/scheduling.py. Another --dist
+    than the default (load) or loadgroup is left to pytest-xdist."""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from tests.support.scheduling import FolderGroups
+
+    return FolderGroups(config, log)
+
+
 def _pg_admin_url(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/postgres"
 
