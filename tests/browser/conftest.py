@@ -16,8 +16,11 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.support.webapp import password, seeded_app
-from tests.web.conftest import _cheap_password_hashing  # noqa: F401  (autouse)
+from tests.support.webapp import (  # noqa: F401
+    _cheap_password_hashing,  # autouse: cheap argon2 for every browser test
+    password,
+    seeded_app,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -21,7 +21,7 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from engine import definitions
-from tests.web.conftest import USERS
+from tests.support.webapp import USERS
 from workflows.admission import rules, steps
 from workflows.admission.orgs import read_tree_file
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from engine import db as engine_db
 from engine.cases import Actor, unit_of_work
-from tests.web.driving import STUDENT
+from tests.support.driving import STUDENT
 from workflows.admission import intake, rules, steps
 
 from .conftest import screenshot, sign_in

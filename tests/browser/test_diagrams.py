@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from engine import db as engine_db
 from engine.models import WorkItem
-from tests.engine.test_thirdparty import EXPECTED, THIRDPARTY, wide_process
+from tests.support.thirdparty import EXPECTED, THIRDPARTY, wide_process
 
 from .conftest import screenshot, sign_in
 from .test_admission import BRANCH, CENTRE, nominated

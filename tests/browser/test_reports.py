@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine import db as engine_db
 from engine.cases import unit_of_work
-from tests.workflows import report_data as rd
+from tests.support import report_data as rd
 from web.accounts import User
 from web.tokens import issue
 

@@ -12,8 +12,8 @@ from engine import audit, case_migration, cases, definitions, runtime, timers
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Case, WorkItem
+from tests.support.bpmn_edit import insert_task, retag
 
-from .bpmn_edit import insert_task, retag
 from .helpers import (
     ALICE,
     BOB,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from engine.definitions import version_diff
+from tests.support.bpmn_edit import insert_task
 
-from .bpmn_edit import insert_task
 from .helpers import review_files
 
 REVIEW = review_files()["review.bpmn"].decode("utf-8")

@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.faults)
             # Under pytest-xdist, all on one worker, one after the other: they load the
             # server, kill processes and cut connections, and must not do it to each
-            # other (the rest of the suite runs on the other worker meanwhile).
+            # other (the rest of the suite runs on the other worker meanwhile). The
+            # scheduler groups tests/faults/ itself (tests/support/scheduling.py): this
+            # xdist 3.8 ignores the mark under pytest 9.2.
             item.add_marker(pytest.mark.xdist_group("faults"))
 
 
@@ -114,7 +116,7 @@ def server(seeded, tmp_path):
 
 def start_cases(seeded: Seeded, count: int, who: str = "load0") -> list[int]:
     """Start ``count`` admission cases (adults: nothing waits for a birthday)."""
-    from tests.web.api_support import adult
+    from tests.support.api import adult
     from workflows.admission import intake
 
     factory = seeded.factory()

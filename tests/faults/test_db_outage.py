@@ -43,7 +43,7 @@ def _ask(http: requests.Session, base: str, rounds: int) -> list[int]:
 
 def _sign_in(base: str) -> requests.Response:
     """A sign-in attempt from a browser: a page that needs the database."""
-    from tests.web.conftest import csrf_token
+    from tests.support.webapp import csrf_token
 
     browser = requests.Session()
     form = browser.get(f"{base}/dang-nhap", timeout=15)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 
+from tests.support.consistency import check_consistent
+
 from .conftest import CLIENTS, start_cases
-from .load import Outcome, check_consistent, run_clients
+from .load import Outcome, run_clients
 
 SHARED = 4  # cases every client works on at once: the same-case races
 OWN = 1  # cases per client that nobody else touches

@@ -16,11 +16,10 @@ from sqlalchemy import func, select
 from engine import clock, cloning
 from engine.cases import Actor, unit_of_work
 from engine.models import Case, Event
-from tests.web.api_support import adult
-from tests.web.driving import DOSSIER
+from tests.support.api import adult
+from tests.support.consistency import check_consistent
+from tests.support.driving import DOSSIER
 from workflows.admission import intake, rules, steps
-
-from .load import check_consistent
 
 TIMERS = int(os.environ.get("KETNAP_FAULT_TIMERS", "1000"))
 KETNAP = Path(sys.executable).parent / "ketnap"

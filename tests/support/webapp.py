@@ -11,6 +11,8 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from tests.support.seeding import close_sqlite, copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +30,20 @@ USERS = {
     "admin": [("TU-DL", "admin")],
 }
 DB_FILE = "web.sqlite3"  # the copy's name in the test's directory
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """argon2 at its production cost takes ~0.3 s a hash: ten users per test would spend
+    seconds on hashing alone. The tests check the flow, not the cost parameters.
+    (Autouse where a conftest imports it: the web and browser tests.)"""
+    from argon2 import PasswordHasher
+
+    import web.accounts
+
+    monkeypatch.setattr(
+        web.accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 def password(name: str) -> str:

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-# Imported by the web tests from here too (``from .conftest import login``).
-from tests.support.webapp import ROOT, USERS, csrf_token, login, password, seeded_app  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """argon2 at its production cost takes ~0.3 s a hash: ten users per test would spend
-    seconds on hashing alone. The tests check the flow, not the cost parameters."""
-    from argon2 import PasswordHasher
-
-    import web.accounts
-
-    monkeypatch.setattr(
-        web.accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+# The web tests' helpers (USERS, login...) are in tests/support/webapp.py; still importable
+# from here for tests that ``from .conftest import login``.
+from tests.support.webapp import (  # noqa: F401
+    ROOT,
+    USERS,
+    _cheap_password_hashing,  # autouse: cheap argon2 for every web test
+    csrf_token,
+    login,
+    password,
+    seeded_app,
+)
 
 
 @pytest.fixture

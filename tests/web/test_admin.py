@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import Event
+from tests.support.webapp import ROOT, USERS, csrf_token, login
 from web.accounts import User
 from workflows.admission.models import Unit
-
-from .conftest import ROOT, USERS, csrf_token, login
 
 DEMO_TREE = (ROOT / "workflows/admission/data/org_demo.yaml").read_text(encoding="utf-8")
 

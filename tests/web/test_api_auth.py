@@ -12,12 +12,11 @@ from sqlalchemy import select
 from engine import clock
 from engine.cases import unit_of_work
 from engine.models import Event
+from tests.support.api import Api, api_as, issue_token
+from tests.support.webapp import csrf_token, login
 from web.accounts import User
 from web.ratelimit import FixedWindow
 from web.tokens import ApiToken, digest
-
-from .api_support import Api, api_as, issue_token
-from .conftest import csrf_token, login
 
 UNITS = "/api/v1/units"
 

@@ -7,12 +7,11 @@ import io
 from datetime import UTC, datetime
 
 from engine import definitions
+from tests.support.api import adult, api_as, only_task, start
+from tests.support.driving import DOSSIER, STUDENT, do
+from tests.support.webapp import ROOT
 from web.i18n import local
 from workflows.admission import rules
-
-from .api_support import adult, api_as, only_task, start
-from .conftest import ROOT
-from .driving import DOSSIER, STUDENT, do
 
 BPMN = ROOT / "bpmn"
 

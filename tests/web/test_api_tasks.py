@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from engine.cases import unit_of_work
+from tests.support.api import adult, api_as, only_task, start
+from tests.support.driving import do, event_count, get_item, item_id, set_item
 from web.accounts import create_user
-
-from .api_support import adult, api_as, only_task, start
-from .driving import do, event_count, get_item, item_id, set_item
 
 SYMPATHISER = {"sympathiser_date": "2025-03-01", "helper_name": "Lê Văn Phúc"}
 

@@ -12,11 +12,10 @@ import pytest
 from sqlalchemy import select, text
 
 from engine.models import Event
-from tests.workflows.test_reports_documents import pdf_characters
+from tests.support.driving import DOSSIER, do, factory, start
+from tests.support.pdf import pdf_characters
+from tests.support.webapp import login
 from web import denials
-
-from .conftest import login
-from .driving import DOSSIER, do, factory, start
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,9 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from engine.models import Event
-
-from .api_support import issue_token
-from .conftest import csrf_token, login
-from .driving import factory, open_items, start
+from tests.support.api import issue_token
+from tests.support.driving import factory, open_items, start
+from tests.support.webapp import csrf_token, login
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The auditor's own account, not anyone's case or the organisation: signing in and out,

@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.models import Event
+from tests.support.webapp import csrf_token, login, password
 from web.accounts import User
-
-from .conftest import csrf_token, login, password
 
 
 def _sign_in(client, name, secret, next_=None):

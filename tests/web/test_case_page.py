@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tests.support.driving import DOSSIER, STUDENT, do, item_id, open_items, start
+from tests.support.webapp import csrf_token
 from workflows.admission import rules
 
-from .conftest import csrf_token
-from .driving import DOSSIER, STUDENT, do, item_id, open_items, start
 from .test_inbox import as_user
 
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 
 from engine import cli
 from engine.models import Event
+from tests.support.webapp import ROOT
 from web.accounts import SignInRefused, User, authenticate
-
-from .conftest import ROOT
 
 
 @pytest.fixture

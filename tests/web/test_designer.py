@@ -11,11 +11,10 @@ import re
 import pytest
 
 from engine import definitions
-from tests.engine.test_thirdparty import EXPECTED, THIRDPARTY
-
-from .api_support import api_as
-from .conftest import ROOT, csrf_token, login
-from .driving import do, start
+from tests.support.api import api_as
+from tests.support.driving import do, start
+from tests.support.thirdparty import EXPECTED, THIRDPARTY
+from tests.support.webapp import ROOT, csrf_token, login
 
 THIRDPARTY_FILES = sorted(EXPECTED)
 

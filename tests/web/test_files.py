@@ -6,9 +6,9 @@ import io
 import re
 
 from engine import attachments
+from tests.support.driving import event_count, item_id, start
+from tests.support.webapp import csrf_token
 
-from .conftest import csrf_token
-from .driving import event_count, item_id, start
 from .test_inbox import as_user
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

@@ -10,7 +10,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from .conftest import ROOT, csrf_token, login
+from tests.support.webapp import ROOT, csrf_token, login
 
 CATALOG = ROOT / "web/translations/en/LC_MESSAGES/messages.po"
 

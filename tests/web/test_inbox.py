@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from engine import clock
 from engine.cases import unit_of_work
+from tests.support.driving import do, factory, get_item, item_id, set_item, start
+from tests.support.webapp import csrf_token, login, password
 from web.accounts import create_user
-
-from .conftest import csrf_token, login, password
-from .driving import do, factory, get_item, item_id, set_item, start
 
 
 def rows(response) -> list[int]:

@@ -9,9 +9,9 @@ from datetime import timedelta
 from engine import clock, timers
 from engine.cases import Actor, unit_of_work
 from engine.models import Case
+from tests.support.driving import DOSSIER, do, factory, start
 from web.i18n import format_datetime
 
-from .driving import DOSSIER, do, factory, start
 from .test_inbox import as_user
 
 ERROR = "wait_18: quy tắc tính tuổi bị lỗi"

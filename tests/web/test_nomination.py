@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from engine.cases import unit_of_work
 from engine.models import Case
+from tests.support.driving import factory, open_items
+from tests.support.webapp import csrf_token
 from workflows.admission import rules
 
-from .conftest import csrf_token
-from .driving import factory, open_items
 from .test_inbox import as_user, rows
 
 BIRTH = rules.add_months(rules.today(), -(17 * 12 + 3))

@@ -11,13 +11,12 @@ from openpyxl import load_workbook
 
 from engine import clock
 from engine.cases import unit_of_work
-from tests.workflows import report_data as rd
+from tests.support import report_data as rd
+from tests.support.api import api_as
+from tests.support.driving import DOSSIER, do, factory, start
+from tests.support.webapp import csrf_token, login
 from web.accounts import create_user
 from workflows.admission import rules
-
-from .api_support import api_as
-from .conftest import csrf_token, login
-from .driving import DOSSIER, do, factory, start
 
 YEAR = "2025"
 

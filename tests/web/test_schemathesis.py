@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from .api_support import api_as, issue_token, start
+from tests.support.api import api_as, issue_token, start
 
 CHECKS = [
     not_a_server_error,

@@ -7,9 +7,9 @@ import re
 
 from engine import audit
 from engine.cases import unit_of_work
+from tests.support.driving import do, event_count, factory, get_item, item_id, open_items, start
+from tests.support.webapp import csrf_token
 
-from .conftest import csrf_token
-from .driving import do, event_count, factory, get_item, item_id, open_items, start
 from .test_inbox import add_reviewer, as_user
 
 TODAY_FORM = {"sympathiser_date": "2025-09-08", "helper_name": "Trần Thị Thu Hằng"}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine import clock
 from engine.cases import Actor, unit_of_work
 from engine.models import Case, WorkItem
-from tests.faults.load import check_consistent
+from tests.support.consistency import check_consistent
 from workflows.admission import bulk, demo, rules, steps
 
 from .conftest import plugin_runner

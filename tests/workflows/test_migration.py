@@ -15,7 +15,7 @@ from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Case as CaseRow
 from engine.models import DefinitionVersion
-from tests.engine.bpmn_edit import insert_task, rename, retag
+from tests.support.bpmn_edit import insert_task, rename, retag
 from workflows.admission import intake, steps
 
 from .scenario import (

@@ -4,13 +4,12 @@ data a case holds once it was decided, in PDF and DOCX with Vietnamese letters i
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
-import zlib
 
 import pytest
 from docx import Document as Docx
 
+from tests.support.pdf import pdf_characters
 from workflows.admission import steps
 from workflows.admission.orgs import OrgTree, read_tree_file
 from workflows.admission.reports import documents
@@ -58,20 +57,6 @@ def docx_text(body: bytes) -> str:
     parts = [p.text for p in document.paragraphs]
     parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
-
-
-def pdf_characters(body: bytes) -> set[str]:
-    """Every character the PDF's fonts map glyphs to (their ToUnicode tables, kept
-    uncompressed by fpdf2; compressed ones are read too)."""
-    found = set()
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
-        try:
-            stream = zlib.decompress(stream)
-        except zlib.error:
-            pass
-        for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4,})>", stream):
-            found.add(chr(int(code, 16)))
-    return found
 
 
 def test_documents_are_offered_once_the_data_exists():

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from engine.cases import unit_of_work
+from tests.support import report_data as rd
 from workflows.admission.reports import facts
 from workflows.admission.reports.periods import Period, period_report
 from workflows.admission.tree import load_tree
-
-from . import report_data as rd
 
 YEAR = 2025
 HALVES = {

@@ -10,11 +10,10 @@ from datetime import datetime
 import pytest
 
 from engine.cases import unit_of_work
+from tests.support import report_data as rd
 from workflows.admission.reports import facts
 from workflows.admission.reports.pipeline import pipeline_report
 from workflows.admission.tree import load_tree
-
-from . import report_data as rd
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ from datetime import timedelta, timezone
 import pytest
 
 from engine.cases import unit_of_work
+from tests.support import report_data as rd
 from workflows.admission.reports import quotas
 from workflows.admission.tree import load_tree
-
-from . import report_data as rd
 
 VIETNAM = timezone(timedelta(hours=7))
 

@@ -20,13 +20,13 @@ from engine.cases import unit_of_work
 from engine.models import Case as CaseRow
 from engine.models import WorkItem
 from engine.registry import registry
+from tests.support import report_data as rd
 from tests.support.databases import empty_postgres
 from workflows.admission import demo, resolvers
 from workflows.admission.reports import facts, stored
 from workflows.admission.reports.models import AdmissionFacts
 from workflows.admission.reports.pipeline import birthday_wait, days_to_decision, earliest_decision
 
-from . import report_data as rd
 from .conftest import plugin_runner
 from .scenario import AFTER_BRANCH_VOTE, CLERK, STUDENT, T0, TO_BRANCH_VOTE, Case
 

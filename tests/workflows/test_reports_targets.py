@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 
 from engine.cases import unit_of_work
+from tests.support import report_data as rd
 from workflows.admission.orgs import OrgTree, read_tree_file
 from workflows.admission.reports import targets
 from workflows.admission.reports.targets import Settings, share_target, targets_report
 from workflows.admission.tree import load_tree
 
-from . import report_data as rd
 from .conftest import DEMO
 from .scenario import AFTER_BRANCH_VOTE, STUDENT, TO_BRANCH_VOTE, Case, today
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.cases import unit_of_work
+from tests.support.driving import STUDENT
 from web.accounts import User
 from web.tokens import issue
 from workflows.admission import rules
-
-from .driving import STUDENT
 
 
 def adult(**changes) -> dict:
