@@ -75,6 +75,9 @@ def write_form(page) -> None:
     page.goto("/thiet-ke/admission/ban-nhap")
     page.get_by_test_id("new-form-name").fill("certificate_check")
     page.get_by_test_id("new-form").click()
+    # Typed before designer-forms.js listens, the text asks for no preview: wait for the
+    # form page's scripts (a busy machine parses the textarea well before they run).
+    page.wait_for_url("**/bieu-mau/certificate_check", wait_until="load")
     text = page.get_by_test_id("form-text")
     text.fill(json.dumps(NEW_FORM, ensure_ascii=False, indent=2))
     # The preview is the task pages' renderer, fetched from the server as one types.
