@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.engine import Engine
 
 
@@ -93,3 +93,52 @@ def keep_heap_order(engine: Engine, tables: list[str]) -> None:
                     "toast.autovacuum_enabled = false)"
                 )
             )
+
+
+class Snapshot:
+    """The rows a seeding left in a freshly migrated database, to put into another one of
+    the same back end instead of seeding it again: for fixtures that seed the database
+    ``db_engine`` gives, which a file copy cannot replace.
+
+    Taken right after the seeding, from every table of ``tables`` (in foreign-key
+    order), with the PostgreSQL sequences where they stood."""
+
+    def __init__(self, engine: Engine, tables: list[Table]) -> None:
+        self.tables = tables
+        with engine.connect() as conn:
+            self.rows = {
+                t.name: [dict(r._mapping) for r in conn.execute(select(t))] for t in tables
+            }
+            self.sequences = []
+            if engine.dialect.name == "postgresql":
+                self.sequences = conn.execute(
+                    text(
+                        "SELECT schemaname, sequencename, last_value FROM pg_sequences "
+                        "WHERE last_value IS NOT NULL"
+                    )
+                ).all()
+
+    def restore(self, engine: Engine) -> None:
+        """Into a freshly migrated (or emptied) database: the rows and the sequences."""
+        with engine.begin() as conn:
+            for table in self.tables:
+                rows = self.rows[table.name]
+                if not rows:
+                    continue
+                if table.name == "chain_head":  # the one row a migration writes
+                    conn.execute(delete(table))
+                conn.execute(insert(table), rows)
+            for schema, name, value in self.sequences:
+                conn.execute(text(f'SELECT setval(\'"{schema}"."{name}"\', {int(value)})'))
+
+
+def holds_nothing(engine: Engine, tables: list[Table]) -> bool:
+    """No row in ``tables`` but the audit chain's first head: as just migrated."""
+    probe = " UNION ALL ".join(
+        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {t.name}"
+        + (" WHERE seq <> 0" if t.name == "chain_head" else "")
+        + ")"
+        for t in tables
+    )
+    with engine.connect() as conn:
+        return not conn.execute(text(probe)).all()
