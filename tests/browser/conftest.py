@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,28 +64,48 @@ def browser():
         chromium.close()
 
 
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """The app over a copy of the seeded database in ``directory``, served on
+    127.0.0.1:<free port> (working directory: ``directory``); yields its base URL."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(directory)
+        app = seeded_app(directory)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            thread.join(10)
+
+
+@contextmanager
+def new_page(browser, base_url: str):
+    """A page in a browser context of its own (no cookies, no cache) on ``base_url``."""
+    context = browser.new_context(
+        base_url=base_url, locale="vi-VN", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
-def live_server(tmp_path, monkeypatch):
+def live_server(tmp_path):
     """The app served on 127.0.0.1:<free port>; yields its base URL."""
-    monkeypatch.chdir(tmp_path)
-    app = seeded_app(tmp_path)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with serve(tmp_path) as base_url:
+        yield base_url
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+    with new_page(browser, live_server) as page:
+        yield page
 
 
 def sign_in(page, name: str) -> None:

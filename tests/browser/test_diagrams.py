@@ -14,8 +14,9 @@ from sqlalchemy import update
 from engine import db as engine_db
 from engine.models import WorkItem
 from tests.support.thirdparty import EXPECTED, THIRDPARTY, wide_process
+from tests.support.webapp import cheap_password_hashing
 
-from .conftest import screenshot, sign_in
+from .conftest import new_page, screenshot, serve, sign_in
 from .test_admission import BRANCH, CENTRE, nominated
 
 DI = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -93,13 +94,29 @@ ROUND_TRIP = """async (xml) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def designer_draft(browser, tmp_path_factory):
+    """The designer signed in, on the modeler of a draft of the admission process: one
+    server, session and draft for this module's modeler tests (the page only reads and
+    imports diagrams in the browser; nothing is saved)."""
+    with (
+        cheap_password_hashing(),
+        serve(tmp_path_factory.mktemp("modeler")) as base_url,
+        new_page(browser, base_url) as page,
+    ):
+        sign_in(page, "designer")
+        page.goto("/thiet-ke/admission")
+        page.get_by_test_id("edit-version").first.click()
+        expect(page.locator("#modeler-page[data-ready=true]")).to_have_count(1)
+        yield page
+
+
 @pytest.fixture
-def modeler_page(page):
-    sign_in(page, "designer")
-    page.goto("/thiet-ke/admission")
-    page.get_by_test_id("edit-version").first.click()
-    expect(page.locator("#modeler-page[data-ready=true]")).to_have_count(1)
-    return page
+def modeler_page(designer_draft):
+    """The draft's modeler, loaded afresh for each test."""
+    designer_draft.reload()
+    expect(designer_draft.locator("#modeler-page[data-ready=true]")).to_have_count(1)
+    return designer_draft
 
 
 @pytest.mark.parametrize("name", sorted(set(EXPECTED) - NOT_DRAWABLE))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,18 +33,26 @@ USERS = {
 DB_FILE = "web.sqlite3"  # the copy's name in the test's directory
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
+@contextmanager
+def cheap_password_hashing():
     """argon2 at its production cost takes ~0.3 s a hash: ten users per test would spend
-    seconds on hashing alone. The tests check the flow, not the cost parameters.
-    (Autouse where a conftest imports it: the web and browser tests.)"""
+    seconds on hashing alone. The tests check the flow, not the cost parameters."""
     from argon2 import PasswordHasher
 
     import web.accounts
 
-    monkeypatch.setattr(
-        web.accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            web.accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing():
+    """Autouse where a conftest imports it: the web and browser tests."""
+    with cheap_password_hashing():
+        yield
 
 
 def password(name: str) -> str:
