@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,29 +52,25 @@ class Seeded:
         return engine_db.make_session_factory(engine_db.make_engine(self.url))
 
 
-@pytest.fixture
-def pg_url(pg_database):
-    """The URL of a fresh, migrated PostgreSQL database, dropped after the test.
-
-    ``pg_database`` (the session's shared database) decides whether PostgreSQL tests
-    run here at all, and names the server to create this one on."""
-    server = pg_database.url.set(database="postgres")
-    name = f"ketnap_fault_{uuid.uuid4().hex[:10]}"
+def _create_database(server, name: str, template: str | None = None) -> str:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server.set(database=name).render_as_string(hide_password=False)
-    engine = engine_db.make_engine(url)
-    schema.upgrade(engine)
-    engine.dispose()
-    yield url
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server, name: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-@pytest.fixture
-def seeded(pg_url) -> Seeded:
+def _seed(url: str) -> list[str]:
+    """The demo tree, the deployed admission process and CLIENTS load users with API
+    tokens, in the database at ``url``; the tokens."""
     from argon2 import PasswordHasher
 
     import web.accounts
@@ -85,7 +83,7 @@ def seeded(pg_url) -> Seeded:
     web.accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     register_domain()
     tree = read_tree_file(ROOT / "workflows/admission/data/org_demo.yaml")
-    factory = engine_db.make_session_factory(engine_db.make_engine(pg_url))
+    factory = engine_db.make_session_factory(engine_db.make_engine(url))
     with unit_of_work(factory) as s:
         import_tree(s, tree)
         definitions.deploy(s, definitions.collect([ROOT / "bpmn"]), "faults")
@@ -101,8 +99,55 @@ def seeded(pg_url) -> Seeded:
             )
             s.flush()
             tokens.append(issue(s, user, "load")[1])
+    # A template database must have no connection left when it is copied.
     factory.kw["bind"].dispose()
-    return Seeded(pg_url, tokens)
+    return tokens
+
+
+@pytest.fixture(scope="session")
+def fault_templates(pg_database):
+    """Two template databases made once per test process: migrated, and migrated and
+    seeded. Each fault test gets a copy (CREATE DATABASE … TEMPLATE, a file copy on the
+    server), which costs a fraction of migrating and seeding anew.
+
+    ``pg_database`` (the session's shared database) decides whether PostgreSQL tests
+    run here at all, and names the server to create these on."""
+    server = pg_database.url.set(database="postgres")
+    tag = uuid.uuid4().hex[:10]
+    migrated, seeded = f"ketnap_tpl_migrated_{tag}", f"ketnap_tpl_seeded_{tag}"
+    url = _create_database(server, migrated)
+    engine = engine_db.make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    tokens = _seed(_create_database(server, seeded, template=migrated))
+    yield server, migrated, seeded, tokens
+    for name in (migrated, seeded):
+        _drop_database(server, name)
+
+
+@contextmanager
+def _copy_of(server, template: str) -> Iterator[str]:
+    name = f"ketnap_fault_{uuid.uuid4().hex[:10]}"
+    try:
+        yield _create_database(server, name, template=template)
+    finally:
+        _drop_database(server, name)
+
+
+@pytest.fixture
+def pg_url(fault_templates):
+    """The URL of a fresh, migrated PostgreSQL database, dropped after the test."""
+    server, migrated, _seeded, _tokens = fault_templates
+    with _copy_of(server, migrated) as url:
+        yield url
+
+
+@pytest.fixture
+def seeded(fault_templates) -> Iterator[Seeded]:
+    """A fresh database seeded as a real install (see ``_seed``), dropped after the test."""
+    server, _migrated, template, tokens = fault_templates
+    with _copy_of(server, template) as url:
+        yield Seeded(url, tokens)
 
 
 @pytest.fixture
