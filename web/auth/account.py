@@ -13,13 +13,13 @@ from ..accounts import (
     MIN_PASSWORD_LENGTH,
     SignInRefused,
     User,
-    acceptable_password,
     authenticate,
     set_password,
 )
 from ..extensions import db, run_operation
 from ..i18n import LANGUAGES
 from . import bp
+from .password_policy import password_problems
 from .session import actor, login_required, sign_in
 
 
@@ -58,16 +58,8 @@ def change_password():
     form = request.form
     current = form.get("current", "")[:MAX_PASSWORD_LENGTH]
     new = form.get("new", "")
-    errors = []
-    if not acceptable_password(new):
-        errors.append(
-            _(
-                "Mật khẩu mới phải dài từ %(min)d đến %(max)d ký tự.",
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-            )
-        )
-    elif new != form.get("repeat", ""):
+    errors = [_(p.message, **p.parameters) for p in password_problems(new, g.user.username)]
+    if not errors and new != form.get("repeat", ""):
         errors.append(_("Hai lần nhập mật khẩu mới không khớp."))
     if not errors:
         # The same check as at sign-in, so wrong guesses here count towards the lock-out
