@@ -155,7 +155,8 @@ class Settings:
     sign_in_limit: int = _setting(
         "KETNAP_SIGN_IN_LIMIT",
         20,
-        "failed sign-ins per client address per window, then 429 (0: no limit)",
+        "failed sign-ins per client address per window, then 429 (0: no limit); counted "
+        "in the database, so all workers share it",
         _whole(0),
     )
     sign_in_window: int = _setting(

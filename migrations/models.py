@@ -22,6 +22,7 @@ MODULES = (
     "workflows.admission.models",
     "workflows.admission.reports.models",
     "web.accounts",
+    "web.ratelimit",
     "web.tokens.store",
 )
 
