@@ -147,7 +147,7 @@ def test_sign_in_starts_a_fresh_session(client):
         session["lang"] = "en"
     login(client, "btc")
     with client.session_transaction() as session:
-        assert "planted" not in session and session["uid"] != 999
+        assert "planted" not in session and "uid" not in session and session["sid"]
         assert session["lang"] == "en"  # the chosen language is kept
 
 

@@ -19,7 +19,9 @@ from engine.errors import Problem, ProblemList
 from workflows.admission import orgs
 from workflows.admission.tree import load_tree
 
-from ..accounts import ROLES, Membership, User, create_user, set_password, unlock
+from ..accounts import ROLES, Membership, User, create_user, unlock
+from ..auth import session_store
+from ..auth.credentials import replace_password
 from ..auth.password_policy import password_problems
 from ..i18n import N_
 
@@ -147,8 +149,9 @@ def deactivate(session: Session, actor: Actor, user: User) -> None:
             [Problem.translatable(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."))]
         )
     if user.active:
-        user.active = False  # ends the user's sessions at their next request
-        _record(session, "user_deactivated", actor, user)
+        user.active = False  # also stops the user's API tokens (tokens.store.lookup)
+        ended = session_store.end_all(session, user.id, session_store.DEACTIVATED)
+        _record(session, "user_deactivated", actor, user, sessions_ended=ended)
 
 
 def reactivate(session: Session, actor: Actor, user: User) -> None:
@@ -158,9 +161,18 @@ def reactivate(session: Session, actor: Actor, user: User) -> None:
 
 
 def reset_password(session: Session, actor: Actor, user: User, password: str) -> None:
+    """A new password set by an administrator (the old one lost or known to others): it
+    ends every session of the user and revokes their API tokens."""
     _refuse_if(password_problems(password, user.username))
-    set_password(user, password)
-    _record(session, "user_updated", actor, user, change="password_reset")
+    revoked = replace_password(session, user, password)
+    _record(
+        session,
+        "user_updated",
+        actor,
+        user,
+        change="password_reset",
+        api_tokens_revoked=[row.id for row in revoked],
+    )
 
 
 def unlock_account(session: Session, actor: Actor, user: User) -> None:

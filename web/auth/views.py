@@ -31,7 +31,6 @@ from ..accounts import (
     MAX_FAILURES,
     MAX_PASSWORD_LENGTH,
     Attempt,
-    User,
     check_password,
     claim_attempt,
     succeed,
@@ -39,7 +38,7 @@ from ..accounts import (
 from ..extensions import run_operation
 from ..ratelimit import Hit, SharedWindow
 from . import bp
-from .session import login_required, sign_in, sign_out
+from .session import end_current, login_required, sign_in, sign_out, start_session
 
 
 def _safe_next(target: str | None) -> str:
@@ -71,12 +70,12 @@ def _claim(session: Session, address: str, username: str) -> tuple[Hit, Attempt 
     return hit, None if hit.wait else claim_attempt(session, username)
 
 
-def _succeeded(session: Session, hit: Hit, attempt: Attempt, password: str) -> User:
-    """Reset the counts and record the sign-in: the user."""
+def _succeeded(session: Session, hit: Hit, attempt: Attempt, password: str) -> str:
+    """Reset the counts, record the sign-in, start the session: its cookie token."""
     _throttle().give_back(session, hit)
     user = succeed(session, attempt, password)
     audit.record(session, "signed_in", actor=user.username, data={}, **_client())
-    return user
+    return start_session(session, user)
 
 
 def _failed(session: Session, attempt: Attempt) -> None:
@@ -125,10 +124,15 @@ def login():
     return redirect(_safe_next(request.args.get("next")))
 
 
+def _sign_out(session: Session) -> None:
+    end_current()
+    audit.record(session, "signed_out", actor=g.user.username, data={}, **_client())
+
+
 @bp.post("/dang-xuat")
 @login_required
 def logout():
-    run_operation(audit.record, "signed_out", actor=g.user.username, data={}, **_client())
+    run_operation(_sign_out)
     sign_out()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
