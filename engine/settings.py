@@ -155,11 +155,24 @@ class Settings:
     sign_in_limit: int = _setting(
         "KETNAP_SIGN_IN_LIMIT",
         20,
-        "failed sign-ins per client address per window, then 429 (0: no limit)",
+        "failed sign-ins per client address per window, then 429 (0: no limit); counted "
+        "in the database, so all workers share it",
         _whole(0),
     )
     sign_in_window: int = _setting(
         "KETNAP_SIGN_IN_WINDOW", 600, "the sign-in limit's window, in seconds", _whole(1)
+    )
+    session_idle_minutes: int = _setting(
+        "KETNAP_SESSION_IDLE_MINUTES",
+        30,
+        "a signed-in session ends after this many minutes without a request",
+        _whole(1),
+    )
+    session_max_hours: int = _setting(
+        "KETNAP_SESSION_MAX_HOURS",
+        12,
+        "a signed-in session ends this many hours after sign-in, however busy",
+        _whole(1),
     )
     api_token_limit: int = _setting(
         "KETNAP_API_TOKEN_LIMIT", 600, "API requests per token per window (0: no limit)", _whole(0)

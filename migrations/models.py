@@ -22,6 +22,8 @@ MODULES = (
     "workflows.admission.models",
     "workflows.admission.reports.models",
     "web.accounts",
+    "web.auth.session_store",
+    "web.ratelimit",
     "web.tokens.store",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, g, request
@@ -94,6 +95,10 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
+        # The server-side session's timeouts (web/auth/session_store.py); the cookie
+        # lasts as long as the longest session may.
+        SESSION_IDLE=timedelta(minutes=settings.session_idle_minutes),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         PAGE_SIZE=settings.page_size,

@@ -11,24 +11,18 @@ from engine import audit
 from engine.cases import unit_of_work
 from engine.cli import os_actor, session_factory
 
-from .accounts import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    ROLES,
-    User,
-    acceptable_password,
-    create_user,
-    set_password,
-)
+from .accounts import ROLES, User, create_user
+from .auth.credentials import replace_password
+from .auth.password_policy import password_problems, problem_text
 from .tokens.store import issue
 
 
-def _check_password(password: str) -> None:
-    # The same policy as the web forms: a CLI account is no weaker than any other.
-    if not acceptable_password(password):
-        raise click.ClickException(
-            f"a password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
-        )
+def _check_password(password: str, username: str) -> None:
+    # The same policy as the web forms, in its Vietnamese words: a CLI account is no
+    # weaker than any other.
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException(" ".join(problem_text(p) for p in problems))
 
 
 @click.command()
@@ -65,7 +59,7 @@ def users_add(name, units, roles, password, full_name):
 
     generated = password is None
     password = password or secrets.token_urlsafe(12)
-    _check_password(password)
+    _check_password(password, name)
     with unit_of_work(session_factory()) as session:
         if session.execute(select(User).where(User.username == name)).first():
             raise click.ClickException(f"user {name} already exists")
@@ -107,22 +101,27 @@ def users_list():
 @click.argument("name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def users_password(name, password):
-    """Set a user's password (ends the user's sessions)."""
-    _check_password(password)
+    """Set a user's password: ends all the user's sessions and revokes their API tokens."""
+    _check_password(password, name)
     with unit_of_work(session_factory()) as session:
         user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None:
             raise click.ClickException(f"no user {name}")
-        set_password(user, password)
+        revoked = replace_password(session, user, password)
         who = os_actor()
         audit.record(
             session,
             "user_updated",
             actor=who.name,
-            data={"user": name, "change": "password_reset"},
+            data={
+                "user": name,
+                "change": "password_reset",
+                "api_tokens_revoked": [row.id for row in revoked],
+            },
             **who.request,
         )
-    click.echo("password changed")
+    click.echo("password changed; every session of the user has ended")
+    click.echo(f"API tokens revoked: {len(revoked)}")
 
 
 @users.command(name="token")

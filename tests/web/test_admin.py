@@ -132,7 +132,7 @@ def test_create_user_shows_every_problem(app, admin):
     )
     assert response.status_code == 422
     text = response.get_data(True)
-    for expected in ("đã có người dùng", "họ và tên", "từ 10", "NO-SUCH", "cả vai trò và đơn vị"):
+    for expected in ("đã có người dùng", "họ và tên", "từ 12", "NO-SUCH", "cả vai trò và đơn vị"):
         assert expected in text, expected
     assert _user(app, "BTC") is None and not _events(app, "user_created")
 

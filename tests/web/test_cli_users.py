@@ -108,7 +108,7 @@ def test_add_refuses_bad_input(run):
         == 2
     )
     short = run("users", "add", "x", "--unit", "P1", "--role", "reviewer", "--password", "short")
-    assert short.exit_code == 1 and "10" in short.output
+    assert short.exit_code == 1 and "từ 12" in short.output
     assert (
         run(
             "users",

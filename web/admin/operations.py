@@ -19,17 +19,10 @@ from engine.errors import Problem, ProblemList
 from workflows.admission import orgs
 from workflows.admission.tree import load_tree
 
-from ..accounts import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    ROLES,
-    Membership,
-    User,
-    acceptable_password,
-    create_user,
-    set_password,
-    unlock,
-)
+from ..accounts import ROLES, Membership, User, create_user, unlock
+from ..auth import session_store
+from ..auth.credentials import replace_password
+from ..auth.password_policy import password_problems
 from ..i18n import N_
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_.-]{2,80}")
@@ -57,18 +50,6 @@ def _record(session: Session, kind: str, actor: Actor, user: User, **data) -> No
     audit.record(
         session, kind, actor=actor.name, data={"user": user.username, **data}, **actor.request
     )
-
-
-def _password_problems(password: str) -> list[Problem]:
-    if acceptable_password(password):
-        return []
-    return [
-        Problem.translatable(
-            N_("Mật khẩu phải dài từ %(min)d đến %(max)d ký tự."),
-            min=MIN_PASSWORD_LENGTH,
-            max=MAX_PASSWORD_LENGTH,
-        )
-    ]
 
 
 def _grant_problems(session: Session, grants: list[tuple[str, str]]) -> list[Problem]:
@@ -117,7 +98,7 @@ def create(
         )
     if not full_name:
         problems.append(Problem.translatable(N_("Hãy nhập họ và tên.")))
-    problems += _password_problems(password) + _grant_problems(session, grants)
+    problems += password_problems(password, username) + _grant_problems(session, grants)
     _refuse_if(problems)
     user = create_user(
         session, username, password, full_name=full_name, memberships=sorted(set(grants))
@@ -168,8 +149,9 @@ def deactivate(session: Session, actor: Actor, user: User) -> None:
             [Problem.translatable(N_("Bạn không thể tự vô hiệu hóa tài khoản của mình."))]
         )
     if user.active:
-        user.active = False  # ends the user's sessions at their next request
-        _record(session, "user_deactivated", actor, user)
+        user.active = False  # also stops the user's API tokens (tokens.store.lookup)
+        ended = session_store.end_all(session, user.id, session_store.DEACTIVATED)
+        _record(session, "user_deactivated", actor, user, sessions_ended=ended)
 
 
 def reactivate(session: Session, actor: Actor, user: User) -> None:
@@ -179,9 +161,18 @@ def reactivate(session: Session, actor: Actor, user: User) -> None:
 
 
 def reset_password(session: Session, actor: Actor, user: User, password: str) -> None:
-    _refuse_if(_password_problems(password))
-    set_password(user, password)
-    _record(session, "user_updated", actor, user, change="password_reset")
+    """A new password set by an administrator (the old one lost or known to others): it
+    ends every session of the user and revokes their API tokens."""
+    _refuse_if(password_problems(password, user.username))
+    revoked = replace_password(session, user, password)
+    _record(
+        session,
+        "user_updated",
+        actor,
+        user,
+        change="password_reset",
+        api_tokens_revoked=[row.id for row in revoked],
+    )
 
 
 def unlock_account(session: Session, actor: Actor, user: User) -> None:

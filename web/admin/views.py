@@ -165,7 +165,10 @@ def user_reset_password(user_id: int):
     return _change(
         user_id,
         ops.reset_password,
-        _("Đã đặt mật khẩu mới. Các phiên đăng nhập của người dùng đã kết thúc."),
+        _(
+            "Đã đặt mật khẩu mới. Các phiên đăng nhập của người dùng đã kết thúc và các mã "
+            "truy cập API của họ đã bị thu hồi."
+        ),
         request.form.get("password", ""),
     )
 

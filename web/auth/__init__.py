@@ -2,17 +2,20 @@
 
 from flask import Blueprint
 
-from ..ratelimit import FixedWindow
+from ..ratelimit import SharedWindow
 from .session import load_user
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 bp.before_app_request(load_user)
-# One counter per app, so that apps built side by side (tests) do not share it. Its
-# limit and window: KETNAP_SIGN_IN_LIMIT and KETNAP_SIGN_IN_WINDOW (engine.settings).
+# The per-address limit of sign-in attempts, counted in the app's database (so shared by
+# every worker). Its limit and window: KETNAP_SIGN_IN_LIMIT and KETNAP_SIGN_IN_WINDOW
+# (engine.settings).
 bp.record_once(
     lambda state: state.app.extensions.setdefault(
         "sign_in_throttle",
-        FixedWindow(state.app.config["SIGN_IN_LIMIT"], state.app.config["SIGN_IN_WINDOW"]),
+        SharedWindow(
+            state.app.config["SIGN_IN_LIMIT"], state.app.config["SIGN_IN_WINDOW"], "sign-in"
+        ),
     )
 )
 

@@ -8,19 +8,13 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 
-from ..accounts import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    SignInRefused,
-    User,
-    acceptable_password,
-    authenticate,
-    set_password,
-)
+from ..accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SignInRefused, User, authenticate
 from ..extensions import db, run_operation
 from ..i18n import LANGUAGES
 from . import bp
-from .session import actor, login_required, sign_in
+from .credentials import replace_password
+from .password_policy import password_problems
+from .session import actor, login_required, sign_in, start_session
 
 
 def _page(errors: list[str], status: int = 200):
@@ -34,9 +28,12 @@ def _record(session: Session, kind: str, **data) -> None:
     audit.record(session, kind, actor=who.name, data={"user": who.name, **data}, **who.request)
 
 
-def _change_password(session: Session, user: User, password: str) -> None:
-    set_password(user, password)
-    _record(session, "password_changed")
+def _change_password(session: Session, user: User, password: str, keep_tokens: bool) -> str:
+    """The new password, every session ended (tokens revoked unless kept); this browser
+    goes on in a new session, whose token is returned for its cookie."""
+    revoked = replace_password(session, user, password, keep_tokens=keep_tokens)
+    _record(session, "password_changed", api_tokens_revoked=[row.id for row in revoked])
+    return start_session(session, user)
 
 
 def _change_language(session: Session, user: User, code: str) -> None:
@@ -58,16 +55,8 @@ def change_password():
     form = request.form
     current = form.get("current", "")[:MAX_PASSWORD_LENGTH]
     new = form.get("new", "")
-    errors = []
-    if not acceptable_password(new):
-        errors.append(
-            _(
-                "Mật khẩu mới phải dài từ %(min)d đến %(max)d ký tự.",
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-            )
-        )
-    elif new != form.get("repeat", ""):
+    errors = [_(p.message, **p.parameters) for p in password_problems(new, g.user.username)]
+    if not errors and new != form.get("repeat", ""):
         errors.append(_("Hai lần nhập mật khẩu mới không khớp."))
     if not errors:
         # The same check as at sign-in, so wrong guesses here count towards the lock-out
@@ -86,9 +75,18 @@ def change_password():
             db().commit()
     if errors:
         return _page(errors, 422)
-    run_operation(_change_password, g.user, new)
-    sign_in(g.user)  # this session goes on with the new password; all others end
-    flash(_("Đã đổi mật khẩu."), "success")
+    keep_tokens = form.get("keep_tokens") == "1"
+    sign_in(run_operation(_change_password, g.user, new, keep_tokens))
+    flash(
+        _("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.")
+        + " "
+        + (
+            _("Các mã truy cập API của bạn vẫn dùng được.")
+            if keep_tokens
+            else _("Các mã truy cập API của bạn đã bị thu hồi.")
+        ),
+        "success",
+    )
     return redirect(url_for("auth.account"))
 
 

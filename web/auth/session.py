@@ -1,16 +1,27 @@
-"""The signed-in user of a request, and the decorators that require one."""
+"""The signed-in user of a request, and the decorators that require one.
+
+The cookie holds the id of a server-side session (``session_store``), nothing else of
+the user; each request looks the session up and refuses it once it has ended or timed
+out, so that sign-out, a password change and deactivation take effect at once.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
-from sqlalchemy.orm import joinedload
+from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy.orm import Session
 
 from engine.cases import Actor
 
 from ..accounts import User
 from ..extensions import db
+from . import session_store
+from .session_store import UserSession
+
+#: The cookie's key for the session id.
+SESSION_KEY = "sid"
 
 
 def _fresh_session() -> None:
@@ -23,30 +34,59 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
+def idle_timeout() -> timedelta:
+    return current_app.config["SESSION_IDLE"]
+
+
+def max_age() -> timedelta:
+    return current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
 def load_user() -> None:
-    g.user = None
-    uid = session.get("uid")
-    if uid is None:
+    g.user = g.user_session = None
+    token = session.get(SESSION_KEY)
+    if token is None:
+        if "uid" in session:  # a cookie of before server-side sessions: sign in again
+            _fresh_session()
         return
-    # Memberships in the same query: every page asks for them, and a second round trip
-    # on every request is a cost each reviewer pays.
-    user = db().get(User, uid, options=[joinedload(User.memberships)])
-    # A password change or deactivation ends every session of that user.
-    if user is None or not user.active or session.get("pw") != user.password_hash[-16:]:
+    row = session_store.find(db(), token)
+    if row is None:
         _fresh_session()
         return
-    g.user = user
+    over = session_store.why_over(row, idle_timeout(), max_age())
+    if over is not None:
+        if row.ended_at is None:  # timed out: say so on the row, once
+            session_store.end(row, over)
+            db().commit()
+        _fresh_session()
+        return
+    if session_store.touch(row):
+        db().commit()
+    g.user, g.user_session = row.user, row
 
 
-def sign_in(user: User) -> None:
-    """Start a session for ``user``; also renews it after the user's own password change."""
+def start_session(db_session: Session, user: User) -> str:
+    """A new server-side session of ``user`` in the caller's transaction; its token, for
+    ``sign_in`` to put in the cookie once the transaction has committed."""
+    return session_store.start(db_session, user, max_age())
+
+
+def sign_in(token: str) -> None:
+    """Make this browser's cookie carry the session ``token`` (``start_session``)."""
     _fresh_session()
-    session["uid"] = user.id
-    session["pw"] = user.password_hash[-16:]
-    session.permanent = True
+    session[SESSION_KEY] = token
+    session.permanent = True  # the cookie lasts PERMANENT_SESSION_LIFETIME, the maximum
+
+
+def end_current() -> None:
+    """End this request's session, in the request's transaction (the caller commits)."""
+    row: UserSession | None = g.get("user_session")
+    if row is not None:
+        session_store.end(row, session_store.SIGNED_OUT)
 
 
 def sign_out() -> None:
+    """Forget the session in this browser's cookie (after ``end_current`` committed)."""
     _fresh_session()
 
 

@@ -3,7 +3,17 @@ and revoke their own (``views``)."""
 
 from flask import Blueprint
 
-from .store import MAX_NAME_LENGTH, ApiToken, digest, issue, lookup, revoke, tokens_of, touch
+from .store import (
+    MAX_NAME_LENGTH,
+    ApiToken,
+    digest,
+    issue,
+    lookup,
+    revoke,
+    revoke_all,
+    tokens_of,
+    touch,
+)
 
 bp = Blueprint("tokens", __name__, template_folder="templates")
 
@@ -17,6 +27,7 @@ __all__ = [
     "issue",
     "lookup",
     "revoke",
+    "revoke_all",
     "tokens_of",
     "touch",
 ]

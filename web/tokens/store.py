@@ -118,3 +118,17 @@ def revoke(session: Session, user: User, token_id: int) -> ApiToken | None:
     if row.revoked_at is None:
         row.revoked_at = clock.now()
     return row
+
+
+def revoke_all(session: Session, user: User) -> list[ApiToken]:
+    """Revoke every live token of ``user`` (a new password: whoever held the old one may
+    have made tokens with it); the tokens revoked."""
+    live = session.execute(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).scalars()
+    now = clock.now()
+    revoked = []
+    for row in live:
+        row.revoked_at = now
+        revoked.append(row)
+    return revoked
