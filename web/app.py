@@ -25,6 +25,7 @@ from . import (
     designer,
     i18n,
     inbox,
+    json_bodies,
     reports,
     request_log,
     tokens,
@@ -77,6 +78,7 @@ def install(app: Flask) -> None:
     app.before_request(_request_id)
     request_log.install(app)
     caching.install(app)
+    json_bodies.install(app)
     app.after_request(_security_headers)
     app.teardown_appcontext(close_session)
     for blueprint in BLUEPRINTS:
