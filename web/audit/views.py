@@ -15,6 +15,7 @@ from workflows.admission.tree import load_tree
 from workflows.admission.vocabulary import OUTCOMES
 
 from ..auth.session import actor, login_required, role_required
+from ..downloads import content_disposition
 from ..extensions import db, run_operation
 from ..labels import CASE_STATUSES, label, unit_name
 from ..work import visible_case
@@ -30,7 +31,7 @@ def _download(body, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 

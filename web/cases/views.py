@@ -8,12 +8,13 @@ from pathlib import Path
 from flask import abort, current_app, g, render_template, request, send_file
 from sqlalchemy import select, true
 
-from engine.attachments import storage_path
+from engine.attachments import safe_filename, storage_path
 from engine.listing import Page, fetch_page, folded_search
 from engine.models import Attachment, Case
 from workflows.admission.vocabulary import CATEGORIES
 
 from ..auth.session import login_required
+from ..downloads import content_disposition
 from ..extensions import db
 from ..labels import CASE_STATUSES, label
 from ..permissions import case_filter, proposing_units
@@ -91,8 +92,10 @@ def download(case_id: int, attachment_id: int):
     if not path.is_file():
         abort(404)
     # Always a download, with the type sniffed at upload: never rendered in our origin.
-    response = send_file(
-        path, mimetype=item.content_type, as_attachment=True, download_name=item.filename, max_age=0
+    # The name is made safe again: rows stored before names were sanitised keep theirs.
+    response = send_file(path, mimetype=item.content_type, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(
+        safe_filename(item.filename, item.content_type)
     )
     # Personal documents: no copy in shared caches or in the browser's.
     response.headers["Cache-Control"] = "private, no-store"
