@@ -87,9 +87,11 @@ def safe_filename(name: str, content_type: str | None) -> str:
     stem, dot, suffix = base.rpartition(".")
     if not (dot and _EXTENSION.fullmatch(suffix)):
         stem, suffix = base, ""  # no extension to replace ("tờ trình. bản 2")
-    extension, known = EXTENSIONS.get(content_type, (None, set()))
-    if extension is None or "." + suffix.lower() in known:
+    typed = EXTENSIONS.get(content_type or "")  # (its extension, those that say the type)
+    if typed is None or "." + suffix.lower() in typed[1]:
         extension = "." + suffix if suffix else ""  # the name's own says the type
+    else:
+        extension = typed[0]
     stem = stem.rstrip(" .")[: MAX_NAME - len(extension)].rstrip(" .")
     return (stem or DEFAULT_STEM) + extension
 

@@ -11,6 +11,7 @@ it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from flask import Flask, request
 from flask_babel import gettext as _
@@ -32,7 +33,7 @@ def depth(value: object) -> int:
     while pending:
         item, level = pending.pop()
         if isinstance(item, dict):
-            children = item.values()
+            children: Iterable[object] = item.values()
         elif isinstance(item, list):
             children = item
         else:
