@@ -1,5 +1,5 @@
 """Personal data taken out of ketnap, as audit events: who downloaded which case's
-documents, which report, and which case they read through the API.
+documents and attached files, which report, and which case they read through the API.
 
 The event is written in the request's transaction, after the data was read in it and
 before the answer is sent: if the event cannot be written, nothing is sent. Lists (the

@@ -58,6 +58,7 @@ EVENTS = {
     "case_exported": N_("Xuất toàn bộ dữ liệu hồ sơ"),
     "history_exported": N_("Xuất nhật ký hồ sơ"),
     "document_exported": N_("Tải văn bản của hồ sơ"),
+    "attachment_downloaded": N_("Tải tệp đính kèm"),
     "case_read": N_("Đọc hồ sơ qua API"),
     "report_exported": N_("Tải báo cáo"),
 }

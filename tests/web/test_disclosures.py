@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from engine.models import Event
 from tests.support.api import api_as, only_task, start
-from tests.support.driving import DOSSIER, do, factory
+from tests.support.driving import DOSSIER, do, factory, item_id
 from tests.support.driving import start as start_here
 from tests.support.webapp import login
 from web.reports.compute import today
 from workflows.admission import rules
 
-KINDS = ("document_exported", "report_exported", "case_read")
+from .test_files import PDF, download_links, upload
+
+KINDS = ("document_exported", "attachment_downloaded", "report_exported", "case_read")
 
 
 def _disclosures(app) -> list[tuple]:
@@ -104,3 +106,18 @@ def test_a_read_is_recorded_after_what_it_read(app):
     first = [e["kind"] for e in branch.get(f"/api/v1/cases/{case}/history").get_json()]
     second = [e["kind"] for e in branch.get(f"/api/v1/cases/{case}/history").get_json()]
     assert "case_read" not in first and second == [*first, "case_read"]
+
+
+def test_attachment_downloads_are_audited(app):
+    case = start_here(app)
+    branch = login(app.test_client(), "cb_tp")
+    assert (
+        upload(branch, item_id(app, case, "accept_sympathiser"), PDF, "don.pdf").status_code == 302
+    )
+    [link] = download_links(branch.get(f"/ho-so/{case}").get_data(True))
+    assert branch.get(link).status_code == 200
+    assert login(app.test_client(), "cb_btx").get(link).status_code == 404
+    attachment = int(link.rsplit("/", 1)[1])
+    assert _disclosures(app) == [
+        ("attachment_downloaded", "cb_tp", case, {"attachment": attachment, "filename": "don.pdf"})
+    ]
