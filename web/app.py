@@ -21,10 +21,12 @@ from . import (
     assets,
     audit,
     auth,
+    caching,
     cases,
     designer,
     i18n,
     inbox,
+    json_bodies,
     reports,
     request_log,
     tokens,
@@ -76,6 +78,8 @@ def install(app: Flask) -> None:
     i18n.install_filters(app)
     app.before_request(_request_id)
     request_log.install(app)
+    caching.install(app)
+    json_bodies.install(app)
     app.after_request(_security_headers)
     app.teardown_appcontext(close_session)
     for blueprint in BLUEPRINTS:
@@ -124,7 +128,8 @@ def _secret_key(configured: str | None, instance: Path) -> str:
 
 
 def _request_id() -> None:
-    g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    sent = request.headers.get("X-Request-Id")
+    g.request_id = request_log.client_request_id(sent) or uuid.uuid4().hex
 
 
 def _security_headers(response: Response) -> Response:

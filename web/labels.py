@@ -57,6 +57,10 @@ EVENTS = {
     "access_denied": N_("Truy cập bị từ chối"),
     "case_exported": N_("Xuất toàn bộ dữ liệu hồ sơ"),
     "history_exported": N_("Xuất nhật ký hồ sơ"),
+    "document_exported": N_("Tải văn bản của hồ sơ"),
+    "attachment_downloaded": N_("Tải tệp đính kèm"),
+    "case_read": N_("Đọc hồ sơ qua API"),
+    "report_exported": N_("Tải báo cáo"),
 }
 
 

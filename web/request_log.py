@@ -1,15 +1,27 @@
 """One log line per request: method, path, status, duration and request id.
 
-The path is logged without its query string: searches carry candidates' names."""
+The path is logged without its query string: searches carry candidates' names.
+
+A client (a proxy, a script) may name the request with ``X-Request-Id``, so that its own
+logs and ours meet; the id goes into our log lines, the audit events and the answer's
+header, so only a short token is taken as it is, anything else is replaced."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from flask import Flask, Response, g, request
 
 log = logging.getLogger("web.requests")
+# What a request id sent by the client may be: letters, digits, dots, dashes, underscores.
+CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def client_request_id(value: str | None) -> str | None:
+    """The client's X-Request-Id if it is a bounded token, else None (make a new one)."""
+    return value if value is not None and CLIENT_ID.fullmatch(value) else None
 
 
 def install(app: Flask) -> None:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from engine import attachments, audit, cases
 from engine.cases import unit_of_work
-from engine.errors import InvalidData, NotFound
-from engine.models import Attachment, Event
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.models import Attachment, Comment, Event, WorkItem
 
-from .helpers import ALICE, deploy_review, make_registry
+from .helpers import ALICE, SUBMIT_OK, deploy_review, make_registry
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -75,3 +75,38 @@ def test_comment_is_recorded_and_empty_refused(factory, case_id):
     with unit_of_work(factory) as s:
         [ev] = s.execute(select(Event).where(Event.kind == "comment_added")).scalars()
         assert "Hồ sơ đủ." in ev.data
+
+
+def _nothing_added(factory, root) -> None:
+    with factory() as s:
+        assert s.execute(select(Attachment)).first() is None
+        assert s.execute(select(Comment)).first() is None
+    assert not root.exists()
+
+
+def test_finished_tasks_and_closed_cases_take_nothing(factory, case_id, tmp_path):
+    """Refused under the case's row lock, on both databases: a 409, nothing stored."""
+    reg, root = make_registry(), tmp_path / "files"
+    with factory() as s:
+        item = s.execute(select(WorkItem.id).where(WorkItem.case_id == case_id)).scalar_one()
+    with unit_of_work(factory) as s:
+        cases.complete_task(s, item, SUBMIT_OK, ALICE, registry=reg)
+    for add in (
+        lambda s: attachments.add_comment(s, case_id, "x", ALICE, work_item_id=item),
+        lambda s: attachments.add_attachment(
+            s, case_id, "x.pdf", PDF, ALICE, root=root, work_item_id=item
+        ),
+    ):
+        with pytest.raises(Conflict, match="Việc này đã kết thúc"):
+            with unit_of_work(factory) as s:
+                add(s)
+    with unit_of_work(factory) as s:
+        cases.cancel(s, case_id, ALICE, registry=reg)
+    for add in (
+        lambda s: attachments.add_comment(s, case_id, "x", ALICE),
+        lambda s: attachments.add_attachment(s, case_id, "x.pdf", PDF, ALICE, root=root),
+    ):
+        with pytest.raises(Conflict, match="Hồ sơ đã kết thúc"):
+            with unit_of_work(factory) as s:
+                add(s)
+    _nothing_added(factory, root)

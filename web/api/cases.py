@@ -22,6 +22,7 @@ from workflows.admission.tree import load_tree
 
 from ..auth.session import actor
 from ..cases import reading
+from ..disclosures import disclosed
 from ..extensions import db, run_operation
 from ..i18n import LOCAL
 from ..permissions import case_filter, proposing_units
@@ -144,12 +145,17 @@ def start_case(args):
 @blp.route(f"/{ID}")
 @blp.response(200, CaseDetailSchema)
 def get_case(case_id: int):
-    """A case: status, data, open tasks, and the timers it waits for with their due dates."""
-    return _detail(visible_case(case_id))
+    """A case: status, data, open tasks, and the timers it waits for with their due dates.
+    Each read is recorded in the audit log (`case_read`)."""
+    detail = _detail(visible_case(case_id))
+    disclosed("case_read", case_id, via="api", part="case")
+    return detail
 
 
 @blp.route(f"/{ID}/history")
 @blp.response(200, EventSchema(many=True))
 def case_history(case_id: int):
-    """Every audit event of the case, oldest first."""
-    return audit.history(db(), visible_case(case_id).id)
+    """Every audit event of the case, oldest first. Each read is recorded (`case_read`)."""
+    events = audit.history(db(), visible_case(case_id).id)
+    disclosed("case_read", case_id, via="api", part="history")
+    return events

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import g
 
+from ..disclosures import disclosed
 from ..extensions import db
 from ..reports import access
 from ..reports.compute import PIPELINE, TARGETS, Query, compute, today
@@ -32,6 +33,18 @@ def _query(args: dict) -> Query:
     return Query(committee, args.get("year") or today().year)
 
 
+def _disclosed(name: str, query: Query) -> None:
+    """Reports name candidates (the pipeline's waiting lists): each read is recorded."""
+    disclosed(
+        "report_exported",
+        report=name,
+        format="json",
+        committee=query.committee,
+        year=query.year,
+        via="api",
+    )
+
+
 @blp.route("/targets")
 @blp.arguments(TargetsQuery, location="query")
 @blp.response(200, TargetsSchema)
@@ -39,6 +52,7 @@ def targets(args):
     """The year's three targets, per unit and overall: met, on track, at risk, missed."""
     query = _query(args)
     report = compute(db(), TARGETS, query)
+    _disclosed(TARGETS, query)
     return With(report, committee=query.committee, year=query.year)
 
 
@@ -48,4 +62,6 @@ def targets(args):
 def pipeline(args):
     """Cases at each step, time per step and per body, overdue tasks, cases waiting."""
     query = _query(args)
-    return With(compute(db(), PIPELINE, query), committee=query.committee)
+    report = compute(db(), PIPELINE, query)
+    _disclosed(PIPELINE, query)
+    return With(report, committee=query.committee)

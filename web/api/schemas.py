@@ -254,13 +254,25 @@ class EventSchema(ma.Schema):
     data = JsonText(required=True)
 
 
+def form_data(description: str) -> fields.Dict:
+    """A form's fields by name: a JSON object, and a message that says so if it is not."""
+    return fields.Dict(
+        required=True,
+        error_messages={
+            "invalid": "Phải là một đối tượng JSON: các trường của biểu mẫu theo tên.",
+            "required": "Bắt buộc nhập.",
+        },
+        metadata={"description": description},
+    )
+
+
 class StartCaseArgs(ma.Schema):
     definition = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    data = fields.Dict(required=True, metadata={"description": "the start form's fields"})
+    data = form_data("the start form's fields")
 
 
 class CompleteArgs(ma.Schema):
-    data = fields.Dict(required=True, metadata={"description": "the task form's fields"})
+    data = form_data("the task form's fields")
 
 
 class CaseQuery(PageArgs):

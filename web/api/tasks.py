@@ -16,6 +16,7 @@ from engine.models import Case, WorkItem
 
 from ..auth.session import actor
 from ..cases import reading
+from ..disclosures import disclosed
 from ..extensions import db, run_operation
 from ..work import conflict_message, visible_item, workable_item
 from .base import With, api_blueprint, id_rule, page_dict
@@ -64,16 +65,19 @@ def list_tasks(args):
 @blp.response(200, TaskDetailSchema)
 def get_task(item_id: int):
     """A task, its case in brief, and its form: each field with name, type, whether it is
-    required, its choices and limits."""
+    required, its choices and limits. Each read is recorded in the audit log (`case_read`):
+    the values are the candidate's data."""
     item = visible_item(item_id)
     case = db().get_one(Case, item.case_id)
     form = reading.task_form(db(), case, item)
-    return With(
+    detail = With(
         item,
         case=case,
         values=reading.task_values(db(), case, item, form),
         form={"name": item.form, **form} if form is not None else None,
     )
+    disclosed("case_read", case.id, via="api", part="task", task=item.id)
+    return detail
 
 
 def _act(operation, item_id: int, *args) -> WorkItem:

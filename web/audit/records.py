@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.attachments import storage_path
+from engine.attachments import safe_filename, storage_path
 from engine.models import Attachment, Case, Comment, Event, WorkItem
 
 from ..labels import EVENTS, label, unit_name
@@ -142,5 +142,6 @@ def case_archive(export: dict, attachments_root: Path) -> bytes:
         for item in export["attachments"]:
             path = storage_path(attachments_root, item["sha256"])
             if path.is_file():  # a file lost from disk is named in ho-so.json still
-                archive.write(path, f"tep/{item['id']}-{item['filename']}")
+                name = safe_filename(item["filename"], item["content_type"])
+                archive.write(path, f"tep/{item['id']}-{name}")
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.listing import folded_search
 from engine.models import Case, WorkItem
+from engine.spreadsheets import safe_row
 from engine.workdays import LOCAL_TZ
 
 FILTERS = ("q", "unit", "step", "from", "to", "outcome")
@@ -69,11 +70,12 @@ def steps(session: Session) -> list[tuple[str, str]]:
 
 
 def as_csv(session: Session, stmt: Select, header: list[str], row) -> str:
-    """Every matching case as one CSV line; ``row`` turns a case into its cells."""
+    """Every matching case as one CSV line; ``row`` turns a case into its cells, which
+    are written so that no spreadsheet program takes one for a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     for case in session.execute(stmt).scalars():
-        writer.writerow(row(case))
+        writer.writerow(safe_row(row(case)))
     # A byte-order mark, so spreadsheet programs read the Vietnamese letters as UTF-8.
     return "\ufeff" + out.getvalue()

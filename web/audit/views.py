@@ -14,23 +14,20 @@ from engine.listing import fetch_page
 from workflows.admission.tree import load_tree
 from workflows.admission.vocabulary import OUTCOMES
 
-from ..auth.session import actor, login_required, role_required
-from ..extensions import db, run_operation
+from ..auth.session import login_required, role_required
+from ..disclosures import disclosed
+from ..downloads import content_disposition
+from ..extensions import db
 from ..labels import CASE_STATUSES, label, unit_name
 from ..work import visible_case
 from . import bp, pdf, records, search
-
-
-def _exported(kind: str, case_id: int | None, **data) -> None:
-    who = actor()
-    run_operation(audit.record, kind, actor=who.name, case_id=case_id, data=data, **who.request)
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
@@ -84,9 +81,8 @@ def search_csv():
             case.closed_at.isoformat() if case.closed_at else "",
         ],
     )
-    _exported(
+    disclosed(
         "search_exported",
-        None,
         filters={k: request.args[k] for k in search.FILTERS if request.args.get(k)},
     )
     return _download(body, "text/csv; charset=utf-8", "ho-so.csv")
@@ -115,7 +111,7 @@ def history_file(case_id: int, fmt: str):
         if fmt == "pdf"
         else _json(records.history_export(found, entries))
     )
-    _exported("history_exported", case_id, format=fmt)
+    disclosed("history_exported", case_id, format=fmt)
     return _download(body, HISTORY_FORMATS[fmt], f"nhat-ky-ho-so-{case_id}.{fmt}")
 
 
@@ -127,7 +123,7 @@ def case_data(case_id: int):
     found = visible_case(case_id)
     export = records.case_export(db(), found)
     body = records.case_archive(export, Path(current_app.config["ATTACHMENTS_DIR"]))
-    _exported("case_exported", case_id, format="zip")
+    disclosed("case_exported", case_id, format="zip")
     return _download(body, "application/zip", f"ho-so-{case_id}.zip")
 
 

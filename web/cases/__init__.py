@@ -3,10 +3,14 @@ the case drawn on its diagram."""
 
 from flask import Blueprint
 
+from engine.attachments import safe_filename
+
 from .. import labels
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 bp.record_once(lambda state: labels.install(state.app))  # type: ignore[arg-type]  # a Flask app
+# A file's name as shown: made safe again, for rows stored before names were sanitised.
+bp.add_app_template_filter(lambda row: safe_filename(row.filename, row.content_type), "file_name")
 
 # Their routes join bp.
 from . import diagrams, incidents, nomination, tasks, views  # noqa: E402,F401

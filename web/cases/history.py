@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.attachments import safe_filename
 from engine.models import WorkItem
 from workflows.admission.vocabulary import OUTCOMES
 
@@ -52,7 +53,7 @@ def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
     if kind == "task_reassigned" and data.get("to"):
         parts.append("→ " + person(data["to"]))
     if kind == "attachment_added" and data.get("filename"):
-        parts.append(data["filename"])
+        parts.append(safe_filename(str(data["filename"]), None))
     if kind == "case_closed" and data.get("outcome"):
         parts.append(label(OUTCOMES, data["outcome"]))
     if kind == "case_migrated":

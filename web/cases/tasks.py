@@ -25,6 +25,12 @@ from ..work import conflict_message, reviewers_of, visible_item, workable_item
 from . import bp, reading
 
 
+def _annotatable(case: Case, item: WorkItem) -> bool:
+    """Whether the user may add files and comments: to an open task of their unit, while
+    the case is not closed (the engine refuses the rest with a 409)."""
+    return item.status == "open" and case.status != "closed" and may_work_on(g.user, item)
+
+
 def _editable(case: Case, item: WorkItem) -> bool:
     return (
         item.status == "open"
@@ -61,6 +67,7 @@ def _page(
         case=case,
         form=form,
         editable=_editable(case, item),
+        annotatable=_annotatable(case, item),
         works=works,
         holders=holders,
         values=values,
@@ -114,7 +121,7 @@ def upload(item_id: int):
     # One byte past the limit is enough to refuse; never read more than that.
     content = sent.stream.read(limit + 1)
     try:
-        run_operation(
+        added = run_operation(
             files.add_attachment,
             item.case_id,
             sent.filename,
@@ -126,7 +133,7 @@ def upload(item_id: int):
         )
     except InvalidData as err:
         return _page(item, 422, upload_errors=err.fields.get("file"))
-    flash(_("Đã đính kèm tệp %(name)s.", name=files.safe_filename(sent.filename)), "success")
+    flash(_("Đã đính kèm tệp %(name)s.", name=added.filename), "success")
     return redirect(url_for("cases.task", item_id=item.id))
 
 

@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import abort, current_app, g, render_template, request, send_file
 from sqlalchemy import select, true
 
-from engine.attachments import storage_path
+from engine.attachments import safe_filename, storage_path
 from engine.listing import Page, fetch_page, folded_search
 from engine.models import Attachment, Case
 from workflows.admission.vocabulary import CATEGORIES
 
 from ..auth.session import login_required
+from ..disclosures import disclosed
+from ..downloads import content_disposition
 from ..extensions import db
 from ..labels import CASE_STATUSES, label
 from ..permissions import case_filter, proposing_units
@@ -90,10 +92,12 @@ def download(case_id: int, attachment_id: int):
     path = storage_path(Path(current_app.config["ATTACHMENTS_DIR"]), item.sha256)
     if not path.is_file():
         abort(404)
+    # The name is made safe again: rows stored before names were sanitised keep theirs.
+    name = safe_filename(item.filename, item.content_type)
+    disclosed("attachment_downloaded", case.id, attachment=item.id, filename=name)
     # Always a download, with the type sniffed at upload: never rendered in our origin.
-    response = send_file(
-        path, mimetype=item.content_type, as_attachment=True, download_name=item.filename, max_age=0
-    )
+    response = send_file(path, mimetype=item.content_type, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(name)
     # Personal documents: no copy in shared caches or in the browser's.
     response.headers["Cache-Control"] = "private, no-store"
     return response

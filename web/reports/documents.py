@@ -11,6 +11,7 @@ from workflows.admission.reports import documents
 from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
+from ..disclosures import disclosed
 from ..extensions import db
 from ..i18n import N_
 from ..work import visible_case
@@ -39,4 +40,5 @@ def document(case_id: int, code: str, fmt: str):
     if code not in documents.available(case.data or {}):
         abort(404)
     body, filename = documents.render(code, fmt, load_tree(db()), case.data)
+    disclosed("document_exported", case.id, document=code, format=fmt)
     return file_response(body, MIMETYPES[fmt], filename)

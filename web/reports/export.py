@@ -9,9 +9,12 @@ from io import BytesIO
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from engine.spreadsheets import safe_cell
 from workflows.admission.reports.documents.fonts import add_family
 
 from .tables import Table
@@ -20,20 +23,32 @@ HEADER_ROW = 3  # the sheet's title, a line about the report, a blank, then the 
 PDF_FONT = "DejaVuSans"
 
 
+def _put(sheet: Worksheet, row: int, values: list) -> None:
+    """One row of cells. Text is written as text, whatever it starts with: openpyxl would
+    store a string starting with "=" as a formula (and "#N/A" as an error) by itself, and
+    a character XML cannot hold would make it refuse the whole file."""
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            cell.value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
+        else:
+            cell.value = value
+
+
 def workbook(title: str, subtitle: str, tables: list[Table]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.key[:31])
-        sheet["A1"] = table.title
+        _put(sheet, 1, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"] = f"{title} · {subtitle}"
-        sheet.append([])
-        sheet.append(table.columns)
+        _put(sheet, 2, [f"{title} · {subtitle}"])
+        _put(sheet, HEADER_ROW + 1, table.columns)
         for cell in sheet[HEADER_ROW + 1]:
             cell.font = Font(bold=True)
-        for row in table.values():
-            sheet.append(row)
+        for number, row in enumerate(table.values(), start=HEADER_ROW + 2):
+            _put(sheet, number, row)
         for index, _column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 48
     out = BytesIO()

@@ -9,6 +9,7 @@ from flask import abort, g, request, send_file
 from workflows.admission.reports import facts
 from workflows.admission.tree import load_tree
 
+from ..downloads import content_disposition
 from ..extensions import db
 from . import access
 from .compute import PERIODS, QUOTAS, Query, today
@@ -55,8 +56,7 @@ def query_of(name: str, values=None) -> Query:
 def file_response(body: bytes, mimetype: str, filename: str):
     """``body`` as a download that no shared cache and no browser cache keeps: reports
     and documents carry personal data."""
-    response = send_file(
-        BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=filename, max_age=0
-    )
+    response = send_file(BytesIO(body), mimetype=mimetype, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response

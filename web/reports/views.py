@@ -16,6 +16,7 @@ from workflows.admission.reports.facts import committee_units
 from workflows.admission.tree import load_tree
 
 from ..auth.session import login_required
+from ..disclosures import disclosed
 from ..extensions import db
 from ..labels import unit_name
 from ..permissions import case_filter
@@ -135,6 +136,7 @@ def download(name: str, fmt: str):
     _report, tables = _tables(name, query)
     mimetype, write = EXPORTS[fmt]
     body = write(_(TITLES[name]), _subtitle(name, query), tables)
+    disclosed("report_exported", report=name, format=fmt, **_params(name, query))
     filename = f"bao-cao-{name}-{query.committee}-{query.year}.{fmt}".lower()
     return file_response(body, mimetype, filename)
 
