@@ -28,6 +28,7 @@ from . import (
     request_log,
     tokens,
 )
+from .errors import App
 from .errors import register as register_errors
 from .extensions import babel, close_session, csrf
 
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The web app (``gunicorn 'web:create_app()'`` in production), configured by the
     environment (``engine.settings``); ``config`` overrides any key (tests)."""
     settings = Settings.from_env()
-    app = Flask("web", instance_path=str(settings.instance_dir.resolve()))
+    app = App("web", instance_path=str(settings.instance_dir.resolve()))
     app.config.update(_flask_config(settings, Path(app.instance_path)))
     app.config.update(config or {})
     logs.configure(*logs.from_env())
