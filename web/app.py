@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import db as engine_db
 from engine import logs
@@ -82,6 +83,7 @@ def install(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_errors(app)
     api.install(app)  # after the error pages: it answers /api/ URLs in JSON
+    _trust_proxies(app, app.config["PROXY_HOPS"])
 
 
 def _flask_config(settings: Settings, instance: Path) -> dict:
@@ -95,6 +97,7 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PROXY_HOPS=settings.proxy_hops,
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         PAGE_SIZE=settings.page_size,
@@ -105,6 +108,15 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         API_AUTH_FAILURE_LIMIT=settings.api_auth_failure_limit,
         API_AUTH_FAILURE_WINDOW=settings.api_auth_failure_window,
     )
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies (nginx: deploy/nginx/ketnap.conf), the client's
+    address and scheme as the proxies saw them. The sign-in and API limits count per
+    client address: without this, every client would share the proxy's count. Without a
+    proxy (0), a client's own X-Forwarded-For would be a lie, and is ignored."""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _secret_key(configured: str | None, instance: Path) -> str:
