@@ -116,9 +116,16 @@ class Nginx:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+        try:
+            self._wait_listening(timeout)
+        except BaseException:
+            self.stop()  # a fixture that fails to start never reaches its teardown
+            raise
+
+    def _wait_listening(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.errors()
+            assert self.process is not None and self.process.poll() is None, self.errors()
             try:
                 socket.create_connection(("127.0.0.1", self.https_port), timeout=1).close()
                 return

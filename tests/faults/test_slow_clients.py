@@ -48,10 +48,12 @@ def _normal_client(base: str, token: str, seconds: float, **tls) -> list[tuple[s
 
 
 def _attack_nginx(fronted, token: str) -> list[tuple[str, int, float]]:
-    slow = SlowClients(fronted.https_port, SLOW, cafile=fronted.cert)
+    slow = SlowClients(fronted.https_port, SLOW, cafile=fronted.cert, interval=1.5)
     try:
         slow.start()
-        answers = _normal_client(fronted.base, token, 5.0, verify=str(fronted.cert))
+        # Well within nginx's 10 s for a request's headers, after which it would rightly
+        # close the half of them that never finish theirs.
+        answers = _normal_client(fronted.base, token, 4.0, verify=str(fronted.cert))
         assert slow.rounds >= 2, "the slow clients did not trickle while the others asked"
         assert slow.open >= SLOW * 0.95, "nginx dropped the slow clients: they held nothing"
     finally:
@@ -77,7 +79,7 @@ def test_slow_clients_hold_up_nobody_behind_nginx_and_everybody_without(fronted,
     """One gunicorn (four sync workers, as the README runs it) for both halves: the
     attack through nginx, then straight at gunicorn."""
     answers = _attack_nginx(fronted, seeded.tokens[0])
-    assert len(answers) >= 10
+    assert len(answers) >= 8
     assert {status for _, status, _ in answers} == {200}, answers
     slowest = max(answers, key=lambda a: a[2])
     assert slowest[2] < BOUND, f"{slowest[0]} took {slowest[2]:.2f} s with {SLOW} slow clients"
