@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else they need,
-# these targets install: the Python venv, npm assets, PostgreSQL and Chromium for tests.
+# these targets install: the Python venv, npm assets, PostgreSQL, Chromium and nginx for tests.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -42,6 +42,7 @@ run: install
 test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-nginx.sh
 	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The house rules: lint and format (ruff), types (mypy), layers (import-linter), the

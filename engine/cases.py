@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit, clock, runtime
+from engine.db import lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
 from engine.forms import validate_submission
@@ -126,6 +127,14 @@ def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
         session.close()
 
 
+def _raise_if_busy(err: OperationalError) -> None:
+    """A failed lock of a case row is a Conflict (409: try again) when another transaction
+    holds it. Otherwise the database failed (a lost connection, a server going down): the
+    caller lets that error go on, to be answered as an outage (503), not as "busy"."""
+    if lock_contended(err):
+        raise Conflict("the case is busy; try again") from err
+
+
 def _lock_case(session: Session, case_id: int) -> Case:
     try:
         case = session.execute(
@@ -135,7 +144,8 @@ def _lock_case(session: Session, case_id: int) -> Case:
             .execution_options(populate_existing=True)
         ).scalar_one_or_none()
     except OperationalError as err:
-        raise Conflict("the case is busy; try again") from err
+        _raise_if_busy(err)
+        raise
     if case is None:
         raise NotFound(f"case {case_id} not found")
     return case
@@ -158,7 +168,8 @@ def _lock_item_with_open(session: Session, item_id: int) -> tuple[WorkItem, Case
             .execution_options(populate_existing=True)
         ).scalar_one_or_none()
     except OperationalError as err:
-        raise Conflict("the case is busy; try again") from err
+        _raise_if_busy(err)
+        raise
     if case is None:
         raise NotFound(f"task {item_id} not found")
     rows = (

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.settings import Settings, normalised_url
 
 SQLITE_FILE = "ketnap.sqlite3"
+# PostgreSQL's SQLSTATEs for "another transaction holds what you want": lock_not_available
+# (lock_timeout, NOWAIT), deadlock_detected, serialization_failure. Trying again helps.
+CONTENDED_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+# SQLite's primary result codes for the same (busy_timeout ran out).
+CONTENDED_SQLITE = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
 
 
 def database_url(settings: Settings | None = None) -> str:
@@ -69,3 +76,63 @@ def is_postgres(session_or_engine) -> bool:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def lock_contended(err: BaseException) -> bool:
+    """Whether ``err`` says another transaction holds the lock (or the row) wanted: the
+    case is busy. Anything else an OperationalError can say (the connection was lost, the
+    server shut down, it cannot be reached) is the database failing, not contention."""
+    if not isinstance(err, DBAPIError) or err.connection_invalidated:
+        return False
+    orig = err.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate is not None:
+        return sqlstate in CONTENDED_SQLSTATES
+    if getattr(orig, "sqlite_errorname", None) in CONTENDED_SQLITE:
+        return True
+    return "database is locked" in str(orig) or "database table is locked" in str(orig)
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """psycopg's own connection errors, which escape unwrapped from a connection used
+    by hand (not through SQLAlchemy); none when psycopg is not installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeout,
+    *_driver_errors(),
+)
+
+
+def unavailable(err: BaseException) -> bool:
+    """Whether ``err`` itself says the database could not be reached or used for a while:
+    a lost or refused connection, a server shutting down, no connection free in the pool.
+    Waiting and trying again may help; nothing in the request was at fault."""
+    if isinstance(err, UNAVAILABLE):
+        return True
+    return isinstance(err, DBAPIError) and err.connection_invalidated
+
+
+def unavailable_cause(err: BaseException) -> BaseException | None:
+    """The database error behind ``err``: itself, or one it was raised from or while
+    handling (a diagram's function that read the database and failed becomes a
+    ProcessError ``from`` it). None when the database is not to blame, also when it was
+    only busy: a Conflict raised from lock contention stays a Conflict."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        if lock_contended(current):
+            return None
+        if unavailable(current):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -121,6 +121,15 @@ class Settings:
         _flag,
         shown="`0`",
     )
+    proxy_hops: int = _setting(
+        "KETNAP_PROXY_HOPS",
+        0,
+        "reverse proxies in front of the app (werkzeug's ProxyFix): the client address "
+        "(sign-in and API limits, audit log) and scheme are read from the "
+        "`X-Forwarded-For` and `X-Forwarded-Proto` they set; `1` behind the README's "
+        "nginx, `0` when clients reach the app directly (those headers are then ignored)",
+        _whole(0),
+    )
     instance_dir: Path = _setting(
         "KETNAP_INSTANCE_DIR",
         Path("instance"),

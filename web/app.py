@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import db as engine_db
 from engine import logs
@@ -31,6 +32,7 @@ from . import (
     request_log,
     tokens,
 )
+from .errors import App
 from .errors import register as register_errors
 from .extensions import babel, close_session, csrf
 
@@ -59,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     """The web app (``gunicorn 'web:create_app()'`` in production), configured by the
     environment (``engine.settings``); ``config`` overrides any key (tests)."""
     settings = Settings.from_env()
-    app = Flask("web", instance_path=str(settings.instance_dir.resolve()))
+    app = App("web", instance_path=str(settings.instance_dir.resolve()))
     app.config.update(_flask_config(settings, Path(app.instance_path)))
     app.config.update(config or {})
     logs.configure(*logs.from_env())
@@ -86,6 +88,7 @@ def install(app: Flask) -> None:
         app.register_blueprint(blueprint)
     register_errors(app)
     api.install(app)  # after the error pages: it answers /api/ URLs in JSON
+    _trust_proxies(app, app.config["PROXY_HOPS"])
 
 
 def _flask_config(settings: Settings, instance: Path) -> dict:
@@ -103,6 +106,7 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         # lasts as long as the longest session may.
         SESSION_IDLE=timedelta(minutes=settings.session_idle_minutes),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+        PROXY_HOPS=settings.proxy_hops,
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         PAGE_SIZE=settings.page_size,
@@ -113,6 +117,15 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         API_AUTH_FAILURE_LIMIT=settings.api_auth_failure_limit,
         API_AUTH_FAILURE_WINDOW=settings.api_auth_failure_window,
     )
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies (nginx: deploy/nginx/ketnap.conf), the client's
+    address and scheme as the proxies saw them. The sign-in and API limits count per
+    client address: without this, every client would share the proxy's count. Without a
+    proxy (0), a client's own X-Forwarded-For would be a lie, and is ignored."""
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _secret_key(configured: str | None, instance: Path) -> str:

@@ -1,16 +1,30 @@
-"""Error pages and JSON errors. A case or task the user may not see answers 404."""
+"""Error pages and JSON errors. A case or task the user may not see answers 404.
+
+The database failing (a connection lost or refused, at any point of a request) is an
+outage, not a bug: it answers 503 with Retry-After, never 500, whatever error it
+surfaced as and wherever it was raised: in a view, in a before- or after-request hook,
+in an error handler (``App``); the teardown that closes the request's session never
+raises (``web.extensions.close_session``).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+import logging
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, OperationalError
 
+from engine.db import unavailable_cause
 from engine.errors import Conflict, InvalidData, NotFound
 
 from . import denials
+from .extensions import close_session
 from .i18n import N_
+
+log = logging.getLogger(__name__)
+#: Seconds a client is asked to wait before trying again after an outage answer.
+RETRY_AFTER = 5
 
 MESSAGES = {
     400: N_("Yêu cầu không hợp lệ."),
@@ -21,7 +35,7 @@ MESSAGES = {
     413: N_("Tệp tải lên quá lớn."),
     422: N_("Dữ liệu chưa hợp lệ."),
     429: N_("Quá nhiều yêu cầu. Hãy thử lại sau ít phút."),
-    503: N_("Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Hãy thử lại sau ít phút."),
+    503: N_("Máy chủ cơ sở dữ liệu tạm thời không trả lời, hãy thử lại sau ít giây."),
 }
 
 
@@ -49,25 +63,50 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, lambda err: render_error(404))
     app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
     app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))
-    # The database being unreachable is an outage, not a bug: answer 503 (with Retry-After)
-    # instead of a 500. Nothing else is needed to recover: the failed connection is
-    # dropped with the request's session and pool_pre_ping replaces stale ones.
-    for error in (OperationalError, DisconnectionError, _psycopg_operational_error()):
-        app.register_error_handler(error, _database_unavailable)
 
 
-def _psycopg_operational_error() -> type[Exception]:
-    """psycopg's own OperationalError, which escapes unwrapped from a few places (a
-    connection checked out by hand); SQLAlchemy's error when psycopg is not installed."""
+class App(Flask):
+    """The Flask app, answering the database failing as an outage (503) wherever the
+    error comes from. Flask picks an error handler by the error's class, and a
+    blueprint's handler first (the API's 422 for a ProcessError, its JSON 500): a
+    database error wrapped in an engine error, or raised by an after-request hook or an
+    error page, would never reach a handler registered for the database's errors."""
+
+    def handle_user_exception(self, e):
+        # Errors of views and before-request hooks (and abort()s), before any handler.
+        if unavailable_cause(e) is not None:
+            return database_unavailable(e)
+        return super().handle_user_exception(e)
+
+    def handle_exception(self, e):
+        # What got past the handlers: an after-request hook or an error page failing.
+        if unavailable_cause(e) is not None:
+            return self.finalize_request(database_unavailable(e), from_error_handler=True)
+        return super().handle_exception(e)
+
+
+def database_unavailable(err: BaseException) -> Response:
+    """The outage answer: 503 with Retry-After, a page or (under /api/) JSON.
+
+    Made without the database: the request's session is discarded first, and the page
+    is drawn as for a signed-out visitor, since the signed-in user's row may be
+    expired by the rollback and reading it again would fail the same way."""
+    cause = unavailable_cause(err) or err
+    log.warning(
+        "database unavailable",
+        extra={
+            "path": request.path,
+            "request_id": g.get("request_id"),
+            "error": f"{type(cause).__name__}: {cause}".splitlines()[0][:300],
+        },
+    )
+    close_session()
+    g.user = None
     try:
-        import psycopg
-    except ImportError:
-        return OperationalError
-    return psycopg.OperationalError
-
-
-def _database_unavailable(_err):
-    response, code = render_error(503)
-    response = current_app.make_response((response, code))
-    response.headers["Retry-After"] = "5"
+        response = current_app.make_response(render_error(503))
+    except Exception:  # noqa: BLE001  the outage must be answered, even without a page
+        log.warning("could not draw the outage page", exc_info=True)
+        response = current_app.make_response((MESSAGES[503], 503))
+        response.mimetype = "text/plain"
+    response.headers["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -45,7 +45,7 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 60.0) -> None:
         env = {**os.environ, "DATABASE_URL": self.database_url, "KETNAP_SECRET_KEY": "faults"}
         self.log = open(self.workdir / f"gunicorn-{self.port}.log", "ab")
         # cwd: the app keeps its instance folder (attachments) under the working directory.
@@ -67,9 +67,15 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready(timeout)
+        try:
+            self.wait_ready(timeout)
+        except BaseException:
+            # A fixture that fails to start never reaches its teardown: stop here, or the
+            # master and its workers outlive the test and load every test after it.
+            self.stop()
+            raise
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         """Until every worker is up and the app answers (bounded by ``timeout``)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

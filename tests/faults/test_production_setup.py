@@ -1,6 +1,8 @@
 """The README's production section, followed as written on a fresh PostgreSQL database:
 a plain ``postgresql://`` DATABASE_URL, the CLI migrating and seeding, gunicorn serving
-``web:create_app()``, a timer worker looping beside it, and a user signing in over HTTP.
+``web:create_app()``, a timer worker looping beside it, nginx in front from the repo's
+site file, and a user signing in over HTTPS through it (the app seeing the user's
+address, not nginx's).
 
 It once failed half-way: the CLI read ``postgresql://`` as psycopg 3, the app factory
 as psycopg2 (which we do not ship), so gunicorn's workers never booted.
@@ -8,9 +10,11 @@ as psycopg2 (which we do not ship), so gunicorn's workers never booted.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -18,10 +22,15 @@ from pathlib import Path
 
 import pytest
 import requests
+import requests.adapters
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
+from engine.models import Event
+from engine.settings import Settings, normalised_url
 from tests.support.databases import empty_postgres
 
+from . import nginx
 from .gunicorn import Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +44,19 @@ STEPS = (
     "gunicorn -w",
     "ketnap timers run --loop",
 )
-EXPORTED = {"DATABASE_URL", "KETNAP_SECRET_KEY", "KETNAP_SECURE_COOKIES"}
+# Then, as root, nginx: what the test does instead of each (it installs nothing, writes
+# nothing outside its directory): ensure-nginx.sh installed the package, the site file
+# is rendered into the test's directory, and nginx runs from there (``nginx.Nginx``).
+NGINX_STEPS = (
+    "apt-get install nginx",
+    f"cp {nginx.SITE.relative_to(ROOT)} /etc/nginx/sites-available/ketnap.conf",
+    "ln -s /etc/nginx/sites-available/ketnap.conf /etc/nginx/sites-enabled/ketnap.conf",
+    "rm /etc/nginx/sites-enabled/default",
+    "nginx -t && systemctl reload nginx",
+)
+EXPORTED = {"DATABASE_URL", "KETNAP_SECRET_KEY", "KETNAP_SECURE_COOKIES", "KETNAP_PROXY_HOPS"}
 USER, PASSWORD, UNIT = "chibo-thpt", "mat-khau-dai-2025", "THPT-TP"
+CLIENT = "127.0.0.2"  # the user's address: loopback, but not the one nginx connects from
 
 
 def _production_block() -> list[str]:
@@ -44,7 +64,8 @@ def _production_block() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Production\n", 1)[1].split("\n## ", 1)[0]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
-    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.strip()]
+    lines = [line.split("  #", 1)[0].strip() for line in block.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def test_this_test_does_what_the_readme_says():
@@ -54,10 +75,15 @@ def test_this_test_does_what_the_readme_says():
     )
     assert set(exported) == EXPORTED
     assert exported["DATABASE_URL"].startswith("postgresql://")
-    assert exported["KETNAP_SECURE_COOKIES"] == "1"
+    assert exported["KETNAP_SECURE_COOKIES"] == "1" and exported["KETNAP_PROXY_HOPS"] == "1"
     commands = [line[len(".venv/bin/") :] for line in lines if line.startswith(".venv/bin/")]
     assert len(commands) == len(STEPS)
     assert all(command.startswith(step) for command, step in zip(commands, STEPS, strict=True))
+    # gunicorn listens where the site file's upstream points.
+    [gunicorn] = [c for c in commands if c.startswith("gunicorn")]
+    assert f"-b {nginx.UPSTREAM} " in gunicorn
+    rest = [line for line in lines if not line.startswith(("export ", ".venv/bin/"))]
+    assert tuple(rest) == NGINX_STEPS
 
 
 @pytest.fixture
@@ -74,6 +100,7 @@ def environment(pg_database, monkeypatch):
         monkeypatch.setenv("DATABASE_URL", plain)
         monkeypatch.setenv("KETNAP_SECRET_KEY", "faults")  # what Server gives gunicorn
         monkeypatch.setenv("KETNAP_SECURE_COOKIES", "1")
+        monkeypatch.setenv("KETNAP_PROXY_HOPS", "1")
         yield dict(os.environ)
 
 
@@ -85,28 +112,70 @@ def _ketnap(env, cwd, *args: str) -> str:
     return done.stdout
 
 
-def _session_cookie(response: requests.Response) -> str:
-    """The session cookie the app set, which must be for HTTPS only."""
-    [cookie] = [c for c in response.cookies if c.name == "session"]
-    assert cookie.secure, "KETNAP_SECURE_COOKIES=1 but the session cookie is not Secure"
-    return f"session={cookie.value}"
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from ``address``: a client other than nginx, as the app should see."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
-def _sign_in(base: str) -> str:
-    """Sign in with the login form; the signed-in session's Cookie header. Sent by hand:
-    a client keeps a Secure cookie off plain HTTP, and TLS is the proxy's job, not here."""
-    page = requests.get(base + "/dang-nhap", timeout=10)
+def _browser(front: nginx.Nginx) -> requests.Session:
+    """A browser at CLIENT trusting the test's certificate; it claims another address in
+    X-Forwarded-For, which nginx must replace with the one it saw."""
+    browser = requests.Session()
+    browser.mount("https://", _FromAddress(CLIENT))
+    browser.trust_env = False  # else REQUESTS_CA_BUNDLE would win over ``verify``
+    browser.verify = str(front.cert)
+    browser.headers["X-Forwarded-For"] = "10.9.9.9"
+    return browser
+
+
+def _sign_in(browser: requests.Session, base: str) -> None:
+    """Sign in with the login form over HTTPS; the session cookie must be Secure."""
+    page = browser.get(base + "/dang-nhap", timeout=10)
     assert page.status_code == 200
+    assert page.headers["Strict-Transport-Security"]
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    answer = requests.post(
+    answer = browser.post(
         base + "/dang-nhap",
         timeout=10,
         allow_redirects=False,
-        headers={"Cookie": _session_cookie(page)},
+        headers={"Referer": base + "/dang-nhap"},  # as a browser sends it over HTTPS
         data={"username": USER, "password": PASSWORD, "csrf_token": token},
     )
     assert answer.status_code == 302, answer.text
-    return _session_cookie(answer)
+    [cookie] = [c for c in browser.cookies if c.name == "session"]
+    assert cookie.secure, "KETNAP_SECURE_COOKIES=1 but the session cookie is not Secure"
+
+
+def _sign_in_addresses(url: str) -> list[str | None]:
+    engine = create_engine(normalised_url(url))
+    try:
+        with engine.connect() as conn:
+            return list(
+                conn.execute(select(Event.client).where(Event.kind == "signed_in")).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def _too_large(front: nginx.Nginx) -> int:
+    """The status of a request announcing one byte more than the app takes (no body:
+    nginx must refuse it from the headers alone)."""
+    context = ssl.create_default_context(cafile=str(front.cert))
+    conn = http.client.HTTPSConnection("127.0.0.1", front.https_port, context=context, timeout=10)
+    try:
+        conn.putrequest("POST", "/dang-nhap")
+        conn.putheader("Content-Length", str(Settings().max_request_bytes + 1))
+        conn.endheaders()
+        return conn.getresponse().status
+    finally:
+        conn.close()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -138,7 +207,9 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
         PASSWORD,
     )
 
+    nginx.require_nginx()
     server = Server(env["DATABASE_URL"], tmp_path, workers=1)
+    front = nginx.Nginx(server.port, tmp_path)
     timer_log = open(tmp_path / "timers.log", "w+b")
     timers = subprocess.Popen(
         [str(BIN / "ketnap"), "timers", "run", "--loop"],
@@ -149,14 +220,26 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
     )
     try:
         server.start()
-        cookie = _sign_in(server.base)
-        inbox = requests.get(
-            server.base + "/", headers={"Cookie": cookie}, timeout=10, allow_redirects=False
-        )
+        front.start()
+        browser = _browser(front)
+        _sign_in(browser, front.base)
+        inbox = browser.get(front.base + "/", timeout=10, allow_redirects=False)
         assert inbox.status_code == 200 and "Việc cần làm" in inbox.text
         assert USER in inbox.text
         # Without the cookie, the same page sends one to sign in: the 200 was the user's.
-        assert requests.get(server.base + "/", timeout=10, allow_redirects=False).status_code == 302
+        anonymous = requests.get(
+            front.base + "/", verify=str(front.cert), timeout=10, allow_redirects=False
+        )
+        assert anonymous.status_code == 302
+        # The app saw the user's address, neither nginx's nor the one the user claimed.
+        assert _sign_in_addresses(env["DATABASE_URL"]) == [CLIENT]
+        # Plain HTTP only points to HTTPS; a body over the app's limit stops at nginx.
+        plain = requests.get(
+            f"http://127.0.0.1:{front.http_port}/dang-nhap", timeout=10, allow_redirects=False
+        )
+        assert plain.status_code == 301
+        assert plain.headers["Location"].startswith("https://127.0.0.1")
+        assert _too_large(front) == 413
         time.sleep(2)  # the worker's first pass is long done: it must still be looping
         assert timers.poll() is None, (tmp_path / "timers.log").read_text()
         logged = (tmp_path / "timers.log").read_text()
@@ -164,4 +247,5 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
     finally:
         _stop(timers)
         timer_log.close()
+        front.stop()
         server.stop()
