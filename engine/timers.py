@@ -20,11 +20,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, clock
+from engine import audit, clock, db
 from engine.cases import Actor, fire_timers, unit_of_work
 from engine.models import INCIDENT_LENGTH, Case
 from engine.registry import Registry
@@ -36,11 +34,10 @@ LAST_RETRY = timedelta(days=1)
 
 
 def is_transient(err: BaseException) -> bool:
-    """Whether ``err`` says the database could not be reached or used for a while (not
-    that this case's data or diagram is at fault): waiting and trying again may help."""
-    if isinstance(err, (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)):
-        return True
-    return isinstance(err, DBAPIError) and err.connection_invalidated
+    """Whether the database could not be reached or used for a while (not that this
+    case's data or diagram is at fault), also behind an error raised from it (a diagram
+    function that read the database): waiting and trying again may help."""
+    return db.unavailable_cause(err) is not None
 
 
 def retry_delay(failures: int) -> timedelta:
