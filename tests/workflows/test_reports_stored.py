@@ -24,9 +24,10 @@ from tests.support import report_data as rd
 from tests.support.databases import empty_postgres
 from workflows.admission import demo, orgs, resolvers
 from workflows.admission.models import Unit
-from workflows.admission.reports import facts, stored
+from workflows.admission.reports import facts, stored, targets
 from workflows.admission.reports.models import AdmissionFacts
 from workflows.admission.reports.pipeline import birthday_wait, days_to_decision, earliest_decision
+from workflows.admission.reports.targets import Settings
 
 from .conftest import DEMO, plugin_runner
 from .scenario import AFTER_BRANCH_VOTE, CLERK, STUDENT, T0, TO_BRANCH_VOTE, Case
@@ -273,6 +274,21 @@ def test_migration_0011_gives_stored_units_what_the_old_rules_found(empty_engine
     assert rows["TU-DL"] == (None, ["owns_plan_targets"])
     assert rows["BDV-DL"] == (None, ["sets_sourcing_quotas"])
     assert rows["P1"] == (None, [])
+
+
+def test_migration_0012_keeps_the_targets_a_board_set(empty_engine):
+    """The per-enterprise target goes; what the plan still has stays as the board set it."""
+    schema.upgrade(empty_engine)
+    factory = dbmod.make_session_factory(empty_engine)
+    chosen = Settings("TU-DL", 2025, 2, 150, ("THPT-TP",), 40, "Số liệu của Ban Tổ chức.")
+    with unit_of_work(factory) as session:
+        targets.save(session, chosen, "btc")
+    _downgrade(empty_engine, "0011")
+    assert {"per_enterprise", "enterprises"} <= _columns(empty_engine, "plan_targets")
+    schema.upgrade(empty_engine)
+    assert not {"per_enterprise", "enterprises"} & _columns(empty_engine, "plan_targets")
+    with unit_of_work(factory) as session:
+        assert targets.settings(session, "TU-DL", 2025) == chosen
 
 
 def test_every_data_field_a_report_reads_is_kept():
