@@ -4,6 +4,8 @@ read with openpyxl, holds the numbers the page shows and the API gives."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -11,10 +13,13 @@ from sqlalchemy import select
 from engine import db as engine_db
 from engine.cases import unit_of_work
 from tests.support import report_data as rd
-from web.accounts import User
+from web.accounts import User, create_user
 from web.tokens import issue
+from workflows.admission import orgs
 
-from .conftest import screenshot, sign_in
+from .conftest import password, screenshot, sign_in
+
+TREE_2025 = Path(orgs.__file__).parent / "data" / "org_2025.yaml"
 
 YEAR = 2025
 
@@ -96,3 +101,38 @@ def test_board_downloads_the_dashboard_as_excel(page, tmp_path):
     assert sorted(
         int(r.get_attribute("data-case-id")) for r in page.get_by_test_id("case-row").all()
     ) == sorted([ids["W1"], ids["W2"]])
+
+
+def test_the_province_dashboard_on_the_2025_tree_fits_a_laptop_and_a_phone(page, tmp_path):
+    """After the reorganisation the province's board finds every school and enterprise
+    of the five wards on its dashboard; at 1366 and at 390 px wide the report is no
+    wider than the screen (a wide table scrolls inside its own box)."""
+    engine = engine_db.make_engine(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    factory = engine_db.make_session_factory(engine)
+    rd.seed(factory)
+    with unit_of_work(factory) as session:
+        units = orgs.read_tree_file(TREE_2025)
+        orgs.import_tree(session, units)
+        create_user(session, "btc_ld", password("btc_ld"), memberships=[("BTC-LD", "reviewer")])
+    engine.dispose()
+    names = {unit.code: unit.name for unit in units}
+    sign_in(page, "btc_ld")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/bao-cao/?year={YEAR}")
+        expect(page.get_by_test_id("report-subtitle")).to_contain_text("Tỉnh ủy Lâm Đồng")
+        page.wait_for_function(
+            "() => window.Chart && Chart.getChart("
+            "document.querySelector('[data-testid=chart-doanh-nghiep]'))"
+        )
+        schools = {row[0] for row in _table(page, "truong-thpt")}
+        enterprises = {row[0] for row in _table(page, "doanh-nghiep")}
+        assert schools == {names[code] for code in ("THPT-TP", "THPT-BTX", "THPT-TL")}
+        assert enterprises == {names[code] for code in ("DN-MX", "DN-RS", "DN-DT", "DN-LB")}
+        screenshot(page, f"reports-targets-2025-{width}")
+        # The report (not the navigation bar above it, which is base.html's).
+        wider = page.evaluate(
+            "() => { const main = document.querySelector('main');"
+            " return main.scrollWidth - main.clientWidth; }"
+        )
+        assert wider <= 0, width

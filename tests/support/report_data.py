@@ -27,9 +27,13 @@ SCHOOLS = {
     "THPT-BTX": {"THPT-BTX", "DT-THPT-BTX"},
     "THPT-TL": {"THPT-TL", "THPT-TL-GV", "DT-THPT-TL"},
 }
+# Every enterprise without state capital, with a party organisation or (DN-MX, DN-RS)
+# without one.
 ENTERPRISES = {
     "DN-LB": {"DN-LB", "CD-DN-LB", "DT-DN-LB"},
     "DN-DT": {"DN-DT", "CD-DN-DT", "DT-DN-DT"},
+    "DN-MX": {"DN-MX", "CD-DN-MX"},
+    "DN-RS": {"DN-RS"},
 }
 
 

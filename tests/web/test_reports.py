@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 
 from engine import clock
@@ -16,7 +18,9 @@ from tests.support.api import api_as
 from tests.support.driving import DOSSIER, do, factory, start
 from tests.support.webapp import csrf_token, login
 from web.accounts import create_user
-from workflows.admission import rules
+from workflows.admission import orgs, rules
+
+TREE_2025 = Path(orgs.__file__).parent / "data" / "org_2025.yaml"
 
 YEAR = "2025"
 
@@ -147,10 +151,8 @@ def test_the_organisation_board_sets_the_targets(app, seeded):
         "year": YEAR,
         "students_per_school": "1",
         "worker_share": "2",
-        "per_enterprise": "1",
         "outside_admissions": "185",
         "schools": ["THPT-TP", "THPT-BTX", "THPT-TL"],
-        "enterprises": ["DN-LB", "DN-DT"],
         "note": "Số liệu Ban Tổ chức tổng hợp.",
     }
     assert btc.post("/bao-cao/chi-tieu", data={**form, "worker_share": "lots"}).status_code == 302
@@ -160,6 +162,11 @@ def test_the_organisation_board_sets_the_targets(app, seeded):
     share = api.get(f"/api/v1/reports/targets?year={YEAR}").get_json()["share"]
     assert (share["admissions"]["value"], share["target"]) == (191, 4)
     assert share["status"] == "missed"
+    # A school the tree does not mark is no choice: refused, nothing stored.
+    bad = btc.post("/bao-cao/chi-tieu", data={**form, "schools": ["DN-LB"], "note": "x"})
+    assert bad.status_code == 400
+    settings = api.get(f"/api/v1/reports/targets?year={YEAR}").get_json()["settings"]
+    assert settings["schools"] == ["THPT-BTX", "THPT-TL", "THPT-TP"]  # in the tree's order
 
 
 def test_only_the_organisation_board_sets_targets(app, seeded):
@@ -247,3 +254,90 @@ def test_a_long_list_of_cases_shows_its_first_rows_and_links_to_them_all(app, se
     assert more.group(2) == "Xem tất cả (còn 1 hồ sơ nữa)"
     assert sorted(map(int, re.findall(r'data-case-id="(\d+)"', listed))) == sorted(waiting)
     assert len(_sheet_rows(download, "du-bi")) == 2  # a download keeps every row
+
+
+# --- the 2025 tree: the province owns the targets, its combined board sets quotas ---
+
+REORGANISED_USERS = {
+    "btc_ld": "BTC-LD",  # the province's organisation board
+    "btgdv_ld": "BTGDV-LD",  # its combined propaganda and mass mobilisation board
+    "bxd_xh": "BXD-XH-DL",  # a ward's party-building board
+}
+
+
+@pytest.fixture
+def reorganised(app, seeded):
+    with unit_of_work(factory(app)) as session:
+        orgs.import_tree(session, orgs.read_tree_file(TREE_2025))
+        for name, unit in REORGANISED_USERS.items():
+            create_user(
+                session, name, f"pw-{name}", full_name=name, memberships=[(unit, "reviewer")]
+            )
+    return seeded
+
+
+def _yaml_names(codes) -> list[str]:
+    """The names the 2025 file gives ``codes``, read from the file itself."""
+    names = {}
+
+    def walk(items):
+        for item in items:
+            names[item["code"]] = item["name"]
+            walk(item.get("children") or [])
+
+    walk(yaml.safe_load(TREE_2025.read_text(encoding="utf-8"))["units"])
+    return sorted(names[code] for code in codes)
+
+
+def test_the_province_dashboard_lists_every_school_and_enterprise(app, reorganised):
+    btc = signed_in(app, "btc_ld")
+    page = btc.get(f"/bao-cao/?year={YEAR}").get_data(True)
+    assert "Tỉnh ủy Lâm Đồng" in page and 'data-testid="no-targets"' not in page
+    body = btc.get(f"/bao-cao/chi-tieu.xlsx?year={YEAR}").data
+    schools = sorted(row[0] for row in _sheet_rows(body, "truong-thpt"))
+    enterprises = sorted(row[0] for row in _sheet_rows(body, "doanh-nghiep"))
+    assert schools == _yaml_names(["THPT-TP", "THPT-BTX", "THPT-TL"])
+    assert enterprises == _yaml_names(["DN-MX", "DN-RS", "DN-DT", "DN-LB"])
+    api = api_as(app, "btc_ld").get(f"/api/v1/reports/targets?year={YEAR}").get_json()
+    assert api["committee"] == "TU-LD"
+    assert {e["unit"] for e in api["enterprises"]} == {"DN-MX", "DN-RS", "DN-DT", "DN-LB"}
+    assert set(api["overall"]) == {"schools", "share"}  # no target per enterprise
+
+
+def test_a_ward_that_owns_no_targets_reads_the_other_reports(app, reorganised):
+    ward = signed_in(app, "bxd_xh")
+    page = ward.get("/bao-cao/")
+    assert page.status_code == 200 and 'data-testid="no-targets"' in page.get_data(True)
+    assert 'data-testid="download-xlsx"' not in page.get_data(True)
+    assert ward.get("/bao-cao/chi-tieu.xlsx").status_code == 404
+    assert ward.get("/bao-cao/chi-tieu/ho-so?figure=share:workers").status_code == 404
+    assert ward.get("/bao-cao/tien-do").status_code == 200
+    api = api_as(app, "bxd_xh")
+    assert api.get("/api/v1/reports/targets").status_code == 404
+    assert api.get("/api/v1/reports/pipeline").status_code == 200
+
+
+def test_the_board_the_tree_names_sets_the_quotas(app, reorganised):
+    board = signed_in(app, "btgdv_ld")
+    page = board.get(f"/bao-cao/tao-nguon?year={YEAR}").get_data(True)
+    assert "Chỉ tiêu tạo nguồn do Ban Tuyên giáo và Dân vận Tỉnh ủy Lâm Đồng giao." in page
+    form = {
+        "csrf_token": csrf_token(page),
+        "committee": "TU-LD",
+        "year": YEAR,
+        "quota-DT-XH-DL": "2",
+        "quota-CD-DN-MX": "1",
+    }
+    assert board.post("/bao-cao/tao-nguon", data=form).status_code == 302
+    rows = {
+        row[0]: row[1]
+        for row in _sheet_rows(board.get(f"/bao-cao/tao-nguon.xlsx?year={YEAR}").data, "tao-nguon")
+    }
+    assert rows["Đoàn phường Xuân Hương – Đà Lạt"] == 2
+    assert rows["Công đoàn cơ sở Công ty TNHH Mứt Đà Lạt Xưa"] == 1
+    # The city's mass mobilisation board was dissolved: it sets nothing any more, and
+    # the province's organisation board reads the quotas but does not set them.
+    assert signed_in(app, "bdv").get("/bao-cao/tao-nguon").status_code == 403
+    btc = signed_in(app, "btc_ld")
+    token = csrf_token(btc.get("/bao-cao/tao-nguon").get_data(True))
+    assert btc.post("/bao-cao/tao-nguon", data={**form, "csrf_token": token}).status_code == 403

@@ -22,12 +22,14 @@ from engine.models import WorkItem
 from engine.registry import registry
 from tests.support import report_data as rd
 from tests.support.databases import empty_postgres
-from workflows.admission import demo, resolvers
-from workflows.admission.reports import facts, stored
+from workflows.admission import demo, orgs, resolvers
+from workflows.admission.models import Unit
+from workflows.admission.reports import facts, stored, targets
 from workflows.admission.reports.models import AdmissionFacts
 from workflows.admission.reports.pipeline import birthday_wait, days_to_decision, earliest_decision
+from workflows.admission.reports.targets import Settings
 
-from .conftest import plugin_runner
+from .conftest import DEMO, plugin_runner
 from .scenario import AFTER_BRANCH_VOTE, CLERK, STUDENT, T0, TO_BRANCH_VOTE, Case
 
 
@@ -245,6 +247,48 @@ def test_migration_0009_fills_the_rows_of_cases_stored_before_it(empty_engine, m
     found = _rows(factory)
     assert len(found) == len(demo.STORIES) and found == _from_data(factory)
     _facts_agree(factory)
+
+
+def _columns(engine, table: str) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns(table)}
+
+
+def test_migration_0012_gives_stored_units_what_the_old_rules_found(empty_engine):
+    """Units stored before 0012 get their attributes from the rules the reports used
+    then (names, kinds): for the demo tree, exactly what its file now says."""
+    schema.upgrade(empty_engine)
+    factory = dbmod.make_session_factory(empty_engine)
+    with unit_of_work(factory) as session:
+        orgs.import_tree(session, orgs.read_tree_file(DEMO))
+    _downgrade(empty_engine, "0011")
+    assert "institution" not in _columns(empty_engine, "units")
+    schema.upgrade(empty_engine)
+    with unit_of_work(factory) as session:
+        rows = {u.code: (u.institution, u.duties) for u in session.execute(select(Unit)).scalars()}
+        plan = orgs.plan_import(session, orgs.read_tree_file(DEMO))
+    assert (plan.created, plan.updated) == ((), ())
+    marked = {code for code, (institution, _duties) in rows.items() if institution}
+    assert marked == {"THPT-TP", "THPT-BTX", "THPT-TL", "DN-LB", "DN-DT", "DN-MX", "DN-RS"}
+    assert rows["THPT-TL"] == ("high_school", [])
+    assert rows["DN-RS"] == ("non_state_enterprise", [])
+    assert rows["TU-DL"] == (None, ["owns_plan_targets"])
+    assert rows["BDV-DL"] == (None, ["sets_sourcing_quotas"])
+    assert rows["P1"] == (None, [])
+
+
+def test_migration_0013_keeps_the_targets_a_board_set(empty_engine):
+    """The per-enterprise target goes; what the plan still has stays as the board set it."""
+    schema.upgrade(empty_engine)
+    factory = dbmod.make_session_factory(empty_engine)
+    chosen = Settings("TU-DL", 2025, 2, 150, ("THPT-TP",), 40, "Số liệu của Ban Tổ chức.")
+    with unit_of_work(factory) as session:
+        targets.save(session, chosen, "btc")
+    _downgrade(empty_engine, "0012")
+    assert {"per_enterprise", "enterprises"} <= _columns(empty_engine, "plan_targets")
+    schema.upgrade(empty_engine)
+    assert not {"per_enterprise", "enterprises"} & _columns(empty_engine, "plan_targets")
+    with unit_of_work(factory) as session:
+        assert targets.settings(session, "TU-DL", 2025) == chosen
 
 
 def test_every_data_field_a_report_reads_is_kept():

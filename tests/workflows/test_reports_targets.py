@@ -1,6 +1,6 @@
-"""The plan's three targets, on the known data set of ``report_data`` plus one case
-driven through the real diagrams to its admission decision. Every expected figure is
-worked out here from the seeded facts."""
+"""The plan's two targets and the workers by enterprise, on the known data set of
+``report_data`` plus one case driven through the real diagrams to its admission
+decision. Every expected figure is worked out here from the seeded facts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from engine.cases import unit_of_work
 from tests.support import report_data as rd
 from workflows.admission.orgs import OrgTree, read_tree_file
-from workflows.admission.reports import targets
+from workflows.admission.reports import scope, targets
 from workflows.admission.reports.targets import Settings, share_target, targets_report
 from workflows.admission.tree import load_tree
 
@@ -104,16 +104,31 @@ def test_each_target_counts_the_stored_cases(seeded):
     assert result.share.pipeline.cases == rd.ids_of(ids, {"W3"})
     assert result.share.status == "met"
 
-    # Target 3: admissions per enterprise with a party organisation (any category).
+    # The workers of target 2 by enterprise: where the case is handled, or (without a
+    # party organisation in the enterprise) the enterprise the case names. No target.
+    assert "enterprises" not in result.overall
     by_enterprise = {t.unit: t for t in result.enterprises}
-    assert set(by_enterprise) == set(rd.ENTERPRISES)
+    assert set(by_enterprise) == set(rd.ENTERPRISES)  # and no row of "other" workers
+
+    def at(key: str, units: set[str]) -> bool:
+        row = rows[key]
+        return row["category"] == "enterprise_worker" and (
+            row["unit"] in units or row.get("data", {}).get("enterprise") in units
+        )
+
     for enterprise, units in rd.ENTERPRISES.items():
-        mine = {k for k in admitted if rows[k]["unit"] in units}
-        ahead = {k for k in coming if rows[k]["unit"] in units}
-        assert by_enterprise[enterprise].count.cases == rd.ids_of(ids, mine)
-        assert by_enterprise[enterprise].pipeline.cases == rd.ids_of(ids, ahead)
-    assert by_enterprise["DN-LB"].status == "met"
-    assert by_enterprise["DN-DT"].status == "on_track"
+        mine = {k for k in admitted if at(k, units)}
+        ahead = {k for k in coming if at(k, units)}
+        assert by_enterprise[enterprise].workers.cases == rd.ids_of(ids, mine), enterprise
+        assert by_enterprise[enterprise].pipeline.cases == rd.ids_of(ids, ahead), enterprise
+    assert by_enterprise["DN-MX"].workers.cases == (ids["W2"],)  # in a residential branch
+    assert by_enterprise["DN-DT"].pipeline.cases == (ids["W3"],)
+    assert {t.unit: t.party_organisation for t in result.enterprises} == {
+        "DN-LB": True,
+        "DN-DT": True,
+        "DN-MX": False,
+        "DN-RS": False,
+    }
 
 
 def test_outside_admissions_raise_the_worker_target(seeded):
@@ -145,7 +160,9 @@ def test_statuses_follow_the_calendar(seeded):
     statuses = {t.unit: t.status for t in after.schools}
     assert statuses == {"THPT-TP": "met", "THPT-TL": "met", "THPT-BTX": "missed"}
     assert after.overall["schools"] == "missed"
-    assert {t.unit: t.status for t in after.enterprises} == {"DN-LB": "met", "DN-DT": "missed"}
+    assert {t.unit: t.pipeline.cases for t in after.enterprises} == dict.fromkeys(
+        rd.ENTERPRISES, ()
+    )
 
 
 def test_the_board_chooses_targets_and_units(seeded):
@@ -154,13 +171,7 @@ def test_the_board_chooses_targets_and_units(seeded):
         targets.save(
             session,
             Settings(
-                "TU-DL",
-                YEAR,
-                students_per_school=2,
-                worker_share_bp=50,
-                per_enterprise=3,
-                schools=("THPT-TP",),
-                enterprises=(),
+                "TU-DL", YEAR, students_per_school=2, worker_share_bp=50, schools=("THPT-TP",)
             ),
             "btc",
         )
@@ -168,8 +179,9 @@ def test_the_board_chooses_targets_and_units(seeded):
     assert [(t.unit, t.target, t.count.value, t.status) for t in result.schools] == [
         ("THPT-TP", 2, 2, "met")
     ]
-    assert result.enterprises == [] and result.overall["enterprises"] is None
     assert result.share.target == 1  # 0.5 % of 7, rounded up
+    # Leaving schools out leaves the enterprises as they are: the tree's.
+    assert {t.unit for t in result.enterprises} == set(rd.ENTERPRISES)
     # Another year keeps the plan's defaults.
     assert report(factory, year=2026).settings.students_per_school == 1
 
@@ -182,8 +194,7 @@ def test_share_target_rounds_up_as_the_plan_does():
     assert share_target(0, 191) == 0
 
 
-def test_schools_and_enterprises_are_found_by_name():
+def test_schools_and_enterprises_of_the_demo_tree_are_those_it_marks():
     tree = OrgTree(read_tree_file(DEMO))
-    schools, enterprises = targets.detected_units(tree, "TU-DL")
-    # Ward committees and enterprises without a party organisation are not among them.
-    assert (set(schools), set(enterprises)) == (set(rd.SCHOOLS), set(rd.ENTERPRISES))
+    assert {u.code for u in scope.schools(tree, "TU-DL")} == set(rd.SCHOOLS)
+    assert {u.code for u in scope.enterprises(tree, "TU-DL")} == set(rd.ENTERPRISES)

@@ -41,10 +41,8 @@ class TargetSettingsSchema(ma.Schema):
     worker_share_percent = fields.Function(
         lambda chosen: chosen.worker_share_bp / 100, required=True, metadata={"type": "number"}
     )
-    per_enterprise = fields.Integer(required=True)
     outside_admissions = fields.Integer(required=True)
     schools = fields.List(fields.String(), required=True)
-    enterprises = fields.List(fields.String(), required=True)
 
 
 class UnitTargetSchema(ma.Schema):
@@ -71,10 +69,24 @@ class ShareTargetSchema(ma.Schema):
     status = _status(required=True)
 
 
+class EnterpriseWorkersSchema(ma.Schema):
+    unit = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "the enterprise; null: workers of none the tree holds"},
+    )
+    party_organisation = fields.Boolean(required=True, allow_none=True)
+    workers = fields.Nested(FigureSchema, required=True)
+    pipeline = fields.Nested(
+        FigureSchema,
+        required=True,
+        metadata={"description": "undecided cases that can still be decided this year"},
+    )
+
+
 class OverallSchema(ma.Schema):
     schools = _status(required=True, description="worst status over the schools")
     share = _status(required=True)
-    enterprises = _status(required=True)
 
 
 class TargetsSchema(ma.Schema):
@@ -86,7 +98,11 @@ class TargetsSchema(ma.Schema):
     overall = fields.Nested(OverallSchema, required=True)
     share = fields.Nested(ShareTargetSchema, required=True)
     schools = fields.List(fields.Nested(UnitTargetSchema), required=True)
-    enterprises = fields.List(fields.Nested(UnitTargetSchema), required=True)
+    enterprises = fields.List(
+        fields.Nested(EnterpriseWorkersSchema),
+        required=True,
+        metadata={"description": "the workers of the share by enterprise; no target"},
+    )
 
 
 def _figures() -> fields.Dict:

@@ -23,11 +23,15 @@ blp = api_blueprint(
 )
 
 
-def _query(args: dict) -> Query:
+def _query(args: dict, *, targets: bool = False) -> Query:
+    """403 for a caller who reads no committee's reports; 404 for a committee outside
+    theirs, or (``targets``) one that does not own the plan's targets."""
     committees = access.report_committees(db(), g.user)
     if not committees:
         fail(403)
-    committee = args.get("committee") or committees[0]
+    if targets:
+        committees = access.owning_targets(db(), committees)
+    committee = args.get("committee") or (committees[0] if committees else None)
     if committee not in committees:
         fail(404)
     return Query(committee, args.get("year") or today().year)
@@ -49,8 +53,9 @@ def _disclosed(name: str, query: Query) -> None:
 @blp.arguments(TargetsQuery, location="query")
 @blp.response(200, TargetsSchema)
 def targets(args):
-    """The year's three targets, per unit and overall: met, on track, at risk, missed."""
-    query = _query(args)
+    """The year's two targets, per school and overall: met, on track, at risk, missed;
+    and the enterprise workers by enterprise, without a target (the plan sets none)."""
+    query = _query(args, targets=True)
     report = compute(db(), TARGETS, query)
     _disclosed(TARGETS, query)
     return With(report, committee=query.committee, year=query.year)

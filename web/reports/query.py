@@ -12,17 +12,26 @@ from workflows.admission.tree import load_tree
 from ..downloads import content_disposition
 from ..extensions import db
 from . import access
-from .compute import PERIODS, QUOTAS, Query, today
+from .compute import PERIODS, QUOTAS, TARGETS, Query, today
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def readable(name: str) -> list[str]:
-    """The committees whose report ``name`` the user reads; 403 when none."""
+    """The committees whose reports the user reads (for ``name``); 403 when none."""
     allowed = access.quota_committees if name == QUOTAS else access.report_committees
     committees = allowed(db(), g.user)
     if not committees:
         abort(403)
+    return committees
+
+
+def committees_of(name: str) -> list[str]:
+    """The committees report ``name`` can be asked for: those the user reads, and for
+    the targets those among them that own the plan's targets (maybe none)."""
+    committees = readable(name)
+    if name == TARGETS:
+        return access.owning_targets(db(), committees)
     return committees
 
 
@@ -39,10 +48,11 @@ def year_of(value) -> int:
 
 def query_of(name: str, values=None) -> Query:
     """The committee, year (and unit) of a request for report ``name``: 403 for a user
-    who reads no committee's, 404 for a committee or unit outside the user's."""
+    who reads no committee's, 404 for a committee or unit outside the user's (or, for
+    the targets, a committee without them)."""
     values = request.args if values is None else values
-    committees = readable(name)
-    committee = values.get("committee") or committees[0]
+    committees = committees_of(name)
+    committee = values.get("committee") or (committees[0] if committees else None)
     if committee not in committees:
         abort(404)
     unit = values.get("unit") or None

@@ -1,6 +1,6 @@
 """What boards set on the report pages: the organisation board its committee's yearly
-targets (and the admissions decided outside ketnap), the mass mobilisation board the
-sourcing quotas of the mass organisations. Each change is audited by the domain
+targets (and the admissions decided outside ketnap), the board the tree names for it
+the sourcing quotas of the mass organisations. Each change is audited by the domain
 function that makes it; the view commits."""
 
 from __future__ import annotations
@@ -48,11 +48,12 @@ def _basis_points(name: str, label: str) -> int:
     return round(float(raw.replace(",", ".")) * 100)
 
 
-def _chosen(name: str, allowed: set[str]) -> tuple[str, ...]:
+def _chosen(name: str, allowed: list[str]) -> tuple[str, ...]:
+    """The codes ticked among ``allowed``, in its order (the tree's)."""
     picked = request.form.getlist(name)
-    if not set(picked) <= allowed:
+    if not set(picked) <= set(allowed):
         abort(400)
-    return tuple(code for code in sorted(allowed) if code in picked)
+    return tuple(code for code in allowed if code in picked)
 
 
 def _back(endpoint: str, committee: str, year: int):
@@ -69,9 +70,10 @@ def _setter_query(setters) -> Query:
 def target_form(query: Query) -> dict:
     """What the targets page needs to show (and, for the board, edit) the settings."""
     tree = load_tree(db())
+    stored = targets.settings(db(), query.committee, query.year)
     return {
-        "settings": targets.covered(tree, targets.settings(db(), query.committee, query.year)),
-        "party_orgs": targets.party_organisations(tree, query.committee),
+        "settings": targets.covered(tree, stored),
+        "school_choices": targets.school_choices(tree, stored),
         "sets_targets": query.committee in access.target_setters(db(), g.user),
     }
 
@@ -80,17 +82,15 @@ def target_form(query: Query) -> dict:
 @login_required
 def save_targets():
     query = _setter_query(access.target_setters)
-    allowed = {u.code for u in targets.party_organisations(load_tree(db()), query.committee)}
     current = targets.settings(db(), query.committee, query.year)
+    allowed = targets.school_choices(load_tree(db()), current)
     try:
         chosen = replace(
             current,
             students_per_school=_count("students_per_school", _("Số học sinh mỗi trường")),
             worker_share_bp=_basis_points("worker_share", _("Tỷ lệ công nhân")),
-            per_enterprise=_count("per_enterprise", _("Số đảng viên mỗi doanh nghiệp")),
             outside_admissions=_count("outside_admissions", _("Số kết nạp ngoài hệ thống")),
             schools=_chosen("schools", allowed),
-            enterprises=_chosen("enterprises", allowed),
             note=request.form.get("note", "").strip()[:2000],
         )
     except TargetInputRefused as refused:

@@ -23,7 +23,7 @@ from ..permissions import case_filter
 from . import bp, settings
 from .compute import PERIODS, PIPELINE, QUOTAS, TARGETS, Query, compute, today
 from .export import pdf, workbook
-from .query import file_response, query_of, readable
+from .query import committees_of, file_response, query_of, readable, year_of
 from .sheets import TABLES, TITLES
 
 EXPORTS = {
@@ -83,11 +83,7 @@ def _units(name: str, query: Query) -> list:
     return [unit for unit in tree.walk() if unit.code in inside]
 
 
-def page(name: str, **extra):
-    query = query_of(name)
-    report, tables = _tables(name, query)
-    # A city's thousands of waiting cases would make a page of megabytes.
-    tables = [table.first(LISTED_ROWS, _linker(name, query)) for table in tables]
+def _render(name: str, query: Query, report, tables: list, **extra):
     return render_template(
         "reports/page.html",
         name=name,
@@ -99,15 +95,28 @@ def page(name: str, **extra):
         report=report,
         tables=tables,
         subtitle=_subtitle(name, query),
-        committees=readable(name),
+        committees=committees_of(name),
         units=_units(name, query),
         **extra,
     )
 
 
+def page(name: str, **extra):
+    query = query_of(name)
+    report, tables = _tables(name, query)
+    # A city's thousands of waiting cases would make a page of megabytes.
+    tables = [table.first(LISTED_ROWS, _linker(name, query)) for table in tables]
+    return _render(name, query, report, tables, **extra)
+
+
 @bp.get("/")
 @login_required
 def targets():
+    if not committees_of(TARGETS):
+        # The reader's committees have not adopted the plan's targets (a ward of the
+        # 2025 tree, say): the page says so and offers the other reports.
+        query = Query(readable(TARGETS)[0], year_of(request.args.get("year")))
+        return _render(TARGETS, query, None, [], no_targets=True)
     return page(TARGETS, **settings.target_form(query_of(TARGETS)))
 
 

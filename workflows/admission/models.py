@@ -33,4 +33,10 @@ class Unit(Base):
     # Residential areas (khu phố, tổ dân phố, former wards) a ward committee covers.
     covers: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The school or enterprise it belongs to, and what it takes on for the plan's
+    # reports (``traits``): the reports find units by these, never by their names.
+    institution: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Nullable: a NOT NULL column added to stored units would need a server default,
+    # and none on a JSON column compares on PostgreSQL. The migration writes [].
+    duties: Mapped[list | None] = mapped_column(JSON, nullable=True, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -18,13 +18,19 @@ YAML: a list of units, or a mapping whose ``units`` key holds that list. Each un
                                    #   committee, grassroots_committee or ward_committee
                                    #   (a ward authorised to decide names itself)
       covers: [Khu phố 1, Khu phố 2]   # optional: residential areas of a ward committee
+      institution: high_school     # optional: the school or enterprise it belongs to,
+                                   #   one of traits.INSTITUTIONS (reports find schools
+                                   #   and enterprises by it, never by their names)
+      duties: [owns_plan_targets]  # optional: what it takes on for the plan, of
+                                   #   traits.DUTIES (which committee owns the targets,
+                                   #   which board sets the sourcing quotas)
       children:                    # optional: units below; their parent is this unit
         - code: BTV-DL
           ...
 
-CSV: a header row with the columns ``code,name,kind,parent,upper,covers`` (``code``,
-``name`` and ``kind`` required, the order free), one unit a row; ``covers`` separated
-by ``;``. UTF-8, with or without a byte-order mark.
+CSV: a header row with the columns ``code,name,kind,parent,upper,covers,institution,
+duties`` (``code``, ``name`` and ``kind`` required, the order free), one unit a row;
+``covers`` and ``duties`` separated by ``;``. UTF-8, with or without a byte-order mark.
 
 ``validate`` reports every problem at once, each with its line (YAML) or row (CSV) and
 the unit's code, so an administrator fixes a file in one round.
@@ -48,6 +54,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.errors import Problem, ProblemList
 
+from . import traits
 from .kinds import BRANCH, COMMITTEE_LIKE, KINDS, WARD_COMMITTEE
 from .models import Unit
 from .tree import OrgTree, OrgUnit, UnknownUnit, load_tree
@@ -68,7 +75,7 @@ __all__ = [
 ]
 
 CODE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-FIELDS = ("code", "name", "kind", "parent", "upper", "covers")
+FIELDS = ("code", "name", "kind", "parent", "upper", "covers", "institution", "duties")
 _REQUIRED = ("code", "name", "kind")
 _LINE = "__line__"
 
@@ -105,13 +112,14 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _areas(value: Any, issues: list[str]) -> tuple[str, ...]:
+def _names(value: Any, issues: list[str], complaint: str) -> tuple[str, ...]:
+    """A list of names, from YAML's list or CSV's ``a;b`` (``complaint`` if neither)."""
     if value is None or value == "":
         return ()
     if isinstance(value, str):
         value = value.split(";")
     if not isinstance(value, list) or not all(isinstance(a, (str, int)) for a in value):
-        issues.append("covers must be a list of area names")
+        issues.append(complaint)
         return ()
     return tuple(a for a in (str(a).strip() for a in value) if a)
 
@@ -123,7 +131,9 @@ def _unit(fields: dict[str, Any], where: str, issues: list[str]) -> OrgUnit:
         kind=_text(fields.get("kind")) or "",
         parent=_text(fields.get("parent")),
         upper=_text(fields.get("upper")),
-        covers=_areas(fields.get("covers"), issues),
+        covers=_names(fields.get("covers"), issues, "covers must be a list of area names"),
+        institution=_text(fields.get("institution")),
+        duties=_names(fields.get("duties"), issues, "duties must be a list of duty names"),
         where=where,
         issues=tuple(issues),
     )
@@ -239,6 +249,8 @@ def validate(units: list[OrgUnit]) -> list[str]:
             say(unit, "name is empty")
         if unit.kind not in KINDS:
             say(unit, f"unknown kind {unit.kind!r}; known: {', '.join(KINDS)}")
+        for problem in traits.problems(unit.kind, unit.institution, unit.duties):
+            say(unit, problem)
         if unit.code in first:
             say(unit, f"duplicate code, first used at {first[unit.code].where}")
         else:
@@ -246,6 +258,7 @@ def validate(units: list[OrgUnit]) -> list[str]:
     cycles = _cycles(first)
     reported: set[str] = set()
     covered: dict[str, OrgUnit] = {}
+    quota_bodies: dict[str, OrgUnit] = {}  # committee -> the board setting its quotas
     tree = OrgTree(first.values())
     for unit in first.values():
         if unit.parent is not None and unit.parent not in first:
@@ -267,6 +280,13 @@ def validate(units: list[OrgUnit]) -> list[str]:
                 other = covered.setdefault(area.casefold(), unit)
                 if other is not unit:
                     say(unit, f"area {area!r} is already covered by {other.code}")
+        if traits.SETS_SOURCING_QUOTAS in unit.duties and unit.parent in first:
+            parent = first[unit.parent]
+            other = quota_bodies.setdefault(parent.code, unit)
+            if parent.kind not in COMMITTEE_LIKE:
+                say(unit, f"sets sourcing quotas, but its parent {parent.code} is no committee")
+            elif other is not unit:
+                say(unit, f"{parent.code}'s sourcing quotas are already set by {other.code}")
         # A broken chain (missing parent, cycle, unknown upper) was reported above; the
         # missing committee would only repeat it in other words.
         chain = [unit, *tree.ancestors(unit.code)]
@@ -314,6 +334,8 @@ def _columns(unit: OrgUnit) -> dict[str, Any]:
         "parent_code": unit.parent,
         "upper_code": unit.upper,
         "covers": list(unit.covers),
+        "institution": unit.institution,
+        "duties": list(unit.duties),
         "active": True,
     }
 

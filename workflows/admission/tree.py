@@ -48,6 +48,9 @@ class OrgUnit:
     upper: str | None = None
     covers: tuple[str, ...] = ()
     active: bool = True
+    # What it is in and what it takes on beyond its kind (see ``traits``).
+    institution: str | None = None
+    duties: tuple[str, ...] = ()
     where: str = field(default="", compare=False)
     issues: tuple[str, ...] = field(default=(), compare=False)
 
@@ -216,6 +219,8 @@ def _from_row(row) -> OrgUnit:
         upper=row.upper_code,
         covers=tuple(row.covers or ()),
         active=row.active,
+        institution=row.institution,
+        duties=tuple(row.duties or ()),
     )
 
 
@@ -227,6 +232,8 @@ _COLUMNS = (
     Unit.upper_code,
     Unit.covers,
     Unit.active,
+    Unit.institution,
+    Unit.duties,
 )
 # database URL -> (stamp, tree). Keyed by URL so that tests on several databases, or a
 # process serving one, never see another database's tree.

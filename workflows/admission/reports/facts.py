@@ -51,6 +51,7 @@ REPORT_KEYS = (
     "ethnicity",
     "youth_union_member",
     "proposer_unit",
+    "enterprise",
 )
 
 

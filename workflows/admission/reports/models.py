@@ -1,6 +1,6 @@
 """The tables the reports keep: the yearly targets a committee's organisation board
 sets (with the admissions it records as handled outside ketnap), and the sourcing quotas
-the mass mobilisation board assigns to each mass organisation (plan section 2.3).
+the board the tree names assigns to each mass organisation (plan section 2.3).
 
 No row means the plan's defaults: the plan's targets are yearly and the same every year,
 so a board only writes a row to change them.
@@ -18,11 +18,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.models import Base, BigId, DateTime
 
 # The plan's targets (section II.1): at least 1 student per high-school party
-# organisation, at least 2 % enterprise workers among all new members, and (province
-# guidance) at least 1 admission per enterprise with a party organisation.
+# organisation, and at least 2 % enterprise workers among all new members. The plan
+# sets no target per enterprise.
 DEFAULT_STUDENTS_PER_SCHOOL = 1
 DEFAULT_WORKER_SHARE_BP = 200  # basis points: 200 = 2 %
-DEFAULT_PER_ENTERPRISE = 1
 
 
 class PlanTarget(Base):
@@ -35,11 +34,9 @@ class PlanTarget(Base):
     students_per_school: Mapped[int] = mapped_column(Integer, default=DEFAULT_STUDENTS_PER_SCHOOL)
     # Basis points rather than a float or a decimal: exact on every back end.
     worker_share_bp: Mapped[int] = mapped_column(Integer, default=DEFAULT_WORKER_SHARE_BP)
-    per_enterprise: Mapped[int] = mapped_column(Integer, default=DEFAULT_PER_ENTERPRISE)
-    # Unit codes of the high-school and enterprise party organisations the targets
-    # cover; None: found in the tree by their names (see ``targets.detected_units``).
+    # Unit codes of the high-school party organisations the first target covers; None:
+    # every one the tree marks as a high school (see ``scope.schools``).
     schools: Mapped[list | None] = mapped_column(JSON, nullable=True)
-    enterprises: Mapped[list | None] = mapped_column(JSON, nullable=True)
     # Admissions of the year decided outside ketnap: they count in the denominator of
     # the enterprise-worker share (all new members of the committee's organisation).
     outside_admissions: Mapped[int] = mapped_column(Integer, default=0)

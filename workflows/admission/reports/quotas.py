@@ -1,5 +1,7 @@
-"""Sourcing quotas (seed plan, section 2.3): the mass mobilisation board gives each mass
-organisation (Youth Union, Trade Union, Fatherland Front bodies) a yearly number of
+"""Sourcing quotas (seed plan, section 2.3): the board the tree names for it
+(``scope.quota_body``: the city's mass mobilisation board in the plan's structure, the
+province's combined propaganda and mass mobilisation board in the 2025 tree) gives each
+mass organisation (Youth Union, Trade Union, Fatherland Front bodies) a yearly number of
 candidates to propose; its progress is the cases it started that year, counted by the
 case's ``proposer_unit``, and how many of those were admitted since.
 """
@@ -15,7 +17,7 @@ from engine import audit, clock
 
 from ..kinds import MASS_ORGANISATION, TRADE_UNION, YOUTH_UNION
 from ..tree import OrgTree
-from . import facts
+from . import facts, scope
 from .facts import Figure
 from .models import SourcingQuota
 
@@ -68,6 +70,7 @@ class QuotaReport:
     committee: str
     year: int
     rows: list[QuotaRow]
+    body: str | None  # the board that sets these quotas; None: the tree names none
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -97,4 +100,5 @@ def quota_report(session: Session, tree: OrgTree, committee: str, year: int) -> 
                 Figure.of(case for case in mine if case.admission_date),
             )
         )
-    return QuotaReport(committee, year, rows)
+    body = scope.quota_body(tree, committee)
+    return QuotaReport(committee, year, rows, body.code if body is not None else None)

@@ -91,23 +91,25 @@ def backfill(session: Session, progress: Callable[[int], None] = lambda n: None)
     return len(ids)
 
 
-Groups = dict[tuple[str | None, str | None], list[int]]
+# (unit, category, enterprise named in the data) -> case ids
+Groups = dict[tuple[str | None, str | None, str | None], list[int]]
 
 
 def _counted(session: Session, units: Collection[str], *where) -> Groups:
     """The ids of the admission cases of ``units`` matching ``where``, by (unit,
-    category). The database joins each group's ids into one string: early in a year
-    tens of thousands of cases qualify, and reading a row per case would cost more
-    than all the counting."""
+    category, enterprise). The database joins each group's ids into one string: early
+    in a year tens of thousands of cases qualify, and reading a row per case would cost
+    more than all the counting."""
     ids = func.aggregate_strings(cast(AdmissionFacts.case_id, String), ",")
+    enterprise = AdmissionFacts.data["enterprise"].as_string()
     stmt = (
-        select(AdmissionFacts.unit, AdmissionFacts.category, ids)
+        select(AdmissionFacts.unit, AdmissionFacts.category, enterprise, ids)
         .where(AdmissionFacts.unit.in_(sorted(units)), *where)
-        .group_by(AdmissionFacts.unit, AdmissionFacts.category)
+        .group_by(AdmissionFacts.unit, AdmissionFacts.category, enterprise)
     )
     return {
-        (unit, category): [int(i) for i in joined.split(",")]
-        for unit, category, joined in session.execute(stmt)
+        (unit, category, named): [int(i) for i in joined.split(",")]
+        for unit, category, named, joined in session.execute(stmt)
     }
 
 

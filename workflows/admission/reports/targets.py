@@ -1,12 +1,15 @@
-"""The plan's yearly targets (seed plan, section II.1) for one committee:
+"""The plan's yearly targets (seed plan, section II.1) for a committee that adopted them
+(``scope.owns_targets``):
 
 1. every high-school party organisation admits at least ``students_per_school``
    students;
 2. enterprise workers are at least ``worker_share_bp`` basis points of all the
    committee's new members: those recorded in ketnap (every category) plus those its
-   organisation board records as decided elsewhere;
-3. every enterprise without state capital that has a party organisation admits at least
-   ``per_enterprise`` members.
+   organisation board records as decided elsewhere.
+
+The schools and enterprises are the units the tree marks as such (``scope``), wherever
+they sit. The plan sets no target per enterprise: the workers of target 2 are broken
+down by enterprise for the board to follow, without a target or a status.
 
 Each target is met (count ≥ target), on track (the count plus the undecided cases that
 can still be decided this year reach it), at risk (they cannot), or missed (the year
@@ -16,6 +19,7 @@ ended short).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -25,22 +29,16 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock
 
-from ..kinds import BRANCH, COMMITTEE, GRASSROOTS_COMMITTEE
-from ..tree import OrgTree, OrgUnit
-from . import facts, stored
+from ..kinds import ENTERPRISE
+from ..tree import OrgTree
+from . import facts, scope, stored
 from .facts import Figure
-from .models import (
-    DEFAULT_PER_ENTERPRISE,
-    DEFAULT_STUDENTS_PER_SCHOOL,
-    DEFAULT_WORKER_SHARE_BP,
-    PlanTarget,
-)
+from .models import DEFAULT_STUDENTS_PER_SCHOOL, DEFAULT_WORKER_SHARE_BP, PlanTarget
 
 MET, ON_TRACK, AT_RISK, MISSED = "met", "on_track", "at_risk", "missed"
 # Worst first: a target over several units is as good as its worst unit.
 SEVERITY = (MISSED, AT_RISK, ON_TRACK, MET)
-SCHOOL_WORDS = ("thpt", "trung học phổ thông")
-ENTERPRISE_WORDS = ("công ty", "doanh nghiệp", "hợp tác xã", "tập đoàn")
+WORKER = "enterprise_worker"  # the category target 2 counts
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,7 @@ class Settings:
     year: int
     students_per_school: int = DEFAULT_STUDENTS_PER_SCHOOL
     worker_share_bp: int = DEFAULT_WORKER_SHARE_BP
-    per_enterprise: int = DEFAULT_PER_ENTERPRISE
     schools: tuple[str, ...] | None = None
-    enterprises: tuple[str, ...] | None = None
     outside_admissions: int = 0
     note: str = ""
 
@@ -67,9 +63,7 @@ def settings(session: Session, committee: str, year: int) -> Settings:
         year,
         row.students_per_school,
         row.worker_share_bp,
-        row.per_enterprise,
         tuple(row.schools) if row.schools is not None else None,
-        tuple(row.enterprises) if row.enterprises is not None else None,
         row.outside_admissions,
         row.note or "",
     )
@@ -83,9 +77,7 @@ def save(session: Session, chosen: Settings, actor: str) -> None:
         session.add(row)
     row.students_per_school = chosen.students_per_school
     row.worker_share_bp = chosen.worker_share_bp
-    row.per_enterprise = chosen.per_enterprise
     row.schools = list(chosen.schools) if chosen.schools is not None else None
-    row.enterprises = list(chosen.enterprises) if chosen.enterprises is not None else None
     row.outside_admissions = chosen.outside_admissions
     row.note = chosen.note
     row.updated_by, row.updated_at = actor, clock.now()
@@ -98,53 +90,24 @@ def save(session: Session, chosen: Settings, actor: str) -> None:
             "year": chosen.year,
             "students_per_school": chosen.students_per_school,
             "worker_share_bp": chosen.worker_share_bp,
-            "per_enterprise": chosen.per_enterprise,
             "schools": row.schools,
-            "enterprises": row.enterprises,
             "outside_admissions": chosen.outside_admissions,
         },
     )
 
 
-def party_organisations(tree: OrgTree, committee: str) -> list:
-    """The grassroots party organisations below ``committee``: its grassroots committees
-    and the branches directly under it (chi bộ cơ sở). Ward committees are places, not
-    schools or enterprises, so they are left out."""
-
-    def parent_kind(unit: OrgUnit) -> str | None:
-        parent = tree.get(unit.parent) if unit.parent else None
-        return parent.kind if parent is not None else None
-
-    return [
-        unit
-        for unit in tree.descendants(committee)
-        if unit.active
-        and (
-            unit.kind == GRASSROOTS_COMMITTEE
-            or (unit.kind == BRANCH and parent_kind(unit) == COMMITTEE)
-        )
-    ]
-
-
-def _named(units: list, words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(u.code for u in units if any(w in u.name.casefold() for w in words))
-
-
-def detected_units(tree: OrgTree, committee: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(schools, enterprises) among the party organisations, found by their names: the
-    tree has no kind for them, and a board that disagrees lists them in its settings."""
-    found = party_organisations(tree, committee)
-    return _named(found, SCHOOL_WORDS), _named(found, ENTERPRISE_WORDS)
+def school_choices(tree: OrgTree, chosen: Settings) -> list[str]:
+    """What the board may pick the first target's schools from: the tree's high schools
+    below the committee, and any it picked before that the tree no longer marks."""
+    found = [unit.code for unit in scope.schools(tree, chosen.committee)]
+    return found + [code for code in chosen.schools or () if code not in found]
 
 
 def covered(tree: OrgTree, chosen: Settings) -> Settings:
-    """``chosen`` with the detected units where it lists none."""
-    schools, enterprises = detected_units(tree, chosen.committee)
-    return replace(
-        chosen,
-        schools=schools if chosen.schools is None else chosen.schools,
-        enterprises=enterprises if chosen.enterprises is None else chosen.enterprises,
-    )
+    """``chosen`` with every high school of the tree where the board picked none."""
+    if chosen.schools is not None:
+        return chosen
+    return replace(chosen, schools=tuple(u.code for u in scope.schools(tree, chosen.committee)))
 
 
 def status(count: int, pipeline_count: int, target: int, year_over: bool) -> str:
@@ -189,12 +152,29 @@ class ShareTarget:
 
 
 @dataclass(frozen=True)
+class EnterpriseWorkers:
+    """The workers of target 2 admitted at one enterprise, and those that can still be
+    this year. No target: the plan sets none per enterprise. ``unit`` None holds the
+    workers of no enterprise the tree marks (another province's, say), so that the rows
+    add up to the share's figures."""
+
+    unit: str | None
+    workers: Figure
+    pipeline: Figure
+    party_organisation: bool | None = None  # whether it has one (None: no enterprise)
+
+    @property
+    def key(self) -> str:
+        return f"enterprise:{self.unit or ''}"
+
+
+@dataclass(frozen=True)
 class TargetsReport:
     settings: Settings
     today: date
     schools: list[UnitTarget]
-    enterprises: list[UnitTarget]
     share: ShareTarget
+    enterprises: list[EnterpriseWorkers]
 
     @property
     def year_over(self) -> bool:
@@ -202,11 +182,7 @@ class TargetsReport:
 
     @property
     def overall(self) -> dict[str, str | None]:
-        return {
-            "schools": worst([t.status for t in self.schools]),
-            "share": self.share.status,
-            "enterprises": worst([t.status for t in self.enterprises]),
-        }
+        return {"schools": worst([t.status for t in self.schools]), "share": self.share.status}
 
     @property
     def figures(self) -> dict[str, Figure]:
@@ -215,47 +191,42 @@ class TargetsReport:
             "share:admissions": self.share.admissions,
             "share:pipeline": self.share.pipeline,
         }
-        for group, rows in (("school", self.schools), ("enterprise", self.enterprises)):
-            for row in rows:
-                found[f"{group}:{row.unit}:count"] = row.count
-                found[f"{group}:{row.unit}:pipeline"] = row.pipeline
+        for row in self.schools:
+            found[f"school:{row.unit}:count"] = row.count
+            found[f"school:{row.unit}:pipeline"] = row.pipeline
+        for workers in self.enterprises:
+            found[f"{workers.key}:workers"] = workers.workers
+            found[f"{workers.key}:pipeline"] = workers.pipeline
         return found
 
 
-def _figure(
-    groups: stored.Groups, keep: Callable[[str | None, str | None], bool], extra: int = 0
-) -> Figure:
+Keep = Callable[[str | None, str | None, str | None], bool]  # (unit, category, enterprise)
+
+
+def _figure(groups: stored.Groups, keep: Keep, extra: int = 0) -> Figure:
     return Figure(
-        tuple(
-            sorted(
-                case_id
-                for (unit, category), ids in groups.items()
-                if keep(unit, category)
-                for case_id in ids
-            )
-        ),
+        tuple(sorted(case_id for key, ids in groups.items() if keep(*key) for case_id in ids)),
         extra,
     )
 
 
-def _unit_targets(
+def _school_targets(
     tree: OrgTree,
-    codes,
-    target: int,
+    chosen: Settings,
     admitted: stored.Groups,
     coming: stored.Groups,
-    category: str | None,
     year_over: bool,
-):
-    """One row per unit of ``codes``: the cases of the unit and the units below it."""
+) -> list[UnitTarget]:
+    """One row per school: the students of its party organisation and the units below."""
     rows = []
-    for code in codes:
-        inside = {code, *(u.code for u in tree.descendants(code))} if code in tree else {code}
+    for code in chosen.schools or ():
+        units = scope.inside(tree, code)
 
-        def keep(unit: str | None, kind: str | None, inside: set[str] = inside) -> bool:
-            return unit in inside and (category is None or kind == category)
+        def keep(unit, category, _named, units: set[str] = units) -> bool:
+            return unit in units and category == "student"
 
         count, ahead = _figure(admitted, keep), _figure(coming, keep)
+        target = chosen.students_per_school
         rows.append(
             UnitTarget(
                 code, target, count, ahead, status(count.value, ahead.value, target, year_over)
@@ -264,14 +235,45 @@ def _unit_targets(
     return rows
 
 
-def _workers(_unit: str | None, category: str | None) -> bool:
-    return category == "enterprise_worker"
+def _workers(_unit: str | None, category: str | None, _named: str | None) -> bool:
+    return category == WORKER
+
+
+def _by_enterprise(
+    tree: OrgTree, committee: str, admitted: stored.Groups, coming: stored.Groups
+) -> list[EnterpriseWorkers]:
+    """Each worker under the enterprise whose party organisation handles the case, else
+    the one the case names (a worker of an enterprise without a party organisation is
+    in a residential branch); the rest in a last row, when there are any."""
+    found = scope.enterprises(tree, committee)
+    owner = {code: unit.code for unit in found for code in scope.inside(tree, unit.code)}
+
+    def sorted_out(groups: stored.Groups) -> dict[str | None, list[int]]:
+        """enterprise code (None: none of the tree's) -> its workers' case ids."""
+        ids: dict[str | None, list[int]] = defaultdict(list)
+        for (unit, category, named), cases in groups.items():
+            if category == WORKER:
+                ids[owner.get(unit or "") or owner.get(named or "")].extend(cases)
+        return ids
+
+    done, ahead = sorted_out(admitted), sorted_out(coming)
+
+    def row(code: str | None, party_organisation: bool | None) -> EnterpriseWorkers:
+        return EnterpriseWorkers(
+            code,
+            Figure(tuple(sorted(done[code]))),
+            Figure(tuple(sorted(ahead[code]))),
+            party_organisation,
+        )
+
+    rows = [row(unit.code, unit.kind != ENTERPRISE) for unit in found]
+    return rows + [row(None, None)] if done[None] or ahead[None] else rows
 
 
 def targets_report(
     session: Session, tree: OrgTree, committee: str, year: int, today: date
 ) -> TargetsReport:
-    """The committee's three targets for ``year``, as they stand on ``today``.
+    """The committee's targets for ``year``, as they stand on ``today``.
 
     The cases come from ``stored`` (typed columns), not from reading every case's data:
     the dashboard must stay quick for a city's whole pipeline."""
@@ -281,7 +283,7 @@ def targets_report(
     year_over = today > last_day
     admitted = stored.admitted(session, units, year)
     coming = stored.decidable(session, units, today, last_day)
-    all_admitted = _figure(admitted, lambda _unit, _category: True, chosen.outside_admissions)
+    all_admitted = _figure(admitted, lambda *_key: True, chosen.outside_admissions)
     workers, workers_coming = _figure(admitted, _workers), _figure(coming, _workers)
     target = share_target(chosen.worker_share_bp, all_admitted.value)
     share = ShareTarget(
@@ -295,11 +297,7 @@ def targets_report(
     return TargetsReport(
         chosen,
         today,
-        _unit_targets(
-            tree, chosen.schools, chosen.students_per_school, admitted, coming, "student", year_over
-        ),
-        _unit_targets(
-            tree, chosen.enterprises, chosen.per_enterprise, admitted, coming, None, year_over
-        ),
+        _school_targets(tree, chosen, admitted, coming, year_over),
         share,
+        _by_enterprise(tree, committee, admitted, coming),
     )
