@@ -37,8 +37,9 @@ def education_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
 def residence_problem(tree: OrgTree, code: str | None) -> str | None:
     """Why ``code`` cannot be a place of residence, or None: a residence is verified and
     gives its opinion through its ward committee, so it must be one or lie below one.
-    ``code`` is a unit of the tree (the form's unit field checked that)."""
-    if code is None or tree.ward_committee_of(code) is not None:
+    (A unit field has refused unknown codes already; a form of an older version that
+    took the code as text has not.)"""
+    if code is None or (code in tree and tree.ward_committee_of(code) is not None):
         return None
     return NO_WARD
 

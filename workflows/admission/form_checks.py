@@ -55,7 +55,7 @@ def check_assigned_branch(sub: Submission) -> dict[str, Any]:
     """The ward committee assigns one of its own residential branches."""
     tree = load_tree(sub.session)
     branch = sub.submitted.get("branch")
-    ward = tree.ward_committee_of(branch) if branch else None
+    ward = tree.ward_committee_of(branch) if branch is not None and branch in tree else None
     if branch is None or (ward is not None and ward.code == sub.unit):
         return {}
     unit = tree.get(sub.unit)
