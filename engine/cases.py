@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, runtime, submission
+from engine import audit, clock, runtime
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
 from engine.forms import validate_submission
@@ -34,6 +34,7 @@ from engine.models import Case, WorkItem
 from engine.projection import changes, notify_stored, reresolve_open_items, sync
 from engine.registry import Registry
 from engine.registry import registry as default_registry
+from engine.submission import Submission, check_submission, task_options
 
 log = logging.getLogger(__name__)
 Operation = TypeVar("Operation", bound=Callable[..., Any])
@@ -253,7 +254,7 @@ def _start_data(
     if errors:
         raise InvalidData(errors)
     clean = {**{spec["name"]: None for spec in form["fields"]}, **clean}
-    submitted = submission.Submission(
+    submitted = Submission(
         session,
         loaded.start_form_name or "",
         step=None,
@@ -262,7 +263,7 @@ def _start_data(
         submitted=clean,
         options=frozenset(),
     )
-    submission.check(registry, submitted, form)
+    check_submission(registry, submitted, form)
     return clean
 
 
@@ -288,16 +289,16 @@ def complete_task(
     if task is None or task.state != TaskState.READY:
         raise Conflict("this task is no longer waiting for input")
     if form is not None:
-        submitted = submission.Submission(
+        submitted = Submission(
             session,
             item.form or "",
             step=item.step,
             unit=item.unit,
             data={**task.data, **clean},
             submitted=clean,
-            options=submission.task_options(loaded.nodes.get(item.step)),
+            options=task_options(loaded.nodes.get(item.step)),
         )
-        submission.check(registry, submitted, form)
+        check_submission(registry, submitted, form)
     before = dict(case.data)
     task.data.update(clean)
     runtime.run_task(task)

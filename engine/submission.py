@@ -45,7 +45,7 @@ def described(session: Session, registry: Registry, form: Mapping[str, Any]) -> 
     return with_unit_choices(form, unit_source(session, registry))
 
 
-def check(
+def check_submission(
     registry: Registry,
     submission: Submission,
     form: Mapping[str, Any],

@@ -96,8 +96,8 @@ def targets_tables(report: TargetsReport, link: Link) -> list[Table]:
         [
             Cell(
                 _(
-                    "Công nhân, người lao động trong doanh nghiệp không có vốn Nhà nước chiếm "
-                    "từ %(p)s số đảng viên mới kết nạp",
+                    "Công nhân, người lao động doanh nghiệp ngoài Nhà nước chiếm từ %(p)s số "
+                    "đảng viên mới kết nạp",
                     p=_percent(share.share_bp),
                 )
             ),
@@ -108,7 +108,7 @@ def targets_tables(report: TargetsReport, link: Link) -> list[Table]:
         [
             Cell(
                 _(
-                    "Mỗi doanh nghiệp không có vốn Nhà nước có tổ chức đảng kết nạp ít nhất %(n)s "
+                    "Mỗi doanh nghiệp ngoài Nhà nước có tổ chức đảng kết nạp ít nhất %(n)s "
                     "đảng viên",
                     n=chosen.per_enterprise,
                 )
@@ -152,7 +152,7 @@ def targets_tables(report: TargetsReport, link: Link) -> list[Table]:
         ),
         _unit_table(
             "doanh-nghiep",
-            _("Kết nạp tại doanh nghiệp không có vốn Nhà nước có tổ chức đảng"),
+            _("Kết nạp tại doanh nghiệp ngoài Nhà nước có tổ chức đảng"),
             report.enterprises,
             "enterprise",
             link,
