@@ -35,6 +35,7 @@ from engine.models import Case, WorkItem
 from engine.projection import changes, notify_stored, reresolve_open_items, sync
 from engine.registry import Registry
 from engine.registry import registry as default_registry
+from engine.submission import Submission, check_submission, task_options
 
 log = logging.getLogger(__name__)
 Operation = TypeVar("Operation", bound=Callable[..., Any])
@@ -218,7 +219,7 @@ def start_case(
         raise NotFound(f"no definition {key} is deployed")
     loaded = specs.get(version)
     if loaded.start_form is not None:
-        data = _start_data(loaded.start_form, data)
+        data = _start_data(session, loaded, data, unit, registry)
     now = clock.now()
     case = Case(
         definition_id=version.id,
@@ -250,16 +251,31 @@ def start_case(
     return case
 
 
-def _start_data(form: dict, data: dict[str, Any]) -> dict[str, Any]:
-    """Start data checked against the start event's form, with every field of it present.
+def _start_data(
+    session: Session, loaded, data: dict[str, Any], unit: str | None, registry: Registry
+) -> dict[str, Any]:
+    """Start data checked against the start event's form (and what the domain checks of
+    it), with every field of it present.
 
     Conditions read start fields, and a diagram cannot ask whether a name exists: a field
     left out is there as None rather than stopping the case later.
     """
+    form = loaded.start_form
     clean, errors = validate_submission(form, data)
     if errors:
         raise InvalidData(errors)
-    return {**{spec["name"]: None for spec in form["fields"]}, **clean}
+    clean = {**{spec["name"]: None for spec in form["fields"]}, **clean}
+    submitted = Submission(
+        session,
+        loaded.start_form_name or "",
+        step=None,
+        unit=unit,
+        data=clean,
+        submitted=clean,
+        options=frozenset(),
+    )
+    check_submission(registry, submitted, form)
+    return clean
 
 
 @_logged
@@ -283,6 +299,17 @@ def complete_task(
     task = runtime.find_task(wf, UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
         raise Conflict("this task is no longer waiting for input")
+    if form is not None:
+        submitted = Submission(
+            session,
+            item.form or "",
+            step=item.step,
+            unit=item.unit,
+            data={**task.data, **clean},
+            submitted=clean,
+            options=task_options(loaded.nodes.get(item.step)),
+        )
+        check_submission(registry, submitted, form)
     before = dict(case.data)
     task.data.update(clean)
     runtime.run_task(task)

@@ -1,4 +1,5 @@
-"""What a domain package plugs into the engine: functions for diagrams and lane resolvers.
+"""What a domain package plugs into the engine: functions for diagrams, lane resolvers,
+the units that unit fields offer, and its own checks of a form's submissions.
 
 Diagrams may call only the functions registered here (plus a few safe builtins), and a
 lane may name only a resolver registered here. The domain registers its own at import
@@ -7,10 +8,14 @@ time; the engine never imports the domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
+# (session, kinds) -> the active units of those kinds as (code, name), in the order offered.
+UnitSource = Callable[[Any, tuple[str, ...]], Sequence[tuple[str, str]]]
+# (submission.Submission) -> field errors, shaped like a form's ({} when it may go on).
+FormCheck = Callable[[Any], Mapping[str, Any]]
 
 
 def default_summary(data) -> tuple[str, str | None]:
@@ -34,6 +39,12 @@ class Registry:
         # keeps its own tables derived from the case (typed columns its reports filter
         # on) in step with it.
         self.case_stored: list[Callable[[Any, Any, list[str]], None]] = []
+        # Where the codes of unit fields come from, and the kinds forms may name.
+        self.unit_options: UnitSource | None = None
+        self.unit_kinds: frozenset[str] = frozenset()
+        # form name -> the domain's check of a submission that fits the form, run before
+        # anything changes (a rule between fields, or against the case's other data).
+        self.form_checks: dict[str, FormCheck] = {}
 
     def function(self, name: str | None = None):
         """Decorator: make a function callable from diagrams under ``name``."""
@@ -51,6 +62,15 @@ class Registry:
 
         def wrap(fn):
             self.resolvers[name] = fn
+            return fn
+
+        return wrap
+
+    def form_check(self, form: str):
+        """Decorator: register ``fn(Submission) -> field errors`` for the form ``form``."""
+
+        def wrap(fn):
+            self.form_checks[form] = fn
             return fn
 
         return wrap

@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflows.admission.tree import load_tree
-from workflows.admission.vocabulary import CATEGORIES, GENDERS, OUTCOMES
+from workflows.admission.vocabulary import (
+    CATEGORIES,
+    EDUCATION_EXCEPTIONS,
+    EDUCATION_LEVELS,
+    GENDERS,
+    OUTCOMES,
+    RELIGIONS,
+)
 
 from .accounts import User
 from .extensions import db
@@ -99,6 +106,9 @@ def install(app: Flask) -> None:
             "outcome": lambda code: label(OUTCOMES, code),
             "task_status": lambda code: label(TASK_STATUSES, code),
             "gender": lambda code: label(GENDERS, code),
+            "education": lambda code: label(EDUCATION_LEVELS, code),
+            "education_exception": lambda code: label(EDUCATION_EXCEPTIONS, code),
+            "religion": lambda code: label(RELIGIONS, code),
             "event": lambda code: label(EVENTS, code),
             "unitname": unit_name,
             "person": person,

@@ -26,6 +26,7 @@ from engine import audit, clock
 from engine.definitions import bpmn_xml
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
+from engine.forms.units import unit_kind_problems
 from engine.models import DefinitionVersion
 from engine.registry import Registry
 from engine.registry import registry as default_registry
@@ -78,6 +79,7 @@ def check(
     if len(files) > MAX_FILES:
         return Checked(None, [Problem("", f"too many files ({len(files)}, at most {MAX_FILES})")])
     forms = _check_forms(files, problems)
+    problems += _unit_field_problems(files, forms, registry)
     roots: dict[str, Any] = {}
     processes: dict[str, Any] = {}
     for name, content in files.items():
@@ -131,6 +133,17 @@ def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, 
         except FormError as err:
             problems += [Problem(name, p.message, p.path or None) for p in err.problems]
     return forms
+
+
+def _unit_field_problems(files: dict, forms: dict[str, dict], registry: Registry) -> list[Problem]:
+    """Unit fields that name kinds the domain does not know (or need a domain at all)."""
+    names = {Path(name).stem: name for name in files if name.endswith(".json")}
+    has_source = registry.unit_options is not None
+    return [
+        Problem(names[form_name], p.message, p.path or None)
+        for form_name, form in forms.items()
+        for p in unit_kind_problems(form, registry.unit_kinds, has_source)
+    ]
 
 
 def _expression_problems(name: str, root, sandbox: Sandbox) -> list[Problem]:
@@ -339,6 +352,7 @@ class Loaded:
     lanes: dict  # lane id -> {name, resolver}
     forms: dict
     start_form: dict | None = None  # the form the main process names on its start event
+    start_form_name: str | None = None
 
 
 class SpecCache:
@@ -393,8 +407,19 @@ class SpecCache:
             for node in main_nodes.values()
             if node["tag"] == "startEvent" and node.get("form")
         ]
-        start_form = version.forms.get(start_forms[0]) if start_forms else None
-        return Loaded(version.id, version.key, spec, subs, nodes, lanes, version.forms, start_form)
+        start_name = start_forms[0] if start_forms else None
+        start_form = version.forms.get(start_name) if start_name else None
+        return Loaded(
+            version.id,
+            version.key,
+            spec,
+            subs,
+            nodes,
+            lanes,
+            version.forms,
+            start_form,
+            start_name,
+        )
 
 
 specs = SpecCache()

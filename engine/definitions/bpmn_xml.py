@@ -154,6 +154,8 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
                 "due": ketnap_attr(node, "due"),
                 "due_from": ketnap_attr(node, "dueFrom"),
                 "escalation": ketnap_attr(node, "escalation") == "true",
+                # Words for the domain's check of the task's form (engine.submission).
+                "options": ketnap_attr(node, "options"),
                 "line": node.sourceline,
             }
             if tag == "callActivity" and node.get("calledElement"):

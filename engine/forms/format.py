@@ -27,6 +27,8 @@ max_length     ``string`` and 5000 for ``text``
 min_items,     list/multichoice: number of entries
 max_items
 fields         list only: the fields of each entry (non-empty; no list inside a list)
+unit_kinds     unit only: non-empty list of distinct kinds of unit the field accepts
+               (the kinds are the domain's; ``ketnap check`` refuses one it does not know)
 =============  ===============================================================
 
 Types and what a submission may contain:
@@ -42,6 +44,11 @@ Types and what a submission may contain:
 * ``date``: "YYYY-MM-DD" or "dd/mm/yyyy" (as typed on screens); returned as ISO string.
 * ``choice``: one of the choice values; ``multichoice``: list of distinct values.
 * ``list``: list of objects validated with the nested ``fields``.
+* ``unit``: the code of a unit of one of ``unit_kinds``, one line. The form holds no
+  list of units: the domain registers where the codes come from
+  (``Registry.unit_options``), the engine refuses a code that is not among them, or
+  not of those kinds (``engine.forms.units``), and pages and the API offer them as the
+  field's choices.
 
 Submissions: ``null``, blank strings and empty lists count as "not given", so an
 optional field is then absent from the clean data (or gets its ``default``), and a
@@ -82,9 +89,21 @@ MSG = {
     "list": "Phải là danh sách.",
     "object": "Dữ liệu không hợp lệ.",
     "unknown": "Trường này không có trong biểu mẫu.",
+    "unit": "Hãy chọn một đơn vị trong danh sách.",
 }
 
-TYPES = ("string", "text", "integer", "number", "boolean", "date", "choice", "multichoice", "list")
+TYPES = (
+    "string",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "date",
+    "choice",
+    "multichoice",
+    "list",
+    "unit",
+)
 _COMMON_KEYS = {"name", "label", "type", "required", "readonly", "help", "default"}
 _TYPE_KEYS = {
     "string": {"min_length", "max_length"},
@@ -96,6 +115,7 @@ _TYPE_KEYS = {
     "choice": {"choices"},
     "multichoice": {"choices", "min_items", "max_items"},
     "list": {"fields", "min_items", "max_items"},
+    "unit": {"unit_kinds"},
 }
 _ALL_KEYS = _COMMON_KEYS.union(*_TYPE_KEYS.values())
 DEFAULT_MAX_LENGTH = {"string": 200, "text": 5000}
@@ -312,6 +332,14 @@ def _check_boolean(spec: dict, bad: Callable[[str, str], None]) -> None:
     """A boolean has nothing of its own to check."""
 
 
+def _check_unit(spec: dict, bad: Callable[[str, str], None]) -> None:
+    kinds = spec.get("unit_kinds")
+    if not (isinstance(kinds, list) and kinds and all(_nonempty_str(k) for k in kinds)):
+        bad("unit_kinds", "required non-empty list of unit kinds (strings)")
+    elif len(set(kinds)) != len(kinds):
+        bad("unit_kinds", "a kind is listed twice")
+
+
 #: The checker of each simple type's own keys; choices and lists walk further.
 _TYPE_CHECKS: dict[str, Callable[[dict, Callable[[str, str], None]], None]] = {
     "string": _check_text,
@@ -320,6 +348,7 @@ _TYPE_CHECKS: dict[str, Callable[[dict, Callable[[str, str], None]], None]] = {
     "number": _check_number,
     "date": _check_date,
     "boolean": _check_boolean,
+    "unit": _check_unit,
 }
 
 

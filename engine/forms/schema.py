@@ -60,6 +60,16 @@ class _Choice(_Text):
     default_error_messages = {"invalid": MSG["choice"], "one_line": MSG["choice"]}
 
 
+class _Unit(_Text):
+    """A unit's code; whether the tree holds it is checked later (``engine.forms.units``)."""
+
+    default_error_messages = {
+        "invalid": MSG["unit"],
+        "one_line": MSG["unit"],
+        "control": MSG["unit"],
+    }
+
+
 class _Integer(fields.Integer):
     default_error_messages = {"invalid": MSG["integer"], "too_large": MSG["too_large"]}
 
@@ -164,6 +174,8 @@ def _distinct(values: list) -> None:
         raise ValidationError(MSG["duplicate"])
 
 
+#: A unit code longer than this is no code of any tree; refused before it is looked up.
+UNIT_CODE_LENGTH = 100
 _BASE_ERRORS = {"required": MSG["required"], "null": MSG["required"]}
 
 
@@ -190,6 +202,8 @@ def _make_field(spec: dict) -> fields.Field:
         field = _Date(
             min_date=_parse_date(spec.get("min")), max_date=_parse_date(spec.get("max")), **kw
         )
+    elif kind == "unit":
+        field = _Unit(validate=validate.Length(max=UNIT_CODE_LENGTH, error=MSG["unit"]), **kw)
     elif kind in ("choice", "multichoice"):
         one_of = validate.OneOf([c["value"] for c in spec["choices"]], error=MSG["choice"])
         if kind == "choice":

@@ -56,9 +56,11 @@ def test_proposing_units_get_the_form_others_do_not(app):
     page = union.get("/ho-so/moi").get_data(True)
     assert 'data-testid="submit-case"' in page and 'data-testid="proposer"' in page
     assert '<option value="THPT-TP" selected>' in page  # the union's own school branch
-    # Wards of residence to choose from (radios: the demo tree has three).
-    assert 'name="residence_unit" value="P1"' in page
-    assert 'name="residence_unit" value="P1-KP1"' not in page
+    # Wards of residence to choose from, with a box to find one by name or code.
+    residence = page[page.index('id="f-residence_unit"') :].split("</select>")[0]
+    assert '<option value="P1">Đảng ủy Phường 1 (P1)</option>' in residence
+    assert 'value="P1-KP1"' not in residence
+    assert 'data-testid="filter-residence_unit"' in page
     assert 'data-testid="start-case"' in union.get("/?tab=unit").get_data(True)
     for name in ("ttct", "designer", "auditor"):
         assert as_user(app, name).get("/ho-so/moi").status_code == 403, name
@@ -127,3 +129,28 @@ def test_worker_without_party_org_goes_to_the_ward_of_residence(app):
     [item] = open_items(app, case.id)
     assert (item.step, item.unit, case.unit) == ("assign_branch", "P1", "P1")
     assert rows(as_user(app, "p1").get("/?tab=unit")) == [item.id]
+
+
+def test_nomination_records_the_candidate_data(app):
+    union = as_user(app, "dt_tp")
+    page = union.get("/ho-so/moi").get_data(True)
+    for field in ("hometown", "occupation", "education_level", "religion", "trade_union_member"):
+        assert f'name="{field}"' in page, field
+    person = {**STUDENT, "education_level": "primary", "religion": "buddhism"}
+    html = nominate(union, person).get_data(True)
+    assert 'data-testid="error-education_exception"' in html and case_count(app) == 0
+    given = {
+        "hometown": "Phường 2, thành phố Đà Lạt",
+        "occupation": "Học sinh",
+        "education_exception": "remote_area",
+        "trade_union_member": "false",
+    }
+    assert nominate(union, {**person, **given}).status_code == 302
+    data = only_case(app).data
+    assert {key: data[key] for key in ("hometown", "occupation", "religion")} == {
+        "hometown": "Phường 2, thành phố Đà Lạt",
+        "occupation": "Học sinh",
+        "religion": "buddhism",
+    }
+    assert (data["education_level"], data["education_exception"]) == ("primary", "remote_area")
+    assert data["trade_union_member"] is False

@@ -125,6 +125,10 @@ def test_list_fields_render_row_slots_and_parse_back(app):
         "application_date": "2025-09-08",
         "history_date": "2025-09-08",
         "history_fully_declared": "false",
+        "hometown": "Phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        "occupation": "Học sinh",
+        "education_level": "upper_secondary",
+        "religion": "none",
     }
     father = {
         "relatives-0-relation": "father",

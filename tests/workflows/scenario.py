@@ -20,7 +20,7 @@ from engine.models import Base, WorkItem
 from engine.models import Case as CaseRow
 from engine.registry import registry
 from tests.support.seeding import Snapshot, holds_nothing
-from workflows.admission import demo, intake, orgs, resolvers, rules, steps
+from workflows.admission import demo, form_checks, intake, orgs, resolvers, rules, steps
 from workflows.admission.reports import stored
 
 # Monday 8 September 2025, 09:00 in Vietnam.
@@ -42,6 +42,8 @@ WORKER = {
     "full_name": "Đặng Văn Hùng",
     "birth_date": "1996-11-02",
     "gender": "male",
+    "youth_union_member": True,
+    "trade_union_member": True,
     "category": "enterprise_worker",
     "enterprise_has_party_org": True,
     "branch": "DN-LB",
@@ -54,6 +56,7 @@ LONE_WORKER = {
     "birth_date": "1999-06-20",
     "gender": "female",
     "ethnicity": "Tày",
+    "trade_union_member": True,
     "category": "enterprise_worker",
     "enterprise_has_party_org": False,
     "enterprise": "DN-MX",
@@ -86,6 +89,7 @@ def world(factory, monkeypatch):
     """The demo tree and the diagrams, on a clock frozen at T0; yields the factory."""
     monkeypatch.setattr(registry, "case_unit", resolvers.case_unit)
     monkeypatch.setattr(registry, "case_stored", [stored.store])
+    form_checks.register()  # another test may have given the registry other units
     with clock.frozen_at(T0):
         _seed_world(factory)
         yield factory

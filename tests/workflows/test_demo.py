@@ -46,7 +46,14 @@ def test_demo_fills_an_empty_database(run, factory):
     assert found["Hoàng Thị Thu Hà"][1] == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
     assert found["Hoàng Văn Nam"][1] == [("retake_class", "TTCT-DL")]
     assert found["Ngô Thị Hồng"][1] == [("assign_branch", "P3")]
-    assert ("introduction", "P1-KP2") in found["Dương Văn Tâm"][1]
+    # No Youth Union or Trade Union in the enterprise: two members introduced him.
+    tam, open_steps = found["Dương Văn Tâm"]
+    assert [i["kind"] for i in tam.data["introducers"]] == ["member", "member"]
+    assert "introduction" not in [step for step, _ in open_steps]
+    assert [i["kind"] for i in found["Phạm Minh Khôi"][0].data["introducers"]] == [
+        "youth_union",
+        "member",
+    ]
     assert found["Lý Thị Ngọc Trâm"][1] == [("recognition_file", "THPT-BTX")]
     assert found["Bùi Đức Long"][0].status == "waiting"
     outcomes = {name: case.outcome for name, (case, _) in found.items() if case.status == "closed"}

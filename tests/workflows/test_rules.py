@@ -119,57 +119,6 @@ def test_two_thirds_rejects_impossible_counts(votes, total):
         rules.two_thirds(votes, total)
 
 
-def member(name="Nguyễn Văn A", official=True, months=12):
-    return {"kind": "member", "name": name, "official": official, "months_known": months}
-
-
-def organisation(kind="youth_union", name="BCH Đoàn trường"):
-    return {"kind": kind, "name": name}
-
-
-@pytest.mark.parametrize(
-    "introducers",
-    [
-        [member(), member("Trần Thị B", months=40)],
-        [organisation(), member()],
-        [member(), organisation("trade_union", "BCH Công đoàn")],
-    ],
-)
-def test_valid_introducers(introducers):
-    assert rules.introducer_problems(introducers) == []
-    assert rules.introducers_valid(introducers) is True
-
-
-@pytest.mark.parametrize(
-    "introducers, words",
-    [
-        ([member()], "Cần đúng hai người giới thiệu"),
-        ([member(), member("B"), member("C")], "đang có 3"),
-        ([member(), member("B", official=False)], "đảng viên dự bị"),
-        ([member(), member("B", months=11)], "ít nhất 12 tháng (đang ghi 11)"),
-        ([member(), {"kind": "member", "name": "B", "official": True}], "(chưa ghi)"),
-        ([organisation(), organisation("trade_union")], "Chỉ một tổ chức"),
-        ([member(), {"kind": "friend", "name": "B"}], "loại người giới thiệu 'friend'"),
-        ([member(), member(name="")], "chưa ghi tên"),
-        ([member("An"), member("an")], "hai đảng viên khác nhau"),
-        ("two members", "không hợp lệ"),
-        ([member(), "B"], "không hợp lệ"),
-    ],
-)
-def test_invalid_introducers(introducers, words):
-    problems = rules.introducer_problems(introducers)
-    assert any(words in p for p in problems), problems
-    assert rules.introducers_valid(introducers) is False
-
-
-def test_introducer_messages_name_the_person():
-    problems = rules.introducer_problems([member(), member("Lê Văn C", official=False)])
-    assert problems == [
-        "Người giới thiệu 2 (Lê Văn C): phải là đảng viên chính thức; "
-        "đảng viên dự bị không được giới thiệu."
-    ]
-
-
 @pytest.mark.parametrize(
     "start, n, expected",
     [

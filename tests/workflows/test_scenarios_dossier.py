@@ -1,9 +1,9 @@
 """Scenarios of the dossier before the branch vote: background verification in parallel
-at every place, its exemption, and introductions checked against the rules."""
+at every place, and its exemption (introductions: test_scenarios_introductions.py)."""
 
 from __future__ import annotations
 
-from .scenario import STUDENT, TO_BRANCH_VOTE, Case
+from .scenario import STUDENT, Case
 
 THREE_PLACES = [
     {
@@ -72,48 +72,3 @@ def test_no_exemption_when_the_history_is_not_fully_declared(world):
     case.do("application", relatives=PARTY_FAMILY, history_fully_declared=False)
     assert [p["unit"] for p in case.row.data["places_to_verify"]] == ["P1-KP1", "P2"]
     assert ("send_verification", "THPT-TP") in case.open()
-
-
-def test_invalid_introducers_come_back_with_the_problems(world):
-    case = Case(world, {**STUDENT, "youth_union_member": False})
-    case.walk("accept_sympathiser", "attend_class", "application")
-    case.do(
-        "introduction",
-        introducers=[
-            {"kind": "member", "name": "Lê Văn Phúc", "official": False, "months_known": 24},
-            {"kind": "member", "name": "Hồ Thị Duyên", "official": True, "months_known": 8},
-        ],
-    )
-    problems = case.row.data["introduction_problems"]
-    assert "dự bị" in problems and "12 tháng" in problems and "Hồ Thị Duyên" in problems
-    assert ("introduction", "THPT-TP") in case.open()
-    # The Youth Union may introduce only one of its members.
-    case.do(
-        "introduction",
-        introducers=[
-            {"kind": "youth_union", "name": "Ban Chấp hành Đoàn trường THPT Trần Phú"},
-            {"kind": "member", "name": "Lê Văn Phúc", "official": True, "months_known": 24},
-        ],
-    )
-    assert "không phải là đoàn viên" in case.row.data["introduction_problems"]
-    assert ("introduction", "THPT-TP") in case.open()
-    case.do("introduction")
-    assert ("introduction", "THPT-TP") not in case.open()
-    # The cleared message reaches the case data when the parallel branches join (the
-    # engine shows only what live tasks hold, and this branch waits at the join).
-    case.walk(*TO_BRANCH_VOTE[3:6], "mass_org_opinion", "residence_opinion")
-    assert case.open() == [("branch_vote", "THPT-TP")]
-    assert case.row.data["introduction_problems"] == ""
-
-
-def test_youth_union_and_one_member_introduce_a_union_member(world):
-    case = Case(world, STUDENT)
-    case.walk("accept_sympathiser", "attend_class", "application")
-    case.do(
-        "introduction",
-        introducers=[
-            {"kind": "youth_union", "name": "Ban Chấp hành Đoàn trường THPT Trần Phú"},
-            {"kind": "member", "name": "Lê Văn Phúc", "official": True, "months_known": 14},
-        ],
-    )
-    assert ("introduction", "THPT-TP") not in case.open()

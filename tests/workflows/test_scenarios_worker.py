@@ -21,11 +21,6 @@ from .scenario import (
     workdays_after,
 )
 
-UNION_AND_MEMBER = [
-    {"kind": "trade_union", "name": "Ban Chấp hành Công đoàn cơ sở Công ty Langbiang"},
-    {"kind": "member", "name": "Vũ Đình Khoa", "official": True, "months_known": 30},
-]
-
 
 def test_worker_of_an_enterprise_with_a_party_branch(world):
     case = Case(world, WORKER)
@@ -38,7 +33,7 @@ def test_worker_of_an_enterprise_with_a_party_branch(world):
     ]
     case.walk("send_verification")
     assert ("verify_place", "P2") in case.open()
-    case.do("introduction", introducers=UNION_AND_MEMBER)
+    case.do("introduction")  # the enterprise's Youth Union and one member
     case.walk("verify_place", "certify_history", "mass_org_opinion")
     assert case.open() == [("residence_opinion", "P2")]
     case.walk("residence_opinion", "branch_vote")

@@ -6,16 +6,25 @@ from __future__ import annotations
 import ast
 import json
 
+import pytest
 from lxml import etree
 
 from workflows.admission import intake
-from workflows.admission.vocabulary import CATEGORIES, GENDERS, OUTCOMES
+from workflows.admission.vocabulary import (
+    CATEGORIES,
+    EDUCATION_EXCEPTIONS,
+    EDUCATION_LEVELS,
+    GENDERS,
+    OUTCOMES,
+    RELIGIONS,
+)
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
-def _start_choices(name: str) -> list[tuple[str, str]]:
-    form = json.loads((intake.BPMN_DIR / "forms" / "start.json").read_text(encoding="utf-8"))
+def _start_choices(name: str, form_name: str = "start") -> list[tuple[str, str]]:
+    path = intake.BPMN_DIR / "forms" / f"{form_name}.json"
+    form = json.loads(path.read_text(encoding="utf-8"))
     (field,) = (f for f in form["fields"] if f["name"] == name)
     return [(choice["value"], choice["label"]) for choice in field["choices"]]
 
@@ -41,6 +50,19 @@ def test_start_form_offers_the_categories_by_their_names():
 
 def test_start_form_offers_the_genders_by_their_names():
     assert _start_choices("gender") == list(GENDERS.items())
+
+
+@pytest.mark.parametrize("form_name", ["start", "application"])
+@pytest.mark.parametrize(
+    "field, names",
+    [
+        ("education_level", EDUCATION_LEVELS),
+        ("education_exception", EDUCATION_EXCEPTIONS),
+        ("religion", RELIGIONS),
+    ],
+)
+def test_candidate_data_is_offered_by_the_vocabulary_names(form_name, field, names):
+    assert _start_choices(field, form_name) == list(names.items())
 
 
 def test_every_outcome_the_diagrams_set_has_a_name():

@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from engine.forms import DEFAULT_MAX_LENGTH
+from engine.forms import DEFAULT_MAX_LENGTH, TYPES
 from engine.inbox import TABS
 
 CASE_STATUSES = ("active", "waiting", "suspended", "closed")
@@ -132,27 +132,21 @@ class FormFieldSchema(ma.Schema):
 
     name = fields.String(required=True)
     label = fields.String(required=True)
-    type = fields.String(
-        required=True,
-        metadata={
-            "enum": [
-                "string",
-                "text",
-                "integer",
-                "number",
-                "boolean",
-                "date",
-                "choice",
-                "multichoice",
-                "list",
-            ]
-        },
-    )
+    type = fields.String(required=True, metadata={"enum": list(TYPES)})
     required = fields.Boolean(dump_default=False)
     readonly = fields.Boolean(dump_default=False)
     help = fields.String()
     default = fields.Raw()
-    choices = fields.List(fields.Nested(ChoiceSchema))
+    choices = fields.List(
+        fields.Nested(ChoiceSchema),
+        metadata={
+            "description": "the values to choose from; for a unit field, the units of the "
+            "tree it takes now (value: code, label: name)"
+        },
+    )
+    unit_kinds = fields.List(
+        fields.String(), metadata={"description": "a unit field's kinds of unit"}
+    )
     min = fields.Raw(metadata={"description": "number, or ISO date for dates"})
     max = fields.Raw(metadata={"description": "number, or ISO date for dates"})
     min_length = fields.Integer()

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime
+from engine import audit, runtime, submission
 from engine.definitions import specs
 from engine.models import Attachment, Case, Comment, WorkItem
 from engine.registry import registry
@@ -32,10 +32,13 @@ def workflow(session: Session, case: Case) -> BpmnWorkflow:
 
 
 def task_form(session: Session, case: Case, item: WorkItem) -> dict | None:
-    """The form of a task, from the definition version its case runs on."""
+    """The form of a task, from the definition version its case runs on, its unit fields
+    offering the units of the organisation tree as it is now."""
     if not item.form:
         return None
-    return specs.for_case(session, case.definition_id, case.definition_hash).forms.get(item.form)
+    loaded = specs.for_case(session, case.definition_id, case.definition_hash)
+    form = loaded.forms.get(item.form)
+    return submission.described(session, registry, form) if form is not None else None
 
 
 def open_task_data(session: Session, case: Case, item: WorkItem) -> dict:

@@ -9,8 +9,10 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from engine.definitions import drafts
+from engine.registry import registry
+from engine.submission import described
 
-from ..extensions import run_operation
+from ..extensions import db, run_operation
 from . import bp
 from .modeler import draft_or_404, refused, store, text_from_request
 
@@ -64,7 +66,8 @@ def form_preview(key: str, name: str):
         form = drafts.parse_form(text_from_request("text"))
     except drafts.DraftRefused as err:
         return refused(err.problems, 200)
-    html = render_template("designer/form_preview.html", form=form)
+    # A unit field shows the tree's units, as on a task page.
+    html = render_template("designer/form_preview.html", form=described(db(), registry, form))
     return jsonify({"html": html, "problems": []})
 
 

@@ -116,6 +116,7 @@
       this.formField(bo);
       this.ketnap('due', t.due, { help: t.dueHelp });
       this.ketnap('dueFrom', t.dueFrom);
+      this.ketnap('options', t.options, { help: t.optionsHelp });
     } else if (bo.$instanceOf('bpmn:StartEvent')) {
       this.formField(bo);
     } else if (bo.$instanceOf('bpmn:Lane')) {

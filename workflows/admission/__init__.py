@@ -12,10 +12,11 @@ from engine.registry import registry
 
 
 def register_domain() -> None:
-    """Register the domain's functions, resolvers and case-unit rule (idempotent)."""
+    """Register the domain's functions, resolvers, units, form checks and case-unit rule
+    (idempotent)."""
     # Imported here, not at package import: importing the package, or only its tree
     # modules (orgs, models), registers nothing; the host decides when, by calling this.
-    from . import models, resolvers, rules  # noqa: F401  (they register on import)
+    from . import form_checks, models, resolvers, rules  # noqa: F401  (they register on import)
     from .reports import models as _report_tables  # noqa: F401  (in the metadata)
     from .reports import stored
 

@@ -46,11 +46,6 @@ RECOGNISED = (
     "recognition_grassroots_vote",
     "recognition_decide",
 )
-# Introducers that the rules refuse: one is probationary, the other known for 8 months.
-BAD_INTRODUCERS = [
-    {"kind": "member", "name": "Lâm Văn Quý", "official": False, "months_known": 20},
-    {"kind": "member", "name": "Cao Thị Yến", "official": True, "months_known": 8},
-]
 
 
 @dataclass(frozen=True)
@@ -70,6 +65,8 @@ def _student(name: str, gender: str, branch: str, residence: str) -> dict[str, A
     return {
         "full_name": name,
         "gender": gender,
+        "occupation": "Học sinh",
+        "education_level": "upper_secondary",
         "youth_union_member": True,
         "category": "student",
         "branch": branch,
@@ -85,10 +82,19 @@ def _worker(
     branch: str | None = None,
     enterprise: str | None = None,
     proposer: str | None = None,
+    *,
+    youth_union: bool = False,
+    trade_union: bool = True,
 ) -> dict[str, Any]:
+    """A worker of youth age; one in an enterprise whose Youth Union is in the tree is a
+    member of it (``youth_union``), and is introduced by it."""
     return {
         "full_name": name,
         "gender": gender,
+        "occupation": "Công nhân",
+        "education_level": "upper_secondary",
+        "youth_union_member": youth_union,
+        "trade_union_member": trade_union,
         "category": "enterprise_worker",
         "enterprise_has_party_org": branch is not None,
         "enterprise": enterprise,
@@ -148,31 +154,33 @@ STORIES = (
     ),
     Story(
         "Giấy chứng nhận lớp bồi dưỡng hết hạn, phải học lại",
-        _worker("Hoàng Văn Nam", "male", "P2", "DN-DT", proposer="DT-DN-DT"),
+        _worker("Hoàng Văn Nam", "male", "P2", "DN-DT", proposer="DT-DN-DT", youth_union=True),
         80,
         ("accept_sympathiser", ("attend_class", {"certificate_age": 61}), *DOSSIER[1:]),
     ),
     Story(
         "Chi bộ biểu quyết không đủ hai phần ba: không kết nạp",
-        _worker("Trịnh Văn Sơn", "male", "P1", "DN-LB", proposer="CD-DN-LB"),
+        _worker("Trịnh Văn Sơn", "male", "P1", "DN-LB", proposer="CD-DN-LB", youth_union=True),
         90,
         ("accept_sympathiser", *DOSSIER, ("branch_vote", {"votes_for": 5, "votes_against": 1})),
     ),
     Story(
         "Quá 60 ngày làm việc chưa có quyết định: Ban Tổ chức đôn đốc",
-        _worker("Hoàng Thị Thu Hà", "female", "P3-KP2", "DN-DT", proposer="CD-DN-DT"),
+        _worker(
+            "Hoàng Thị Thu Hà", "female", "P3-KP2", "DN-DT", proposer="CD-DN-DT", youth_union=True
+        ),
         200,
         ("accept_sympathiser", *DOSSIER, "branch_vote", "grassroots_vote", "appraisal"),
     ),
     Story(
         "Đảng viên dự bị đang trong thời gian dự bị",
-        _worker("Bùi Đức Long", "male", "P2-KP1", "DN-LB", proposer="CD-DN-LB"),
+        _worker("Bùi Đức Long", "male", "P2-KP1", "DN-LB", proposer="CD-DN-LB", youth_union=True),
         250,
         ("accept_sympathiser", *DOSSIER, *ADMITTED),
     ),
     Story(
         "Đã công nhận đảng viên chính thức",
-        _worker("Mai Anh Tuấn", "male", "P3", "DN-DT", proposer="CD-DN-DT"),
+        _worker("Mai Anh Tuấn", "male", "P3", "DN-DT", proposer="CD-DN-DT", youth_union=True),
         560,
         ("accept_sympathiser", *DOSSIER, *ADMITTED, *RECOGNISED),
         age=(29, 2),
@@ -184,15 +192,15 @@ STORIES = (
         age=(26, 3),
     ),
     Story(
-        "Doanh nghiệp chưa có tổ chức đảng: người giới thiệu chưa đúng quy định",
-        _worker("Dương Văn Tâm", "male", "P1", enterprise="DN-RS"),
+        "Doanh nghiệp chưa có Đoàn, Công đoàn: hai đảng viên chính thức giới thiệu",
+        _worker("Dương Văn Tâm", "male", "P1", enterprise="DN-RS", trade_union=False),
         50,
         (
             ("assign_branch", {"branch": "P1-KP2"}),
             "attend_class",
             "application",
             "send_verification",
-            ("introduction", {"introducers": BAD_INTRODUCERS}),
+            "introduction",
         ),
     ),
 )

@@ -33,10 +33,17 @@ from marshmallow import (
 
 from engine.errors import Problem
 
-from . import rules
+from . import candidate, rules
 from .kinds import BRANCH, ENTERPRISE, MASS_ORGANISATION, TRADE_UNION, WARD_COMMITTEE, YOUTH_UNION
 from .tree import OrgTree
-from .vocabulary import CATEGORIES, GENDERS, N_
+from .vocabulary import (
+    CATEGORIES,
+    EDUCATION_EXCEPTIONS,
+    EDUCATION_LEVELS,
+    GENDERS,
+    N_,
+    RELIGIONS,
+)
 
 Translate = Callable[..., str]
 
@@ -51,6 +58,8 @@ ENTERPRISE_CATEGORIES = ("enterprise_worker", "enterprise_manager")
 MIN_AGE, MAX_AGE = 16, 60
 NAME_LENGTH = (2, 120)
 ETHNICITY_LENGTH = (0, 60)
+HOMETOWN_LENGTH = (0, 200)
+OCCUPATION_LENGTH = (0, 120)
 
 REQUIRED: dict[str, Any] = {"required": N_("Bắt buộc nhập."), "null": N_("Bắt buộc nhập.")}
 CHOICE = N_("Lựa chọn không hợp lệ.")
@@ -124,7 +133,23 @@ class NominationSchema(Schema):
     ethnicity = _Text(
         load_default="Kinh", validate=_length(N_("Không được quá %(max)s ký tự."), ETHNICITY_LENGTH)
     )
+    hometown = _Text(
+        load_default=None, validate=_length(N_("Không được quá %(max)s ký tự."), HOMETOWN_LENGTH)
+    )
+    occupation = _Text(
+        load_default=None, validate=_length(N_("Không được quá %(max)s ký tự."), OCCUPATION_LENGTH)
+    )
+    education_level = fields.String(
+        load_default=None, validate=validate.OneOf(tuple(EDUCATION_LEVELS), error=CHOICE)
+    )
+    education_exception = fields.String(
+        load_default=None, validate=validate.OneOf(tuple(EDUCATION_EXCEPTIONS), error=CHOICE)
+    )
+    religion = fields.String(
+        load_default="none", validate=validate.OneOf(tuple(RELIGIONS), error=CHOICE)
+    )
     youth_union_member = fields.Boolean(load_default=False, error_messages=YES_NO)
+    trade_union_member = fields.Boolean(load_default=False, error_messages=YES_NO)
     category = fields.String(
         required=True,
         error_messages=REQUIRED,
@@ -192,13 +217,21 @@ class NominationSchema(Schema):
         if errors:
             raise ValidationError(errors)
 
+    @validates_schema(skip_on_field_errors=False)
+    def _education(self, data, **_kwargs) -> None:
+        errors = candidate.education_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
     @post_load
     def _iso_dates(self, data, **_kwargs) -> dict:
         return {**data, "birth_date": data["birth_date"].isoformat()}
 
 
-def _unit_choices(tree: OrgTree, kind: str) -> list[dict]:
-    return [{"value": unit.code, "label": unit.name} for unit in tree.units(kind)]
+def _unit_field(tree: OrgTree, kind: str, spec: dict) -> dict:
+    """A unit field (format: engine/forms/format.py) offering the tree's units of ``kind``."""
+    choices = [{"value": unit.code, "label": unit.name} for unit in tree.units(kind)]
+    return {**spec, "type": "unit", "unit_kinds": [kind], "choices": choices}
 
 
 def _named_choices(names: dict[str, str], _: Translate) -> list[dict]:
@@ -233,8 +266,47 @@ def start_form(tree: OrgTree, proposers: list[str], _: Translate = untranslated)
             "max_length": ETHNICITY_LENGTH[1],
         },
         {
+            "name": "hometown",
+            "label": _("Quê quán"),
+            "type": "string",
+            "max_length": HOMETOWN_LENGTH[1],
+            "help": _("Xã (phường), tỉnh (thành phố) như ghi trong lý lịch."),
+        },
+        {
+            "name": "occupation",
+            "label": _("Nghề nghiệp"),
+            "type": "string",
+            "max_length": OCCUPATION_LENGTH[1],
+        },
+        {
+            "name": "education_level",
+            "label": _("Trình độ giáo dục phổ thông"),
+            "type": "choice",
+            "choices": _named_choices(EDUCATION_LEVELS, _),
+        },
+        {
+            "name": "education_exception",
+            "label": _("Trường hợp ngoại lệ về trình độ học vấn"),
+            "type": "choice",
+            "choices": _named_choices(EDUCATION_EXCEPTIONS, _),
+            "help": _("Chỉ khi chưa tốt nghiệp trung học cơ sở."),
+        },
+        {
+            "name": "religion",
+            "label": _("Tôn giáo"),
+            "type": "choice",
+            "default": "none",
+            "choices": _named_choices(RELIGIONS, _),
+        },
+        {
             "name": "youth_union_member",
             "label": _("Là đoàn viên Đoàn TNCS Hồ Chí Minh"),
+            "type": "boolean",
+            "default": False,
+        },
+        {
+            "name": "trade_union_member",
+            "label": _("Là đoàn viên Công đoàn Việt Nam"),
             "type": "boolean",
             "default": False,
         },
@@ -252,30 +324,36 @@ def start_form(tree: OrgTree, proposers: list[str], _: Translate = untranslated)
             "default": False,
             "help": _("Chỉ với người lao động, chủ doanh nghiệp không có vốn Nhà nước."),
         },
-        {
-            "name": "enterprise",
-            "label": _("Doanh nghiệp chưa có tổ chức đảng"),
-            "type": "choice",
-            "choices": _unit_choices(tree, ENTERPRISE),
-            "help": _("Nơi người lao động làm việc, khi doanh nghiệp chưa có tổ chức đảng."),
-        },
-        {
-            "name": "branch",
-            "label": _("Chi bộ phụ trách"),
-            "type": "choice",
-            "choices": _unit_choices(tree, BRANCH),
-            "help": _(
-                "Để trống nếu doanh nghiệp chưa có tổ chức đảng: Đảng ủy phường, xã nơi "
-                "cư trú sẽ phân công chi bộ."
-            ),
-        },
-        {
-            "name": "residence_unit",
-            "label": _("Đảng ủy phường, xã nơi cư trú"),
-            "type": "choice",
-            "required": True,
-            "choices": _unit_choices(tree, WARD_COMMITTEE),
-        },
+        _unit_field(
+            tree,
+            ENTERPRISE,
+            {
+                "name": "enterprise",
+                "label": _("Doanh nghiệp chưa có tổ chức đảng"),
+                "help": _("Nơi người lao động làm việc, khi doanh nghiệp chưa có tổ chức đảng."),
+            },
+        ),
+        _unit_field(
+            tree,
+            BRANCH,
+            {
+                "name": "branch",
+                "label": _("Chi bộ phụ trách"),
+                "help": _(
+                    "Để trống nếu doanh nghiệp chưa có tổ chức đảng: Đảng ủy phường, xã nơi "
+                    "cư trú sẽ phân công chi bộ."
+                ),
+            },
+        ),
+        _unit_field(
+            tree,
+            WARD_COMMITTEE,
+            {
+                "name": "residence_unit",
+                "label": _("Đảng ủy phường, xã nơi cư trú"),
+                "required": True,
+            },
+        ),
     ]
     if len(proposers) > 1:
         form_fields.append(

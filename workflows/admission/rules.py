@@ -27,9 +27,7 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")
 MIN_AGE_MONTHS = 18 * 12
 MAX_AGE_MONTHS = 60 * 12
 CERTIFICATE_MONTHS = 60
-INTRODUCER_MONTHS = 12
-MEMBER = "member"
-ORGANISATIONS = frozenset({"youth_union", "trade_union"})  # committees that may introduce
+INTRODUCER_MONTHS = 12  # a member introducer has known the candidate this long (introductions)
 
 
 def _date(value: Any, name: str = "date") -> date:
@@ -117,68 +115,6 @@ def two_thirds(votes_for, total) -> bool:
     if not 0 <= votes <= total:
         raise ValueError(f"votes_for must be between 0 and total ({total}), not {votes}")
     return votes * 3 >= total * 2
-
-
-def _introducer_label(index: int, item: dict) -> str:
-    name = str(item.get("name") or "").strip()
-    return f"Người giới thiệu {index} ({name})" if name else f"Người giới thiệu {index}"
-
-
-def introducer_problems(introducers) -> list[str]:
-    """Những điểm chưa đúng quy định về người giới thiệu (tiếng Việt), rỗng nếu hợp lệ.
-
-    Problems with the introducers, in Vietnamese, for forms. Valid: two official
-    members, or the Youth Union or Trade Union committee plus one official member;
-    each member introducer official and known to the candidate for >= 12 months.
-    Each introducer: {"kind": "member"|"youth_union"|"trade_union", "name": str,
-    "official": bool, "months_known": int}.
-    """
-    if not isinstance(introducers, list) or not all(isinstance(i, dict) for i in introducers):
-        return ["Danh sách người giới thiệu không hợp lệ."]
-    problems = []
-    if len(introducers) != 2:
-        problems.append(
-            f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc "
-            f"Ban Chấp hành Đoàn/Công đoàn và một đảng viên chính thức); "
-            f"đang có {len(introducers)}."
-        )
-    kinds = [i.get("kind") for i in introducers]
-    for index, item in enumerate(introducers, start=1):
-        label = _introducer_label(index, item)
-        if item.get("kind") not in (MEMBER, *ORGANISATIONS):
-            problems.append(f"{label}: loại người giới thiệu {item.get('kind')!r} không hợp lệ.")
-            continue
-        if not str(item.get("name") or "").strip():
-            problems.append(f"{label}: chưa ghi tên.")
-        if item["kind"] != MEMBER:
-            continue
-        if item.get("official") is not True:
-            problems.append(
-                f"{label}: phải là đảng viên chính thức; đảng viên dự bị không được giới thiệu."
-            )
-        months = item.get("months_known")
-        if isinstance(months, bool) or not isinstance(months, int) or months < INTRODUCER_MONTHS:
-            shown = "chưa ghi" if months is None else f"đang ghi {months}"
-            problems.append(
-                f"{label}: phải cùng công tác, học tập hoặc sinh sống với người "
-                f"vào Đảng ít nhất {INTRODUCER_MONTHS} tháng ({shown})."
-            )
-    organisations = [k for k in kinds if k in ORGANISATIONS]
-    if len(organisations) > 1:
-        problems.append(
-            "Chỉ một tổ chức (Đoàn hoặc Công đoàn) giới thiệu, cùng với một đảng viên chính thức."
-        )
-    names = [
-        str(i.get("name") or "").strip().casefold() for i in introducers if i.get("kind") == MEMBER
-    ]
-    if len(names) == 2 and names[0] and names[0] == names[1]:
-        problems.append("Hai người giới thiệu phải là hai đảng viên khác nhau.")
-    return problems
-
-
-def introducers_valid(introducers) -> bool:
-    """Người giới thiệu đúng quy định. True when ``introducer_problems`` finds none."""
-    return not introducer_problems(introducers)
 
 
 def add_workdays(start_date, n) -> str:
@@ -289,8 +225,6 @@ FUNCTIONS = (
     eighteenth_birthday,
     certificate_valid,
     two_thirds,
-    introducers_valid,
-    introducer_problems,
     add_workdays,
     workday_deadline,
     add_months,

@@ -59,6 +59,33 @@ def _official(name: str, months: int = 36) -> dict:
     return {"kind": "member", "name": name, "official": True, "months_known": months}
 
 
+def introducers_for(person: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Introducers on the route a person of the demo and the scenarios is on: a Youth
+    Union member is introduced by the Youth Union (they are all of youth age, where the
+    tree has a Youth Union), a trade-union member by the Trade Union (where it has none),
+    anyone else by two members. A scenario off these paths names its introducers."""
+    person = person or {}
+    if person.get("youth_union_member"):
+        committee = {"kind": "youth_union", "name": "Ban Chấp hành Đoàn cơ sở"}
+    elif person.get("trade_union_member"):
+        committee = {"kind": "trade_union", "name": "Ban Chấp hành Công đoàn cơ sở"}
+    else:
+        return [_official("Lê Văn Phúc"), _official("Phạm Thị Ngọc Lan", 24)]
+    return [committee, _official("Lê Văn Phúc")]
+
+
+def _candidate_record(person: dict[str, Any] | None) -> dict[str, Any]:
+    """What the personal history says of the person (Mẫu 2-KNĐ), unless the person says."""
+    person = person or {}
+    student = person.get("category") == "student"
+    return {
+        "hometown": person.get("hometown") or "Phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        "occupation": person.get("occupation") or ("Học sinh" if student else "Công nhân"),
+        "education_level": person.get("education_level") or "upper_secondary",
+        "religion": person.get("religion") or "none",
+    }
+
+
 def _forms(day: str) -> dict[str, dict[str, Any]]:
     """A filled-in form for every user task, dated ``day``."""
     class_form = {
@@ -96,10 +123,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "history_certified_date": day,
             "history_conclusion": "Lý lịch khai đúng, đủ điều kiện.",
         },
-        "introduction": {
-            "introduction_date": day,
-            "introducers": [_official("Lê Văn Phúc"), _official("Phạm Thị Ngọc Lan", 24)],
-        },
+        "introduction": {"introduction_date": day},
         "mass_org_opinion": {
             "mass_org_opinion_date": day,
             "mass_org_opinion": "Tích cực tham gia phong trào, gương mẫu.",
@@ -178,16 +202,20 @@ def step_data(
     """The form of ``step`` filled in on day ``on``, with ``overrides`` applied.
 
     The application also needs the relatives: from ``overrides``, else made up for
-    ``person``.
+    ``person``; it and the introduction follow what ``person`` says of itself.
     """
     day = on if isinstance(on, str) else on.isoformat()
     forms = _forms(day)
     if step not in forms:
         raise KeyError(f"no user task {step!r} in the admission diagrams")
     data = dict(forms[step])
-    if step == "application" and "relatives" not in overrides:
-        if person is None:
-            raise ValueError("the application needs relatives, or the person to invent them")
-        data["relatives"] = relatives_of(person)
+    if step == "application":
+        if "relatives" not in overrides:
+            if person is None:
+                raise ValueError("the application needs relatives, or the person to invent them")
+            data["relatives"] = relatives_of(person)
+        data.update(_candidate_record(person))
+    if step == "introduction":
+        data["introducers"] = introducers_for(person)
     data.update(overrides)
     return data
