@@ -1,10 +1,12 @@
 """Reopening a completed step to correct it (a typo in a vote count, say).
 
-The case goes back to that step: the step's task is ready again, with the values it
-was completed with, and every step after it that depended on it is cancelled: the
-tasks it led to, open or completed, and the called processes and timers started after
-it. SpiffWorkflow's ``reset_from_task_id`` does most of this; what it leaves, this
-module finishes:
+The case goes back to that step: the step's task is ready again, holding the case's
+data as it was before the step (what the step and the later ones set is not the case's
+any more: a decision being corrected is no decision yet), and its form offers the
+values it was completed with (``earlier_values``); every step after it that depended
+on it is cancelled: the tasks it led to, open or completed, and the called processes
+and timers started after it. SpiffWorkflow's ``reset_from_task_id`` does most of this;
+what it leaves, this module finishes:
 
 - the reset task keeps its id, while an inbox row is one task: it gets a new id, so
   the old row stays as it was (status ``reopened``) and a new row opens;
@@ -138,21 +140,27 @@ def reopen_task(
     return reopened
 
 
+#: Events after which the case moved on by itself, not because of the last task.
+_MOVED_ON_BY = ("timer_fired", "message_received")
+
+
 def _check_closed_by(session: Session, case: Case, item: WorkItem, within: int) -> None:
     """A closed case reopens only at the step that closed it, and not too long after."""
-    kinds = ("task_completed", "case_closed", "case_ended", "case_cancelled")
+    kinds = ("task_completed", "case_closed", "case_ended", "case_cancelled", *_MOVED_ON_BY)
     events = session.execute(
         select(Event.kind, Event.data)
         .where(Event.case_id == case.id, Event.kind.in_(kinds))
         .order_by(Event.seq)
     ).all()
-    ending = [kind for kind, _data in events if kind != "task_completed"]
+    ending = [kind for kind, _data in events if kind not in ("task_completed", *_MOVED_ON_BY)]
     if not ending or ending[-1] != "case_closed":
         raise Conflict("Hồ sơ đã được kết thúc có lý do; không mở lại bước nào được nữa.")
     last_completed = closed_by = None
     for kind, data in events:
         if kind == "task_completed":
             last_completed = json.loads(data).get("task")
+        elif kind in _MOVED_ON_BY:  # what follows is no task's doing
+            last_completed = None
         elif kind == "case_closed":
             closed_by = last_completed
     if closed_by != item.id:
@@ -191,10 +199,9 @@ def _check_not_repeated(wf: BpmnWorkflow, task: Task) -> None:
 
 
 def _values_now(session: Session, case: Case, item: WorkItem, task: Task) -> dict:
-    """The reopened task's data: what it held when completed (its submitted values
-    included), with the case data changed outside any task since then (a transfer to
-    another branch stays)."""
-    data = deepcopy(task.data)
+    """The reopened task's data: what it was given before it was completed, with the
+    case data changed outside any task since then (a transfer to another branch stays)."""
+    data = deepcopy(task.parent.data) if task.parent is not None else {}
     events = [
         json.loads(text)
         for (text,) in session.execute(
@@ -298,3 +305,26 @@ def _dependents(session: Session, case: Case, item: WorkItem, gone: set[str]) ->
         .order_by(WorkItem.id)
     ).scalars()
     return [row for row in rows if row.task_uuid in gone]
+
+
+def earlier_values(session: Session, item: WorkItem) -> dict:
+    """What the step that ``item`` reopens was completed with (empty when ``item`` is
+    no reopened step): the values its form offers to correct."""
+    events = session.execute(
+        select(Event.kind, Event.data)
+        .where(Event.case_id == item.case_id, Event.kind.in_(("task_reopened", "task_completed")))
+        .order_by(Event.seq)
+    ).all()
+    parsed = [(kind, json.loads(text)) for kind, text in events]
+    reopened = next(
+        (
+            d.get("task")
+            for k, d in parsed
+            if k == "task_reopened" and d.get("reopened_as") == item.id
+        ),
+        None,
+    )
+    if reopened is None:
+        return {}
+    submitted = [d for k, d in parsed if k == "task_completed" and _completes(d, reopened)]
+    return dict(submitted[-1]["submitted"]) if submitted else {}

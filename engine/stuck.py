@@ -76,7 +76,10 @@ def _waits(session: Session, case: Case, registry: Registry) -> tuple[str, ...] 
     """None if the stored state still waits for a message or a timer; otherwise the
     elements the case's state waits at (joins, mostly), which may be none."""
     loaded = specs.for_case(session, case.definition_id, case.definition_hash)
-    wf = runtime.load(case.state, loaded, registry)
+    try:
+        wf = runtime.load(case.state, loaded, registry)
+    except ValueError:  # a state the engine cannot read moves on no more than an empty one
+        return ("(unreadable state)",)
     if runtime.waiting_timers(wf):
         return None
     waiting = [task for task in runtime.all_tasks(wf) if task.state == TaskState.WAITING]

@@ -18,7 +18,8 @@ from engine.registry import registry as default_registry
 def check_consistent(factory) -> dict:
     """Every case as the engine would leave it: its open inbox rows are exactly the
     ready user tasks of its stored state, no case is stuck, the audit chain verifies,
-    and each completed task has one completion event. Returns a few counts for the caller's checks."""
+    and each completed task has one completion event. Returns a few counts for the
+    caller's checks."""
     with factory() as s:
         assert audit.verify(s) is None
         for case in s.execute(select(Case)).scalars():
