@@ -52,4 +52,4 @@ def tree_2025():
     return orgs.OrgTree(orgs.read_tree_file(TREE_2025))
 
 
-from .scenario import world  # noqa: E402, F401  (the scenario tests' fixture)
+from .scenario import no_stuck_case_after, world  # noqa: E402, F401  (scenario fixtures)

@@ -3,6 +3,8 @@ three branch votes without two thirds either way go to the upper committee."""
 
 from __future__ import annotations
 
+import pytest
+
 from .scenario import (
     AFTER_BRANCH_VOTE,
     TO_BRANCH_VOTE,
@@ -12,6 +14,9 @@ from .scenario import (
     today,
     workdays_after,
 )
+
+# The scenario's end check: no case is left stuck.
+pytestmark = pytest.mark.usefixtures("no_stuck_case_after")
 
 
 def admitted(world) -> Case:
