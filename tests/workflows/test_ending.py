@@ -107,6 +107,9 @@ def test_removal_only_during_probation_by_the_deciding_body_and_counted(world):
     through_probation(case)  # a year on: the recognition file is open
     with pytest.raises(Conflict, match="kết nạp"):
         end(case, "withdrawn", {"DN-LB"})  # a member now, no longer a candidate
+    with pytest.raises(Conflict, match="không hủy được"):
+        end(case, "cancelled", {BOARD})
+    assert choices(case, {BOARD}) == ["stopped"]
     with pytest.raises(NotAllowed):
         end(case, "removed", {"DN-LB"})
     assert "removed" in choices(case, {STANDING})

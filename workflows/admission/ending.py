@@ -8,7 +8,7 @@ end, and a mistake can be corrected"), and who may choose which outcome when:
 - ``removed``: a probationary member struck off before the 12 months end; by the body
   that decides recognition, during probation only;
 - ``cancelled``: opened by mistake; by the proposer while no other body has acted on
-  the case, or by a board above it at any time.
+  the case, or by a board above it until the admission decision.
 
 The mechanics (tasks cancelled, timers dropped, one event) are the engine's
 (engine/ending.py); this module says who and when. The day of the ending is kept as
@@ -68,6 +68,8 @@ def _not_now(outcome: str, stage: Stage) -> str | None:
     """Why ``outcome`` cannot be chosen at ``stage`` (a msgid), or None."""
     if outcome == "withdrawn" and stage.admitted:
         return N_("Người này đã có quyết định kết nạp; không rút hồ sơ được nữa.")
+    if outcome == "cancelled" and stage.admitted:
+        return N_("Hồ sơ đã có quyết định kết nạp nên không hủy được; hãy dừng hoặc xóa tên.")
     if outcome == "removed" and not stage.in_probation:
         return N_("Chỉ xóa tên được đảng viên đang trong thời gian dự bị.")
     return None
