@@ -9,6 +9,6 @@ bp = Blueprint("cases", __name__, template_folder="templates")
 bp.record_once(lambda state: labels.install(state.app))  # type: ignore[arg-type]  # a Flask app
 
 # Their routes join bp.
-from . import diagrams, incidents, nomination, tasks, views  # noqa: E402,F401
+from . import diagrams, ending, incidents, nomination, reopening, stuck, tasks, views  # noqa: E402,F401
 
 __all__ = ["bp"]
