@@ -87,3 +87,11 @@ def test_reopening_a_step_through_the_api(app):
     assert body["id"] != first and get_item(app, first).status == "reopened"
     shown = api_as(app, "cb_tp").get(f"/api/v1/tasks/{body['id']}").get_json()
     assert shown["values"]["helper_name"] == "Trần Thị Thu Hằng"  # the earlier values
+
+
+def test_the_document_says_complete_answers_a_task_or_a_preview(client):
+    page = client.get("/api/v1/docs").get_data(True)
+    assert "Task or CompletionPreview" in page
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/cases/{case_id}/end" in spec["paths"]
+    assert "/api/v1/tasks/{item_id}/reopen" in spec["paths"]
