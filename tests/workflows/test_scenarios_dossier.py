@@ -3,12 +3,7 @@ at every place, its exemption, and introductions checked against the rules."""
 
 from __future__ import annotations
 
-import pytest
-
 from .scenario import STUDENT, TO_BRANCH_VOTE, Case
-
-# The scenario's end check: no case is left stuck.
-pytestmark = pytest.mark.usefixtures("no_stuck_case_after")
 
 THREE_PLACES = [
     {

