@@ -93,6 +93,14 @@ def pending(session: Session) -> list[dict]:
     return list(session.info.get(_PENDING, []))
 
 
+def forget_since(session: Session, count: int) -> None:
+    """Drop the events queued after the first ``count``: what a rolled-back savepoint
+    did never happened (engine/preview.py)."""
+    queued = session.info.get(_PENDING)
+    if queued is not None:
+        del queued[count:]
+
+
 def _append_pending(session: Session) -> None:
     queued = session.info.pop(_PENDING, None)
     if not queued:

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import audit, cases, db, definitions, logs, schema, timers
+from engine import audit, cases, db, definitions, logs, schema, stuck, timers
 from engine.errors import DefinitionError, EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.settings import SettingsError
@@ -185,6 +185,23 @@ def cases_show(case_id):
                 default=str,
             )
         )
+
+
+@cases_group.command(name="stuck")
+def cases_stuck():
+    """Cases not closed with no open task, timer or awaited message, and no incident:
+    one a line; exit 1 if there is any."""
+    with cases.unit_of_work(session_factory()) as session:
+        found = stuck.stuck_cases(session)
+    for case in found:
+        waits = ", ".join(case.waits_at) or "-"
+        click.echo(
+            f"{case.case_id}\t{case.status}\t{case.unit or ''}\twaits at {waits}\t{case.title}"
+        )
+    if found:
+        click.echo(f"{len(found)} stuck case(s)", err=True)
+        sys.exit(1)
+    click.echo("no stuck case")
 
 
 @cli.group(name="tasks")

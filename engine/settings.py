@@ -198,6 +198,13 @@ class Settings:
     api_auth_failure_window: int = _setting(
         "KETNAP_API_AUTH_FAILURE_WINDOW", 600, "the bad-token limit's window, in seconds", _whole(1)
     )
+    reopen_workdays: int = _setting(
+        "KETNAP_REOPEN_WORKDAYS",
+        10,
+        "working days after a step closed a case (a vote below two thirds, say) during "
+        "which the board may still reopen that step to correct it (0: never)",
+        _whole(0),
+    )
     font_dir: Path = _setting(
         "KETNAP_FONT_DIR",
         Path("/usr/share/fonts/truetype/dejavu"),

@@ -110,6 +110,7 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         PAGE_SIZE=settings.page_size,
+        REOPEN_WORKDAYS=settings.reopen_workdays,
         SIGN_IN_LIMIT=settings.sign_in_limit,
         SIGN_IN_WINDOW=settings.sign_in_window,
         API_TOKEN_LIMIT=settings.api_token_limit,

@@ -37,6 +37,7 @@ TASK_STATUSES = {
     "open": N_("Đang chờ xử lý"),
     "completed": N_("Đã hoàn thành"),
     "cancelled": N_("Đã hủy"),
+    "reopened": N_("Đã mở lại để sửa"),
 }
 
 EVENTS = {
@@ -56,6 +57,8 @@ EVENTS = {
     "case_resumed": N_("Tiếp tục hồ sơ"),
     "case_cancelled": N_("Hủy hồ sơ"),
     "case_closed": N_("Kết thúc hồ sơ"),
+    "case_ended": N_("Kết thúc hồ sơ có lý do"),
+    "task_reopened": N_("Mở lại bước để sửa"),
     "attachment_added": N_("Đính kèm tệp"),
     "comment_added": N_("Thêm ý kiến"),
     "case_migrated": N_("Chuyển hồ sơ sang phiên bản mới của quy trình"),

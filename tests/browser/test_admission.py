@@ -66,7 +66,7 @@ def test_student_from_nomination_to_admission_decision(page):
     expect(page.get_by_test_id("case-status")).to_have_text("Đang xử lý")
     expect(page.get_by_test_id("done-step")).to_have_count(13)
     decision = page.get_by_test_id("done-step").filter(has_text=step_name("decide"))
-    decision.get_by_role("link").click()
+    decision.get_by_role("link", name=step_name("decide"), exact=True).click()
     expect(page.get_by_test_id("value-decision")).to_have_text("Kết nạp vào Đảng")
     page.go_back()
     page.get_by_test_id("history").locator("summary").click()

@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from engine import audit, runtime
+from engine import audit, runtime, stuck
 from engine.cases import _loaded
 from engine.models import Case, Event, WorkItem
 from engine.registry import registry as default_registry
@@ -17,8 +17,9 @@ from engine.registry import registry as default_registry
 
 def check_consistent(factory) -> dict:
     """Every case as the engine would leave it: its open inbox rows are exactly the
-    ready user tasks of its stored state, the audit chain verifies, and each completed
-    task has one completion event. Returns a few counts for the caller's checks."""
+    ready user tasks of its stored state, no case is stuck, the audit chain verifies,
+    and each completed task has one completion event. Returns a few counts for the
+    caller's checks."""
     with factory() as s:
         assert audit.verify(s) is None
         for case in s.execute(select(Case)).scalars():
@@ -36,8 +37,13 @@ def check_consistent(factory) -> dict:
             assert ready or case.status != "active" or runtime.waiting_timers(wf), (
                 f"case {case.id} is active with nothing to do: stuck"
             )
+        # Every case not closed has a task, a timer or a message to wait for, or is an
+        # incident the boards see (engine/stuck.py, `ketnap cases stuck`).
+        assert stuck.stuck_cases(s) == [], "stuck cases"
+        # A completed step that was reopened since (and the steps after it, cancelled)
+        # keeps its completion: count the rows completed at some time.
         completed = s.execute(
-            select(func.count()).select_from(WorkItem).where(WorkItem.status == "completed")
+            select(func.count()).select_from(WorkItem).where(WorkItem.completed_by.is_not(None))
         ).scalar()
         per_task = Counter(
             json.loads(e.data)["task"]

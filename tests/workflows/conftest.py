@@ -52,4 +52,13 @@ def tree_2025():
     return orgs.OrgTree(orgs.read_tree_file(TREE_2025))
 
 
-from .scenario import world  # noqa: E402, F401  (the scenario tests' fixture)
+from .scenario import no_stuck_case_after, world  # noqa: E402, F401  (scenario fixtures)
+
+
+@pytest.fixture(autouse=True)
+def _scenarios_leave_no_stuck_case(request):
+    """The scenario tests (test_scenarios_*.py) end with the check that no case is
+    stuck, as if each had asked for ``no_stuck_case_after``."""
+    if request.module.__name__.rsplit(".", 1)[-1].startswith("test_scenarios_"):
+        request.getfixturevalue("no_stuck_case_after")
+    yield

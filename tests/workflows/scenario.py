@@ -13,7 +13,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from engine import clock, runtime, timers
+from engine import clock, runtime, stuck, timers
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Base, WorkItem
@@ -93,6 +93,16 @@ def world(factory, monkeypatch):
     with clock.frozen_at(T0):
         _seed_world(factory)
         yield factory
+
+
+@pytest.fixture
+def no_stuck_case_after(world):
+    """The scenario's end check: whatever it did, no case is left with nothing to do and
+    no end (engine/stuck.py, ``ketnap cases stuck``). Not for tests that write case rows
+    past the engine (the reports' made-up cases)."""
+    yield
+    with unit_of_work(world) as session:
+        assert stuck.stuck_cases(session) == [], "the scenario left a stuck case"
 
 
 def today() -> date:

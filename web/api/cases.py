@@ -14,10 +14,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select, true
 
 from engine import audit, runtime
-from engine.errors import InvalidData
+from engine.errors import Conflict, InvalidData
 from engine.listing import Page, fetch_page
 from engine.models import Case, WorkItem
-from workflows.admission import intake, nomination
+from workflows.admission import ending, intake, nomination
+from workflows.admission.authority import NotAllowed
 from workflows.admission.tree import load_tree
 
 from ..auth.session import actor
@@ -29,7 +30,14 @@ from ..permissions import case_filter, proposing_units
 from ..work import visible_case
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail
-from .schemas import CaseDetailSchema, CasePageSchema, CaseQuery, EventSchema, StartCaseArgs
+from .schemas import (
+    CaseDetailSchema,
+    CasePageSchema,
+    CaseQuery,
+    EndCaseArgs,
+    EventSchema,
+    StartCaseArgs,
+)
 
 blp = api_blueprint("api_cases", "/cases", "Cases (hồ sơ): one candidate's dossier each.")
 ID = id_rule("case_id")
@@ -150,6 +158,28 @@ def get_case(case_id: int):
     detail = _detail(visible_case(case_id))
     disclosed("case_read", case_id, via="api", part="case")
     return detail
+
+
+@blp.route(f"/{ID}/end", methods=["POST"])
+@blp.arguments(EndCaseArgs)
+@blp.response(200, CaseDetailSchema)
+def end_case(args, case_id: int):
+    """End the case with an outcome and a reason: its open tasks are cancelled, its
+    timers dropped, one event records it. 403 for who sees the case but may not choose
+    that outcome, 409 for a closed case or an outcome its stage does not allow."""
+    case = visible_case(case_id)
+    units = g.user.roles_in("reviewer")
+    if not ending.may_end(db(), case, units):
+        fail(403)
+    try:
+        ended = run_operation(
+            ending.end_admission, case.id, args["outcome"], args["reason"], actor(), units=units
+        )
+    except NotAllowed as err:
+        fail(403, _(str(err)))
+    except Conflict as err:
+        fail(409, _(str(err)))
+    return _detail(ended)
 
 
 @blp.route(f"/{ID}/history")

@@ -40,6 +40,8 @@ def type_of(schema: dict) -> str:
     """A short reading of a JSON schema: "integer", "array of Task", "Case or null"."""
     if "$ref" in schema:
         text = schema["$ref"].rsplit("/", 1)[-1]
+    elif "oneOf" in schema:
+        text = " or ".join(type_of(choice) for choice in schema["oneOf"])
     elif schema.get("type") == "array":
         text = "array of " + type_of(schema.get("items", {}))
     else:

@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from engine.forms import DEFAULT_MAX_LENGTH, TYPES
 from engine.inbox import TABS
+from workflows.admission.ending import ENDINGS
 
 CASE_STATUSES = ("active", "waiting", "suspended", "closed")
 MAX_PER_PAGE = 100
@@ -188,7 +189,12 @@ class TaskSchema(ma.Schema):
     name = fields.String(required=True, attribute="step_name")
     lane = fields.String(allow_none=True)
     unit = fields.String(allow_none=True, metadata={"description": "code of the responsible unit"})
-    status = fields.String(metadata={"enum": ["open", "completed", "cancelled"]})
+    status = fields.String(
+        metadata={
+            "enum": ["open", "completed", "cancelled", "reopened"],
+            "description": "reopened: completed, then reopened to be corrected (a new task)",
+        }
+    )
     claimed_by = fields.String(allow_none=True)
     created_at = fields.DateTime(required=True)
     due_at = fields.DateTime(allow_none=True)
@@ -267,6 +273,68 @@ class StartCaseArgs(ma.Schema):
 
 class CompleteArgs(ma.Schema):
     data = form_data("the task form's fields")
+
+
+class CompleteQuery(ma.Schema):
+    preview = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: answer what the completion would do; store nothing"},
+    )
+
+
+class EffectStepSchema(ma.Schema):
+    task = fields.Integer(required=True)
+    step = fields.String(required=True, metadata={"description": "BPMN element id"})
+    name = fields.String(required=True)
+    unit = fields.String(allow_none=True)
+
+
+class CompletionPreviewSchema(ma.Schema):
+    """What completing a task with the given data would do; nothing was stored."""
+
+    preview = fields.Boolean(required=True, metadata={"enum": [True]})
+    task = fields.Integer(required=True)
+    case_id = fields.Integer(required=True)
+    status = fields.String(
+        required=True,
+        metadata={"enum": list(CASE_STATUSES), "description": "the case's status afterwards"},
+    )
+    closes = fields.Boolean(required=True, metadata={"description": "the case would close"})
+    outcome = fields.String(allow_none=True, required=True)
+    opens = fields.List(
+        fields.Nested(EffectStepSchema), required=True, metadata={"description": "tasks opened"}
+    )
+    cancels = fields.List(
+        fields.Nested(EffectStepSchema),
+        required=True,
+        metadata={"description": "open tasks cancelled"},
+    )
+    confirmation = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "what the task page asks its user to confirm before storing it "
+            "(the figures, and that the case closes), or null"
+        },
+    )
+
+
+class EndCaseArgs(ma.Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(ENDINGS),
+        metadata={
+            "description": "withdrawn (by the branch, before the decision), stopped (by a "
+            "board above), removed (during probation, by the body deciding recognition), "
+            "cancelled (by the proposer before anyone else acted, or by a board above, before "
+            "the decision)"
+        },
+    )
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000)])
+
+
+class ReopenArgs(ma.Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000)])
 
 
 class CaseQuery(PageArgs):

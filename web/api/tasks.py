@@ -7,21 +7,35 @@ by someone else meanwhile) answers 409 and changes nothing.
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g, jsonify
+from flask_babel import gettext as _
 
-from engine import cases
+from engine import cases, preview
 from engine.errors import Conflict
 from engine.inbox import InboxQuery, inbox
 from engine.models import Case, WorkItem
+from workflows.admission import reopening
+from workflows.admission.authority import NotAllowed
+from workflows.admission.confirmations import confirmation
 
 from ..auth.session import actor
 from ..cases import reading
+from ..cases.confirm import sentence
 from ..disclosures import disclosed
 from ..extensions import db, run_operation
 from ..work import conflict_message, visible_item, workable_item
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail
-from .schemas import CompleteArgs, TaskDetailSchema, TaskPageSchema, TaskQuery, TaskSchema
+from .schemas import (
+    CompleteArgs,
+    CompleteQuery,
+    CompletionPreviewSchema,
+    ReopenArgs,
+    TaskDetailSchema,
+    TaskPageSchema,
+    TaskQuery,
+    TaskSchema,
+)
 
 blp = api_blueprint(
     "api_tasks",
@@ -29,6 +43,31 @@ blp = api_blueprint(
     "Tasks (việc): the user tasks of cases, worked on by reviewers of the task's unit.",
 )
 ID = id_rule("item_id")
+#: complete's answer: the task, or (preview=true) what completing it would do.
+PREVIEW_OR_TASK = {
+    200: {
+        "description": "the completed task; with preview=true, what completing it would do",
+        "content": {
+            "application/json": {"schema": {"oneOf": [TaskSchema, CompletionPreviewSchema]}}
+        },
+    }
+}
+
+
+def previewed(item: WorkItem, effect: preview.Effect) -> dict:
+    """A completion's effect in the shape of ``CompletionPreviewSchema``."""
+    found = confirmation(item.step, effect)
+    return {
+        "preview": True,
+        "task": item.id,
+        "case_id": effect.case_id,
+        "status": effect.status,
+        "closes": effect.closes,
+        "outcome": effect.outcome,
+        "opens": effect.opens,
+        "cancels": effect.cancels,
+        "confirmation": sentence(found) if found is not None else None,
+    }
 
 
 def _inbox(args: dict, tab: str | None):
@@ -103,9 +142,47 @@ def unclaim(item_id: int):
 
 
 @blp.route(f"/{ID}/complete", methods=["POST"])
+@blp.arguments(CompleteQuery, location="query")
 @blp.arguments(CompleteArgs)
-@blp.response(200, TaskSchema)
-def complete(args, item_id: int):
+@blp.doc(responses=PREVIEW_OR_TASK)
+def complete(query, args, item_id: int):
     """Complete the task with its form's data; 422 lists the refused fields, and then
-    nothing has changed."""
-    return _act(cases.complete_task, item_id, args["data"])
+    nothing has changed.
+
+    With `preview=true`, nothing is stored: the answer says what the completion would
+    do (the tasks it opens and cancels, whether the case closes and how) and what the
+    task page would ask its user to confirm first."""
+    if query["preview"]:
+        item = workable_item(item_id)
+        try:
+            effect = run_operation(
+                preview.preview, item.case_id, cases.complete_task, item.id, args["data"], actor()
+            )
+        except Conflict:
+            fail(409, conflict_message(item_id))
+        return jsonify(CompletionPreviewSchema().dump(previewed(item, effect)))
+    return jsonify(TaskSchema().dump(_act(cases.complete_task, item_id, args["data"])))
+
+
+@blp.route(f"/{ID}/reopen", methods=["POST"])
+@blp.arguments(ReopenArgs)
+@blp.response(200, TaskSchema)
+def reopen(args, item_id: int):
+    """Reopen a completed task to correct it, with a reason: the case returns to that
+    step (its earlier values filled in) and the steps after it that depended on it are
+    cancelled; answers the step's new open task. Only an organisation or standing board
+    above the case may (403); 409 says why a step cannot be reopened."""
+    item = visible_item(item_id)
+    try:
+        return run_operation(
+            reopening.reopen_step,
+            item.id,
+            args["reason"],
+            actor(),
+            units=g.user.roles_in("reviewer"),
+            closed_within=current_app.config.get("REOPEN_WORKDAYS", 0),
+        )
+    except NotAllowed as err:
+        fail(403, _(str(err)))
+    except Conflict as err:
+        fail(409, _(str(err)))

@@ -62,4 +62,8 @@ def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
         parts.append(str(data["note"]))
     if kind == "timer_failed" and data.get("error"):
         parts.append(str(data["error"]))
+    if kind == "case_ended" and data.get("outcome"):
+        parts.append(label(OUTCOMES, data["outcome"]))
+    if kind in ("case_ended", "task_reopened") and data.get("reason"):
+        parts.append(str(data["reason"]))
     return " · ".join(parts)

@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, runtime, submission
+from engine import audit, reopening, runtime, submission
 from engine.definitions import specs
 from engine.models import Attachment, Case, Comment, WorkItem
 from engine.registry import registry
@@ -53,8 +53,10 @@ def task_values(session: Session, case: Case, item: WorkItem, form: dict | None)
     if form is None:
         return {}
     if item.status == "open":
-        return initial_values(form, open_task_data(session, case, item))
-    if item.status == "completed":
+        # A step reopened to be corrected offers the values it was completed with.
+        earlier = reopening.earlier_values(session, item)
+        return initial_values(form, {**open_task_data(session, case, item), **earlier})
+    if item.completed_by is not None:  # completed, or completed and reopened since
         return submitted_values(session, item)
     return {}
 

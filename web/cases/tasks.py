@@ -12,7 +12,6 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from engine import attachments as files
-from engine import cases
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, WorkItem
 
@@ -22,7 +21,7 @@ from ..extensions import db, run_operation
 from ..formdata import parse_submission
 from ..permissions import may_work_on
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
-from . import bp, reading
+from . import bp, confirm, reading
 
 
 def _annotatable(case: Case, item: WorkItem) -> bool:
@@ -93,12 +92,24 @@ def complete(item_id: int):
     case = db().get_one(Case, item.case_id)
     form = reading.task_form(db(), case, item)
     data = parse_submission(form, request.form) if form else {}
+    if request.form.get("action") == "edit":  # "Quay lại sửa" on the confirmation page
+        return _page(item, values=data)
     try:
-        run_operation(cases.complete_task, item.id, data, actor())
+        done = run_operation(
+            confirm.complete,
+            item.id,
+            item.case_id,
+            item.step,
+            data,
+            actor(),
+            request.form.get("confirm"),
+        )
     except InvalidData as err:
         return _page(item, 422, values=data, errors=err.fields)
     except Conflict:
         return render_error(409, conflict_message(item.id))
+    if not done.kept:
+        return confirm.page(item, case, done.effect)
     flash(
         _(
             "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",

@@ -22,6 +22,7 @@ from ..permissions import case_filter, proposing_units
 from ..reports.documents import offered as offered_documents
 from ..work import visible_case
 from . import bp, reading
+from .actions import case_actions
 from .history import case_history
 
 FILTERS = ("q", "status", "category")
@@ -79,6 +80,7 @@ def show(case_id: int):
         attachments=reading.attachments(session, case.id),
         comments=reading.comments(session, case.id),
         documents=offered_documents(case),
+        **case_actions(case),
     )
 
 

@@ -27,8 +27,9 @@ def register_domain() -> None:
 
 def plugin(cli_group: click.Group) -> None:
     """Register the domain, and add its commands (``orgs`` …) to ``cli_group``."""
-    from .cli import demo_command, orgs_group
+    from .cli import add_case_commands, demo_command, orgs_group
 
     register_domain()
     cli_group.add_command(orgs_group)
     cli_group.add_command(demo_command)
+    add_case_commands(cli_group)

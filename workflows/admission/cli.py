@@ -10,8 +10,9 @@ import click
 
 from engine import cases
 from engine import cli as engine_cli
+from engine.errors import EngineError
 
-from . import demo, orgs
+from . import demo, ending, orgs
 from .kinds import KINDS
 
 
@@ -129,3 +130,29 @@ def _copy_stories(factory, made: list, count: int) -> None:
     with click.progressbar(length=count, label="Đang nhân bản hồ sơ") as bar:
         bulk.copy_cases(factory, templates, count, on_batch=bar.update)
     click.echo(f"Đã tạo thêm {count} hồ sơ (bản sao của các hồ sơ mẫu).")
+
+
+@click.command(name="end")
+@click.argument("case_id", type=int)
+@click.option("--outcome", required=True, type=click.Choice(ending.ENDINGS))
+@click.option("--reason", required=True, help="why, as the record keeps it")
+def end_command(case_id: int, outcome: str, reason: str) -> None:
+    """End case CASE_ID with OUTCOME and REASON: its open tasks are cancelled, its
+    timers dropped (withdrawn: before the decision; removed: during probation)."""
+    try:
+        with cases.unit_of_work(engine_cli.session_factory()) as session:
+            case = ending.end_admission(
+                session, case_id, outcome, reason, engine_cli.os_actor(), units=None
+            )
+    except EngineError as err:
+        engine_cli._fail(err)
+    click.echo(f"case {case.id} ended: {case.outcome}")
+
+
+def add_case_commands(cli_group: click.Group) -> None:
+    """``ketnap cases end``, beside the engine's own ``cases`` commands."""
+    group = cli_group.commands.get("cases")
+    if not isinstance(group, click.Group):
+        group = click.Group(name="cases", help="Cases.")
+        cli_group.add_command(group)
+    group.add_command(end_command)

@@ -60,8 +60,11 @@ OUTCOMES = {
     "recognised": N_("Đã công nhận đảng viên chính thức"),
     "removed": N_("Xóa tên trong danh sách đảng viên dự bị"),
     "not_admitted": N_("Không kết nạp"),
-    # The candidate's own request (procedure.md, "Case status and outcome").
+    # Ended by a person with a reason (workflows/admission/ending.py; procedure.md,
+    # "Case status and outcome"): the candidate's own request; moved away, died, found
+    # not to qualify, ceremony never held. "removed" and "cancelled" end cases too.
     "withdrawn": N_("Rút hồ sơ"),
+    "stopped": N_("Dừng xét kết nạp"),
     # Set by the engine: a case cancelled, a case that ended without naming an outcome.
     "cancelled": N_("Đã hủy"),
     "completed": N_("Hoàn thành"),

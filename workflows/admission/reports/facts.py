@@ -52,6 +52,7 @@ REPORT_KEYS = (
     "youth_union_member",
     "proposer_unit",
     "enterprise",
+    "ended_on",
 )
 
 
@@ -119,7 +120,12 @@ class CaseFacts:
 
     @property
     def removal_date(self) -> date | None:
-        return self._recognition_decision("remove", "removed")
+        """The recognition decision's date; for a member removed during probation by an
+        ending (workflows/admission/ending.py), the day of the ending."""
+        decided = self._recognition_decision("remove", "removed")
+        if decided is None and self.outcome == "removed" and self.data.get("ended_on"):
+            return as_date(self.data.get("ended_on"))
+        return decided
 
     @property
     def undecided(self) -> bool:
