@@ -11,6 +11,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
+# What one call of a diagram function costs, in sandbox steps: a number, or a function of
+# the call's arguments giving it (see ``Registry.function``).
+Cost = int | Callable[..., int]
+DEFAULT_COST = 10
 
 
 def default_summary(data) -> tuple[str, str | None]:
@@ -23,6 +27,7 @@ class Registry:
 
     def __init__(self) -> None:
         self.functions: dict[str, Callable[..., Any]] = {}
+        self.costs: dict[str, Cost] = {}
         self.resolvers: dict[str, Resolver] = {}
         self.docs: dict[str, str] = {}
         # (case data) -> (title, category): what inbox rows show and filter on.
@@ -35,12 +40,21 @@ class Registry:
         # on) in step with it.
         self.case_stored: list[Callable[[Any, Any, list[str]], None]] = []
 
-    def function(self, name: str | None = None):
-        """Decorator: make a function callable from diagrams under ``name``."""
+    def function(self, name: str | None = None, *, cost: Cost = DEFAULT_COST):
+        """Decorator: make a function callable from diagrams under ``name``.
+
+        ``cost`` is what one call costs, in sandbox steps, paid from the calling
+        expression's budget before the function runs: a number, or a function taking the
+        same arguments and giving the number, for work that grows with them (keep it
+        cheap, and lenient with arguments of the wrong type: the function itself refuses
+        those). It must cover the worst case of the call: a step is about 5 µs of work,
+        the budget 100,000 steps. The sandbox adds the size of the arguments and of the
+        result; the function still checks its arguments (a bound on a count, say)."""
 
         def wrap(fn):
             key = name or fn.__name__
             self.functions[key] = fn
+            self.costs[key] = cost
             self.docs[key] = (fn.__doc__ or "").strip()
             return fn
 

@@ -27,7 +27,7 @@ _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 @lru_cache(maxsize=8)
 def script_engine(registry: Registry) -> SandboxScriptEngine:
-    return SandboxScriptEngine(Sandbox(registry.functions))
+    return SandboxScriptEngine(Sandbox(registry.functions, costs=registry.costs))
 
 
 def new_workflow(loaded: Loaded, registry: Registry, data: dict[str, Any]) -> BpmnWorkflow:
