@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml
+from engine.definitions import bpmn_xml, loops
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.models import DefinitionVersion
@@ -104,9 +104,10 @@ def check(
             problems += bpmn_xml.structure_problems(name, root, info)
     if not roots and not problems:
         problems.append(Problem("", "no .bpmn file given"))
-    sandbox = Sandbox(registry.functions)
+    sandbox = Sandbox(registry.functions, costs=registry.costs)
     for name, root in roots.items():
         problems += _expression_problems(name, root, sandbox)
+        problems += loops.problems(name, root, sandbox)
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
@@ -257,15 +258,17 @@ def parse_specs(roots: dict, key: str):
 
 
 def _connect_loops(spec) -> None:
-    """Let each multi-instance or loop merge its finished instances from the start.
+    """Let each multi-instance or loop merge its finished instances from the start, and
+    keep to the instance limit (``loops.bound``).
 
-    The parser leaves this to the first instance created in the process, and the
+    The parser leaves the merging to the first instance created in the process, and the
     library's own spec deserializer does it on load; with a spec parsed here, a case
     restored in another process (a second worker, a restart, a migration) would never
     merge instances created before, and stay in the multi-instance step for ever.
     """
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, LoopTask):
+            loops.bound(task_spec)
             child = spec.task_specs.get(task_spec.task_spec)
             if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
                 child.completed_event.connect(task_spec.merge_child)
