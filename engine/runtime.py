@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 
-from engine import state
+from engine import deadline, limits, state
 from engine.definitions import Loaded
 from engine.errors import ProcessError
 from engine.registry import Registry
@@ -46,7 +46,7 @@ def step(wf: BpmnWorkflow, *, timers: bool = False) -> None:
     try:
         if timers:
             wf.refresh_timers()
-        wf.do_engine_steps()
+        wf.do_engine_steps(did_complete_task=_after_step)
     except SpiffWorkflowException as err:
         raise ProcessError(_describe(err)) from err
 
@@ -56,6 +56,18 @@ def run_task(task: Task) -> None:
         task.run()
     except SpiffWorkflowException as err:
         raise ProcessError(_describe(err)) from err
+    _after_step(task)
+
+
+def _after_step(task: Task) -> None:
+    """Between two engine steps: stop an operation past its wall-clock ceiling, and one
+    whose step (a script, say) left more data than a case may keep, before the next
+    step copies it on."""
+    deadline.check()
+    problem = limits.too_large(task.data)
+    if problem:
+        where = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+        raise ProcessError(f"{where}: {problem}")
 
 
 def _describe(err: SpiffWorkflowException) -> str:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, OperationalError
 
-from engine.errors import Conflict, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound, OperationTooLong, ProcessError
 
 from . import denials
 from .i18n import N_
@@ -49,6 +49,14 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, lambda err: render_error(404))
     app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
     app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))
+    # The diagram cannot go on with this data: a rule refused it, a step did too much.
+    app.register_error_handler(
+        ProcessError,
+        lambda err: render_error(
+            422, _("Quy trình không thể tiếp tục với dữ liệu này: %(detail)s", detail=str(err))
+        ),
+    )
+    app.register_error_handler(OperationTooLong, _too_long)
     # The database being unreachable is an outage, not a bug: answer 503 (with Retry-After)
     # instead of a 500. Nothing else is needed to recover: the failed connection is
     # dropped with the request's session and pool_pre_ping replaces stale ones.
@@ -67,7 +75,21 @@ def _psycopg_operational_error() -> type[Exception]:
 
 
 def _database_unavailable(_err):
-    response, code = render_error(503)
-    response = current_app.make_response((response, code))
+    return _retry_later(render_error(503))
+
+
+def _too_long(err: OperationTooLong):
+    """Stopped at its wall-clock ceiling and rolled back: a busy moment, or a diagram
+    that does too much (then trying again fails again, and the designer must know)."""
+    detail = _(
+        "Thao tác chạy quá %(seconds)s giây nên đã bị dừng, không có gì thay đổi. Hãy thử "
+        "lại sau ít phút; nếu vẫn lỗi, hãy báo người thiết kế quy trình.",
+        seconds=f"{err.seconds:g}",
+    )
+    return _retry_later(render_error(503, detail))
+
+
+def _retry_later(answer):
+    response = current_app.make_response(answer)
     response.headers["Retry-After"] = "5"
     return response
