@@ -85,7 +85,8 @@ class Problem:
 
     def as_dict(self) -> dict:
         # The designer's pages show only the message: a path goes in front of it.
-        message = f"{self.path}: {self.message}" if self.path else self.message
+        text = self.message % self.parameters if self.params else self.message
+        message = f"{self.path}: {text}" if self.path else text
         return {"file": self.file, "element": self.element, "line": self.line, "message": message}
 
 

@@ -239,11 +239,16 @@ class Sandbox:
         self._rt.allowed = frozenset(map(id, callables.values()))
         self._helpers = self._rt.helpers()
         self._compile = lru_cache(maxsize=2048)(self._compile_uncached)
+        self._vet = lru_cache(maxsize=2048)(self._vet_uncached)
 
     # -- public API ----------------------------------------------------------------------
     def check(self, source: str, mode: str = "eval") -> list[Problem]:
-        """Every static problem of ``source`` at once; [] when it may run."""
-        return list(self._unit(source, mode).problems)
+        """Every static problem of ``source`` at once; [] when it may run.
+
+        The code is compiled as written; rewriting it through the checked helpers (more
+        than half of the work) is left to its first run: a deploy checks every
+        expression of a definition, and most never run in the process that checks."""
+        return list(self._unit(source, mode, runnable=False).problems)
 
     def evaluate(self, expression: str, names: Mapping[str, Any]) -> Any:
         unit = self._unit(expression, "eval")
@@ -273,7 +278,9 @@ class Sandbox:
         names.update(run(unit.code, space, self.max_steps, then=written))
 
     # -- internals -----------------------------------------------------------------------
-    def _unit(self, source, mode: str) -> _Unit:
+    def _unit(self, source, mode: str, runnable: bool = True) -> _Unit:
+        """The compiled ``source`` (``runnable``: instrumented, with what it names), or
+        its problems; only the problems when not ``runnable``."""
         if mode not in ("eval", "exec"):
             raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
         if not isinstance(source, str):
@@ -281,10 +288,14 @@ class Sandbox:
         # Expressions may be padded in the XML; scripts may be indented as a whole.
         source = source.strip() if mode == "eval" else textwrap.dedent(source)
         if len(source) > _CACHED_SOURCE:
-            return self._compile_uncached(source, mode)
-        return self._compile(source, mode)
+            build = self._compile_uncached if runnable else self._vet_uncached
+            return build(source, mode)
+        return self._compile(source, mode) if runnable else self._vet(source, mode)
 
-    def _compile_uncached(self, source: str, mode: str) -> _Unit:
+    def _vet_uncached(self, source: str, mode: str) -> _Unit:
+        return self._compile_uncached(source, mode, runnable=False)
+
+    def _compile_uncached(self, source: str, mode: str, runnable: bool = True) -> _Unit:
         tree, found = checks.parse(source, mode)
         if tree is not None:
             checker = checks.Checker(mode, frozenset(self._callables))
@@ -292,10 +303,12 @@ class Sandbox:
             found = checker.problems
         if found:
             return _Unit(None, tuple(Problem("", message, line=line) for line, message in found))
-        try:
-            code = compile(checks.instrument(tree), FILENAME, mode)
+        try:  # compiling finds what parsing does not ('break' outside a loop)
+            code = compile(checks.instrument(tree) if runnable else tree, FILENAME, mode)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             return _Unit(None, (Problem("", f"cannot be compiled: {err.__class__.__name__}"),))
+        if not runnable:
+            return _Unit(None, ())
         named = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         statics: dict[str, Any] = {"__builtins__": {}}
         statics.update({n: self._helpers[n] for n in named if n in self._helpers})
