@@ -101,11 +101,12 @@ def _ms_since(started: float) -> float:
 def _bounded(operation: Operation) -> Operation:
     """Give each call of a case operation the wall-clock ceiling of the settings
     (``engine.deadline``): past it, the engine stops it with OperationTooLong, and the
-    caller's transaction rolls back whatever it did."""
+    caller's transaction rolls back whatever it did. Its engine steps are counted, and
+    the data they write (``runtime.bounded_work``)."""
 
     @functools.wraps(operation)
     def run(*args, **kwargs):
-        with deadline.ceiling(limits.current().operation_seconds):
+        with deadline.ceiling(limits.current().operation_seconds), runtime.bounded_work():
             return operation(*args, **kwargs)
 
     return run  # type: ignore[return-value]

@@ -47,9 +47,10 @@ class Registry:
         expression's budget before the function runs: a number, or a function taking the
         same arguments and giving the number, for work that grows with them (keep it
         cheap, and lenient with arguments of the wrong type: the function itself refuses
-        those). It must cover the worst case of the call: a step is about 5 µs of work,
-        the budget 100,000 steps. The sandbox adds the size of the arguments and of the
-        result; the function still checks its arguments (a bound on a count, say)."""
+        those). It must cover the worst case of the call, priced no cheaper than a loop
+        turn of a diagram's script (a step, a few µs; the budget is 100,000 steps):
+        bench/functions.py compares. The sandbox adds the size of the arguments and of
+        the result; the function still checks its arguments (a bound on a count, say)."""
 
         def wrap(fn):
             key = name or fn.__name__

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine import cases, deadline, definitions, limits
+from engine import cases, deadline, definitions, limits, runtime
 from engine.cases import unit_of_work
 from engine.errors import DefinitionError, InvalidData, OperationTooLong, ProcessError
 from engine.models import Case, Event, WorkItem
@@ -262,3 +262,47 @@ def test_an_inner_ceiling_never_extends_the_outer_one():
         with deadline.ceiling(60), pytest.raises(OperationTooLong, match="0 seconds"):
             deadline.check()
     deadline.check()
+
+
+def looping(script: str, condition: str) -> bytes:
+    """start -> script ``again`` -> gateway: back to ``again`` while ``condition``, else
+    the user task ``work``."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:ketnap="urn:ketnap:bpmn:1" id="defs" targetNamespace="urn:ketnap:test">
+  <bpmn:process id="limited" name="Vòng" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="lane" name="Tất cả" ketnap:resolver="case_unit">
+        <bpmn:flowNodeRef>work</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:scriptTask id="again"><bpmn:script><![CDATA[{script}]]></bpmn:script></bpmn:scriptTask>
+    <bpmn:exclusiveGateway id="more" default="done"/>
+    <bpmn:userTask id="work" name="Việc" ketnap:form="note"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="again"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="again" targetRef="more"/>
+    <bpmn:sequenceFlow id="back" sourceRef="more" targetRef="again">
+      <bpmn:conditionExpression>{condition}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="done" sourceRef="more" targetRef="work"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="work" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+""".encode()
+
+
+def test_a_flow_that_loops_for_ever_stops_at_the_step_limit(factory, reg, monkeypatch):
+    monkeypatch.setattr(runtime, "MAX_STEPS", 40)
+    deploy(factory, reg, looping("turns = 1", "True"))
+    refused_start(factory, reg, ProcessError, r"more than 40 steps in one operation")
+
+
+def test_steps_that_write_too_much_in_one_operation_are_stopped(factory, reg):
+    # Each turn writes a new 30 KB value: the case's data stays small, its history not.
+    deploy(factory, reg, looping("n = n + 1\nlog = str(n % 10) * 30000", "n &lt; 20"))
+    with limits.using(max_case_bytes=200_000):
+        too_much = r"again: the steps of one operation wrote more than 200,000 bytes of data"
+        refused_start(factory, reg, ProcessError, too_much, data={"n": 0})
+        assert start(factory, reg, {"n": 15})  # five turns fit

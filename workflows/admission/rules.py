@@ -292,10 +292,10 @@ def verification_places(full_name, residence_unit, relatives, fully_declared) ->
     return [{"unit": code, "people": names} for code, names in places.items()]
 
 
-# What one call costs a diagram's evaluation, in sandbox steps of about 5 µs (see
-# engine/registry.py): the worst case measured by bench/functions.py, doubled. Working
-# days cost most: the first use of a year builds its holidays (about 6 ms), so a call is
-# priced for every year it may span, as if none were built yet.
+# What one call costs a diagram's evaluation, in sandbox steps (engine/registry.py): its
+# worst case as bench/functions.py measures it, at most a loop step's time per step on
+# a loaded machine. Working days cost most: the first use of a year builds its holidays
+# (1 to 6 ms), so a call is priced for every year it may span, as if none were built.
 _YEAR_STEPS = 1_300
 _WORKDAYS_A_YEAR = 240  # fewer than any year has
 
