@@ -5,6 +5,7 @@ field error (422), and nothing changed."""
 from __future__ import annotations
 
 from engine import limits
+from tests.support.api import api_as
 from tests.support.driving import event_count, get_item, item_id, start
 from tests.support.webapp import csrf_token
 
@@ -38,4 +39,16 @@ def test_a_value_too_large_for_case_data_is_a_field_error(app):
         response = submit(as_user(app, "cb_tp"), item, TODAY_FORM)
     assert response.status_code == 422
     assert "Dữ liệu quá lớn (tối đa 10 byte)." in response.get_data(True)
+    assert get_item(app, item).status == "open"
+
+
+def test_the_api_answers_an_operation_past_its_ceiling_with_503_json(app):
+    case = start(app)
+    item = item_id(app, case, "accept_sympathiser")
+    with limits.using(operation_seconds=0):
+        response = api_as(app, "cb_tp").post(
+            f"/api/v1/tasks/{item}/complete", json={"data": TODAY_FORM}
+        )
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "Thao tác chạy quá 0 giây" in response.get_json()["error"]
     assert get_item(app, item).status == "open"
