@@ -67,6 +67,7 @@ bench: install
 	bash scripts/ensure-postgres.sh
 	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/engine.py
 	$(PY) bench/sandbox.py
+	$(PY) bench/functions.py
 	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/pages.py --cases $(BENCH_CASES)
 	KETNAP_BENCH_PG_URL=$${KETNAP_BENCH_PG_URL:-$(PG_URL)} $(PY) bench/http_load.py --cases $(BENCH_CASES)
 

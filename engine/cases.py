@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, runtime
+from engine import audit, clock, deadline, limits, runtime
 from engine.db import lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
@@ -98,6 +98,29 @@ def _logged(operation: Operation) -> Operation:
 
 def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _bounded(operation: Operation) -> Operation:
+    """Give each call of a case operation the wall-clock ceiling of the settings
+    (``engine.deadline``): past it, the engine stops it with OperationTooLong, and the
+    caller's transaction rolls back whatever it did. Its engine steps are counted, and
+    the data they write (``runtime.bounded_work``)."""
+
+    @functools.wraps(operation)
+    def run(*args, **kwargs):
+        with deadline.ceiling(limits.current().operation_seconds), runtime.bounded_work():
+            return operation(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def _refuse_oversized(values: dict[str, Any]) -> None:
+    """Refuse, field by field, values larger than one field of case data may be."""
+    limit = limits.current().max_value_bytes
+    names = limits.oversized_fields(values)
+    if names:
+        shown = f"{limit:,}".replace(",", ".")
+        raise InvalidData({name: [f"Dữ liệu quá lớn (tối đa {shown} byte)."] for name in names})
 
 
 @contextmanager
@@ -204,6 +227,7 @@ def _loaded(session: Session, case: Case):
 
 
 @_logged
+@_bounded
 def start_case(
     session: Session,
     key: str,
@@ -220,6 +244,7 @@ def start_case(
     loaded = specs.get(version)
     if loaded.start_form is not None:
         data = _start_data(session, loaded, data, unit, registry)
+    _refuse_oversized(data)
     now = clock.now()
     case = Case(
         definition_id=version.id,
@@ -279,6 +304,7 @@ def _start_data(
 
 
 @_logged
+@_bounded
 def complete_task(
     session: Session,
     item_id: int,
@@ -295,6 +321,7 @@ def complete_task(
     clean, errors = validate_submission(form, data) if form else ({}, {})
     if errors:
         raise InvalidData(errors)
+    _refuse_oversized(clean)
     wf = runtime.load(case.state, loaded, registry)
     task = runtime.find_task(wf, UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
@@ -368,6 +395,7 @@ def _check_holder(item: WorkItem, actor: Actor, force: bool) -> None:
 
 
 @_logged
+@_bounded
 def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
     item, case = _lock_item(session, item_id)
     _check_workable(item, case, actor)
@@ -386,6 +414,7 @@ def claim(session: Session, item_id: int, actor: Actor) -> WorkItem:
 
 
 @_logged
+@_bounded
 def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False) -> WorkItem:
     """Release a claim: one's own, or (``force``, for a unit's lead) anyone's."""
     item, case = _lock_item(session, item_id)
@@ -405,6 +434,7 @@ def unclaim(session: Session, item_id: int, actor: Actor, *, force: bool = False
 
 
 @_logged
+@_bounded
 def reassign(
     session: Session, item_id: int, to_user: str, actor: Actor, *, force: bool = True
 ) -> WorkItem:
@@ -428,6 +458,7 @@ def reassign(
 
 
 @_logged
+@_bounded
 def cancel(
     session: Session,
     case_id: int,
@@ -455,6 +486,7 @@ def cancel(
 
 
 @_logged
+@_bounded
 def suspend(
     session: Session,
     case_id: int,
@@ -481,6 +513,7 @@ def suspend(
 
 
 @_logged
+@_bounded
 def resume(
     session: Session, case_id: int, actor: Actor, *, registry: Registry | None = None
 ) -> Case:
@@ -505,6 +538,7 @@ def resume(
 
 
 @_logged
+@_bounded
 def send_message(
     session: Session,
     case_id: int,
@@ -515,6 +549,7 @@ def send_message(
     registry: Registry | None = None,
 ) -> Case:
     registry = registry or default_registry
+    _refuse_oversized(payload)
     case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
     try:
         wf.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload)))
@@ -535,6 +570,7 @@ def send_message(
 
 
 @_logged
+@_bounded
 def update_data(
     session: Session,
     case_id: int,
@@ -551,6 +587,7 @@ def update_data(
     responsible unit is resolved again, so open work follows the case.
     """
     registry = registry or default_registry
+    _refuse_oversized(values)
     case, loaded, wf = _open_case(session, case_id, registry)
     for task in runtime.all_tasks(wf):
         if task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
@@ -572,6 +609,7 @@ def update_data(
 
 
 @_logged
+@_bounded
 def fire_timers(
     session: Session, case: Case, actor: Actor, *, registry: Registry | None = None
 ) -> int:

@@ -71,7 +71,7 @@ def check(paths, key):
     for problem in result.problems:
         click.echo(str(problem))
     if not result.ok:
-        click.echo(f"{len(result.problems)} problem(s)", err=True)
+        click.echo(f"{result.found} problem(s)", err=True)
         sys.exit(1)
     click.echo(f"ok: {result.key} ({len(result.bpmn)} BPMN file(s), {len(result.forms)} form(s))")
 

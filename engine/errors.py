@@ -32,6 +32,15 @@ class ProcessError(EngineError):
     """The diagram could not go on (an expression failed, a lane could not be resolved)."""
 
 
+class OperationTooLong(EngineError):
+    """A case operation ran past its wall-clock ceiling (``engine.deadline``) and was
+    stopped: nothing it did is kept. A busy machine or a runaway diagram."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"the operation took longer than {seconds:g} seconds and was stopped")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file, a form, an expression or a request.
@@ -76,7 +85,8 @@ class Problem:
 
     def as_dict(self) -> dict:
         # The designer's pages show only the message: a path goes in front of it.
-        message = f"{self.path}: {self.message}" if self.path else self.message
+        text = self.message % self.parameters if self.params else self.message
+        message = f"{self.path}: {text}" if self.path else text
         return {"file": self.file, "element": self.element, "line": self.line, "message": message}
 
 

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, runtime, state
+from engine import audit, clock, limits, runtime, state
 from engine.assignment import ResolveContext, resolve_unit
 from engine.definitions import Loaded
 from engine.errors import ProcessError
@@ -50,6 +50,9 @@ def sync(
     # What was just submitted is the newest value of its fields, whatever older copies
     # the live branches of the workflow still hold.
     case.data = {**runtime.case_data(wf, case.data), **(submitted or {})}
+    too_large = limits.too_large(case.data)
+    if too_large:
+        raise ProcessError(too_large)
     if registry.case_unit is not None:
         case.unit = registry.case_unit(case.data, case.unit) or case.unit
     case.title, case.category = registry.summary(case.data)

@@ -16,6 +16,10 @@ Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
 UnitSource = Callable[[Any, tuple[str, ...]], Sequence[tuple[str, str]]]
 # (submission.Submission) -> field errors, shaped like a form's ({} when it may go on).
 FormCheck = Callable[[Any], Mapping[str, Any]]
+# What one call of a diagram function costs, in sandbox steps: a number, or a function of
+# the call's arguments giving it (see ``Registry.function``).
+Cost = int | Callable[..., int]
+DEFAULT_COST = 10
 
 
 def default_summary(data) -> tuple[str, str | None]:
@@ -28,6 +32,7 @@ class Registry:
 
     def __init__(self) -> None:
         self.functions: dict[str, Callable[..., Any]] = {}
+        self.costs: dict[str, Cost] = {}
         self.resolvers: dict[str, Resolver] = {}
         self.docs: dict[str, str] = {}
         # (case data) -> (title, category): what inbox rows show and filter on.
@@ -46,12 +51,22 @@ class Registry:
         # anything changes (a rule between fields, or against the case's other data).
         self.form_checks: dict[str, FormCheck] = {}
 
-    def function(self, name: str | None = None):
-        """Decorator: make a function callable from diagrams under ``name``."""
+    def function(self, name: str | None = None, *, cost: Cost = DEFAULT_COST):
+        """Decorator: make a function callable from diagrams under ``name``.
+
+        ``cost`` is what one call costs, in sandbox steps, paid from the calling
+        expression's budget before the function runs: a number, or a function taking the
+        same arguments and giving the number, for work that grows with them (keep it
+        cheap, and lenient with arguments of the wrong type: the function itself refuses
+        those). It must cover the worst case of the call, priced no cheaper than a loop
+        turn of a diagram's script (a step, a few µs; the budget is 100,000 steps):
+        bench/functions.py compares. The sandbox adds the size of the arguments and of
+        the result; the function still checks its arguments (a bound on a count, say)."""
 
         def wrap(fn):
             key = name or fn.__name__
             self.functions[key] = fn
+            self.costs[key] = cost
             self.docs[key] = (fn.__doc__ or "").strip()
             return fn
 

@@ -6,7 +6,9 @@ Everything here works on one in-memory SpiffWorkflow instance; the operations in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -15,19 +17,23 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
-from engine import state
+from engine import deadline, limits, state
 from engine.definitions import Loaded
 from engine.errors import ProcessError
 from engine.registry import Registry
 from engine.sandbox import Sandbox, SandboxScriptEngine
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+# Engine steps one operation may run: a flow that loops through gateways would otherwise
+# run, and pile up tasks, until the operation's wall-clock ceiling.
+MAX_STEPS = 10_000
 
 
 @lru_cache(maxsize=8)
 def script_engine(registry: Registry) -> SandboxScriptEngine:
-    return SandboxScriptEngine(Sandbox(registry.functions))
+    return SandboxScriptEngine(Sandbox(registry.functions, costs=registry.costs))
 
 
 def new_workflow(loaded: Loaded, registry: Registry, data: dict[str, Any]) -> BpmnWorkflow:
@@ -46,7 +52,7 @@ def step(wf: BpmnWorkflow, *, timers: bool = False) -> None:
     try:
         if timers:
             wf.refresh_timers()
-        wf.do_engine_steps()
+        wf.do_engine_steps(did_complete_task=_after_step)
     except SpiffWorkflowException as err:
         raise ProcessError(_describe(err)) from err
 
@@ -56,6 +62,57 @@ def run_task(task: Task) -> None:
         task.run()
     except SpiffWorkflowException as err:
         raise ProcessError(_describe(err)) from err
+    _after_step(task)
+
+
+class _Work:
+    """What the steps of one operation have spent: how many ran, and the bytes of data
+    they wrote (each task keeps what it changed, so that is what the case's stored
+    state and memory grow by)."""
+
+    def __init__(self, limit: int):
+        self.steps, self.left = 0, limit
+
+    def spend(self, task: Task) -> str | None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            return f"more than {MAX_STEPS:,} steps in one operation (does the flow loop?)"
+        if task.parent is not None:
+            for value in DeepMerge.get_updated_keys(task.parent.data, task.data).values():
+                self.left -= limits.json_size(value, max(self.left, 0))
+            if self.left < 0:
+                limit = limits.current().max_case_bytes
+                return f"the steps of one operation wrote more than {limit:,} bytes of data"
+        return None
+
+
+_WORK = threading.local()
+
+
+@contextmanager
+def bounded_work() -> Iterator[None]:
+    """Count the engine steps of one case operation and the data they write (an
+    operation inside another counts into the outer one)."""
+    if getattr(_WORK, "current", None) is not None:
+        yield
+        return
+    _WORK.current = _Work(limits.current().max_case_bytes)
+    try:
+        yield
+    finally:
+        _WORK.current = None
+
+
+def _after_step(task: Task) -> None:
+    """Between two engine steps: stop an operation past its wall-clock ceiling, one that
+    runs too many steps or writes too much, and one whose step (a script, say) left
+    more data than a case may keep, before the next step copies it on."""
+    deadline.check()
+    work = getattr(_WORK, "current", None)
+    problem = limits.too_large(task.data) or (work.spend(task) if work is not None else None)
+    if problem:
+        where = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+        raise ProcessError(f"{where}: {problem}")
 
 
 def _describe(err: SpiffWorkflowException) -> str:

@@ -205,6 +205,36 @@ class Settings:
         "which the board may still reopen that step to correct it (0: never)",
         _whole(0),
     )
+    max_instances: int = _setting(
+        "KETNAP_MAX_INSTANCES",
+        200,
+        "the most instances one multi-instance or loop step may run: a literal cardinality "
+        "above it is refused when a diagram is checked, a computed one or a longer "
+        "collection when the step starts",
+        _whole(1),
+    )
+    max_value_bytes: int = _setting(
+        "KETNAP_MAX_VALUE_BYTES",
+        64 * 1024,
+        "the largest one field of case data may be, as JSON, when a form, a script or a "
+        "message writes it",
+        _whole(1),
+        shown="`65536` (64 KiB)",
+    )
+    max_case_bytes: int = _setting(
+        "KETNAP_MAX_CASE_BYTES",
+        MIB,
+        "the largest a case's data may grow, all fields together, as JSON",
+        _whole(1),
+        shown="`1048576` (1 MiB)",
+    )
+    operation_seconds: int = _setting(
+        "KETNAP_OPERATION_SECONDS",
+        10,
+        "the wall-clock ceiling of one case operation (start, task completion, timers, "
+        "...): past it the operation is rolled back and answered 503",
+        _whole(1),
+    )
     font_dir: Path = _setting(
         "KETNAP_FONT_DIR",
         Path("/usr/share/fonts/truetype/dejavu"),

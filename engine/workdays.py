@@ -40,6 +40,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import functools
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
@@ -58,6 +59,9 @@ CALENDAR = "calendar"
 MAX_WORKDAYS = 10_000
 MAX_MONTHS = 1_200
 MAX_DAYS = 36_600
+# Years whose working days a calendar keeps (about 9 KB each): diagrams may ask for any
+# year from 1 to 9999, and a process would otherwise keep every one asked for.
+KEPT_YEARS = 256
 
 
 @functools.lru_cache(maxsize=512)
@@ -92,29 +96,39 @@ class Calendar:
             days = ", ".join(sorted(date.fromordinal(o).isoformat() for o in clash))
             raise ValueError(f"days both extra holiday and extra workday: {days}")
         # year -> sorted ordinals of that year's working days; bisect on these
-        # makes add_workdays/workdays_between O(log n) instead of day-by-day.
+        # makes add_workdays/workdays_between O(log n) instead of day-by-day. The
+        # years built first are dropped past KEPT_YEARS.
         self._years: dict[int, list[int]] = {}
+        self._lock = threading.Lock()
 
     def _workdays(self, year: int) -> list[int]:
         days = self._years.get(year)
         if days is None:
-            if not 1 <= year <= 9999:
-                raise OverflowError(f"year {year} is out of range")
-            off, on = _vn_year(year)
-            first = date(year, 1, 1).toordinal()
-            last = date(year, 12, 31).toordinal()
-            days = []
-            for o in range(first, last + 1):
-                if o in self._extra_on:
+            days = self._build(year)
+            with self._lock:
+                self._years[year] = days
+                while len(self._years) > KEPT_YEARS:
+                    del self._years[next(iter(self._years))]
+        return days
+
+    def _build(self, year: int) -> list[int]:
+        """The sorted ordinals of ``year``'s working days."""
+        if not 1 <= year <= 9999:
+            raise OverflowError(f"year {year} is out of range")
+        off, on = _vn_year(year)
+        first = date(year, 1, 1).toordinal()
+        last = date(year, 12, 31).toordinal()
+        days = []
+        for o in range(first, last + 1):
+            if o in self._extra_on:
+                days.append(o)
+            elif o in self._extra_off:
+                continue
+            elif (o - 1) % 7 >= 5:  # ordinal 1 (0001-01-01) is a Monday
+                if o in on:
                     days.append(o)
-                elif o in self._extra_off:
-                    continue
-                elif (o - 1) % 7 >= 5:  # ordinal 1 (0001-01-01) is a Monday
-                    if o in on:
-                        days.append(o)
-                elif o not in off:
-                    days.append(o)
-            self._years[year] = days
+            elif o not in off:
+                days.append(o)
         return days
 
     def is_workday(self, d: date) -> bool:

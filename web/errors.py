@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from engine.db import unavailable_cause
-from engine.errors import Conflict, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound, OperationTooLong, ProcessError
 
 from . import denials
 from .extensions import close_session
@@ -63,6 +63,14 @@ def register(app: Flask) -> None:
     app.register_error_handler(NotFound, lambda err: render_error(404))
     app.register_error_handler(Conflict, lambda err: render_error(409, str(err)))
     app.register_error_handler(InvalidData, lambda err: render_error(422, str(err)))
+    # The diagram cannot go on with this data: a rule refused it, a step did too much.
+    app.register_error_handler(
+        ProcessError,
+        lambda err: render_error(
+            422, _("Quy trình không thể tiếp tục với dữ liệu này: %(detail)s", detail=str(err))
+        ),
+    )
+    app.register_error_handler(OperationTooLong, _too_long)
 
 
 class App(Flask):
@@ -108,5 +116,18 @@ def database_unavailable(err: BaseException) -> Response:
         log.warning("could not draw the outage page", exc_info=True)
         response = current_app.make_response((MESSAGES[503], 503))
         response.mimetype = "text/plain"
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
+def _too_long(err: OperationTooLong):
+    """Stopped at its wall-clock ceiling and rolled back: a busy moment, or a diagram
+    that does too much (then trying again fails again, and the designer must know)."""
+    detail = _(
+        "Thao tác chạy quá %(seconds)s giây nên đã bị dừng, không có gì thay đổi. Hãy thử "
+        "lại sau ít phút; nếu vẫn lỗi, hãy báo người thiết kế quy trình.",
+        seconds=f"{err.seconds:g}",
+    )
+    response = current_app.make_response(render_error(503, detail))
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml
+from engine.definitions import bpmn_xml, loops, parsing
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.forms.units import unit_kind_problems
@@ -35,6 +34,19 @@ from engine.workdays import parse_duration
 
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_FILES = 200
+# Problems a check reports; the rest are counted in one last line. A file full of
+# problems must not make an answer of megabytes (the modeler shows every one).
+MAX_PROBLEMS = 200
+# What a definition may hold, so that checking it costs at most about a second: the
+# XML elements of all its diagrams (counted before they are parsed), the elements of
+# its processes (SpiffWorkflow's parser costs a few hundred microseconds each) and the
+# characters of its expressions and scripts (checked by the sandbox at some 20 µs per
+# character of dense code). The admission definition: 885, 183 and 5,480.
+MAX_ELEMENTS = bpmn_xml.MAX_ELEMENTS
+MAX_PROCESS_ELEMENTS = 2_000
+MAX_CODE = 20_000
+_NAMED = 20  # processes a problem names, at most
+MORE_PROBLEMS = "… và %(count)s lỗi khác"  # a message id: the web says it in English too
 TOO_LONG = (
     "the flow is too long to read in one piece (a chain of thousands of steps): "
     "split it into called processes"
@@ -46,14 +58,22 @@ class Checked:
     """The outcome of checking a set of files: problems, or what a deployment stores."""
 
     key: str | None
-    problems: list[Problem]
+    problems: list[Problem]  # at most MAX_PROBLEMS, then a MORE_PROBLEMS line
     bpmn: dict[str, str] = field(default_factory=dict)
     forms: dict[str, dict] = field(default_factory=dict)
     elements: dict = field(default_factory=dict)
+    found: int = 0  # problems found, those left out of ``problems`` included
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _at_most(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first ``limit`` problems, and a line saying how many more there are."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], Problem.translatable(MORE_PROBLEMS, count=len(problems) - limit)]
 
 
 def collect(paths: list[str | Path]) -> dict[str, bytes]:
@@ -76,8 +96,9 @@ def check(
     """Check BPMN files and forms without a database; collect every problem."""
     registry = registry or default_registry
     problems: list[Problem] = []
-    if len(files) > MAX_FILES:
-        return Checked(None, [Problem("", f"too many files ({len(files)}, at most {MAX_FILES})")])
+    too_large = _too_large(files)
+    if too_large is not None:
+        return Checked(None, [too_large], found=1)
     forms = _check_forms(files, problems)
     problems += _unit_field_problems(files, forms, registry)
     roots: dict[str, Any] = {}
@@ -89,7 +110,7 @@ def check(
         problems += found
         if root is None:
             continue
-        schema = bpmn_xml.schema_problems(name, root)
+        schema = bpmn_xml.schema_problems(name, root, content)
         problems += schema
         roots[name] = root
         for info in bpmn_xml.read_processes(name, root):
@@ -103,12 +124,18 @@ def check(
                 )
                 continue
             processes[info.id] = info
-            problems += bpmn_xml.structure_problems(name, root, info)
+            problems += bpmn_xml.structure_problems(name, info)
     if not roots and not problems:
         problems.append(Problem("", "no .bpmn file given"))
-    sandbox = Sandbox(registry.functions)
-    for name, root in roots.items():
-        problems += _expression_problems(name, root, sandbox)
+    code = {name: bpmn_xml.expressions(root) for name, root in roots.items()}
+    too_much = _too_much(processes, code)
+    if too_much is None:
+        sandbox = Sandbox(registry.functions, costs=registry.costs)
+        for name, root in roots.items():
+            problems += _expression_problems(name, code[name], sandbox)
+            problems += loops.problems(name, root)
+    else:
+        problems.append(too_much)
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
@@ -116,7 +143,7 @@ def check(
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
-    return Checked(key, problems, bpmn, forms, elements)
+    return Checked(key, _at_most(problems), bpmn, forms, elements, len(problems))
 
 
 def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:
@@ -146,9 +173,45 @@ def _unit_field_problems(files: dict, forms: dict[str, dict], registry: Registry
     ]
 
 
-def _expression_problems(name: str, root, sandbox: Sandbox) -> list[Problem]:
+def _too_large(files: dict[str, bytes]) -> Problem | None:
+    """Too many files, or XML elements in them, to check: counted before any is parsed."""
+    if len(files) > MAX_FILES:
+        return Problem("", f"too many files ({len(files)}, at most {MAX_FILES})")
+    elements = 0
+    for content in (c for name, c in files.items() if name.endswith(".bpmn")):
+        if len(content) <= bpmn_xml.MAX_FILE_BYTES:  # else refused as too large, unread
+            elements += bpmn_xml.element_count(content, MAX_ELEMENTS - elements)
+        if elements > MAX_ELEMENTS:
+            return Problem(
+                "",
+                f"the diagrams hold too many XML elements (more than {MAX_ELEMENTS:,}): "
+                "split the procedure into several definitions",
+            )
+    return None
+
+
+def _too_much(processes: dict, code: dict[str, list]) -> Problem | None:
+    """Too many process elements or too much code to check each: one problem instead."""
+    elements = sum(len(info.nodes) for info in processes.values())
+    if elements > MAX_PROCESS_ELEMENTS:
+        return Problem(
+            "",
+            f"the processes hold too many elements ({elements:,}, at most "
+            f"{MAX_PROCESS_ELEMENTS:,}): split the procedure into several definitions",
+        )
+    characters = sum(len(source) for found in code.values() for _, source, _, _ in found)
+    if characters > MAX_CODE:
+        return Problem(
+            "",
+            f"the expressions and scripts are too long ({characters:,} characters in all, "
+            f"at most {MAX_CODE:,}): move the work into registered functions",
+        )
+    return None
+
+
+def _expression_problems(name: str, code: list, sandbox: Sandbox) -> list[Problem]:
     problems = []
-    for element, source, mode, line in bpmn_xml.expressions(root):
+    for element, source, mode, line in code:
         for found in sandbox.check(source, mode):
             at = line + (found.line - 1 if found.line else 0) if line else found.line
             problems.append(Problem(name, found.message, element, at))
@@ -181,12 +244,10 @@ def _main_process(processes: dict, key: str | None, problems: list[Problem]) -> 
             Problem("", 'no executable process (isExecutable="true") that is not called by another')
         )
     elif len(top) > 1:
-        problems.append(
-            Problem(
-                "",
-                "several main processes (" + ", ".join(sorted(top)) + "): name the one to deploy",
-            )
-        )
+        named = ", ".join(sorted(top)[:_NAMED])
+        if len(top) > _NAMED:
+            named += f", … ({len(top):,} in all)"
+        problems.append(Problem("", f"several main processes ({named}): name the one to deploy"))
     return None
 
 
@@ -259,7 +320,7 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
 
 
 def parse_specs(roots: dict, key: str):
-    parser = BpmnParser()
+    parser = parsing.Parser()
     for name, root in roots.items():
         parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
@@ -270,15 +331,17 @@ def parse_specs(roots: dict, key: str):
 
 
 def _connect_loops(spec) -> None:
-    """Let each multi-instance or loop merge its finished instances from the start.
+    """Let each multi-instance or loop merge its finished instances from the start, and
+    keep to the instance limit (``loops.bound``).
 
-    The parser leaves this to the first instance created in the process, and the
+    The parser leaves the merging to the first instance created in the process, and the
     library's own spec deserializer does it on load; with a spec parsed here, a case
     restored in another process (a second worker, a restart, a migration) would never
     merge instances created before, and stay in the multi-instance step for ever.
     """
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, LoopTask):
+            loops.bound(task_spec)
             child = spec.task_specs.get(task_spec.task_spec)
             if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
                 child.completed_event.connect(task_spec.merge_child)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from io import BytesIO
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
@@ -20,6 +21,16 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 KETNAP_NS = "urn:ketnap:bpmn:1"
 NS = {"bpmn": BPMN_NS, "ketnap": KETNAP_NS}
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Elements in one file: the admission diagram has 567, shapes and edges included. Counted
+# before the file is parsed, as every later pass (ours, the schema's, SpiffWorkflow's)
+# costs per element.
+MAX_ELEMENTS = 20_000
+# Up to this many elements, the schema check also names each problem's line: libxml2
+# works out every error's place in the tree, at a cost that grows with the number of
+# errors times the elements before them, so a large file full of errors is checked in
+# one streaming pass instead, which knows no lines.
+SCHEMA_LINES_ELEMENTS = 1_000
+MAX_SCHEMA_PROBLEMS = 50
 
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -37,7 +48,7 @@ EXPRESSION_TAGS = {
 USER_TASK_TAGS = {"userTask", "manualTask"}
 
 
-def _parser() -> etree.XMLParser:
+def _parser(schema: etree.XMLSchema | None = None) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -45,7 +56,33 @@ def _parser() -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         remove_comments=False,
+        schema=schema,
     )
+
+
+def element_count(content: bytes, limit: int = MAX_ELEMENTS) -> int:
+    """The number of elements in ``content``, counted up to ``limit + 1`` only: a cheap
+    upper bound from its tags first, and when that is over the limit, a streaming count
+    (a "<" inside a comment or a script counts as a tag in the bound, not in the count)."""
+    bound = content.count(b"<") - content.count(b"</")
+    if bound <= limit:
+        return max(bound, 0)
+    count = 0
+    try:
+        for _event, _element in etree.iterparse(
+            BytesIO(content),
+            events=("start",),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        ):
+            count += 1
+            if count > limit:
+                break
+    except etree.XMLSyntaxError:
+        pass  # the parse that follows says what is malformed, and where
+    return count
 
 
 def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list[Problem]]:
@@ -62,6 +99,14 @@ def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list
     if _DECLARATION.search(content):
         return None, [
             Problem(name, "DOCTYPE and ENTITY declarations are not allowed in BPMN files")
+        ]
+    if element_count(content) > MAX_ELEMENTS:
+        return None, [
+            Problem(
+                name,
+                f"too many XML elements (more than {MAX_ELEMENTS:,}): split the diagram "
+                "into called processes",
+            )
         ]
     try:
         root = etree.fromstring(content, _parser())
@@ -86,17 +131,27 @@ def _schema() -> etree.XMLSchema:
         return etree.XMLSchema(etree.parse(xsd, _parser()))
 
 
-def schema_problems(name: str, root: etree._Element) -> list[Problem]:
+def schema_problems(name: str, root: etree._Element, content: bytes) -> list[Problem]:
+    """What the BPMN schema says of one parsed file (``content`` as uploaded): the first
+    MAX_SCHEMA_PROBLEMS problems, with their lines when the file is small."""
     schema = _schema()
-    if schema.validate(root):
+    try:  # one streaming pass: linear, whatever the number of errors
+        etree.fromstring(content, _parser(schema))
         return []
+    except etree.XMLSyntaxError as err:
+        errors = list(err.error_log)
+    if element_count(content, SCHEMA_LINES_ELEMENTS) <= SCHEMA_LINES_ELEMENTS:
+        schema.validate(root)
+        errors = list(schema.error_log)
     return [
-        Problem(name, f"BPMN schema: {err.message}", line=err.line) for err in schema.error_log
-    ][:50]
+        Problem(name, f"BPMN schema: {error.message}", line=error.line or None)
+        for error in errors[:MAX_SCHEMA_PROBLEMS]
+    ]
 
 
 def local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """``{namespace}name`` without its namespace (quicker than etree.QName)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def ketnap_attr(node: etree._Element, name: str) -> str | None:
@@ -112,6 +167,7 @@ class ProcessInfo:
     name: str
     executable: bool
     file: str
+    element: etree._Element = field(repr=False, compare=False)  # the bpmn:process
     lanes: dict[str, dict] = field(default_factory=dict)  # lane id -> name, resolver
     nodes: dict[str, dict] = field(default_factory=dict)  # element id -> metadata
     calls: list[tuple[str, str]] = field(default_factory=list)  # (element id, called process)
@@ -128,6 +184,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             name=proc.get("name") or proc.get("id", ""),
             executable=proc.get("isExecutable", "false").lower() == "true",
             file=name,
+            element=proc,
         )
         lane_ids = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):
@@ -140,6 +197,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 if ref.text:
                     lane_ids[ref.text.strip()] = lane_id
+        lane_of = lanes_within(proc, lane_ids)
         for node in proc.iter():
             tag = local(node.tag)
             if node.get("id") is None or node is proc or tag in ("lane", "laneSet"):
@@ -149,7 +207,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             info.nodes[node.get("id")] = {
                 "tag": tag,
                 "name": node.get("name") or "",
-                "lane": lane_of(node, lane_ids),
+                "lane": lane_of[node],
                 "form": ketnap_attr(node, "form"),
                 "due": ketnap_attr(node, "due"),
                 "due_from": ketnap_attr(node, "dueFrom"),
@@ -164,22 +222,22 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
     return infos
 
 
-def lane_of(node: etree._Element, lanes: dict[str, str]) -> str | None:
-    """The lane (``lanes``: element id -> lane) of ``node`` or of its nearest container."""
-    # A task inside an embedded sub-process sits in the lane of that sub-process.
-    while node is not None:
-        lane = lanes.get(node.get("id") or "")
-        if lane:
-            return lane
-        node = node.getparent()
-    return None
+def lanes_within(container: etree._Element, lanes: dict[str, str]) -> dict:
+    """The lane of every element in ``container``: its own (``lanes``: element id ->
+    lane), else that of its nearest container; a task inside an embedded sub-process sits
+    in the lane of that sub-process. Found in one pass from the top, not by walking up
+    from each element (a cost of elements times depth)."""
+    found = {container: lanes.get(container.get("id") or "")}
+    for node in container.iter():
+        if node is not container:
+            found[node] = lanes.get(node.get("id") or "") or found[node.getparent()]
+    return found
 
 
-def structure_problems(name: str, root: etree._Element, info: ProcessInfo) -> list[Problem]:
+def structure_problems(name: str, info: ProcessInfo) -> list[Problem]:
     """Checks SpiffWorkflow would report one at a time, or not at all."""
     problems = []
-    # A variable, not the id pasted into the path: an id may hold quotes.
-    proc = root.xpath("bpmn:process[@id=$id]", namespaces=NS, id=info.id)[0]
+    proc = info.element  # not looked up by id: a lookup per process made the check quadratic
     ids = set(info.nodes)
     if info.executable and proc.find("bpmn:startEvent", NS) is None:
         problems.append(Problem(name, "the process has no start event", info.id, proc.sourceline))
@@ -201,15 +259,14 @@ def structure_problems(name: str, root: etree._Element, info: ProcessInfo) -> li
 def expressions(root: etree._Element) -> list[tuple[str | None, str, str, int]]:
     """Every expression or script in the file: (element id, source, mode, line)."""
     found: list[tuple[str | None, str, str, int]] = []
+    owners: dict = {root: root.get("id")}  # element -> the id of it or its nearest container
     for node in root.iter():
+        if node is not root:
+            owners[node] = node.get("id") or owners[node.getparent()]
         mode = EXPRESSION_TAGS.get(local(node.tag))
         if mode is None or local(node.tag) == "condition" and node.getparent() is None:
             continue
         text = (node.text or "").strip()
-        if not text:
-            continue
-        owner = node
-        while owner is not None and owner.get("id") is None:
-            owner = owner.getparent()
-        found.append((owner.get("id") if owner is not None else None, text, mode, node.sourceline))
+        if text:
+            found.append((owners[node], text, mode, node.sourceline))
     return found

@@ -63,10 +63,8 @@ def _signature(root, node, process: str, lane: str | None) -> dict:
         if name not in _SKIPPED_ATTRS:
             sig[name] = value
     events = []
-    for child in node.iter():
+    for child in _own_parts(node):
         tag = bpmn_xml.local(child.tag)
-        if child is node:
-            continue
         if tag.endswith("EventDefinition"):
             events.append(tag.replace("EventDefinition", ""))
         if tag in _EXPRESSION_TAGS and (child.text or "").strip():
@@ -74,6 +72,20 @@ def _signature(root, node, process: str, lane: str | None) -> dict:
     if events:
         sig["events"] = ", ".join(events)
     return sig
+
+
+def _own_parts(node):
+    """What ``node`` holds, short of the elements inside it that have signatures of their
+    own (a sub-process's tasks): each element is walked once, whatever the nesting."""
+    stack = list(reversed(node))  # popped in document order
+    while stack:
+        child = stack.pop()
+        if not isinstance(child.tag, str):
+            continue
+        if child.get("id") is not None and not _in_expression(child):
+            continue
+        yield child
+        stack.extend(reversed(child))
 
 
 def _lane_names(proc) -> dict[str, str]:
@@ -97,13 +109,14 @@ def elements(files: dict[str, str]) -> dict[str, dict]:
             if tag not in ("process", "collaboration"):
                 continue
             lanes = _lane_names(container) if tag == "process" else {}
+            lane_of = bpmn_xml.lanes_within(container, lanes)
             owner = container.get("id") or ""
             for node in container.iter():
                 if not isinstance(node.tag, str) or node.get("id") is None or node is container:
                     continue
                 if _in_expression(node):
                     continue
-                found[node.get("id")] = _signature(root, node, owner, bpmn_xml.lane_of(node, lanes))
+                found[node.get("id")] = _signature(root, node, owner, lane_of[node])
     return found
 
 

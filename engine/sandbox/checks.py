@@ -228,12 +228,14 @@ class Checker:
     def __init__(self, mode: str, callables: frozenset[str]):
         self.mode, self.callables = mode, callables
         self.problems: list[tuple[int | None, str]] = []
+        self._seen: set[tuple[int | None, str]] = set()  # the same problems, to skip repeats
         self.call_funcs: set[int] = set()
         self.loads: set[str] = set()  # names read anywhere
         self.stores: set[str] = set()  # names a statement assigns (they are written back)
 
     def add(self, line, message):
-        if (line, message) not in self.problems:
+        if (line, message) not in self._seen:
+            self._seen.add((line, message))
             self.problems.append((line, message))
 
     def visit(self, node, line, depth=0) -> bool:
@@ -246,10 +248,20 @@ class Checker:
         if kind not in ALLOWED_NODES:
             self.add(line, _REFUSED.get(kind.__name__, f"{kind.__name__} is not allowed"))
             return True  # its children are not worth reporting
-        check = getattr(self, "check_" + kind.__name__, None)
+        check = _CHECKS.get(kind)
         if check:
-            check(node, line)
-        return all(self.visit(child, line, depth + 1) for child in ast.iter_child_nodes(node))
+            check(self, node, line)
+        # ast.iter_child_nodes, inlined: the walk is most of a check's time.
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                if not self.visit(value, line, depth + 1):
+                    return False
+            elif isinstance(value, list):
+                for child in value:
+                    if isinstance(child, ast.AST) and not self.visit(child, line, depth + 1):
+                        return False
+        return True
 
     def check_Name(self, node, line):
         if node.id.startswith("_"):
@@ -346,6 +358,14 @@ class Checker:
 
     def check_For(self, node, line):
         self._targets([node.target], line)
+
+
+# The check method of each node type that has one.
+_CHECKS = {
+    getattr(ast, name.removeprefix("check_")): getattr(Checker, name)
+    for name in dir(Checker)
+    if name.startswith("check_")
+}
 
 
 def parse(source: str, mode: str):

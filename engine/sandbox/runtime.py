@@ -21,13 +21,22 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, DecimalException
+from itertools import islice
 from typing import Any
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine import deadline
+from engine.errors import OperationTooLong
 from engine.sandbox import checks
 
 STEP = 100  # units one loop iteration costs
+# What walking a value (weighing it) costs, per container it visits and per item in them:
+# about what the same work costs as a loop step, as it runs in Python too.
+VISIT = 2 * STEP
+WALKED_ITEM = STEP // 4
+_CHUNK = 4096  # items listed between two payments when an iterator is materialised
+CLOCK_EVERY = 100_000  # units of work between two looks at the operation's deadline
 NEW_OBJECT = 16  # units per object a bulk operation creates (a pointer costs 1)
 MAX_DATA_DEPTH = 100  # nesting a value may have when C code hashes or compares it
 FILENAME = "<diagram>"  # instrumented code runs under this name: errors find their line
@@ -37,6 +46,7 @@ _VIEWS: tuple[type, type, type] = (type({}.keys()), type({}.values()), type({}.i
 _SETS = frozenset({set, frozenset, dict, _VIEWS[0], _VIEWS[2]})  # O(1) membership
 SCALARS = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, timedelta})
 _PLAIN_CONTAINERS = frozenset({list, tuple, dict, set})
+_OTHER_CONTAINERS = frozenset({frozenset, *_VIEWS})  # walked too, but not plain data
 _EXISTING = frozenset({list, tuple, dict, set, frozenset})  # their items already exist
 MUTABLE = frozenset({list, dict, set})
 # Cheap whatever the size of the value they are called on (arguments are still weighed).
@@ -85,13 +95,23 @@ def _amount(n) -> str:
 
 
 class _Budget:
-    __slots__ = ("used", "limit", "steps")
+    """Units used so far. ``limit`` is the next point at which to look: the end of the
+    budget, or before it a moment to check the operation's wall-clock ceiling, so that
+    paying stays one comparison."""
+
+    __slots__ = ("used", "limit", "end", "steps")
 
     def __init__(self, steps: int):
-        self.used, self.limit, self.steps = 0, steps * STEP, steps
+        self.used, self.end, self.steps = 0, steps * STEP, steps
+        self.limit = min(self.end, CLOCK_EVERY)
 
-    def exhausted(self) -> SandboxError:
-        return SandboxError(f"too much work: more than {self.steps:,} steps (an endless loop?)")
+    def passed(self) -> None:
+        """``used`` went past ``limit``: refuse if the budget is spent or the operation
+        is past its ceiling, else set the next checkpoint."""
+        if self.used > self.end:
+            raise SandboxError(f"too much work: more than {self.steps:,} steps (an endless loop?)")
+        deadline.check()
+        self.limit = min(self.end, self.used + CLOCK_EVERY)
 
 
 # The budget of the evaluation running on this thread. Helpers read it from here, so the
@@ -129,14 +149,11 @@ class Runtime:
         budget = _budget()
         budget.used += units
         if budget.used > budget.limit:
-            raise budget.exhausted()
+            budget.passed()
 
     def grow(self, n) -> None:
         """A result of n elements or characters is about to be built."""
-        if n > self.max_size:
-            raise SandboxError(
-                f"result too large ({_amount(n)} elements or characters; at most {self.max_size:,})"
-            )
+        self.refuse_above(n)
         self.charge(n)
 
     def int_bits(self, bits) -> None:
@@ -149,42 +166,73 @@ class Runtime:
         """Deep size of ``value``: containers count their length, strings their characters.
         Refuses values larger than max_size or nested deeper than MAX_DATA_DEPTH (checked
         before C code recurses into them), and, if ``plain``, anything but plain data."""
-        total, stack = 0, [(value, 0)]
-        while stack:
+        return self._measure(value, what, plain)[0]
+
+    def remaining(self) -> int:
+        """Units left in the running evaluation's budget."""
+        budget = _budget()
+        return budget.end - budget.used
+
+    def _measure(
+        self, value, what: str = "a value", plain: bool = False, allowance: float = math.inf
+    ) -> tuple[int, int]:
+        """(deep size, units of work the walk itself did): see ``walk``. Walking runs in
+        Python, far slower per element than the C code it guards, so whoever walks pays
+        for that work too (``weigh``, ``check_plain``, ``sort_cost``); it stops once that
+        work passes ``allowance``, the budget left, which the payment then refuses."""
+        total, visits, items, stack = 0, 0, 0, [(value, 0)]
+        while stack and total <= self.max_size:
+            if visits * VISIT > allowance:
+                break
             item, depth = stack.pop()
+            visits += 1
             kind = type(item)
             if kind is str:
                 total += len(item)
-            elif kind is int:
-                total += item.bit_length() >> 6
-            elif kind in SCALARS:
                 continue
-            elif kind in _PLAIN_CONTAINERS or not plain and kind in (frozenset, *_VIEWS):
-                if depth >= MAX_DATA_DEPTH:
-                    raise SandboxError(
-                        f"{what} is nested too deeply (over {MAX_DATA_DEPTH} levels)"
-                    )
+            if kind in SCALARS:
+                total += item.bit_length() >> 6 if kind is int else 0
+                continue
+            if kind is range and not plain:
                 total += len(item)
-                if total > self.max_size:
-                    break
-                parts = (x for pair in item.items() for x in pair) if kind is dict else item
-                stack.extend([(x, depth + 1) for x in parts if type(x) not in SCALARS])
-            elif kind is range and not plain:
-                total += len(item)
-            elif plain:
-                raise SandboxError(f"{what} is not plain data (it is a {kind.__name__})")
+                continue
+            if kind not in _PLAIN_CONTAINERS and (plain or kind not in _OTHER_CONTAINERS):
+                if plain:
+                    raise SandboxError(f"{what} is not plain data (it is a {kind.__name__})")
+                continue
+            if depth >= MAX_DATA_DEPTH:
+                raise SandboxError(f"{what} is nested too deeply (over {MAX_DATA_DEPTH} levels)")
+            total += len(item)
             if total > self.max_size:
                 break
+            # Strings and numbers are counted here; only containers go on the stack.
+            parts = (x for pair in item.items() for x in pair) if kind is dict else item
+            items += len(item) * 2 if kind is dict else len(item)
+            if visits * VISIT + items * WALKED_ITEM > allowance:
+                break  # not worth looking into: the walk alone costs more than is left
+            for part in parts:
+                part_kind = type(part)
+                if part_kind is str:
+                    total += len(part)
+                elif part_kind is int:
+                    total += part.bit_length() >> 6
+                elif part_kind not in SCALARS:
+                    stack.append((part, depth + 1))
         if total > self.max_size:
             raise SandboxError(f"{what} is too large (over {self.max_size:,} elements)")
-        return total
+        return total, visits * VISIT + items * WALKED_ITEM
 
     def weigh(self, value) -> None:
-        """Charge for C code about to traverse ``value`` (hash, compare, print, copy)."""
+        """Charge for C code about to traverse ``value`` (hash, compare, print, copy), and
+        for weighing it."""
         kind = type(value)
         if kind in SCALARS:
             return
-        self.charge(len(value) if kind is str else self.walk(value) + 1)
+        if kind is str:
+            self.charge(len(value))
+            return
+        size, work = self._measure(value, allowance=self.remaining())
+        self.charge(size + 1 + work)
 
     def settle(self, value):
         """Like weigh, but first turns an iterator into a list (charged), so that what C
@@ -192,24 +240,34 @@ class Runtime:
         if type(value) in SCALARS:
             return value
         if isinstance(value, Iterator):
-            value = list(value)
-            self.grow(len(value))
+            value = self.materialize(value)
         self.weigh(value)
         return value
 
     def check_plain(self, value, what: str) -> None:
         """Only plain data may leave the sandbox, and no more of it than max_size."""
         if type(value) not in SCALARS:
-            self.walk(value, what, plain=True)
+            self.charge(self._measure(value, what, True, self.remaining())[1])
+
+    def refuse_above(self, n) -> None:
+        if n > self.max_size:
+            raise SandboxError(
+                f"result too large ({_amount(n)} elements or characters; at most {self.max_size:,})"
+            )
 
     def materialize(self, iterable):
         """A list, tuple, dict, set or range as it is; anything else (iterators, generators,
-        strings, dict views) as a new list, charged for the objects it creates."""
+        strings, dict views) as a new list, charged for the objects it creates as they
+        come, so that a zip or enumerate over large lists stops within the budget rather
+        than after building all of its items."""
         if type(iterable) in _EXISTING or type(iterable) is range:
             return iterable
-        items = list(iterable)
-        self.grow(len(items))
-        self.charge(NEW_OBJECT * len(items))
+        items: list = []
+        source = iter(iterable)
+        while chunk := list(islice(source, _CHUNK)):
+            items += chunk
+            self.refuse_above(len(items))
+            self.charge((1 + NEW_OBJECT) * len(chunk))
         return items
 
     def check_key(self, key) -> None:
@@ -217,7 +275,8 @@ class Runtime:
             raise SandboxError("key= must name a function")
 
     def sort_cost(self, items) -> None:
-        self.charge((self.walk(items) + 1) * max(1, len(items).bit_length()))
+        size, work = self._measure(items, allowance=self.remaining())
+        self.charge((size + 1) * max(1, len(items).bit_length()) + work)
 
     def decimal_guard(self, value) -> None:
         if type(value) is Decimal and value.is_finite() and value:
@@ -246,8 +305,8 @@ class Runtime:
         return result
 
     def m_str_join(self, sep, iterable):
-        parts = list(iterable)
-        self.charge(len(parts))
+        parts = self.materialize(iterable)
+        self.charge(len(parts) * WALKED_ITEM)  # the lengths below are summed in Python
         self.grow(sum(len(p) for p in parts if type(p) is str) + len(sep) * max(len(parts) - 1, 0))
         return sep.join(parts)
 
@@ -297,7 +356,7 @@ class Runtime:
         for item in iterable:
             budget.used += STEP
             if budget.used > budget.limit:
-                raise budget.exhausted()
+                budget.passed()
             yield item
 
     def h_tick(self, value):
@@ -382,15 +441,20 @@ class Runtime:
         return found
 
 
-def run(code, space: dict, max_steps: int):
-    """Run compiled diagram code with a fresh budget; every failure becomes a SandboxError."""
+def run(code, space: dict, max_steps: int, then: Callable[[Any], Any] | None = None):
+    """Run compiled diagram code with a fresh budget; every failure becomes a SandboxError.
+    ``then(result)``, if given, runs on the same budget (checking what leaves the sandbox
+    is work too) and gives the result."""
     previous = getattr(_LOCAL, "budget", None)  # a registered function may nest runs
     _LOCAL.budget = _Budget(max_steps)
     try:
-        return eval(code, space)
+        result = eval(code, space)
+        return then(result) if then is not None else result
     except SandboxError as err:
         if err.line is None:
             err.line = _diagram_line(err.__traceback__)
+        raise
+    except OperationTooLong:  # the whole operation stops, not just this evaluation
         raise
     except Exception as err:  # ZeroDivisionError, TypeError, KeyError, ...
         raise SandboxError(_describe(err), _diagram_line(err.__traceback__)) from err

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import inspect
 import math
 import textwrap
 from collections import ChainMap
@@ -32,6 +33,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
 
 from engine.errors import Problem
+from engine.registry import DEFAULT_COST
 from engine.sandbox import checks
 from engine.sandbox.runtime import (
     FILENAME,
@@ -39,6 +41,7 @@ from engine.sandbox.runtime import (
     MUTABLE,
     NEW_OBJECT,
     SCALARS,
+    STEP,
     Runtime,
     SandboxError,
     run,
@@ -185,13 +188,28 @@ def _safe_builtins(rt: Runtime) -> dict[str, Callable]:
     return found
 
 
-def _registered(rt: Runtime, name: str, fn: Callable) -> Callable:
-    """A registered function, called with its arguments weighed (and iterators listed)."""
+def _registered(rt: Runtime, name: str, fn: Callable, cost) -> Callable:
+    """A registered function as diagrams call it: its arguments weighed (iterators
+    listed), its declared cost (steps: a number, or a function of the arguments) paid
+    before it runs, and its result weighed after, so that calling it in a loop, or on
+    arguments that make it build a lot, stops within the caller's budget."""
+    signature = inspect.signature(fn) if callable(cost) else None
 
     def call(*args, **kwargs):
         args = [rt.settle(value) for value in args]
         kwargs = {key: rt.settle(value) for key, value in kwargs.items()}
-        return fn(*args, **kwargs)
+        if signature is None:
+            steps = cost
+        else:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError as err:
+                raise SandboxError(f"{name}(): {err}") from None
+            steps = cost(*args, **kwargs)
+        rt.charge(STEP * max(1, steps))
+        result = fn(*args, **kwargs)
+        rt.weigh(result)
+        return result
 
     call.__name__ = call.__qualname__ = name
     return call
@@ -204,6 +222,7 @@ class Sandbox:
         self,
         functions: Mapping[str, Callable] | None = None,
         *,
+        costs: Mapping[str, Any] | None = None,
         max_steps: int = 100_000,
         max_size: int = 1_000_000,
         max_int_bits: int = 4096,
@@ -211,22 +230,32 @@ class Sandbox:
         self.max_steps, self.max_size, self.max_int_bits = max_steps, max_size, max_int_bits
         self._rt = Runtime(max_size, max_int_bits)
         callables = _safe_builtins(self._rt)
+        costs = costs or {}
         for name, fn in (functions or {}).items():  # registered ones win over builtins
             if name.isidentifier() and not name.startswith("_"):
-                callables[name] = _registered(self._rt, name, fn)
+                cost = costs.get(name, DEFAULT_COST)
+                callables[name] = _registered(self._rt, name, fn, cost)
         self._callables = callables
         self._rt.allowed = frozenset(map(id, callables.values()))
         self._helpers = self._rt.helpers()
         self._compile = lru_cache(maxsize=2048)(self._compile_uncached)
+        self._vet = lru_cache(maxsize=2048)(self._vet_uncached)
 
     # -- public API ----------------------------------------------------------------------
     def check(self, source: str, mode: str = "eval") -> list[Problem]:
-        """Every static problem of ``source`` at once; [] when it may run."""
-        return list(self._unit(source, mode).problems)
+        """Every static problem of ``source`` at once; [] when it may run.
+
+        The code is compiled as written; rewriting it through the checked helpers (more
+        than half of the work) is left to its first run: a deploy checks every
+        expression of a definition, and most never run in the process that checks."""
+        return list(self._unit(source, mode, runnable=False).problems)
 
     def evaluate(self, expression: str, names: Mapping[str, Any]) -> Any:
         unit = self._unit(expression, "eval")
-        result = run(unit.code, self._namespace(unit, names, copy_data=False)[0], self.max_steps)
+        space = self._namespace(unit, names, copy_data=False)[0]
+        return run(unit.code, space, self.max_steps, then=self._plain_result)
+
+    def _plain_result(self, result: Any) -> Any:
         self._rt.check_plain(result, "the result")
         return result
 
@@ -235,18 +264,23 @@ class Sandbox:
         and only if it succeeds: it works on copies."""
         unit = self._unit(script, "exec")
         space, data = self._namespace(unit, names, copy_data=True)
-        run(unit.code, space, self.max_steps)
-        changed = {k: space[k] for k in unit.stores if k in space}
-        # Data it only read may still have been changed in place (items.append(...)).
-        changed.update(
-            {k: space[k] for k in data if k not in changed and type(space[k]) in MUTABLE}
-        )
-        for name, value in changed.items():
-            self._rt.check_plain(value, f"variable {name!r}")
-        names.update(changed)
+
+        def written(_result) -> dict[str, Any]:
+            changed = {k: space[k] for k in unit.stores if k in space}
+            # Data it only read may still have been changed in place (items.append(...)).
+            changed.update(
+                {k: space[k] for k in data if k not in changed and type(space[k]) in MUTABLE}
+            )
+            for name, value in changed.items():
+                self._rt.check_plain(value, f"variable {name!r}")
+            return changed
+
+        names.update(run(unit.code, space, self.max_steps, then=written))
 
     # -- internals -----------------------------------------------------------------------
-    def _unit(self, source, mode: str) -> _Unit:
+    def _unit(self, source, mode: str, runnable: bool = True) -> _Unit:
+        """The compiled ``source`` (``runnable``: instrumented, with what it names), or
+        its problems; only the problems when not ``runnable``."""
         if mode not in ("eval", "exec"):
             raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
         if not isinstance(source, str):
@@ -254,10 +288,14 @@ class Sandbox:
         # Expressions may be padded in the XML; scripts may be indented as a whole.
         source = source.strip() if mode == "eval" else textwrap.dedent(source)
         if len(source) > _CACHED_SOURCE:
-            return self._compile_uncached(source, mode)
-        return self._compile(source, mode)
+            build = self._compile_uncached if runnable else self._vet_uncached
+            return build(source, mode)
+        return self._compile(source, mode) if runnable else self._vet(source, mode)
 
-    def _compile_uncached(self, source: str, mode: str) -> _Unit:
+    def _vet_uncached(self, source: str, mode: str) -> _Unit:
+        return self._compile_uncached(source, mode, runnable=False)
+
+    def _compile_uncached(self, source: str, mode: str, runnable: bool = True) -> _Unit:
         tree, found = checks.parse(source, mode)
         if tree is not None:
             checker = checks.Checker(mode, frozenset(self._callables))
@@ -265,10 +303,12 @@ class Sandbox:
             found = checker.problems
         if found:
             return _Unit(None, tuple(Problem("", message, line=line) for line, message in found))
-        try:
-            code = compile(checks.instrument(tree), FILENAME, mode)
+        try:  # compiling finds what parsing does not ('break' outside a loop)
+            code = compile(checks.instrument(tree) if runnable else tree, FILENAME, mode)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
             return _Unit(None, (Problem("", f"cannot be compiled: {err.__class__.__name__}"),))
+        if not runnable:
+            return _Unit(None, ())
         named = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         statics: dict[str, Any] = {"__builtins__": {}}
         statics.update({n: self._helpers[n] for n in named if n in self._helpers})

@@ -207,21 +207,22 @@ BOMBS = [
     ("int('9' * 5000)", "eval", "ValueError"),
     ("s = 'x' * 100000\nt = ''.join(s for i in range(1000))", "exec", "too large"),
     ("s = 'x' * 100000\nt = s.replace('x', s)", "exec", "too large"),
-    # Shared references make a small value look huge to C code that walks it.
-    ("x = []\nfor i in range(60):\n    x = [x, x]\ny = str(x)", "exec", "too large"),
-    ("x = []\nfor i in range(60):\n    x = [x, x]\ny = f'{x}'", "exec", "too large"),
+    # Shared references make a small value look huge to C code that walks it; walking
+    # it to find out costs steps too, so the budget may run out first.
+    ("x = []\nfor i in range(60):\n    x = [x, x]\ny = str(x)", "exec", "too"),
+    ("x = []\nfor i in range(60):\n    x = [x, x]\ny = f'{x}'", "exec", "too"),
     (
         "a = []\nb = []\nfor i in range(60):\n    a = [a, a]\n    b = [b, b]\nc = a == b",
         "exec",
-        "too large",
+        "too",
     ),
     (
         "a = []\nb = []\nfor i in range(60):\n    a = [a, a]\n    b = [b, b]\nc = (a,) in zip([b])",
         "exec",
-        "too large",
+        "too",
     ),
     ("x = [[0] * 1000] * 1000\ny = sorted(x)", "exec", "too"),
-    ("x = []\nfor i in range(60):\n    x = [x, x]", "exec", "too large"),  # as a result
+    ("x = []\nfor i in range(60):\n    x = [x, x]", "exec", "too"),  # as a result
     # CPython hashes nested tuples recursively in C: this would crash the process.
     ("t = ()\nfor i in range(60000):\n    t = (t,)\nd = {t: 1}", "exec", "nested too deeply"),
     ("t = ()\nfor i in range(60000):\n    t = (t,)\nok = t in {1}", "exec", "nested too deeply"),

@@ -68,20 +68,28 @@ def long_chain(length: int) -> bytes:
 
 
 def test_a_file_of_several_thousand_elements_deploys(factory):
-    content = wide_process(branches=150, length=12)  # 1800 tasks, 1950 flows, their DI
+    content = wide_process(branches=75, length=12)  # 900 tasks, 977 flows, their DI
     started = time.monotonic()
     with unit_of_work(factory) as session:
         version, created = definitions.deploy(
             session, {"wide.bpmn": content}, "designer", registry=make_registry()
         )
-    assert created and len(version.elements["wide"]["nodes"]) > 3700
+    assert created and len(version.elements["wide"]["nodes"]) > 1800
     assert time.monotonic() - started < 60
 
 
+def test_a_file_of_more_process_elements_than_the_limit_is_refused_by_size():
+    content = wide_process(branches=150, length=12)  # 3,754 elements in the process
+    [problem] = definitions.check({"wide.bpmn": content}, make_registry()).problems
+    assert "the processes hold too many elements (3,75" in problem.message
+
+
 def test_a_chain_of_thousands_of_steps_is_refused_with_a_reason():
-    result = definitions.check({"long.bpmn": long_chain(3000)}, make_registry())
+    result = definitions.check({"long.bpmn": long_chain(900)}, make_registry())
     assert not result.ok
     assert any("too long" in p.message for p in result.problems)
+    result = definitions.check({"long.bpmn": long_chain(3000)}, make_registry())
+    assert any("too many elements" in p.message for p in result.problems)
 
 
 def test_a_file_over_the_size_limit_is_refused_by_name():

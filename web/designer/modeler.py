@@ -9,6 +9,7 @@ session cookie and the page's CSRF token in the X-CSRFToken header.
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from engine.definitions import drafts
@@ -16,7 +17,12 @@ from engine.errors import DefinitionError
 from engine.registry import registry
 
 from ..extensions import db, run_operation
+from ..i18n import N_
 from . import bp
+
+# The check's last line when it found more problems than it lists: the engine's message
+# id (engine.definitions.MORE_PROBLEMS), marked here so that the catalogue has it.
+MORE_PROBLEMS = N_("… và %(count)s lỗi khác")
 
 
 def draft_or_404(key: str) -> drafts.DefinitionDraft:
@@ -27,13 +33,25 @@ def draft_or_404(key: str) -> drafts.DefinitionDraft:
 
 
 def problem_list(problems) -> list[dict]:
-    return [p.as_dict() for p in problems]
+    return [_row(p) for p in problems]
+
+
+def _row(problem) -> dict:
+    row = problem.as_dict()
+    if problem.params:  # a message id with numbers (the "… and N more" line)
+        numbers = {
+            name: format_decimal(value) if isinstance(value, int) else value
+            for name, value in problem.parameters.items()
+        }
+        row["message"] = _(problem.message, **numbers)
+        row["more"] = problem.parameters.get("count")
+    return row
 
 
 def refused(problems, status: int = 422):
     """A JSON answer listing ``problems`` (engine Problems or FormProblems)."""
     rows = [
-        p.as_dict()
+        _row(p)
         if hasattr(p, "as_dict")
         else {"file": "", "element": None, "line": None, "message": str(p)}
         for p in problems

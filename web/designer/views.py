@@ -16,6 +16,7 @@ from engine.models import Case, DefinitionVersion
 from ..api.definitions import read_uploads
 from ..extensions import db, run_operation
 from . import bp
+from .modeler import problem_list
 
 
 def versions_of(key: str) -> list[DefinitionVersion]:
@@ -157,7 +158,9 @@ def upload():
                 "success" if created else "info",
             )
             return redirect(url_for(".definition", key=version.key))
-    return render_template("designer/index.html", **_index_context(), problems=problems), 422
+    return render_template(
+        "designer/index.html", **_index_context(), problems=problem_list(problems)
+    ), 422
 
 
 @bp.post("/<key>/phien-ban/<int:number>/sua")

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from engine import clock, workdays
-from engine.registry import Registry, registry
+from engine.registry import DEFAULT_COST, Cost, Registry, registry
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 MIN_AGE_MONTHS = 18 * 12
@@ -117,12 +117,22 @@ def two_thirds(votes_for, total) -> bool:
     return votes * 3 >= total * 2
 
 
+def _workday_count(value: Any) -> int:
+    n = _int(value, "n")
+    if abs(n) > workdays.MAX_WORKDAYS:
+        raise ValueError(
+            f"n must be at most {workdays.MAX_WORKDAYS:,} working days either way, not {n:,}"
+        )
+    return n
+
+
 def add_workdays(start_date, n) -> str:
     """Ngày làm việc thứ n sau ngày start_date (ISO), bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết.
 
-    The n-th Vietnamese working day after ``start_date`` (not counting it).
+    The n-th Vietnamese working day after ``start_date`` (not counting it); n is at
+    most 10,000 either way (about forty years).
     """
-    day = workdays.default_calendar.add_workdays(_date(start_date, "start_date"), _int(n, "n"))
+    day = workdays.default_calendar.add_workdays(_date(start_date, "start_date"), _workday_count(n))
     return day.isoformat()
 
 
@@ -218,6 +228,42 @@ def verification_places(full_name, residence_unit, relatives, fully_declared) ->
     return [{"unit": code, "people": names} for code, names in places.items()]
 
 
+# What one call costs a diagram's evaluation, in sandbox steps (engine/registry.py): its
+# worst case as bench/functions.py measures it, at most a loop step's time per step on
+# a loaded machine. Working days cost most: the first use of a year builds its holidays
+# (1 to 6 ms), so a call is priced for every year it may span, as if none were built.
+_YEAR_STEPS = 1_300
+_WORKDAYS_A_YEAR = 240  # fewer than any year has
+
+
+def _items(value: Any) -> int:
+    return len(value) if isinstance(value, (list, tuple, dict, str)) else 1
+
+
+def _workday_steps(start_date: Any, n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or abs(n) > workdays.MAX_WORKDAYS:
+        return 1  # refused by the function itself, before any year is built
+    return _YEAR_STEPS * (2 + abs(n) // _WORKDAYS_A_YEAR)
+
+
+COSTS: dict[str, Cost] = {
+    "age_in_months": 5,
+    "full_years": 5,
+    "age_eligible": 5,
+    "eighteenth_birthday": 5,
+    "certificate_valid": 5,
+    "two_thirds": 1,
+    "add_workdays": _workday_steps,
+    "workday_deadline": _workday_steps,
+    "add_months": 5,
+    "date_at_start": 3,
+    "today": 3,
+    "vote_problems": 6,
+    "verification_places": lambda full_name, residence_unit, relatives, fully_declared: (
+        5 + 3 * _items(relatives)
+    ),
+}
+
 FUNCTIONS = (
     age_in_months,
     full_years,
@@ -237,8 +283,8 @@ FUNCTIONS = (
 
 def register(target: Registry = registry) -> None:
     """Register the rule functions under their own names (safe to call again)."""
-    for fn in FUNCTIONS:
-        target.function()(fn)
+    for fn in FUNCTIONS:  # a function without a cost here gets the default (a test says so)
+        target.function(cost=COSTS.get(fn.__name__, DEFAULT_COST))(fn)
 
 
 register()
