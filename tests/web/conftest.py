@@ -28,3 +28,14 @@ def app(tmp_path, monkeypatch):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_denial_windows():
+    """Denials are aggregated per user and minute in the process's memory: a denial of
+    one test must not fold another test's first denial into its minute."""
+    from web import denials
+
+    denials.reset()
+    yield
+    denials.reset()
