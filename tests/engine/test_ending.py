@@ -13,19 +13,7 @@ from engine.cases import _loaded, unit_of_work
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, WorkItem
 
-from .helpers import ALICE, BOB, SUBMIT_OK, deploy_review, make_registry
-
-
-@pytest.fixture
-def reg():
-    return make_registry()
-
-
-@pytest.fixture
-def started(factory, reg):
-    deploy_review(factory, reg)
-    with unit_of_work(factory) as s:
-        return cases.start_case(s, "review", {"unit_code": "U7"}, ALICE, unit="U7", registry=reg).id
+from .helpers import BOB, SUBMIT_OK
 
 
 def rows(factory, case_id):

@@ -16,22 +16,10 @@ from engine.cases import _loaded, unit_of_work
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, Event, WorkItem
 
-from .helpers import ALICE, BOB, DATA, SUBMIT_OK, deploy_review, make_registry
+from .helpers import ALICE, BOB, DATA, SUBMIT_OK
 
 REJECTED = {**SUBMIT_OK, "approved": False}
 AT_ONCE = {**SUBMIT_OK, "wait_until": "2001-01-01"}  # the timer fires at once: decide opens
-
-
-@pytest.fixture
-def reg():
-    return make_registry()
-
-
-@pytest.fixture
-def started(factory, reg):
-    deploy_review(factory, reg)
-    with unit_of_work(factory) as s:
-        return cases.start_case(s, "review", {"unit_code": "U7"}, ALICE, unit="U7", registry=reg).id
 
 
 def items(factory, case_id):
