@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from engine import clock, schema
 from engine import db as dbmod
 from engine.models import Base
+from tests.support.databases import empty_postgres
 from tests.support.seeding import (
     clear_postgres,
     close_sqlite,
@@ -112,3 +113,19 @@ def _real_clock():
     clock.reset()
     yield
     clock.reset()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_engine(request, tmp_path):
+    """An engine on a database without any table yet, on each back end: for tests that
+    migrate up and down."""
+    if request.param == "sqlite":
+        engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    server = request.getfixturevalue("pg_database").url  # skips or fails as it decides
+    with empty_postgres(server, "ketnap_migrations") as url:
+        engine = dbmod.make_engine(url)
+        yield engine
+        engine.dispose()

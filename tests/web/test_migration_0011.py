@@ -3,36 +3,12 @@ SQLite and PostgreSQL, keeping the accounts made before it."""
 
 from __future__ import annotations
 
-import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
-from engine import db as dbmod
 from engine import schema
-from tests.support.databases import empty_postgres
+from tests.support.databases import downgrade
 
 TABLES = {"rate_counters", "user_sessions"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_engine(request, tmp_path):
-    if request.param == "sqlite":
-        engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    server = request.getfixturevalue("pg_database").url  # skips or fails as it decides
-    with empty_postgres(server, "ketnap_0011") as url:
-        engine = dbmod.make_engine(url)
-        yield engine
-        engine.dispose()
-
-
-def _downgrade(engine, revision: str) -> None:
-    config = schema.alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def _tables(engine) -> set[str]:
@@ -60,7 +36,7 @@ def test_0011_goes_up_and_down(empty_engine):
         conn.execute(
             text("INSERT INTO rate_counters (key, hits, ends_at) VALUES ('k', 1, '2026-01-01')")
         )
-    _downgrade(empty_engine, "0010")
+    downgrade(empty_engine, "0010")
     assert _tables(empty_engine) == set()
     schema.upgrade(empty_engine)
     assert _tables(empty_engine) == TABLES

@@ -10,9 +10,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-from alembic import command
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import inspect, select
 
 from engine import cases, clock, schema
 from engine import db as dbmod
@@ -21,7 +19,7 @@ from engine.models import Case as CaseRow
 from engine.models import WorkItem
 from engine.registry import registry
 from tests.support import report_data as rd
-from tests.support.databases import empty_postgres
+from tests.support.databases import downgrade
 from workflows.admission import demo, orgs, resolvers
 from workflows.admission.models import Unit
 from workflows.admission.reports import facts, stored, targets
@@ -201,35 +199,6 @@ def test_admitted_counts_decisions_dated_in_the_year(world):
     assert found == expected and ids["S1"] in found
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_engine(request, tmp_path):
-    """An engine on a database without any table yet, on each back end."""
-    if request.param == "sqlite":
-        engine = dbmod.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-        yield engine
-        engine.dispose()
-        return
-    server = request.getfixturevalue("pg_database").url  # skips or fails as it decides
-    with empty_postgres(server, "ketnap_0009") as url:
-        engine = dbmod.make_engine(url)
-        yield engine
-        engine.dispose()
-
-
-def _downgrade(engine, revision: str) -> None:
-    """Take the schema back to ``revision``, keeping the rows its tables had then.
-
-    Through a plain SQLAlchemy engine, not ``make_engine``'s: SQLite enforces foreign
-    keys only when asked (ketnap's engines ask), and a downgrade that rebuilds ``cases``
-    as SQLite must (0010's) cannot drop that table while others' keys point at it."""
-    plain = create_engine(engine.url)
-    config = schema.alembic_config()
-    with plain.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-    plain.dispose()
-
-
 def test_migration_0009_fills_the_rows_of_cases_stored_before_it(empty_engine, monkeypatch):
     """Cases stored before 0009 get their rows from the migration. Today's engine
     stores them (it writes only today's columns), then the schema goes back to 0008,
@@ -241,7 +210,7 @@ def test_migration_0009_fills_the_rows_of_cases_stored_before_it(empty_engine, m
     monkeypatch.setattr(registry, "case_unit", resolvers.case_unit)
     with clock.frozen_at(T0):
         demo.run(factory, CLERK)
-    _downgrade(engine, "0008")
+    downgrade(engine, "0008")
     assert not inspect(engine).has_table("admission_facts")
     schema.upgrade(engine)
     found = _rows(factory)
@@ -260,7 +229,7 @@ def test_migration_0012_gives_stored_units_what_the_old_rules_found(empty_engine
     factory = dbmod.make_session_factory(empty_engine)
     with unit_of_work(factory) as session:
         orgs.import_tree(session, orgs.read_tree_file(DEMO))
-    _downgrade(empty_engine, "0011")
+    downgrade(empty_engine, "0011")
     assert "institution" not in _columns(empty_engine, "units")
     schema.upgrade(empty_engine)
     with unit_of_work(factory) as session:
@@ -283,7 +252,7 @@ def test_migration_0013_keeps_the_targets_a_board_set(empty_engine):
     chosen = Settings("TU-DL", 2025, 2, 150, ("THPT-TP",), 40, "Số liệu của Ban Tổ chức.")
     with unit_of_work(factory) as session:
         targets.save(session, chosen, "btc")
-    _downgrade(empty_engine, "0012")
+    downgrade(empty_engine, "0012")
     assert {"per_enterprise", "enterprises"} <= _columns(empty_engine, "plan_targets")
     schema.upgrade(empty_engine)
     assert not {"per_enterprise", "enterprises"} & _columns(empty_engine, "plan_targets")
