@@ -171,7 +171,8 @@ def test_the_import_checks_the_attributes():
     ]
     assert problems("      - {code: E, name: E, kind: enterprise, institution: high_school}")
     assert problems("      - {code: B, name: B, kind: standing_board, duties: [quotas]}") == [
-        "line 8 (B): unknown duty 'quotas'; known: owns_plan_targets, sets_sourcing_quotas"
+        "line 8 (B): unknown duty 'quotas'; known: owns_plan_targets, sets_sourcing_quotas, "
+        "grassroots_organisation, province_level"
     ]
     assert problems("      - {code: B, name: B, kind: branch, duties: [owns_plan_targets]}") == [
         "line 8 (B): duty 'owns_plan_targets' is for units of kind committee, "

@@ -100,7 +100,7 @@ def test_worker_once_the_ward_assigned_a_branch(use_tree, demo_tree):
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("grassroots_committee", "XH-DL"),
+        ("grassroots_committee", "THPT-TP"),  # a chi bộ cơ sở under the ward
         ("deciding_committee", "BTV-XH-DL"),
         ("organisation_board", "BXD-XH-DL"),
         ("political_centre", "TCT-LD"),
@@ -109,6 +109,11 @@ def test_worker_once_the_ward_assigned_a_branch(use_tree, demo_tree):
 def test_after_the_2025_reorganisation(use_tree, tree_2025, name, expected):
     use_tree(tree_2025)
     assert resolve(name, {"branch": "THPT-TP"}) == expected
+
+
+def test_a_residential_branch_after_2025_votes_at_its_ward(use_tree, tree_2025):
+    use_tree(tree_2025)
+    assert resolve("grassroots_committee", {"branch": "P1-KP1"}) == "XH-DL"
 
 
 def test_verification_place_is_the_ward_of_the_place(use_tree, demo_tree):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.admission.orgs import OrgTree, OrgUnit, UnknownUnit
+from workflows.admission.orgs import OrgTree, OrgUnit, UnknownUnit, parse_tree, validate
 
 
 def codes(units):
@@ -58,7 +58,61 @@ def test_deciding_committee_and_its_boards(demo_tree, tree_2025):
         assert tree_2025.deciding_committee_of(code).code == ward
     assert tree_2025.standing_board_of("XH-DL").code == "BTV-XH-DL"
     assert tree_2025.organisation_board_of("XH-DL").code == "BXD-XH-DL"
-    assert tree_2025.grassroots_committee_of("THPT-TP").code == "XH-DL"
+    # A school branch under a ward stays a chi bộ cơ sở; a residential one is the ward's.
+    assert tree_2025.grassroots_committee_of("THPT-TP").code == "THPT-TP"
+    assert tree_2025.grassroots_committee_of("P1-KP1").code == "XH-DL"
+
+
+def test_grassroots_branches_are_marked_not_guessed(demo_tree, tree_2025):
+    for tree in (demo_tree, tree_2025):
+        assert tree.is_grassroots_branch("THPT-TP") and tree.is_grassroots_branch("DN-LB")
+        assert not tree.is_grassroots_branch("THPT-TL-GV")
+        assert not tree.is_grassroots_branch("P1-KP1")
+    # Directly under the upper committee a branch is one by definition; under a ward
+    # only the mark says so.
+    tree = OrgTree(
+        [
+            OrgUnit("C", "Committee", "committee"),
+            OrgUnit("B", "Branch", "branch", parent="C"),
+            OrgUnit("W", "Ward", "ward_committee", parent="C"),
+            OrgUnit("WB", "Ward branch", "branch", parent="W"),
+            OrgUnit("WS", "School", "branch", parent="W", duties=("grassroots_organisation",)),
+        ]
+    )
+    assert tree.is_grassroots_branch("B") and tree.grassroots_committee_of("B").code == "B"
+    assert not tree.is_grassroots_branch("WB") and tree.grassroots_committee_of("WB").code == "W"
+    assert tree.is_grassroots_branch("WS") and tree.grassroots_committee_of("WS").code == "WS"
+
+
+def test_a_grassroots_mark_under_a_grassroots_committee_is_refused():
+    units = parse_tree(
+        "- {code: C, name: C, kind: committee}\n"
+        "- {code: G, name: G, kind: grassroots_committee, parent: C}\n"
+        "- {code: B, name: B, kind: branch, parent: G, duties: [grassroots_organisation]}\n",
+        "yaml",
+    )
+    assert any("under the grassroots committee G" in p for p in validate(units))
+
+
+def test_partial_committee_authorised_and_province(demo_tree, tree_2025):
+    tree = OrgTree(
+        [
+            OrgUnit("P", "Province", "committee", duties=("province_level",)),
+            OrgUnit("C", "City", "committee", parent="P"),
+            OrgUnit("G", "Grassroots", "grassroots_committee", parent="C"),
+            OrgUnit("BP", "Partial", "partial_committee", parent="G"),
+            OrgUnit("B", "Branch", "branch", parent="BP"),
+            OrgUnit("B2", "Branch 2", "branch", parent="G"),
+        ]
+    )
+    assert tree.partial_committee_of("B").code == "BP"
+    assert tree.partial_committee_of("B2") is None
+    assert tree.grassroots_committee_of("B").code == "G"
+    assert tree.province_committee_of("B").code == "P"
+    assert tree_2025.province_committee_of("P1-KP1").code == "TU-LD"
+    assert demo_tree.province_committee_of("THPT-TP") is None  # the province is outside
+    assert tree_2025.is_authorised("XH-DL") and not demo_tree.is_authorised("P1")
+    assert not demo_tree.is_authorised("TU-DL")
 
 
 def test_political_centre(demo_tree, tree_2025):

@@ -13,6 +13,8 @@ PROPAGANDA_BOARD = "propaganda_board"
 MASS_MOBILISATION_BOARD = "mass_mobilisation_board"
 INSPECTION_BOARD = "inspection_board"
 GRASSROOTS_COMMITTEE = "grassroots_committee"
+# đảng ủy bộ phận: between the branches and their grassroots committee, appraises
+PARTIAL_COMMITTEE = "partial_committee"
 WARD_COMMITTEE = "ward_committee"
 BRANCH = "branch"
 YOUTH_UNION = "youth_union"
@@ -31,6 +33,7 @@ KINDS: dict[str, str] = {
     MASS_MOBILISATION_BOARD: "Ban Dân vận",
     INSPECTION_BOARD: "Ủy ban Kiểm tra",
     GRASSROOTS_COMMITTEE: "Đảng ủy cơ sở",
+    PARTIAL_COMMITTEE: "Đảng ủy bộ phận",
     WARD_COMMITTEE: "Đảng ủy phường, xã",
     BRANCH: "Chi bộ",
     YOUTH_UNION: "Đoàn Thanh niên",

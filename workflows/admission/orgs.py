@@ -55,7 +55,7 @@ from engine import audit
 from engine.errors import Problem, ProblemList
 
 from . import traits
-from .kinds import BRANCH, COMMITTEE_LIKE, KINDS, WARD_COMMITTEE
+from .kinds import BRANCH, COMMITTEE_LIKE, GRASSROOTS_COMMITTEE, KINDS, WARD_COMMITTEE
 from .models import Unit
 from .tree import OrgTree, OrgUnit, UnknownUnit, load_tree
 
@@ -301,7 +301,24 @@ def validate(units: list[OrgUnit]) -> list[str]:
                 "no committee decides admissions for this branch: give it (or a unit "
                 "above it) an upper, or put a committee above it",
             )
+        if unit.kind == BRANCH and intact:
+            say_grassroots = _grassroots_problem(tree, unit)
+            if say_grassroots:
+                say(unit, say_grassroots)
     return [message for _, message in sorted(found, key=lambda item: item[0])]
+
+
+def _grassroots_problem(tree: OrgTree, branch: OrgUnit) -> str | None:
+    """A branch marked as its own grassroots organisation (chi bộ cơ sở) cannot sit under
+    a grassroots committee: the mark would skip that committee's vote."""
+    if traits.GRASSROOTS_ORGANISATION not in branch.duties or branch.parent is None:
+        return None
+    above = tree.grassroots_committee_of(branch.parent)
+    if above is not None and above.kind == GRASSROOTS_COMMITTEE:
+        return (
+            f"marked grassroots_organisation but it is under the grassroots committee {above.code}"
+        )
+    return None
 
 
 # -- import ---------------------------------------------------------------------------

@@ -10,13 +10,19 @@ in the plan's structure, under a ward since 7/2025.
 adopts the plan's targets owns a targets dashboard (its organisation board sets them);
 the board that sets the sourcing quotas of the mass organisations (plan 2.3) is the
 city's mass mobilisation board in the plan's structure, the province's combined
-propaganda and mass mobilisation board in the 2025 tree.
+propaganda and mass mobilisation board in the 2025 tree. Two duties say what the
+procedure needs to know about a party organisation, so that nothing is inferred from
+where it hangs: a branch that is itself the grassroots organisation (chi bộ cơ sở: a
+school or enterprise branch directly under the upper committee, or under a ward since
+7/2025) has no separate grassroots vote; the province-level committee's standing board
+consents to admitting someone over 60 and decides re-admissions.
 """
 
 from __future__ import annotations
 
 from .kinds import (
     BRANCH,
+    COMMITTEE,
     COMMITTEE_LIKE,
     ENTERPRISE,
     GRASSROOTS_COMMITTEE,
@@ -45,11 +51,15 @@ INSTITUTION_KINDS: dict[str, frozenset[str]] = {
 
 OWNS_PLAN_TARGETS = "owns_plan_targets"
 SETS_SOURCING_QUOTAS = "sets_sourcing_quotas"
+GRASSROOTS_ORGANISATION = "grassroots_organisation"
+PROVINCE_LEVEL = "province_level"
 
 #: duty -> Vietnamese name.
 DUTIES: dict[str, str] = {
     OWNS_PLAN_TARGETS: "Cấp ủy thực hiện chỉ tiêu của Kế hoạch phát triển đảng viên",
     SETS_SOURCING_QUOTAS: "Giao chỉ tiêu tạo nguồn kết nạp đảng cho các đoàn thể",
+    GRASSROOTS_ORGANISATION: "Chi bộ cơ sở (không có đảng ủy cơ sở bên trên)",
+    PROVINCE_LEVEL: "Cấp ủy cấp tỉnh (đồng ý kết nạp người trên 60 tuổi, kết nạp lại)",
 }
 
 BOARDS = frozenset(
@@ -66,6 +76,8 @@ BOARDS = frozenset(
 DUTY_KINDS: dict[str, frozenset[str]] = {
     OWNS_PLAN_TARGETS: COMMITTEE_LIKE,
     SETS_SOURCING_QUOTAS: BOARDS,
+    GRASSROOTS_ORGANISATION: frozenset({BRANCH}),
+    PROVINCE_LEVEL: frozenset({COMMITTEE}),
 }
 
 

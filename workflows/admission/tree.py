@@ -26,11 +26,13 @@ from .kinds import (
     COMMITTEE,
     GRASSROOTS_LIKE,
     ORGANISATION_BOARD,
+    PARTIAL_COMMITTEE,
     POLITICAL_CENTRE,
     STANDING_BOARD,
     WARD_COMMITTEE,
 )
 from .models import Unit
+from .traits import GRASSROOTS_ORGANISATION, PROVINCE_LEVEL
 
 
 class UnknownUnit(LookupError):
@@ -162,18 +164,53 @@ class OrgTree:
     def grassroots_committee_of(self, code: str) -> OrgUnit | None:
         """The grassroots party organisation of ``code``.
 
-        The nearest grassroots or ward committee at or above it. A branch directly under
-        a committee (chi bộ cơ sở, like a school branch under the city committee) is
-        its own grassroots organisation.
+        The first unit at or above it that is one: a branch the tree marks as its own
+        grassroots organisation (chi bộ cơ sở, duty ``grassroots_organisation``), or a
+        grassroots or ward committee. None above the upper committee's level.
         """
-        chain = self._chain(code)
-        for i, unit in enumerate(chain):
-            if unit.kind in GRASSROOTS_LIKE:
+        for unit in self._chain(code):
+            if self.is_grassroots_branch(unit.code) or unit.kind in GRASSROOTS_LIKE:
                 return unit
             if unit.kind == COMMITTEE:
-                below = chain[i - 1] if i else None
-                return below if below is not None and below.kind == BRANCH else None
+                return None
         return None
+
+    def is_grassroots_branch(self, code: str) -> bool:
+        """A branch that is itself the grassroots organisation (chi bộ cơ sở): its
+        resolutions go straight to the upper committee, with no grassroots vote.
+
+        A branch directly under an upper committee is one by the Charter's definition; a
+        branch under a ward (since 7/2025) may be either, so there the tree says it with
+        the duty ``grassroots_organisation``. Nothing is read from names."""
+        unit = self.unit(code)
+        if unit.kind != BRANCH:
+            return False
+        parent = self.get(unit.parent)
+        return GRASSROOTS_ORGANISATION in unit.duties or (
+            parent is not None and parent.kind == COMMITTEE
+        )
+
+    def partial_committee_of(self, code: str) -> OrgUnit | None:
+        """The partial committee (đảng ủy bộ phận) between ``code`` and its grassroots
+        committee, which appraises the branch's resolutions; None where there is none."""
+        for unit in self._chain(code):
+            if unit.kind == PARTIAL_COMMITTEE:
+                return unit
+            if unit.kind in GRASSROOTS_LIKE or unit.kind == COMMITTEE:
+                return None
+        return None
+
+    def is_authorised(self, committee: str) -> bool:
+        """A grassroots or ward committee authorised to decide admissions itself
+        (written ``upper: <its own code>``): it decides as a whole committee by vote."""
+        unit = self.unit(committee)
+        return unit.upper == unit.code and unit.kind in GRASSROOTS_LIKE
+
+    def province_committee_of(self, code: str) -> OrgUnit | None:
+        """The province-level committee at or above ``code`` (duty ``province_level``),
+        or None when the tree stops below the province (its consent is then recorded
+        as an answer from outside the tree)."""
+        return next((u for u in self._chain(code) if PROVINCE_LEVEL in u.duties), None)
 
     def ward_committee_of(self, code: str) -> OrgUnit | None:
         """The ward committee at or above ``code`` (a residential branch's ward)."""
