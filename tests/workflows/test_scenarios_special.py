@@ -196,7 +196,8 @@ OWNER = {
 
 
 def test_an_enterprise_owner_declares_the_conditions_in_the_owners_category(world):
-    errors = refused_start(world, {**OWNER, "owner_conditions_declared": False, "category": "other"})
+    undeclared = {**OWNER, "owner_conditions_declared": False, "category": "other"}
+    errors = refused_start(world, undeclared)
     assert set(errors) == {"owner_conditions_declared", "category"}
     data = Case(world, OWNER).row.data
     assert (data["category"], data["owner_conditions_declared"]) == ("enterprise_manager", True)
