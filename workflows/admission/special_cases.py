@@ -42,6 +42,11 @@ OWNER_CATEGORY_NEEDED = N_(
 POLITICAL_NOTE = N_("Hãy ghi vấn đề về lịch sử chính trị cần làm rõ.")
 
 
+def _day(value: Any) -> date | None:
+    """A date of the data: an ISO string (start data) or a date (a page's schema)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def readmission_errors(data: Mapping[str, Any], today: date) -> dict[str, list[str]]:
     """The conditions of a re-admission (``readmission``), checked on ``today``."""
     if data.get("readmission") is not True:
@@ -51,12 +56,12 @@ def readmission_errors(data: Mapping[str, Any], today: date) -> dict[str, list[s
         for field in ("earlier_admission_date", "left_party_date", "left_party_reason")
         if not data.get(field)
     }
-    left = data.get("left_party_date")
+    left = _day(data.get("left_party_date"))
     if left:
-        earliest = workdays.add_months(date.fromisoformat(left), READMISSION_MONTHS)
+        earliest = workdays.add_months(left, READMISSION_MONTHS)
         if today < earliest:
             errors["left_party_date"] = [TOO_SOON % {"earliest": f"{earliest:%d/%m/%Y}"}]
-        earlier = data.get("earlier_admission_date")
+        earlier = _day(data.get("earlier_admission_date"))
         if earlier and earlier >= left:
             errors["earlier_admission_date"] = [NOT_BEFORE_LEAVING]
     if data.get("earlier_readmission") is True:
