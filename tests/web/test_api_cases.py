@@ -138,7 +138,8 @@ def test_a_readmission_too_soon_after_leaving_is_a_field_error(app):
         "left_party_reason": "Bị xóa tên.",
         "readmission_no_exclusion": True,
     }
-    response = union.post("/api/v1/cases", json={"definition": "admission", "data": adult(**readmission)})
+    body = {"definition": "admission", "data": adult(**readmission)}
+    response = union.post("/api/v1/cases", json=body)
     assert response.status_code == 422
     [problem] = response.get_json()["fields"]["left_party_date"]
     assert "36 tháng" in problem
