@@ -16,6 +16,7 @@ from engine.cases import unit_of_work
 from workflows.admission import orgs, steps
 from workflows.admission.confirmations import confirmation
 
+from . import scenario
 from .conftest import TREE_2025
 from .scenario import CLERK, STUDENT, Case, today
 from .test_scenarios_candidate import refused_start
@@ -30,16 +31,8 @@ OVER_60 = {
     "branch": "P1-KP1",
     "residence_unit": "P1-KP1",
 }
-TO_BRANCH_VOTE = (
-    "accept_sympathiser",
-    "attend_class",
-    "application",
-    "send_verification",
-    "verify_place",
-    "certify_history",
-    "introduction",
-    "residence_opinion",
-)
+# No mass organisation proposed them: no mass organisation's opinion either.
+TO_BRANCH_VOTE = tuple(step for step in scenario.TO_BRANCH_VOTE if step != "mass_org_opinion")
 READMITTED = {
     "full_name": "Trần Văn Quý",
     "birth_date": "1980-04-12",
