@@ -13,7 +13,7 @@ import pytest
 
 from engine import preview
 from engine.cases import unit_of_work
-from workflows.admission import orgs, steps
+from workflows.admission import orgs, rules, steps
 from workflows.admission.confirmations import confirmation
 
 from . import scenario
@@ -84,6 +84,18 @@ def test_over_60_waits_for_the_consent_recorded_by_the_organisation_board(world)
     assert data["over_age_consent"] == "given"
     assert data["over_age_consent_number"] == "215-CV/TU"
     assert data["over_age_consent_signer"] == "Phó Bí thư Thường trực Tỉnh ủy"
+
+
+def test_a_consent_or_a_letter_dated_after_today_is_a_field_error(world):
+    case = at_branch_vote(world, OVER_60)
+    tomorrow = rules.add_workdays(rules.today(), 1)
+    errors = refused(case, "province_consent", over_age_consent_date=tomorrow)
+    assert errors == {"over_age_consent_date": ["Ngày này không được sau hôm nay."]}
+    outside = at_application(world)
+    outside.do("application", relatives=[MOTHER_IN_HCMC])
+    outside.do("send_verification")
+    errors = refused(outside, "send_outside_request", outside_letter_date=tomorrow)
+    assert errors == {"outside_letter_date": ["Ngày này không được sau hôm nay."]}
 
 
 def test_over_60_waits_for_the_province_standing_board_on_the_2025_tree(world):

@@ -69,11 +69,21 @@ def check_assigned_branch(sub: Submission) -> dict[str, Any]:
     return {"branch": [f"Hãy chọn một chi bộ trực thuộc {unit.name if unit else sub.unit}."]}
 
 
+def check_province_consent(sub: Submission) -> dict[str, Any]:
+    return special_cases.dated_by_today(sub.submitted, "over_age_consent_date")
+
+
+def check_outside_request(sub: Submission) -> dict[str, Any]:
+    return special_cases.dated_by_today(sub.submitted, "outside_letter_date")
+
+
 CHECKS = {
     "start": check_start,
     "application": check_application,
     "introduction": check_introduction,
     "assign_branch": check_assigned_branch,
+    "province_consent": check_province_consent,
+    "outside_request": check_outside_request,
 }
 
 

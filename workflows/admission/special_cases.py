@@ -1,7 +1,8 @@
 """Conditions of the special cases that the start data and the personal history must
 meet before anything is stored (procedure.md, "Special cases"): a re-admission (at
 least 36 months after leaving, once only, none of the exclusions), an enterprise owner
-(the conditions declared), political-history questions (what must be clarified).
+(the conditions declared), political-history questions (what must be clarified), and
+the letters of the special steps, which cannot be dated after today.
 
 Each function answers with field errors ({field: [Vietnamese text]}, {} when fine), as
 ``candidate`` does. Being over 60 is no condition of the start: the case waits at the
@@ -40,6 +41,7 @@ OWNER_CATEGORY_NEEDED = N_(
     'không có vốn Nhà nước".'
 )
 POLITICAL_NOTE = N_("Hãy ghi vấn đề về lịch sử chính trị cần làm rõ.")
+NOT_AFTER_TODAY = N_("Ngày này không được sau hôm nay.")
 
 
 def _day(value: Any) -> date | None:
@@ -88,6 +90,16 @@ def political_history_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
     if data.get("political_history_questions") is True and not data.get("political_history_note"):
         return {"political_history_note": [POLITICAL_NOTE]}
     return {}
+
+
+def dated_by_today(data: Mapping[str, Any], *fields: str) -> dict[str, list[str]]:
+    """A letter already written (a consent, a verification request) is dated by today."""
+    today = date.fromisoformat(rules.today())
+    return {
+        field: [NOT_AFTER_TODAY]
+        for field in fields
+        if (day := _day(data.get(field))) is not None and day > today
+    }
 
 
 def start_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
