@@ -45,6 +45,8 @@ CALLS = {
     "today": (),
     "vote_problems": (9, 6, 4, "2025-01-01"),
     "verification_places": ("A", "U", RELATIVES, False),
+    "special_reviews": ("A", "other", RELATIVES, True, True),
+    "age_allowed": ("1960-02-29", "2025-03-03", "given"),
 }
 COLD = {"add_workdays", "workday_deadline"}  # each call on years not built yet
 

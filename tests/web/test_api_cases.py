@@ -129,6 +129,23 @@ def test_start_refuses_bad_data_by_field_and_starts_nothing(app):
     assert api_as(app, "auditor").get("/api/v1/cases").get_json()["total"] == 0
 
 
+def test_a_readmission_too_soon_after_leaving_is_a_field_error(app):
+    union = api_as(app, "dt_tp")
+    readmission = {
+        "readmission": True,
+        "earlier_admission_date": "2010-05-19",
+        "left_party_date": rules.add_months(rules.today(), -12),
+        "left_party_reason": "Bị xóa tên.",
+        "readmission_no_exclusion": True,
+    }
+    body = {"definition": "admission", "data": adult(**readmission)}
+    response = union.post("/api/v1/cases", json=body)
+    assert response.status_code == 422
+    [problem] = response.get_json()["fields"]["left_party_date"]
+    assert "36 tháng" in problem
+    assert api_as(app, "auditor").get("/api/v1/cases").get_json()["total"] == 0
+
+
 def test_start_refuses_bodies_outside_the_schema(app):
     union = api_as(app, "dt_tp")
     for body in (

@@ -9,11 +9,20 @@ import re
 
 from sqlalchemy import update
 
-from engine.cases import unit_of_work
+from engine.cases import Actor, unit_of_work
 from engine.models import Case, WorkItem
-from tests.support.driving import DOSSIER, do, event_count, factory, get_item, item_id, start
+from tests.support.driving import (
+    DOSSIER,
+    STUDENT,
+    do,
+    event_count,
+    factory,
+    get_item,
+    item_id,
+    start,
+)
 from tests.support.webapp import csrf_token, login
-from workflows.admission import rules
+from workflows.admission import rules, steps
 
 ADULT = {"birth_date": rules.add_months(rules.today(), -(19 * 12))}
 FAILED = {"official_members": "10", "votes_for": "5", "votes_against": "5"}
@@ -162,3 +171,33 @@ def test_the_boards_see_stuck_cases(app):
     assert re.search(rf'data-testid="stuck-row" data-case-id="{case}"', listed)
     assert "accept_sympathiser" in listed
     assert 'data-testid="stuck-panel"' not in branch.get("/ho-so").text
+
+
+def test_a_refused_consent_for_over_60_is_confirmed_before_the_case_closes(app):
+    over_60 = rules.add_months(rules.today(), -(63 * 12))
+    person = {"birth_date": over_60, "youth_union_member": False}
+    case = start(app, **person)
+    with unit_of_work(factory(app)) as s:
+        for step in DOSSIER:  # introduced by two members: far past youth age
+            data = steps.step_data(step, rules.today(), {**STUDENT, **person})
+            steps.complete_step(s, case, step, data, Actor("clerk"))
+    item = item_id(app, case, "province_consent")
+    board = as_user(app, "btc")  # the demo tree stops below the province
+    token = csrf_token(board.get(f"/viec/{item}").get_data(True))
+    form = {
+        "csrf_token": token,
+        "over_age_consent": "refused",
+        "over_age_consent_number": "12-CV/TU",
+        "over_age_consent_date": rules.today(),
+        "over_age_consent_signer": "Phó Bí thư Thường trực Tỉnh ủy",
+    }
+    shown = board.post(f"/viec/{item}", data=form)
+    assert shown.status_code == 200
+    assert text_of(shown.get_data(True), "confirm-sentence") == (
+        "Ban Thường vụ tỉnh ủy không đồng ý kết nạp người trên 60 tuổi"
+        " — hồ sơ sẽ kết thúc: không kết nạp"
+    )
+    assert case_row(app, case).status == "active"
+    key = re.search(r'name="confirm" value="([0-9a-f]+)"', shown.get_data(True)).group(1)
+    assert board.post(f"/viec/{item}", data={**form, "confirm": key}).status_code == 302
+    assert (case_row(app, case).status, case_row(app, case).outcome) == ("closed", "not_admitted")

@@ -154,6 +154,7 @@ def test_list_fields_render_row_slots_and_parse_back(app):
             "relation": "father",
             "full_name": "Nguyễn Văn Hòa",
             "party_member": False,
+            "place_kind": "tree",  # left blank: a place of the tree, its default
             "place_unit": "P1",
         }
     ]

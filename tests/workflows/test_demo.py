@@ -42,7 +42,8 @@ def test_demo_fills_an_empty_database(run, factory):
     assert len(found) == len(demo.STORIES) == 12
     waiting, _ = found["Lê Hoàng Gia Hân"]
     assert waiting.status == "waiting" and waiting.data["waiting_until"] > "2025-09-08"
-    assert found["Võ Ngọc Lan"][1] == [("verify_place", "P2"), ("verify_place", "P3")]
+    # The mother lives in another province: the sending committee writes to it.
+    assert found["Võ Ngọc Lan"][1] == [("send_outside_request", "THPT-TP"), ("verify_place", "P2")]
     assert found["Hoàng Thị Thu Hà"][1] == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
     assert found["Hoàng Văn Nam"][1] == [("retake_class", "TTCT-DL")]
     assert found["Ngô Thị Hồng"][1] == [("assign_branch", "P3")]

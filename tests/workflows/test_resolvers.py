@@ -46,6 +46,8 @@ def test_registered_under_the_lane_names():
         "ward_committee",
         "verification_place",
         "handling_unit",
+        "sending_committee",
+        "province_consent",
     }
     for name, fn in resolvers.RESOLVERS.items():
         assert registry.resolvers[name] is fn
@@ -122,8 +124,32 @@ def test_verification_place_is_the_ward_of_the_place(use_tree, demo_tree):
     assert resolve("verification_place", STUDENT, {"place": {"unit": "P1-KP2"}}) == "P1"
     with pytest.raises(LookupError, match="no place"):
         resolve("verification_place", STUDENT, {})
-    with pytest.raises(LookupError, match="place.unit"):
-        resolve("verification_place", STUDENT, {"place": {"address": "Đà Lạt"}})
+    # A place outside the tree (or not under a ward) never stops the case: the sending
+    # committee writes to it.
+    outside = {"place": {"unit": None, "outside": "abroad", "address": "Paris"}}
+    assert resolve("verification_place", STUDENT, outside) == "THPT-TL"
+    assert resolve("verification_place", STUDENT, {"place": {"unit": "NOPE"}}) == "THPT-TL"
+    assert resolve("sending_committee", STUDENT) == "THPT-TL"
+
+
+def test_the_province_consent_where_the_tree_has_a_province_and_where_it_stops_below(
+    use_tree, demo_tree, tree_2025
+):
+    use_tree(demo_tree)
+    assert resolve("province_consent", STUDENT) == "BTC-DL"  # records the province's letter
+    use_tree(tree_2025)
+    assert resolve("province_consent", {"branch": "THPT-TP"}) == "BTV-LD"
+
+
+def test_a_readmission_is_decided_at_province_level(use_tree, demo_tree, tree_2025):
+    use_tree(tree_2025)
+    case = {"branch": "THPT-TP", "readmission": True}
+    assert resolve("deciding_committee", case) == "BTV-LD"
+    assert resolve("organisation_board", case) == "BTC-LD"
+    assert resolve("deciding_committee", {**case, "readmission": False}) == "BTV-XH-DL"
+    # Where the tree stops below the province, the usual committee records its decision.
+    use_tree(demo_tree)
+    assert resolve("deciding_committee", {**STUDENT, "readmission": True}) == "BTV-DL"
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,46 @@ def test_every_place_needs_a_unit():
         rules.verification_places("Lê Minh Khang", "P1", [{**FATHER, "place_unit": " "}], True)
     with pytest.raises(ValueError):
         rules.verification_places("Lê Minh Khang", "P1", "cha, mẹ", True)
+
+
+def test_a_place_outside_the_tree_is_one_place_per_address():
+    hcmc = {"place_kind": "other_province", "place_outside": "Đảng ủy phường Bến Thành"}
+    places = rules.verification_places(
+        "Lê Minh Khang",
+        "P1",
+        [{**FATHER, **hcmc}, {**MOTHER, "party_member": False, **hcmc}, FATHER],
+        True,
+    )
+    assert places == [
+        {"unit": "P1", "people": ["Lê Minh Khang"]},
+        {
+            "unit": None,
+            "outside": "other_province",
+            "address": "Đảng ủy phường Bến Thành",
+            "people": ["Lê Văn Hải", "Vũ Thị Thanh"],
+        },
+        {"unit": "P2", "people": ["Lê Văn Hải"]},
+    ]
+    with pytest.raises(ValueError, match="outside the tree"):
+        rules.verification_places("Lê Minh Khang", "P1", [{**FATHER, "place_kind": "abroad"}], True)
+
+
+def test_special_reviews_one_per_reason():
+    assert rules.special_reviews("Lê Minh Khang", "none", [FATHER], False, False) == []
+    reviews = rules.special_reviews("Lê Minh Khang", "buddhism", [FATHER], False, True)
+    assert [(r["about"], r["outside"], r["people"]) for r in reviews] == [
+        ("religion", "competent_body", ["Lê Minh Khang"]),
+        ("political_history", "competent_body", ["Lê Minh Khang"]),
+    ]
+    abroad = [{**FATHER, "place_kind": "abroad", "place_outside": "Paris"}]
+    assert [r["about"] for r in rules.special_reviews("A", None, abroad, False, False)] == [
+        "relatives_abroad"
+    ]
+
+
+def test_over_60_is_allowed_only_with_the_consent():
+    assert rules.age_allowed("1960-01-01", "2025-09-08", "given")
+    assert not rules.age_allowed("1960-01-01", "2025-09-08", "not_needed")
+    assert not rules.age_allowed("1960-01-01", "2025-09-08", "refused")
+    assert rules.age_allowed("1965-09-08", "2025-09-08", "not_needed")  # 60 years today
+    assert not rules.age_allowed("2008-01-01", "2025-09-08", "given")  # under 18

@@ -1,5 +1,6 @@
 """Rules of the candidate's own data (procedure.md, "Candidate data"): the education
-level and its exceptions, and places of residence that the tree can route.
+level and its exceptions, places of residence that the tree can route, and places of
+verification outside the tree, which must say where the letter goes.
 
 Each function answers with field errors ({field: [Vietnamese text]}, {} when fine), the
 shape forms report, so the same rule refuses a nomination and a task's submission.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .rules import TREE_PLACE
 from .tree import OrgTree
 from .vocabulary import EDUCATION_LEVELS, MIN_EDUCATION, N_
 
@@ -23,6 +25,10 @@ NEEDS_EXCEPTION = N_(
     "già làng, trưởng bản): hãy chọn trường hợp."
 )
 NO_WARD = N_("Hãy chọn đảng ủy phường, xã (hoặc một chi bộ thuộc đảng ủy đó) nơi người này cư trú.")
+NO_PLACE = N_(
+    "Hãy chọn phường, xã nơi người thân cư trú, hoặc chọn nơi thẩm tra ngoài cơ cấu tổ chức."
+)
+NO_OUTSIDE_PLACE = N_("Hãy ghi nơi nhận công văn thẩm tra (cấp ủy, cơ quan và địa chỉ).")
 
 
 def education_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -49,12 +55,24 @@ def residence_errors(tree: OrgTree, data: Mapping[str, Any]) -> dict[str, list[s
     return {"residence_unit": [problem]} if problem else {}
 
 
+def relative_place_problems(tree: OrgTree, relative: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field errors of one relative's place: a place of the tree is a unit under a ward
+    committee; a place outside it names where the letter goes (``place_outside``)."""
+    if (relative.get("place_kind") or TREE_PLACE) != TREE_PLACE:
+        return {} if relative.get("place_outside") else {"place_outside": [NO_OUTSIDE_PLACE]}
+    code = relative.get("place_unit")
+    if code is None:
+        return {"place_unit": [NO_PLACE]}
+    problem = residence_problem(tree, code)
+    return {"place_unit": [problem]} if problem else {}
+
+
 def relatives_place_errors(tree: OrgTree, relatives: Any) -> dict[str, Any]:
-    """{"relatives": {row: {"place_unit": [...]}}} for relatives living nowhere a ward
-    committee could verify."""
+    """{"relatives": {row: {field: [...]}}} for relatives whose place of verification
+    is not given, or lies nowhere a ward committee could verify."""
     rows = {
-        row: {"place_unit": [problem]}
+        row: problems
         for row, relative in enumerate(relatives or [])
-        if (problem := residence_problem(tree, relative.get("place_unit")))
+        if (problems := relative_place_problems(tree, relative))
     }
     return {"relatives": rows} if rows else {}

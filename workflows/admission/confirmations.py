@@ -43,6 +43,10 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], Figures]] = {
         "committee_members",
     ),
     "decide": lambda data: (N_("Quyết định không kết nạp"), {}),
+    "province_consent": lambda data: (
+        N_("Ban Thường vụ tỉnh ủy không đồng ý kết nạp người trên 60 tuổi"),
+        {},
+    ),
     "recognition_vote": _votes(
         N_("%(n)s/%(of)s đảng viên chính thức không tán thành công nhận đảng viên chính thức"),
         "recognition_votes_against",

@@ -119,7 +119,7 @@ STORIES = (
         age=(17, 8),
     ),
     Story(
-        "Học sinh đang được thẩm tra lý lịch tại ba nơi",
+        "Học sinh đang được thẩm tra lý lịch tại ba nơi, một nơi ở tỉnh khác",
         _student("Võ Ngọc Lan", "female", "THPT-TP", "P1-KP2"),
         60,
         (
@@ -135,7 +135,12 @@ STORIES = (
         age=(18, 3),
         relatives=[
             {"relation": "father", "full_name": "Võ Văn Trung", "place_unit": "P2"},
-            {"relation": "mother", "full_name": "Huỳnh Thị Lệ", "place_unit": "P3-KP1"},
+            {
+                "relation": "mother",
+                "full_name": "Huỳnh Thị Lệ",
+                "place_kind": "other_province",
+                "place_outside": "Đảng ủy phường Bến Thành, Thành phố Hồ Chí Minh",
+            },
         ],
     ),
     Story(

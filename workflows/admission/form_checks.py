@@ -2,7 +2,9 @@
 (the organisation tree, active units of the kinds a field names), and its checks of
 submissions that a form file cannot express, run by the engine before anything changes
 (``engine.submission``): the introducer routes, the education level's exception, places
-of residence the tree can route, a residential branch of the ward that assigns it.
+of residence the tree can route (or places outside it that say where the letter goes),
+a residential branch of the ward that assigns it, the conditions of a re-admission and
+of an enterprise owner.
 
 Each check returns field errors ({} when the submission may go on); the engine answers
 them as it answers a form's own (422, the form shown again).
@@ -16,7 +18,7 @@ from typing import Any
 from engine.registry import Registry, registry
 from engine.submission import Submission
 
-from . import candidate, introductions
+from . import candidate, introductions, special_cases
 from .kinds import KINDS
 from .tree import load_tree
 
@@ -36,7 +38,11 @@ def _merged(*found: Mapping[str, Any]) -> dict[str, Any]:
 
 def check_start(sub: Submission) -> dict[str, Any]:
     tree = load_tree(sub.session)
-    return _merged(candidate.education_errors(sub.data), candidate.residence_errors(tree, sub.data))
+    return _merged(
+        candidate.education_errors(sub.data),
+        candidate.residence_errors(tree, sub.data),
+        special_cases.start_errors(sub.data),
+    )
 
 
 def check_application(sub: Submission) -> dict[str, Any]:
@@ -44,6 +50,7 @@ def check_application(sub: Submission) -> dict[str, Any]:
     return _merged(
         candidate.education_errors(sub.data),
         candidate.relatives_place_errors(tree, sub.submitted.get("relatives")),
+        special_cases.political_history_errors(sub.submitted),
     )
 
 
@@ -62,11 +69,21 @@ def check_assigned_branch(sub: Submission) -> dict[str, Any]:
     return {"branch": [f"Hãy chọn một chi bộ trực thuộc {unit.name if unit else sub.unit}."]}
 
 
+def check_province_consent(sub: Submission) -> dict[str, Any]:
+    return special_cases.dated_by_today(sub.submitted, "over_age_consent_date")
+
+
+def check_outside_request(sub: Submission) -> dict[str, Any]:
+    return special_cases.dated_by_today(sub.submitted, "outside_letter_date")
+
+
 CHECKS = {
     "start": check_start,
     "application": check_application,
     "introduction": check_introduction,
     "assign_branch": check_assigned_branch,
+    "province_consent": check_province_consent,
+    "outside_request": check_outside_request,
 }
 
 

@@ -14,6 +14,7 @@ without it they stay Vietnamese. Named ``_``, it marks the msgids for extraction
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date
@@ -33,7 +34,7 @@ from marshmallow import (
 
 from engine.errors import Problem
 
-from . import candidate, rules
+from . import candidate, intake, rules, special_cases
 from .kinds import BRANCH, ENTERPRISE, MASS_ORGANISATION, TRADE_UNION, WARD_COMMITTEE, YOUTH_UNION
 from .tree import OrgTree
 from .vocabulary import (
@@ -53,17 +54,32 @@ INTRODUCING_KINDS = frozenset({YOUTH_UNION, TRADE_UNION, MASS_ORGANISATION})
 #: The kinds of unit whose reviewers may nominate.
 PROPOSER_KINDS = INTRODUCING_KINDS | {BRANCH, WARD_COMMITTEE}
 ENTERPRISE_CATEGORIES = ("enterprise_worker", "enterprise_manager")
-# [A] Youth Union proposes students from grade 11 (procedure.md); nobody over 60 can be
-# admitted, so a nomination outside these ages is a typing mistake.
-MIN_AGE, MAX_AGE = 16, 60
+# [A] Youth Union proposes students from grade 11 (procedure.md); someone over 60 may be
+# admitted with the province's consent, which the case waits for (admission.bpmn), so
+# only a nomination outside these ages is a typing mistake.
+MIN_AGE, MAX_AGE = 16, 90
 NAME_LENGTH = (2, 120)
 ETHNICITY_LENGTH = (0, 60)
 HOMETOWN_LENGTH = (0, 200)
 OCCUPATION_LENGTH = (0, 120)
+REASON_LENGTH = (0, 500)
 
 REQUIRED: dict[str, Any] = {"required": N_("Bắt buộc nhập."), "null": N_("Bắt buộc nhập.")}
 CHOICE = N_("Lựa chọn không hợp lệ.")
 YES_NO: dict[str, Any] = {"invalid": N_("Phải là Có hoặc Không.")}
+DATE: dict[str, Any] = {"invalid": N_("Ngày không hợp lệ (dd/mm/yyyy).")}
+#: The start form's fields of the special cases, offered by the nomination as the
+#: deployed start form words them (bpmn/forms/start.json).
+SPECIAL_FIELDS = (
+    "enterprise_owner",
+    "owner_conditions_declared",
+    "readmission",
+    "earlier_admission_date",
+    "left_party_date",
+    "left_party_reason",
+    "earlier_readmission",
+    "readmission_no_exclusion",
+)
 
 
 def untranslated(msgid: str, **params: Any) -> str:
@@ -159,6 +175,17 @@ class NominationSchema(Schema):
     enterprise = fields.String(load_default=None)
     branch = fields.String(load_default=None)
     residence_unit = fields.String(required=True, error_messages=REQUIRED)
+    # The special cases (special_cases): an enterprise owner, a re-admission.
+    enterprise_owner = fields.Boolean(load_default=False, error_messages=YES_NO)
+    owner_conditions_declared = fields.Boolean(load_default=False, error_messages=YES_NO)
+    readmission = fields.Boolean(load_default=False, error_messages=YES_NO)
+    earlier_admission_date = fields.Date(load_default=None, error_messages=DATE)
+    left_party_date = fields.Date(load_default=None, error_messages=DATE)
+    left_party_reason = _Text(
+        load_default=None, validate=_length(N_("Không được quá %(max)s ký tự."), REASON_LENGTH)
+    )
+    earlier_readmission = fields.Boolean(load_default=False, error_messages=YES_NO)
+    readmission_no_exclusion = fields.Boolean(load_default=False, error_messages=YES_NO)
 
     def __init__(self, tree: OrgTree, **kwargs) -> None:
         self.tree = tree
@@ -223,9 +250,16 @@ class NominationSchema(Schema):
         if errors:
             raise ValidationError(errors)
 
+    @validates_schema(skip_on_field_errors=False)
+    def _special_cases(self, data, **_kwargs) -> None:
+        errors = special_cases.start_errors(data)
+        if errors:
+            raise ValidationError(errors)
+
     @post_load
     def _iso_dates(self, data, **_kwargs) -> dict:
-        return {**data, "birth_date": data["birth_date"].isoformat()}
+        dates = ("birth_date", "earlier_admission_date", "left_party_date")
+        return {**data, **{k: data[k].isoformat() for k in dates if data.get(k) is not None}}
 
 
 def _unit_field(tree: OrgTree, kind: str, spec: dict) -> dict:
@@ -355,6 +389,7 @@ def start_form(tree: OrgTree, proposers: list[str], _: Translate = untranslated)
             },
         ),
     ]
+    form_fields.extend(_special_fields(_))
     if len(proposers) > 1:
         form_fields.append(
             {
@@ -366,6 +401,17 @@ def start_form(tree: OrgTree, proposers: list[str], _: Translate = untranslated)
             }
         )
     return {"title": _("Mở hồ sơ phát triển đảng viên"), "fields": form_fields}
+
+
+def _special_fields(_: Translate) -> list[dict]:
+    """The special cases' fields of the start form, their texts in the reader's language."""
+    start = json.loads((intake.BPMN_DIR / "forms" / "start.json").read_text(encoding="utf-8"))
+    found = {spec["name"]: spec for spec in start["fields"]}
+    texts = ("label", "help")
+    return [
+        {**found[name], **{k: _(found[name][k]) for k in texts if k in found[name]}}
+        for name in SPECIAL_FIELDS
+    ]
 
 
 def default_branch(tree: OrgTree, proposer: str) -> str | None:

@@ -8,6 +8,12 @@ raises ``LookupError`` with the reason, which the engine shows on the failed ste
 
 Until an enterprise worker's case has a branch, the ward committee of residence
 stands in for it (plan section 2.9), so the tree lookups start from ``handling_unit``.
+
+A place of verification never stops a case: a place outside the tree (another
+province, abroad, an agency) is a task of the sending committee, which writes to it.
+The province-level standing board consents to admitting someone over 60 and decides
+a re-admission; where the tree stops below the province, the deciding committee's own
+bodies record the province's written answer.
 """
 
 from __future__ import annotations
@@ -60,6 +66,12 @@ def _handling(tree: OrgTree, case: Mapping[str, Any]) -> str:
 
 def _deciding(tree: OrgTree, case: Mapping[str, Any]) -> OrgUnit:
     start = _handling(tree, case)
+    if case.get("readmission") is True:
+        # Re-admissions are decided at province level (QĐ 294): its committee where the
+        # tree has one, else the usual one records the province's decision.
+        province = tree.province_committee_of(start)
+        if province is not None:
+            return province
     committee = tree.deciding_committee_of(start)
     if committee is None:
         raise LookupError(f"the organisation tree has no deciding committee for unit {start}")
@@ -119,12 +131,25 @@ def ward_committee(ctx: ResolveContext) -> str:
     return _ward(_tree(ctx), _code(ctx.case, "residence_unit"), "residence_unit")
 
 
+def province_consent(ctx: ResolveContext) -> str:
+    """The province-level standing board, which consents in writing to admitting a
+    candidate over 60; where the tree stops below the province, the organisation board
+    of the deciding committee, which records the province's written answer."""
+    tree = _tree(ctx)
+    province = tree.province_committee_of(_handling(tree, ctx.case))
+    board = tree.standing_board_of(province.code) if province is not None else None
+    return board.code if board is not None else organisation_board(ctx)
+
+
 def verification_place(ctx: ResolveContext) -> str:
-    """The ward committee of the place being verified (task item ``place.unit``)."""
+    """The ward committee of the place being verified (task item ``place.unit``); for a
+    place that is not a ward of the tree, the sending committee, which writes to it."""
     place = ctx.task.get("place")
     if not isinstance(place, Mapping):
         raise LookupError("the verification task has no place")
-    return _ward(_tree(ctx), _code(place, "unit"), "place.unit")
+    tree, code = _tree(ctx), _code(place, "unit")
+    ward = tree.ward_committee_of(code) if code is not None and code in tree else None
+    return ward.code if ward is not None else grassroots_committee(ctx)
 
 
 RESOLVERS: dict[str, Callable[[ResolveContext], str]] = {
@@ -136,6 +161,10 @@ RESOLVERS: dict[str, Callable[[ResolveContext], str]] = {
     "proposer": proposer,
     "ward_committee": ward_committee,
     "verification_place": verification_place,
+    # The grassroots committee that sends the verification requests and writes to
+    # places outside the tree.
+    "sending_committee": grassroots_committee,
+    "province_consent": province_consent,
     "handling_unit": handling_unit,
 }
 

@@ -28,6 +28,14 @@ MIN_AGE_MONTHS = 18 * 12
 MAX_AGE_MONTHS = 60 * 12
 CERTIFICATE_MONTHS = 60
 INTRODUCER_MONTHS = 12  # a member introducer has known the candidate this long (introductions)
+TREE_PLACE = "tree"  # a place of verification that is a unit of the tree (else: outside it)
+COMPETENT_BODY = "competent_body"  # the outside "place" of an extra verification
+#: reason of an extra verification -> the body whose opinion the sending committee asks.
+REVIEW_BODIES = {
+    "religion": "Cơ quan có thẩm quyền về công tác tôn giáo (ý kiến về người theo tôn giáo)",
+    "relatives_abroad": "Cơ quan có thẩm quyền về người thân ở nước ngoài",
+    "political_history": "Cơ quan bảo vệ chính trị nội bộ có thẩm quyền",
+}
 
 
 def _date(value: Any, name: str = "date") -> date:
@@ -199,33 +207,95 @@ def vote_problems(total, votes_for, votes_against, meeting_date) -> list[str]:
     return problems
 
 
+def _place_key(relative: dict, name: Any) -> tuple[str, str]:
+    """Where ``relative`` is verified: ("tree", unit code), or (kind, the address the
+    letter goes to) for a place outside the tree (another province, abroad through the
+    competent body, an agency's party committee, a member sent in person)."""
+    kind = str(relative.get("place_kind") or TREE_PLACE)
+    if kind == TREE_PLACE:
+        code = str(relative.get("place_unit") or "").strip()
+        if not code:
+            raise ValueError(f"no place (unit code) given for {name!r}")
+        return TREE_PLACE, code
+    address = str(relative.get("place_outside") or "").strip()
+    if not address:
+        raise ValueError(f"no place outside the tree given for {name!r}")
+    return kind, address
+
+
+def _place(key: tuple[str, str], people: list[str]) -> dict:
+    kind, where = key
+    if kind == TREE_PLACE:
+        return {"unit": where, "people": people}
+    return {"unit": None, "outside": kind, "address": where, "people": people}
+
+
 def verification_places(full_name, residence_unit, relatives, fully_declared) -> list[dict]:
     """Các nơi phải thẩm tra lý lịch: nơi cư trú của người vào Đảng và của người thân.
 
-    One entry per distinct unit code, in the order given: {"unit": code, "people":
-    [names]}. A relative who is a party member is not verified when the personal
-    history is fully declared (``fully_declared``); when that holds for every
-    relative listed, nothing is verified and the result is [] (the exemption of
-    Hướng dẫn 12-HD/BTCTW). Each relative: {"full_name": str, "party_member": bool,
-    "place_unit": code}.
+    One entry per distinct place, in the order given: {"unit": code, "people": [names]}
+    for a unit of the tree; {"unit": None, "outside": kind, "address": text, "people":
+    [names]} for a place outside it (a relative's ``place_kind`` other than "tree",
+    with ``place_outside``), which the sending committee verifies by letter. A relative
+    who is a party member is not verified when the personal history is fully declared
+    (``fully_declared``); when that holds for every relative listed, nothing is
+    verified and the result is [] (the exemption of Hướng dẫn 12-HD/BTCTW). Each
+    relative: {"full_name": str, "party_member": bool, "place_unit": code,
+    "place_kind": str, "place_outside": str}.
     """
     if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
         raise ValueError("relatives must be a list of objects")
     exempt = [fully_declared is True and r.get("party_member") is True for r in relatives]
     if relatives and all(exempt):
         return []
-    places: dict[str, list[str]] = {}
-    people = [(residence_unit, full_name)] + [
-        (r.get("place_unit"), r.get("full_name"))
-        for r, skip in zip(relatives, exempt, strict=False)
-        if not skip
+    places: dict[tuple[str, str], list[str]] = {}
+    people = [({"place_unit": residence_unit}, full_name)] + [
+        (r, r.get("full_name")) for r, skip in zip(relatives, exempt, strict=False) if not skip
     ]
-    for unit, name in people:
-        code = str(unit or "").strip()
-        if not code:
-            raise ValueError(f"no place (unit code) given for {name!r}")
-        places.setdefault(code, []).append(str(name or "").strip())
-    return [{"unit": code, "people": names} for code, names in places.items()]
+    for where, name in people:
+        places.setdefault(_place_key(where, name), []).append(str(name or "").strip())
+    return [_place(key, names) for key, names in places.items()]
+
+
+def special_reviews(full_name, religion, relatives, relatives_abroad, political_questions) -> list:
+    """Các nội dung phải xin ý kiến cơ quan có thẩm quyền (bảo vệ chính trị nội bộ).
+
+    The extra verifications the personal history calls for, as places outside the tree
+    that the sending committee writes to, one per reason: a religious follower
+    (``religion`` other than "none"), relatives abroad (declared, or a relative whose
+    place is abroad), political-history questions (``political_questions``). Each:
+    {"unit": None, "outside": "competent_body", "about": reason, "address": the body,
+    "people": [full_name]}.
+    """
+    if not isinstance(relatives, list) or not all(isinstance(r, dict) for r in relatives):
+        raise ValueError("relatives must be a list of objects")
+    abroad = relatives_abroad is True or any(r.get("place_kind") == "abroad" for r in relatives)
+    reasons = [
+        ("religion", religion not in (None, "", "none")),
+        ("relatives_abroad", abroad),
+        ("political_history", political_questions is True),
+    ]
+    name = str(full_name or "").strip()
+    return [
+        {
+            "unit": None,
+            "outside": COMPETENT_BODY,
+            "about": reason,
+            "address": REVIEW_BODIES[reason],
+            "people": [name],
+        }
+        for reason, needed in reasons
+        if needed
+    ]
+
+
+def age_allowed(birth_date, on_date, over_age_consent) -> bool:
+    """Tuổi hợp lệ vào ngày chi bộ họp: đủ 18 đến đủ 60 tuổi, hoặc trên 60 tuổi khi Ban
+    Thường vụ tỉnh ủy (tương đương) đã đồng ý bằng văn bản (``over_age_consent``)."""
+    months = age_in_months(birth_date, on_date)
+    if months > MAX_AGE_MONTHS:
+        return over_age_consent == "given"
+    return months >= MIN_AGE_MONTHS
 
 
 # What one call costs a diagram's evaluation, in sandbox steps (engine/registry.py): its
@@ -262,6 +332,10 @@ COSTS: dict[str, Cost] = {
     "verification_places": lambda full_name, residence_unit, relatives, fully_declared: (
         5 + 3 * _items(relatives)
     ),
+    "special_reviews": lambda full_name, religion, relatives, abroad, questions: (
+        5 + _items(relatives)
+    ),
+    "age_allowed": 5,
 }
 
 FUNCTIONS = (
@@ -278,6 +352,8 @@ FUNCTIONS = (
     today,
     vote_problems,
     verification_places,
+    special_reviews,
+    age_allowed,
 )
 
 

@@ -119,6 +119,26 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "verification_note": "Gia đình chấp hành tốt chủ trương, chính sách "
             "của Đảng, pháp luật của Nhà nước.",
         },
+        "send_outside_request": {
+            "outside_letter_number": "52-CV/ĐU",
+            "outside_letter_date": day,
+            "outside_recipient": "Đảng ủy phường Bến Thành, Thành phố Hồ Chí Minh",
+        },
+        "record_outside_answer": {
+            "verification_date": day,
+            "verification_result": "matches",
+            "verification_note": "Nơi nhận trả lời: đúng như lý lịch đã khai.",
+        },
+        "clarify_history": {
+            "clarification_date": day,
+            "clarification_note": "Người vào Đảng giải trình, khai bổ sung lý lịch.",
+        },
+        "province_consent": {
+            "over_age_consent": "given",
+            "over_age_consent_number": "215-CV/TU",
+            "over_age_consent_date": day,
+            "over_age_consent_signer": "Phó Bí thư Thường trực Tỉnh ủy",
+        },
         "certify_history": {
             "history_certified_date": day,
             "history_conclusion": "Lý lịch khai đúng, đủ điều kiện.",
