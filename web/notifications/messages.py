@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from engine.models import Notification
+from engine.text import fold
 
 from ..accounts import User
 from ..i18n import format_date
@@ -39,7 +40,7 @@ def one(user: User, n: Notification) -> EmailMessage:
     """The mail of one notification (sent at once)."""
     with force_locale(user.language or "vi"):
         text = headline(n)
-        return _message(
+        message = _message(
             user,
             f"[ketnap] {text}",
             "one",
@@ -49,6 +50,9 @@ def one(user: User, n: Notification) -> EmailMessage:
             unsubscribe=preferences_url(user.id, n.kind),
             excerpt=(n.data or {}).get("excerpt"),
         )
+    # Which notification it is: for whoever reads the server's logs (and the tests).
+    message["X-Ketnap-Notification"] = str(n.id)
+    return message
 
 
 def digest(user: User, rows: Sequence[Notification]) -> EmailMessage:
@@ -57,7 +61,13 @@ def digest(user: User, rows: Sequence[Notification]) -> EmailMessage:
     with force_locale(user.language or "vi"):
         ordered = sorted(
             rows,
-            key=lambda n: (unit_name(n.unit), n.due_at is None, n.due_at or n.created_at, n.id),
+            # Units by name as a Vietnamese reader orders them (Đ among the Ds).
+            key=lambda n: (
+                fold(unit_name(n.unit)),
+                n.due_at is None,
+                n.due_at or n.created_at,
+                n.id,
+            ),
         )
         groups = []
         for unit, in_unit in groupby(ordered, key=lambda n: unit_name(n.unit)):

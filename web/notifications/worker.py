@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from datetime import time as clock_time
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -90,6 +91,16 @@ class Worker:
             done += self.deliver() + self.send_digests()
         return done
 
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """One transaction, in a request context of the site's address (for the links in
+        mail) whose pages' session it also is: the texts read the tree and names through
+        it, and on SQLite a second connection would wait for this one's write lock."""
+        with self.app.test_request_context(base_url=self.app.config["BASE_URL"]):
+            with unit_of_work(self.factory) as session:
+                g.db = session
+                yield session
+
     def remind(self) -> int:
         with unit_of_work(self.factory) as session:
             return outbox.remind(session, self.app.config["REMIND_WORKDAYS"])
@@ -106,30 +117,29 @@ class Worker:
         as not wanted by mail. False when none is due."""
         assert self.mailer is not None
         now = clock.now()
-        with self.app.test_request_context(base_url=self.app.config["BASE_URL"]):
-            with unit_of_work(self.factory) as session:
-                row = session.execute(
-                    select(Notification)
-                    .where(Notification.mail_status == "pending", _due(now))
-                    .order_by(Notification.id)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                ).scalar_one_or_none()
-                if row is None:
-                    return False
-                user = _user(session, row.recipient)
-                status = _route(session, user, row.kind)
-                if status != "send":
-                    row.mail_status = status
-                    return True
-                assert user is not None
-                try:
-                    self.mailer.send(messages.one(user, row))
-                except SEND_ERRORS as err:
-                    _failed([row], err, now)
-                else:
-                    _sent([row], now)
+        with self._transaction() as session:
+            row = session.execute(
+                select(Notification)
+                .where(Notification.mail_status == "pending", _due(now))
+                .order_by(Notification.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if row is None:
+                return False
+            user = _user(session, row.recipient)
+            status = _route(session, user, row.kind)
+            if status != "send":
+                row.mail_status = status
                 return True
+            assert user is not None
+            try:
+                self.mailer.send(messages.one(user, row))
+            except SEND_ERRORS as err:
+                _failed([row], err, now)
+            else:
+                _sent([row], now)
+            return True
 
     def send_digests(self) -> int:
         """On a working day, from the digest hour on: mail each recipient the
@@ -148,9 +158,8 @@ class Worker:
             )
         sent = 0
         for name in recipients:
-            with self.app.test_request_context(base_url=self.app.config["BASE_URL"]):
-                with unit_of_work(self.factory) as session:
-                    sent += self._digest_of(session, name, waiting, now)
+            with self._transaction() as session:
+                sent += self._digest_of(session, name, waiting, now)
         return sent
 
     def _digest_of(self, session: Session, name: str, waiting: tuple, now: datetime) -> int:
