@@ -18,7 +18,7 @@ from engine.models import Notification, WorkItem
 from engine.outbox import REMINDERS, Reason, enqueue
 from engine.workdays import LOCAL_TZ
 from tests.support.driving import do, factory, item_id, set_item, start
-from tests.support.mail import free_port, mail_app, smtp  # noqa: F401  (fixtures)
+from tests.support.mail import free_port
 from tests.support.webapp import csrf_token, login
 from web.accounts import User
 from web.notifications.mailer import Mailer
