@@ -11,6 +11,12 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 CONFIRM_SECONDS = 3 * 24 * 3600
 
 
+def site_url(endpoint: str, **values) -> str:
+    """An address on the site as users reach it (``KETNAP_BASE_URL``), whatever host the
+    request or the worker that builds it runs on."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
 def _key() -> str:
     return current_app.config["SECRET_KEY"]
 
@@ -27,7 +33,7 @@ def preferences_url(user_id: int, kind: str | None = None) -> str:
     """The user's preferences page; with ``kind``, offering to turn that kind off.
     The link does not expire: an old mail must still let its reader stop the next."""
     token = _preferences().dumps({"u": user_id})
-    return url_for("notifications.preferences_by_link", token=token, tat=kind, _external=True)
+    return site_url("notifications.preferences_by_link", token=token, tat=kind)
 
 
 def user_of_preferences(token: str) -> int | None:
@@ -40,7 +46,7 @@ def user_of_preferences(token: str) -> int | None:
 
 def confirmation_url(user_id: int, email: str) -> str:
     token = _confirmation().dumps({"u": user_id, "e": email})
-    return url_for("notifications.confirm_email", token=token, _external=True)
+    return site_url("notifications.confirm_email", token=token)
 
 
 def confirmed_address(token: str) -> tuple[int, str] | None:

@@ -11,6 +11,7 @@ from workflows.admission.vocabulary import OUTCOMES
 
 from ..i18n import N_, format_date
 from ..labels import label, person, unit_name
+from .links import site_url
 
 #: Each kind as the preferences page names it.
 KIND_LABELS = {
@@ -70,9 +71,11 @@ def headline(n: Notification) -> str:
 
 
 def target(n: Notification, external: bool = False) -> str:
-    """The page the notification is about: its task, or else its case."""
+    """The page the notification is about: its task, or else its case (``external``: as
+    an address on the site, for mail and the API)."""
+    build = site_url if external else url_for
     if n.work_item_id is not None and n.kind not in ("case_ended", "case_decided"):
-        return url_for("cases.task", item_id=n.work_item_id, _external=external)
+        return build("cases.task", item_id=n.work_item_id)
     if n.case_id is not None:
-        return url_for("cases.show", case_id=n.case_id, _external=external)
-    return url_for("notifications.index", _external=external)
+        return build("cases.show", case_id=n.case_id)
+    return build("notifications.index")

@@ -93,10 +93,10 @@ class Worker:
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
-        """One transaction, in a request context of the site's address (for the links in
-        mail) whose pages' session it also is: the texts read the tree and names through
-        it, and on SQLite a second connection would wait for this one's write lock."""
-        with self.app.test_request_context(base_url=self.app.config["BASE_URL"]):
+        """One transaction, in a request context (for the texts and links of mail) whose
+        pages' session it also is: the texts read the tree and names through it, and on
+        SQLite a second connection would wait for this one's write lock."""
+        with self.app.test_request_context():
             with unit_of_work(self.factory) as session:
                 g.db = session
                 yield session
