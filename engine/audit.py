@@ -213,8 +213,3 @@ def history(session: Session, case_id: int) -> list[Event]:
     return list(
         session.execute(select(Event).where(Event.case_id == case_id).order_by(Event.seq)).scalars()
     )
-
-
-# The outbox listens to every operation's events: imported here, after ``listeners``
-# exists, so that no operation can commit before it is listening.
-from engine import outbox as _outbox  # noqa: E402, F401
