@@ -121,9 +121,7 @@ def test_an_address_from_the_account_page_counts_once_confirmed(mail_app, smtp):
     token = csrf_token(client.get("/tai-khoan").get_data(True))
     bad = client.post("/tai-khoan/email", data={"email": "no-at-sign", "csrf_token": token})
     assert bad.status_code == 303
-    sent = client.post(
-        "/tai-khoan/email", data={"email": "ttct@ketnap.test", "csrf_token": token}
-    )
+    sent = client.post("/tai-khoan/email", data={"email": "ttct@ketnap.test", "csrf_token": token})
     assert sent.status_code == 302
     assert _email(mail_app, "ttct") is None  # not before the link is followed
     [mail] = smtp.inbox.to("ttct@ketnap.test")
@@ -178,7 +176,8 @@ def test_the_administrator_sets_an_address_and_the_cli_adds_one(app, monkeypatch
     runner = CliRunner()
     added = runner.invoke(
         cli.cli,
-        ["users", "add", "newbie", "--unit", "P1", "--role", "reviewer", "--email", "n@ketnap.test"],
+        ["users", "add", "newbie", "--unit", "P1", "--role", "reviewer"]
+        + ["--email", "n@ketnap.test"],
     )
     assert added.exit_code == 0, added.output
     assert _email(app, "newbie") == "n@ketnap.test"
