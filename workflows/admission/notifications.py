@@ -18,6 +18,8 @@ from engine.outbox import Reason, event_data, outbox
 from .authority import handling_unit, proposer
 from .tree import load_tree
 
+#: The events of a case's end.
+ENDINGS = ("case_closed", "case_ended")
 #: The user tasks whose completion is a decision on the case (admission, recognition).
 DECISION_STEPS = frozenset({"decide", "recognition_decide", "recognition_referral"})
 
@@ -38,8 +40,8 @@ def _case(session: Session, event: dict) -> Case | None:
     return session.get(Case, event["case_id"]) if event.get("case_id") else None
 
 
-@outbox.on("case_closed")
-@outbox.on("case_ended")
+@outbox.on(ENDINGS[0])
+@outbox.on(ENDINGS[1])
 def _ended(session: Session, event: dict, events: list[dict]) -> Iterable[Reason]:
     case = _case(session, event)
     if case is None:
@@ -54,6 +56,8 @@ def _decided(session: Session, event: dict, events: list[dict]) -> Iterable[Reas
     case = _case(session, event)
     if case is None or data.get("step") not in DECISION_STEPS:
         return ()
+    if any(other["kind"] in ENDINGS and other["case_id"] == case.id for other in events):
+        return ()  # a decision that ends the case (a refusal) is told as its ending
     reason = tell_parties(session, case, "case_decided", event["actor"])
     return (replace(reason, work_item_id=data.get("task")),)
 
