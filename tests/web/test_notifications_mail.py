@@ -240,3 +240,16 @@ def test_smtp_down_is_retried_later_and_nothing_is_lost(mail_app, smtp):
         ("sent", None)
     ] * 2
     assert 'data-testid="no-failures"' in admin.get("/quan-tri/thong-bao").get_data(True)
+
+
+def test_mail_is_in_english_for_who_chose_english(mail_app, smtp):
+    give_addresses(mail_app, "ttct")
+    with unit_of_work(factory(mail_app)) as s:
+        s.execute(update(User).where(User.username == "ttct").values(language="en"))
+    case_id = start(mail_app)
+    do(mail_app, case_id, "accept_sympathiser", who="cb_tp")
+    Worker(mail_app).run_once()
+    [mail] = smtp.inbox.to(address("ttct"))
+    assert mail["Subject"].startswith("[ketnap] New task for")
+    assert "Open the task:" in mail.get_body(("plain",)).get_content()
+    assert "Stop mails of this kind" in mail.get_body(("html",)).get_content()

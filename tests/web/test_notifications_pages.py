@@ -185,3 +185,40 @@ def test_the_administrator_sets_an_address_and_the_cli_adds_one(app, monkeypatch
         cli.cli, ["users", "add", "other", "--unit", "P1", "--role", "reviewer", "--email", "nope"]
     )
     assert refused.exit_code != 0 and "not an e-mail address" in refused.output
+
+
+def test_preferences_signed_in_refuse_an_unknown_choice(app):
+    client = app.test_client()
+    login(client, "ttct")
+    page = client.get("/thong-bao/tuy-chon").get_data(True)
+    kinds = re.findall(r'<select[^>]*name="(\w+)"', page)
+    assert "task_overdue" in kinds and "Gửi thư ngay" in page
+    form = {kind: "digest" for kind in kinds} | {"csrf_token": csrf_token(page)}
+    refused = client.post("/thong-bao/tuy-chon", data={**form, "task_new": "sometimes"})
+    assert refused.status_code == 422 and "Hãy chọn một cách nhận." in refused.get_data(True)
+    assert client.post("/thong-bao/tuy-chon", data=form).status_code == 302
+    from web.notifications.preferences import modes_of
+
+    with unit_of_work(factory(app)) as s:
+        user_id = s.execute(select(User.id).where(User.username == "ttct")).scalar_one()
+        assert set(modes_of(s, user_id).values()) == {"digest"}
+
+
+def test_without_mail_the_app_and_the_worker_say_so(tmp_path, monkeypatch, caplog):
+    from engine import cli
+    from tests.support.webapp import seeded_app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KETNAP_SMTP_URL", raising=False)
+    app = seeded_app(tmp_path, TESTING=True)
+    assert "mail is off" in caplog.text
+    start(app)  # a task for the branch: in the app, and pending for mail
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("KETNAP_SECRET_KEY", "test")
+    cli.load_plugins(cli.cli)
+    done = CliRunner().invoke(cli.cli, ["notify", "run"])
+    assert done.exit_code == 0, done.output
+    assert "handled: 0" in done.output
+    assert told(app) == [("cb_tp", "task_new")]
+    with unit_of_work(factory(app)) as s:
+        assert s.execute(select(Notification.mail_status)).scalars().all() == ["pending"]
