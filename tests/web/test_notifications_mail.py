@@ -20,7 +20,7 @@ from engine.workdays import LOCAL_TZ
 from tests.support.driving import do, factory, item_id, set_item, start
 from tests.support.mail import free_port
 from tests.support.webapp import csrf_token, login
-from web.accounts import User
+from web.accounts import User, create_user
 from web.notifications.mailer import Mailer
 from web.notifications.preferences import set_modes
 from web.notifications.worker import Worker, retry_delay
@@ -57,7 +57,9 @@ def link_in(message, pattern: str) -> str:
 
 
 def test_a_step_that_opens_a_task_in_another_unit_mails_its_reviewers_once(mail_app, smtp):
-    give_addresses(mail_app, "dt_tp", "cb_tp", "cb_btx", "ttct")
+    with unit_of_work(factory(mail_app)) as s:  # the centre has two reviewers
+        create_user(s, "ttct2", "pw", memberships=[("TTCT-DL", "reviewer")])
+    give_addresses(mail_app, "dt_tp", "cb_tp", "cb_btx", "ttct", "ttct2")
     case_id = start(mail_app)  # the Youth Union proposes; the school's branch accepts
     do(mail_app, case_id, "accept_sympathiser", who="cb_tp")  # the branch hands over
     task = item_id(mail_app, case_id, "attend_class")  # to the political centre
@@ -65,6 +67,8 @@ def test_a_step_that_opens_a_task_in_another_unit_mails_its_reviewers_once(mail_
     worker.run_once()
     worker.run_once()  # a second round sends nothing again
     [mail] = smtp.inbox.to(address("ttct"))
+    [other] = smtp.inbox.to(address("ttct2"))
+    assert other["Subject"] == mail["Subject"]
     assert "Việc mới cho" in mail["Subject"]
     assert link_in(mail, r"http://ketnap\.test/viec/\d+") == f"http://ketnap.test/viec/{task}"
     assert link_in(mail, r"http://ketnap\.test/thong-bao/tuy-chon/\S+")
