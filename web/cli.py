@@ -84,7 +84,12 @@ def users_add(name, units, roles, password, full_name, email):
             session,
             "user_created",
             actor=who.name,
-            data={"user": name, "units": list(units), "roles": list(roles), "email": user.email},
+            data={
+                "user": name,
+                "units": list(units),
+                "roles": list(roles),
+                **({"email": user.email} if user.email else {}),
+            },
             **who.request,
         )
     click.echo(f"user {name} added")

@@ -112,7 +112,7 @@ def create(
         user,
         full_name=full_name,
         grants=[f"{role}@{unit}" for unit, role in sorted(set(grants))],
-        email=user.email,
+        **({"email": user.email} if user.email else {}),
     )
     return user
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.outbox import KINDS
 
-from ..accounts import User, is_email
+from ..accounts import MIN_PASSWORD_LENGTH, User, is_email
 from ..auth.session import login_required
 from ..extensions import db, run_operation
 from . import bp, inapp, messages
@@ -159,8 +159,11 @@ def change_email():
     """Mail a confirmation link to the new address; it is the user's once followed."""
     address = request.form.get("email", "").strip()
     if not is_email(address):
-        flash(_("Địa chỉ thư điện tử không hợp lệ."), "error")
-        return redirect(url_for("auth.account")), 303
+        return render_template(
+            "auth/account.html",
+            errors=[_("Địa chỉ thư điện tử không hợp lệ.")],
+            min_length=MIN_PASSWORD_LENGTH,
+        ), 422
     mailer = from_config(current_app.config)
     if mailer is None:
         flash(_("Máy chủ chưa gửi được thư: hãy nhờ quản trị viên ghi địa chỉ của bạn."), "error")
