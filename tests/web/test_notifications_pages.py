@@ -222,3 +222,22 @@ def test_without_mail_the_app_and_the_worker_say_so(tmp_path, monkeypatch, caplo
     assert told(app) == [("cb_tp", "task_new")]
     with unit_of_work(factory(app)) as s:
         assert s.execute(select(Notification.mail_status)).scalars().all() == ["pending"]
+
+
+def test_the_page_comes_in_pages_and_shows_the_unread_alone(tmp_path, monkeypatch):
+    from tests.support.webapp import seeded_app
+
+    monkeypatch.chdir(tmp_path)
+    app = seeded_app(tmp_path, TESTING=True, PAGE_SIZE=2)
+    for _ in range(3):
+        start(app)
+    client = app.test_client()
+    login(client, "cb_tp")
+    first = client.get("/thong-bao").get_data(True)
+    assert first.count('data-testid="notification"') == 2 and 'data-testid="page-2"' in first
+    assert client.get("/thong-bao?page=2").get_data(True).count('data-testid="notification"') == 1
+    newest = _ids(app, "cb_tp")[-1]
+    client.get(f"/thong-bao/{newest}")  # followed, so read
+    unread = client.get("/thong-bao?chua-doc=1").get_data(True)
+    assert unread.count('data-testid="notification"') == 2
+    assert f"/thong-bao/{newest}/" not in unread and f'/thong-bao/{newest}"' not in unread
