@@ -10,7 +10,9 @@ sent in the same transaction; another worker skips the locked row and, after the
 commit, no longer sees it as due. A send that fails leaves the row due again later
 (1 minute, doubling with each failure, at most an hour), with the error and the count
 of attempts on it, for the administrator's page (/quan-tri/thong-bao); nothing is lost
-while the mail server is down.
+while the mail server is down. The one window left: the database failing between the
+server's acceptance of a mail and the commit that marks it sent, which sends that
+mail again later (a mail twice, rather than none).
 
 Without ``KETNAP_SMTP_URL`` mail is off: the worker still writes reminders, which the
 app shows, and says so in its log.
