@@ -15,6 +15,7 @@ from workflows.admission import intake, rules, steps
 
 from .conftest import new_page, screenshot, sign_in
 from .flow import fill_fields, step_form, step_name
+from .test_designer import csp_violations
 from .test_lifecycle import NARROW, PERSON, WIDE
 
 
@@ -36,6 +37,7 @@ def test_the_bell_rises_when_another_body_hands_over_a_task(browser, live_server
     accept = open_task(factory, case_id, "accept_sympathiser")
 
     with new_page(browser, live_server) as centre, new_page(browser, live_server) as branch:
+        blocked = csp_violations(centre)  # the bell and the page need no inline style
         sign_in(centre, "ttct")  # the political centre, waiting for the class task
         expect(centre.get_by_test_id("bell")).to_be_visible()
         expect(centre.get_by_test_id("bell-count")).to_have_count(0)
@@ -63,3 +65,5 @@ def test_the_bell_rises_when_another_body_hands_over_a_task(browser, live_server
         expect(centre).to_have_url(f"{live_server}/viec/{task}")
         expect(centre.get_by_test_id("task-title")).to_have_text(step_name("attend_class"))
         expect(centre.get_by_test_id("bell-count")).to_have_count(0)  # read by following it
+        centre.goto("/thong-bao/tuy-chon")
+        assert blocked == []
