@@ -21,7 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock
+# The outbox listens to the events of comments too (engine/outbox.py).
+from engine import audit, clock, outbox  # noqa: F401
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import Attachment, Case, Comment, WorkItem
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,9 @@ from engine.models import ChainHead, Event
 
 GENESIS = "0" * 64
 _PENDING = "ketnap_pending_events"
+#: ``fn(session, events)`` called at commit with the operation's events, before they
+#: are chained: what they write is part of the same transaction (engine/outbox.py).
+listeners: list[Callable[[Session, list[dict]], None]] = []
 
 
 def canonical(data: Any) -> str:
@@ -105,6 +108,8 @@ def _append_pending(session: Session) -> None:
     queued = session.info.pop(_PENDING, None)
     if not queued:
         return
+    for listener in listeners:
+        listener(session, queued)
     # Write the operation's own rows first, so the head is locked only for the events
     # and the COMMIT itself.
     session.flush()

@@ -26,7 +26,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit, clock, deadline, limits, runtime
+# The outbox listens to the events of every operation (engine/outbox.py).
+from engine import audit, clock, deadline, limits, outbox, runtime  # noqa: F401
 from engine.db import lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError

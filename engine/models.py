@@ -203,3 +203,38 @@ class Comment(Base):
     author: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Notification(Base):
+    """The outbox: one row per person to tell and reason to tell them (engine/outbox.py),
+    written in the transaction of the operation that gave the reason. The app shows it
+    until read; the mail worker (web/notifications/worker.py) sends it by e-mail, once,
+    or keeps it for the daily digest, as the recipient chose."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # A reminder is written once per task and recipient, however often it is computed.
+        UniqueConstraint("recipient", "key", name="uq_notifications_recipient_key"),
+        Index("ix_notifications_recipient", "recipient", "read_at", "id"),
+        Index("ix_notifications_mail", "mail_status", "mail_next_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(200))  # a user name
+    kind: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(BigId, nullable=True, index=True)
+    work_item_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    # The unit and deadline the reason is about: what the digest groups by.
+    unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # pending (to send) | digest (waits for the digest) | sent | off (not wanted by mail)
+    # | no_address (the user has no e-mail address)
+    mail_status: Mapped[str] = mapped_column(String(12), default="pending")
+    mail_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    mail_next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    mail_error: Mapped[str | None] = mapped_column(String(INCIDENT_LENGTH), nullable=True)
+    mailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 MIB = 1024 * 1024
 LOG_FORMATS = ("kv", "json")
@@ -72,6 +73,31 @@ def _one_of(choices: tuple[str, ...], upper: bool = False) -> Callable[[str], st
         return chosen
 
     return parse
+
+
+def _smtp_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("expected smtp://[user:password@]host[:port][?starttls=1] or smtps://")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        raise ValueError("the port is not a number") from None
+    return value.strip()
+
+
+def _base_url(value: str) -> str:
+    text = value.strip().rstrip("/")
+    if not text.startswith(("http://", "https://")):
+        raise ValueError("expected an address starting with http:// or https://")
+    return text
+
+
+def _hour(value: str) -> int:
+    hour = _whole(0)(value)
+    if hour > 23:
+        raise ValueError("expected an hour from 0 to 23")
+    return hour
 
 
 def _setting(
@@ -233,6 +259,47 @@ class Settings:
         10,
         "the wall-clock ceiling of one case operation (start, task completion, timers, "
         "...): past it the operation is rolled back and answered 503",
+        _whole(1),
+    )
+    smtp_url: str | None = _setting(
+        "KETNAP_SMTP_URL",
+        None,
+        "the mail server notifications are sent through, as "
+        "`smtp://user:password@host:587?starttls=1` (`smtps://` for TLS from the start); "
+        "unset: no mail, notifications stay in the app",
+        _smtp_url,
+        shown="unset (mail off)",
+        secret=True,
+    )
+    mail_from: str = _setting(
+        "KETNAP_MAIL_FROM",
+        "ketnap <ketnap@localhost>",
+        "the sender of notification mail",
+    )
+    base_url: str = _setting(
+        "KETNAP_BASE_URL",
+        "http://127.0.0.1:5000",
+        "the site's address as users reach it: the links in mail start with it",
+        _base_url,
+    )
+    digest_hour: int = _setting(
+        "KETNAP_DIGEST_HOUR",
+        7,
+        "the hour (local time, 0-23) on each working day when the daily digest is mailed",
+        _hour,
+    )
+    remind_workdays: int = _setting(
+        "KETNAP_REMIND_WORKDAYS",
+        3,
+        "a task's holder (or else its unit) is reminded when its deadline is this many "
+        "working days away or fewer, and again once it is overdue",
+        _whole(0),
+    )
+    notify_interval: int = _setting(
+        "KETNAP_NOTIFY_INTERVAL",
+        30,
+        "seconds the notification worker (`ketnap notify run --loop`) waits when it has "
+        "nothing to send",
         _whole(1),
     )
     font_dir: Path = _setting(

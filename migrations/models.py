@@ -23,6 +23,7 @@ MODULES = (
     "workflows.admission.reports.models",
     "web.accounts",
     "web.auth.session_store",
+    "web.notifications.preferences",
     "web.ratelimit",
     "web.tokens.store",
 )

@@ -9,6 +9,7 @@ parallel guesses cannot outrun the lock-out.
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 500
 _hasher = PasswordHasher()
+MAX_EMAIL = 254
+# Enough to refuse what is plainly no address; delivery (or the confirmation mail a
+# user's own change waits for) shows the rest.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def is_email(text: str) -> bool:
+    return len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text) is not None
 
 
 class User(Base):
@@ -55,6 +64,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(), nullable=True)
     language: Mapped[str] = mapped_column(String(5), default="vi")
+    # Where notifications are mailed (None: in the app only). Set by an administrator
+    # or the CLI, or by the user once they confirmed it from a mailed link.
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime())
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

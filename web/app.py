@@ -28,6 +28,7 @@ from . import (
     i18n,
     inbox,
     json_bodies,
+    notifications,
     reports,
     request_log,
     tokens,
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     designer.bp,
     reports.bp,
     audit.bp,
+    notifications.bp,
     api.bp,
 )
 
@@ -117,6 +119,12 @@ def _flask_config(settings: Settings, instance: Path) -> dict:
         API_TOKEN_WINDOW=settings.api_token_window,
         API_AUTH_FAILURE_LIMIT=settings.api_auth_failure_limit,
         API_AUTH_FAILURE_WINDOW=settings.api_auth_failure_window,
+        SMTP_URL=settings.smtp_url,  # None: mail is off
+        MAIL_FROM=settings.mail_from,
+        BASE_URL=settings.base_url,
+        DIGEST_HOUR=settings.digest_hour,
+        REMIND_WORKDAYS=settings.remind_workdays,
+        NOTIFY_INTERVAL=settings.notify_interval,
     )
 
 

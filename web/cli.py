@@ -11,9 +11,10 @@ from engine import audit
 from engine.cases import unit_of_work
 from engine.cli import os_actor, session_factory
 
-from .accounts import ROLES, User, create_user
+from .accounts import ROLES, User, create_user, is_email
 from .auth.credentials import replace_password
 from .auth.password_policy import password_problems, problem_text
+from .notifications.cli import notify
 from .tokens.store import issue
 
 
@@ -53,10 +54,13 @@ def users():
 )
 @click.option("--password", help="initial password; a random one is printed if omitted")
 @click.option("--full-name", default="")
-def users_add(name, units, roles, password, full_name):
+@click.option("--email", default=None, help="where notifications are mailed")
+def users_add(name, units, roles, password, full_name, email):
     """Add user NAME with ROLE(s) in UNIT(s)."""
     from workflows.admission.tree import load_tree
 
+    if email is not None and not is_email(email.strip()):
+        raise click.ClickException(f"not an e-mail address: {email}")
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     _check_password(password, name)
@@ -67,19 +71,25 @@ def users_add(name, units, roles, password, full_name):
         unknown = [u for u in units if u not in tree]
         if unknown:
             raise click.ClickException(f"unknown unit(s): {', '.join(unknown)}")
-        create_user(
+        user = create_user(
             session,
             name,
             password,
             full_name=full_name,
             memberships=[(u, r) for u in units for r in roles],
         )
+        user.email = email.strip() if email else None
         who = os_actor()
         audit.record(
             session,
             "user_created",
             actor=who.name,
-            data={"user": name, "units": list(units), "roles": list(roles)},
+            data={
+                "user": name,
+                "units": list(units),
+                "roles": list(roles),
+                **({"email": user.email} if user.email else {}),
+            },
             **who.request,
         )
     click.echo(f"user {name} added")
@@ -148,8 +158,11 @@ def users_token(name, label):
 
 def plugin(cli_group: click.Group) -> None:
     from .demo_accounts import with_demo_accounts
+    from .notifications import register
 
+    register()
     cli_group.add_command(serve)
     cli_group.add_command(users)
+    cli_group.add_command(notify)
     if "demo" in cli_group.commands:
         with_demo_accounts(cli_group.commands["demo"])

@@ -1,8 +1,9 @@
 """The README's production section, followed as written on a fresh PostgreSQL database:
 a plain ``postgresql://`` DATABASE_URL, the CLI migrating and seeding, gunicorn serving
-``web:create_app()``, a timer worker looping beside it, nginx in front from the repo's
-site file, and a user signing in over HTTPS through it (the app seeing the user's
-address, not nginx's).
+``web:create_app()``, a timer worker and a notification worker looping beside it (the
+latter mailing through an SMTP server on loopback), nginx in front from the repo's site
+file, and a user signing in over HTTPS through it (the app seeing the user's address,
+not nginx's).
 
 It once failed half-way: the CLI read ``postgresql://`` as psycopg 3, the app factory
 as psycopg2 (which we do not ship), so gunicorn's workers never booted.
@@ -25,10 +26,14 @@ import requests
 import requests.adapters
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
+from engine.cases import unit_of_work
 from engine.models import Event
+from engine.outbox import Reason, enqueue
 from engine.settings import Settings, normalised_url
 from tests.support.databases import empty_postgres
+from tests.support.mail import SmtpServer
 
 from . import nginx
 from .gunicorn import Server
@@ -43,6 +48,7 @@ STEPS = (
     "ketnap users add",
     "gunicorn -w",
     "ketnap timers run --loop",
+    "ketnap notify run --loop",
 )
 # Then, as root, nginx: what the test does instead of each (it installs nothing, writes
 # nothing outside its directory): ensure-nginx.sh installed the package, the site file
@@ -54,8 +60,17 @@ NGINX_STEPS = (
     "rm /etc/nginx/sites-enabled/default",
     "nginx -t && systemctl reload nginx",
 )
-EXPORTED = {"DATABASE_URL", "KETNAP_SECRET_KEY", "KETNAP_SECURE_COOKIES", "KETNAP_PROXY_HOPS"}
+EXPORTED = {
+    "DATABASE_URL",
+    "KETNAP_SECRET_KEY",
+    "KETNAP_SECURE_COOKIES",
+    "KETNAP_PROXY_HOPS",
+    "KETNAP_SMTP_URL",
+    "KETNAP_MAIL_FROM",
+    "KETNAP_BASE_URL",
+}
 USER, PASSWORD, UNIT = "chibo-thpt", "mat-khau-dai-2025", "THPT-TP"
+EMAIL = "chibo-thpt@ketnap.test"
 CLIENT = "127.0.0.2"  # the user's address: loopback, but not the one nginx connects from
 
 
@@ -87,9 +102,18 @@ def test_this_test_does_what_the_readme_says():
 
 
 @pytest.fixture
-def environment(pg_database, monkeypatch):
+def mail_server():
+    server = SmtpServer()
+    server.controller.start()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def environment(pg_database, monkeypatch, mail_server):
     """The README's exports over a fresh database, in this process's environment too
-    (``Server`` hands its environment to gunicorn); nothing else of ketnap's set."""
+    (``Server`` hands its environment to gunicorn); nothing else of ketnap's set. Mail
+    goes to the test's SMTP server (no password, no TLS on loopback)."""
     for name in list(os.environ):
         if name.startswith("KETNAP_") and name != "KETNAP_TEST_PG_URL":
             monkeypatch.delenv(name)
@@ -101,6 +125,9 @@ def environment(pg_database, monkeypatch):
         monkeypatch.setenv("KETNAP_SECRET_KEY", "faults")  # what Server gives gunicorn
         monkeypatch.setenv("KETNAP_SECURE_COOKIES", "1")
         monkeypatch.setenv("KETNAP_PROXY_HOPS", "1")
+        monkeypatch.setenv("KETNAP_SMTP_URL", mail_server.url)
+        monkeypatch.setenv("KETNAP_MAIL_FROM", "ketnap <ketnap@ketnap.test>")
+        monkeypatch.setenv("KETNAP_BASE_URL", "https://ketnap.test")
         yield dict(os.environ)
 
 
@@ -188,7 +215,24 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(5)
 
 
-def test_the_production_section_runs_as_written(environment, tmp_path):
+def _notify(url: str, name: str) -> None:
+    """A notification for ``name``, written as an operation writes one."""
+    engine = create_engine(normalised_url(url))
+    try:
+        with unit_of_work(sessionmaker(engine)) as session:
+            enqueue(session, Reason("task_new", users=(name,), data={"title": "Thử thư"}))
+    finally:
+        engine.dispose()
+
+
+def _wait_for_mail(server: SmtpServer, address: str, seconds: float = 20) -> list:
+    deadline = time.monotonic() + seconds
+    while not server.inbox.to(address) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return server.inbox.to(address)
+
+
+def test_the_production_section_runs_as_written(environment, mail_server, tmp_path):
     env = environment
     assert "database is up to date" in _ketnap(env, tmp_path, "db", "upgrade")
     _ketnap(env, tmp_path, "orgs", "import", str(ROOT / "workflows/admission/data/org_demo.yaml"))
@@ -205,6 +249,8 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
         "reviewer",
         "--password",
         PASSWORD,
+        "--email",
+        EMAIL,
     )
 
     nginx.require_nginx()
@@ -216,6 +262,14 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
         env=env,
         cwd=tmp_path,
         stdout=timer_log,
+        stderr=subprocess.STDOUT,
+    )
+    notify_log = open(tmp_path / "notify.log", "w+b")
+    notify = subprocess.Popen(
+        [str(BIN / "ketnap"), "notify", "run", "--loop"],
+        env={**env, "KETNAP_NOTIFY_INTERVAL": "1"},  # the test waits a second, not 30
+        cwd=tmp_path,
+        stdout=notify_log,
         stderr=subprocess.STDOUT,
     )
     try:
@@ -244,7 +298,16 @@ def test_the_production_section_runs_as_written(environment, tmp_path):
         assert timers.poll() is None, (tmp_path / "timers.log").read_text()
         logged = (tmp_path / "timers.log").read_text()
         assert not re.search(r"level=(WARNING|ERROR|CRITICAL)|Traceback", logged), logged
+        # The notification worker mails what an operation wrote, linking to the site.
+        _notify(env["DATABASE_URL"], USER)
+        [mail] = _wait_for_mail(mail_server, EMAIL)
+        assert "https://ketnap.test/thong-bao/tuy-chon/" in mail.get_body(("plain",)).get_content()
+        assert notify.poll() is None, (tmp_path / "notify.log").read_text()
+        logged = (tmp_path / "notify.log").read_text()
+        assert not re.search(r"level=(WARNING|ERROR|CRITICAL)|Traceback", logged), logged
     finally:
+        _stop(notify)
+        notify_log.close()
         _stop(timers)
         timer_log.close()
         front.stop()

@@ -61,19 +61,27 @@ def password(name: str) -> str:
 
 def _seed(path: Path) -> None:
     from engine import db as engine_db
-    from engine import definitions, schema
+    from engine import schema
+
+    engine = engine_db.make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    seed_users_and_process(engine)
+    close_sqlite(engine)
+
+
+def seed_users_and_process(engine) -> None:
+    """Into a migrated, empty database: the demo tree, the process and ``USERS``."""
+    from engine import db as engine_db
+    from engine import definitions
     from engine.cases import unit_of_work
     from web.accounts import create_user
     from workflows.admission.orgs import import_tree, read_tree_file
 
-    engine = engine_db.make_engine(f"sqlite:///{path}")
-    schema.upgrade(engine)
     with unit_of_work(engine_db.make_session_factory(engine)) as s:
         import_tree(s, read_tree_file(ROOT / "workflows/admission/data/org_demo.yaml"))
         definitions.deploy(s, definitions.collect([ROOT / "bpmn"]), "test")
         for name, grants in USERS.items():
             create_user(s, name, password(name), full_name=name.upper(), memberships=grants)
-    close_sqlite(engine)
 
 
 # hasher parameters -> the seeded file of this process

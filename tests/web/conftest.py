@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+# The notification tests' SMTP server on loopback and their app on both back ends.
+from tests.support.mail import mail_app, smtp  # noqa: F401
+
 # The web tests' helpers (USERS, login...) are in tests/support/webapp.py; still importable
 # from here for tests that ``from .conftest import login``.
 from tests.support.webapp import (  # noqa: F401

@@ -27,6 +27,12 @@ OWN_ACCOUNT = {
     "auth.set_preferred_language",
     "tokens.create",
     "tokens.revoke_token",
+    # One's own notifications: read marks, the choices, the address.
+    "notifications.mark_read",
+    "notifications.mark_all_read",
+    "notifications.preferences",
+    "notifications.preferences_by_link",
+    "notifications.change_email",
 }
 STRINGS = {"key": "admission", "name": "admission.bpmn"}
 # Bodies that pass the API's validation, so the refusal comes from the permission check.

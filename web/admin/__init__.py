@@ -19,6 +19,6 @@ def _labels():
     return {"role_labels": ops.ROLE_LABELS}
 
 
-from . import units, views  # noqa: E402,F401  (their routes join bp)
+from . import mail, units, views  # noqa: E402,F401  (their routes join bp)
 
 __all__ = ["bp"]

@@ -19,7 +19,7 @@ from engine.errors import Problem, ProblemList
 from workflows.admission import orgs
 from workflows.admission.tree import load_tree
 
-from ..accounts import ROLES, Membership, User, create_user, unlock
+from ..accounts import ROLES, Membership, User, create_user, is_email, unlock
 from ..auth import session_store
 from ..auth.credentials import replace_password
 from ..auth.password_policy import password_problems
@@ -80,9 +80,10 @@ def create(
     full_name: str,
     password: str,
     grants: list[tuple[str, str]],
+    email: str = "",
 ) -> User:
-    """A new account with (unit, role) ``grants``."""
-    problems: list[Problem] = []
+    """A new account with (unit, role) ``grants`` (and an e-mail address, if given)."""
+    problems: list[Problem] = _email_problems(email)
     if not USERNAME_RE.fullmatch(username):
         problems.append(
             Problem.translatable(
@@ -103,6 +104,7 @@ def create(
     user = create_user(
         session, username, password, full_name=full_name, memberships=sorted(set(grants))
     )
+    user.email = email or None
     _record(
         session,
         "user_created",
@@ -110,8 +112,24 @@ def create(
         user,
         full_name=full_name,
         grants=[f"{role}@{unit}" for unit, role in sorted(set(grants))],
+        **({"email": user.email} if user.email else {}),
     )
     return user
+
+
+def _email_problems(email: str) -> list[Problem]:
+    if not email or is_email(email):
+        return []
+    return [Problem.translatable(N_("Địa chỉ thư điện tử không hợp lệ."))]
+
+
+def set_email(session: Session, actor: Actor, user: User, email: str) -> None:
+    """The address notifications are mailed to ("": none, in the app only). Set by an
+    administrator it needs no confirmation."""
+    _refuse_if(_email_problems(email))
+    if (email or None) != user.email:
+        user.email = email or None
+        _record(session, "user_updated", actor, user, email=user.email)
 
 
 def rename(session: Session, actor: Actor, user: User, full_name: str) -> None:

@@ -82,6 +82,7 @@ def user_new():
                 full_name=form.get("full_name", "").strip()[:200],
                 password=form.get("password", ""),
                 grants=grant_rows(form),
+                email=form.get("email", "").strip(),
             )
         except ops.AdminChangeRefused as refused:
             errors = _problems(refused)
@@ -129,6 +130,16 @@ def _change(user_id: int, operation, done: str, *args):
 def user_rename(user_id: int):
     return _change(
         user_id, ops.rename, _("Đã lưu họ và tên."), request.form.get("full_name", "").strip()[:200]
+    )
+
+
+@bp.post("/nguoi-dung/<int:user_id>/email")
+def user_email(user_id: int):
+    return _change(
+        user_id,
+        ops.set_email,
+        _("Đã lưu địa chỉ thư điện tử."),
+        request.form.get("email", "").strip()[:300],
     )
 
 

@@ -1,0 +1,72 @@
+"""Who the admission's events tell, on both back ends: an escalation reaches the board
+as one (not also as a new task), a decision and an ending the case's proposer and
+branch, each in the transaction of the step; the users of a unit are stood in for by
+one name per unit (the accounts are the web layer's)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from engine.cases import unit_of_work
+from engine.models import Notification
+from engine.outbox import outbox
+from workflows.admission import notifications  # noqa: F401  (its rules, as register_domain)
+
+from .scenario import TO_BRANCH_VOTE, WORKER, Case, advance_to, workdays_after
+
+
+@pytest.fixture(autouse=True)
+def one_reviewer_per_unit(monkeypatch):
+    monkeypatch.setattr(outbox, "audience", lambda session, unit: [f"reviewer@{unit}"])
+
+
+def told(world, *kinds: str) -> list[tuple[str, str]]:
+    with unit_of_work(world) as session:
+        rows = session.execute(
+            select(Notification.recipient, Notification.kind)
+            .where(Notification.kind.in_(kinds))
+            .order_by(Notification.id)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_an_overdue_decision_escalates_to_the_board_and_the_decision_tells_the_parties(world):
+    case = Case(world, WORKER)
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    assert told(world, "task_new")[-1] == ("reviewer@BTV-DL", "task_new")  # the decision
+    deadline = workdays_after(case.row.data["meeting_date"], 60)
+    advance_to(world, date.fromordinal(deadline.toordinal() + 1))
+    assert case.open() == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
+    assert told(world, "escalation") == [("reviewer@BTC-DL", "escalation")]
+    [escalate] = [item.id for item in case.items() if item.step == "escalate"]
+    with unit_of_work(world) as session:
+        about = session.execute(
+            select(Notification.kind).where(Notification.work_item_id == escalate)
+        ).scalars()
+        assert list(about) == ["escalation"]  # not also as a new task
+    case.do("decide")
+    assert sorted(told(world, "case_decided")) == [
+        ("reviewer@CD-DN-LB", "case_decided"),  # the trade union that proposed
+        ("reviewer@DN-LB", "case_decided"),  # the branch
+    ]
+
+
+def test_a_refusal_ends_the_case_and_tells_the_parties(world):
+    case = Case(world, WORKER)
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.do("decide", decision="refuse", decision_note="Chưa đủ tiêu chuẩn.")
+    assert sorted(told(world, "case_ended")) == [
+        ("reviewer@CD-DN-LB", "case_ended"),
+        ("reviewer@DN-LB", "case_ended"),
+    ]
+    assert told(world, "case_decided") == []  # told once, as the ending
+    with unit_of_work(world) as session:
+        ended = (
+            session.execute(select(Notification).where(Notification.kind == "case_ended"))
+            .scalars()
+            .first()
+        )
+        assert ended is not None and ended.data["outcome"] == "not_admitted"
