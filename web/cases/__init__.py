@@ -13,6 +13,16 @@ bp.record_once(lambda state: labels.install(state.app))  # type: ignore[arg-type
 bp.add_app_template_filter(lambda row: safe_filename(row.filename, row.content_type), "file_name")
 
 # Their routes join bp.
-from . import diagrams, ending, incidents, nomination, reopening, stuck, tasks, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    diagrams,
+    ending,
+    incidents,
+    nomination,
+    reopening,
+    stuck,
+    tasks,
+    transfer,
+    views,
+)
 
 __all__ = ["bp"]

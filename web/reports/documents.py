@@ -36,7 +36,9 @@ def offered(case: Case) -> list[tuple[str, str]]:
     return [(code, _(TITLES[code])) for code in documents.available(case.data or {})]
 
 
-@bp.get("/van-ban/<int:case_id>/<any('mau-6', 'mau-9', 'mau-17a', 'mau-17b'):code>.<any(pdf, docx):fmt>")
+@bp.get(
+    "/van-ban/<int:case_id>/<any('mau-6', 'mau-9', 'mau-17a', 'mau-17b'):code>.<any(pdf, docx):fmt>"
+)
 @login_required
 def document(case_id: int, code: str, fmt: str):
     case = visible_case(case_id)
