@@ -125,7 +125,7 @@ def proposal(case_id: int):
 def correct_proposal(case_id: int):
     case = _proposed_case(case_id)
     if not corrections.correctable(db(), case):
-        return render_error(409, _("Chi bộ đã xử lý hồ sơ nên không sửa được thông tin ban đầu."))
+        return render_error(409, _(corrections.ACTED))
     form = _start_form(case)
     posted = parse_submission(form, request.form)
     try:

@@ -22,6 +22,8 @@ from .authority import NotAllowed, acts_for, proposer
 from .ending import stage_of
 from .vocabulary import N_
 
+#: Why the start data cannot be corrected any more (a msgid).
+ACTED = N_("Chi bộ đã xử lý hồ sơ nên không sửa được thông tin ban đầu; hãy đề nghị chi bộ.")
 #: Start fields a correction may not change: who proposed is not a typo.
 FIXED = frozenset({"proposer_unit"})
 
@@ -60,9 +62,7 @@ def correct_start_data(
     if case.status == "closed":
         raise Conflict(N_("Hồ sơ đã kết thúc."))
     if stage_of(session, case).others_acted:
-        raise Conflict(
-            N_("Chi bộ đã xử lý hồ sơ nên không sửa được thông tin ban đầu; hãy đề nghị chi bộ.")
-        )
+        raise Conflict(ACTED)
     values = {k: v for k, v in changes.items() if k not in FIXED}
     if not values:
         return case
