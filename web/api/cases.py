@@ -217,10 +217,12 @@ def answer_transfer(args, case_id: int):
     new helper member and a replacement for each introducer) or refuses it with a
     reason. 409 when no transfer waits, 403 for who is not that board."""
     case = visible_case(case_id)
+    units = g.user.roles_in("reviewer")
+    if not transfer.receives(db(), units):
+        fail(403)
     record = transfer.pending(case.data or {})
     if record is None or case.status == "closed":
         fail(409, _("Hồ sơ không có việc chuyển nào đang chờ tiếp nhận."))
-    units = g.user.roles_in("reviewer")
     try:
         if args["decision"] == "accept":
             done = run_operation(

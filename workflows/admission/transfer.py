@@ -40,7 +40,7 @@ from engine.registry import Registry
 from . import rules
 from .authority import NotAllowed, acts_for, boards_above
 from .ending import stage_of
-from .kinds import BRANCH, COMMITTEE_LIKE
+from .kinds import BRANCH, COMMITTEE_LIKE, ORGANISATION_BOARD
 from .tree import OrgTree, OrgUnit, load_tree
 from .vocabulary import N_
 
@@ -212,6 +212,13 @@ def transfer_case(
         registry=registry,
     )
     return Sent(waiting, pending=True, task=item.id)
+
+
+def receives(session: Session, units: Collection[str]) -> bool:
+    """Whether ``units`` include an organisation board: who may answer a transfer at all
+    (which one, the task says)."""
+    tree = load_tree(session)
+    return any((unit := tree.get(code)) and unit.kind == ORGANISATION_BOARD for code in units)
 
 
 def open_answer(session: Session, item_id: int) -> tuple[WorkItem, Case]:
