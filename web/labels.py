@@ -65,6 +65,7 @@ EVENTS = {
     "case_transferred": N_("Chuyển hồ sơ sang chi bộ khác"),
     "transfer_accepted": N_("Tiếp nhận hồ sơ chuyển đến"),
     "transfer_refused": N_("Từ chối tiếp nhận hồ sơ chuyển đến"),
+    "transfer_reassigned": N_("Phân công lại sau khi chuyển đến"),
     "start_data_corrected": N_("Sửa thông tin ban đầu của hồ sơ"),
     "escalation": N_("Đôn đốc hồ sơ quá hạn"),
     "access_denied": N_("Truy cập bị từ chối"),

@@ -163,3 +163,23 @@ def test_transfers_through_the_api(app):
     ended = board.post(f"/api/v1/cases/{case}/end", json={"outcome": "stopped", "reason": "Dừng."})
     assert ended.status_code == 200
     assert board.post(path, json=body).status_code == 409
+
+
+def test_after_a_move_inside_the_committee_the_new_branch_names_the_helper(app):
+    case = start(api_as(app, "dt_tp"), adult())["id"]
+    do(app, case, "accept_sympathiser")
+    board = as_user(app, "btc")
+    assert send(board, case, "THPT-BTX", confirmed="1").status_code == 302
+    task = item_id(app, case, "reassign_after_transfer")
+    branch = as_user(app, "cb_btx")
+    assert branch.get(f"/viec/{task}").headers["Location"].endswith(f"/viec/{task}/tiep-nhan")
+    page = branch.get(f"/viec/{task}/tiep-nhan").get_data(True)
+    assert 'data-testid="reassign-intro"' in page and 'data-testid="decision-accept"' not in page
+    form = {"csrf_token": csrf_token(page), "helper_name": "Lê Văn Hải"}
+    # The old branch still sees the case, so the task, but has nothing to fill in.
+    seen = as_user(app, "cb_tp").get(f"/viec/{task}/tiep-nhan")
+    assert seen.status_code == 200 and 'data-testid="answer-form"' not in seen.get_data(True)
+    assert branch.post(f"/viec/{task}/tiep-nhan", data=form).status_code == 302
+    assert case_row(app, case).data["helper_name"] == "Lê Văn Hải"
+    assert branch.post(f"/viec/{task}/tiep-nhan", data=form).status_code == 409
+    no_stuck_case(app)

@@ -52,6 +52,11 @@ def accept(world, task, units=("BTC-BL",), **values):
         transfer.accept_transfer(session, task, RECEIVER, units=set(units), **values)
 
 
+def reassign(world, task, units, **values):
+    with unit_of_work(world) as session:
+        transfer.reassign_after_transfer(session, task, BOARD, units=set(units), **values)
+
+
 def refuse(world, task, reason, units=("BTC-BL",)):
     with unit_of_work(world) as session:
         transfer.refuse_transfer(session, task, reason, RECEIVER, units=set(units))
@@ -75,10 +80,12 @@ def test_inside_a_committee_the_case_and_its_open_work_move_at_once(world, actin
     assert not sent.pending and sent.case.unit == "THPT-BTX"
     assert case.row.data["branch"] == "THPT-BTX"
     assert case.row.data["transfer"]["status"] == "done"
-    # The branch's tasks, and the verification its grassroots committee sends, move.
+    # The branch's tasks, and the verification its grassroots committee sends, move;
+    # the new branch names the helper member.
     assert case.open() == [
         ("introduction", "THPT-BTX"),
         ("mass_org_opinion", "DT-THPT-TP"),
+        ("reassign_after_transfer", "THPT-BTX"),
         ("send_verification", "THPT-BTX"),
     ]
     [event] = events(world, case, "case_transferred")
@@ -86,9 +93,40 @@ def test_inside_a_committee_the_case_and_its_open_work_move_at_once(world, actin
     assert event.actor == BOARD.name and recorded["note"] == REASON
     assert recorded["changes"]["branch"] == ["THPT-TP", "THPT-BTX"]
     assert {m["to"] for m in recorded["moved_tasks"]} == {"THPT-BTX"}
+    with pytest.raises(InvalidData) as missing:
+        reassign(world, sent.task, ["THPT-BTX"])
+    assert set(missing.value.fields) == {"helper_name"}
+    with pytest.raises(NotAllowed):
+        reassign(world, sent.task, ["THPT-TP"], helper_name="Lê Văn Hải")
+    reassign(world, sent.task, ["THPT-BTX"], helper_name="Lê Văn Hải")
+    assert case.row.data["helper_name"] == "Lê Văn Hải"
+    assert len(events(world, case, "transfer_reassigned")) == 1
     # The case goes on in the new branch.
     case.walk(*TO_BRANCH_VOTE[3:])
     assert case.open() == [("branch_vote", "THPT-BTX")]
+    no_stuck_case(world)
+
+
+def test_inside_a_committee_the_new_branch_replaces_the_introducers(world):
+    case = Case(world, STUDENT)
+    case.walk(*TO_BRANCH_VOTE[:7])  # through the introductions
+    sent = send(world, case, "THPT-BTX")
+    with pytest.raises(InvalidData) as missing:
+        reassign(world, sent.task, ["THPT-BTX"], helper_name="Lê Văn Hải")
+    assert set(missing.value.fields) == {"introducer_0", "introducer_1"}
+    reassign(
+        world,
+        sent.task,
+        ["THPT-BTX"],
+        helper_name="Lê Văn Hải",
+        introducers=["Đoàn trường THPT Bùi Thị Xuân", "Phạm Thị Thu"],
+    )
+    assert [i["name"] for i in case.row.data["introducers"]] == [
+        "Đoàn trường THPT Bùi Thị Xuân",
+        "Phạm Thị Thu",
+    ]
+    with pytest.raises(Conflict):
+        reassign(world, sent.task, ["THPT-BTX"], helper_name="Lê Văn Hải")
     no_stuck_case(world)
 
 
@@ -99,10 +137,17 @@ def test_ward_committee_moves_between_its_own_residential_branches(world):
     assert send(world, case, "P3-KP2", ["P3"], "Chuyển nơi cư trú trong phường.").case.unit == (
         "P3-KP2"
     )
-    assert case.open() == [("application", "P3-KP2")]
+    assert case.open() == [("application", "P3-KP2"), ("reassign_after_transfer", "P3-KP2")]
     with pytest.raises(InvalidData) as refused:
         send(world, case, "P1-KP1", ["P3"])
     assert "to_unit" in refused.value.fields
+    # Moved on before naming the helper: the next branch names them, the last one not.
+    send(world, case, "P3-KP1", ["P3"], "Nhầm khu phố.")
+    assert case.open() == [("application", "P3-KP1"), ("reassign_after_transfer", "P3-KP1")]
+    assert [i.status for i in case.items() if i.step == "reassign_after_transfer"] == [
+        "cancelled",
+        "open",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -279,7 +324,11 @@ def test_probation_inside_a_committee_moves_at_once(world):
     case = admitted(world)
     case.walk("ceremony", *TO_RECOGNITION)
     due = case.row.next_due_at
-    assert not send(world, case, "THPT-BTX").pending
+    sent = send(world, case, "THPT-BTX")
+    assert not sent.pending
     assert case.row.next_due_at == due and case.row.unit == "THPT-BTX"
+    assert case.open() == [("reassign_after_transfer", "THPT-BTX")]
+    reassign(world, sent.task, ["THPT-BTX"], helper_name="Lê Văn Hải")
+    assert case.row.status == "waiting"
     advance_to(world, date.fromisoformat(case.row.data["probation_end"]))
     assert case.open() == [("recognition_file", "THPT-BTX")]

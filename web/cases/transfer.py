@@ -5,7 +5,8 @@ case where, and what moves).
   says what will happen (at once, or once the receiving board accepts) before anything
   is stored;
 - the receiving organisation board answers its inbox task on its own page: accept with
-  the new helper member and the introducers' replacements, or refuse with a reason.
+  the new helper member and the introducers' replacements, or refuse with a reason;
+  after a move inside one committee the new branch names them on the same page.
 
 404 for a case or task the user may not see, 403 for one they see but may not act on,
 409 for a closed case, a transfer already waiting or one already answered, 422 (the
@@ -33,6 +34,9 @@ from ..extensions import db, run_operation
 from ..permissions import may_work_on
 from ..work import visible_case, visible_item, workable_item
 from . import bp
+
+#: The side tasks a transfer opens, both answered on the same page.
+SIDE_STEPS = (transfer.ACCEPT_STEP, transfer.REASSIGN_STEP)
 
 
 def reviewer_units() -> set[str]:
@@ -128,7 +132,7 @@ def answer_task(item: WorkItem):
 @login_required
 def transfer_answer(item_id: int):
     item = visible_item(item_id)
-    if item.step != transfer.ACCEPT_STEP:
+    if item.step not in SIDE_STEPS:
         abort(404)
     return _answer_page(item)
 
@@ -137,7 +141,7 @@ def transfer_answer(item_id: int):
 @login_required
 def answer_transfer(item_id: int):
     item = workable_item(item_id)
-    if item.step != transfer.ACCEPT_STEP:
+    if item.step not in SIDE_STEPS:
         abort(404)
     form = request.form
     values = {
@@ -148,14 +152,18 @@ def answer_transfer(item_id: int):
         "reason": form.get("reason", ""),
     }
     units = reviewer_units()
+    # Who the new place names: asked by both tasks.
+    named = {"helper_name": values["helper_name"], "introducers": values["introducers"]}
     try:
-        if values["decision"] == "accept":
+        if item.step == transfer.REASSIGN_STEP:
+            run_operation(transfer.reassign_after_transfer, item.id, actor(), **named, units=units)
+            message = _("Đã phân công lại cho hồ sơ %(name)s.", name=item.title)
+        elif values["decision"] == "accept":
             run_operation(
                 transfer.accept_transfer,
                 item.id,
                 actor(),
-                helper_name=values["helper_name"],
-                introducers=values["introducers"],
+                **named,
                 note=values["note"],
                 units=units,
             )

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import cases, ending, side_tasks
@@ -53,13 +54,26 @@ ANSWER_WORKDAYS = 10
 ORGANISATION_INTRODUCERS = frozenset({"youth_union", "trade_union"})
 
 
+#: The new branch's side task after a move inside one committee.
+REASSIGN_STEP = "reassign_after_transfer"
+REASSIGN_NAME = "Phân công đảng viên giúp đỡ, người giới thiệu sau khi chuyển đến"
+
+
+def _task_for(session: Session, case: Case, step: str, name: str, unit: OrgUnit) -> WorkItem:
+    """A side task ``step`` in ``unit``'s inbox, due in ``ANSWER_WORKDAYS``."""
+    due = datetime.fromisoformat(rules.workday_deadline(rules.today(), ANSWER_WORKDAYS))
+    return side_tasks.open_side_task(
+        session, case, step=step, name=name, unit=unit.code, lane=unit.name, due_at=due
+    )
+
+
 @dataclass(frozen=True)
 class Sent:
     """What a transfer request did: moved at once, or waits for the receiving board."""
 
     case: Case
     pending: bool
-    task: int | None  # the receiving board's task, when it waits
+    task: int | None  # the receiving board's task, or the new branch's to reassign
 
 
 def _upper(tree: OrgTree, code: str) -> OrgUnit | None:
@@ -132,6 +146,18 @@ def _refuse_now(session: Session, case: Case) -> None:
         )
 
 
+def _drop_reassignment(session: Session, case: Case, actor: Actor) -> None:
+    """Moving on again: the last branch's reassignment is the next place's to do."""
+    for item in session.execute(
+        select(WorkItem).where(
+            WorkItem.case_id == case.id,
+            WorkItem.step == REASSIGN_STEP,
+            WorkItem.status == "open",
+        )
+    ).scalars():
+        side_tasks.close_side_task(item, actor.name, status="cancelled")
+
+
 def transfer_case(
     session: Session,
     case_id: int,
@@ -166,6 +192,7 @@ def transfer_case(
     ):
         # A committee acting for itself moves only between its own branches.
         raise InvalidData({"to_unit": [N_("Chi bộ này không trực thuộc cấp ủy của bạn.")]})
+    _drop_reassignment(session, case, actor)
     sending, receiving = _upper(tree, old), _upper(tree, new.code)
     record = {
         "from_branch": old,
@@ -178,30 +205,27 @@ def transfer_case(
         "requested_by": actor.name,
     }
     if sending == receiving:
+        # The new branch names the helper and the introducers' replacements (procedure:
+        # the branch assigns them), in a task of its own.
+        task = None
+        if needs_reassignment(data):
+            task = _task_for(session, case, REASSIGN_STEP, REASSIGN_NAME, new).id
         moved = cases.update_data(
             session,
             case.id,
-            {"branch": new.code, "transfer": {**record, "status": "done"}},
+            {"branch": new.code, "transfer": {**record, "status": "done", "task": task}},
             actor,
             kind="case_transferred",
             note=reason,
             registry=registry,
         )
-        return Sent(moved, pending=False, task=None)
+        return Sent(moved, pending=False, task=task)
     board = tree.organisation_board_of(receiving.code) if receiving else None
     if board is None:
         raise InvalidData(
             {"to_unit": [N_("Cấp ủy nơi đến chưa có Ban Tổ chức để tiếp nhận hồ sơ.")]}
         )
-    item = side_tasks.open_side_task(
-        session,
-        case,
-        step=ACCEPT_STEP,
-        name=ACCEPT_NAME,
-        unit=board.code,
-        lane=board.name,
-        due_at=datetime.fromisoformat(rules.workday_deadline(rules.today(), ANSWER_WORKDAYS)),
-    )
+    item = _task_for(session, case, ACCEPT_STEP, ACCEPT_NAME, board)
     waiting = cases.update_data(
         session,
         case.id,
@@ -264,6 +288,32 @@ def _replaced(data: Mapping[str, Any], names: list[str]) -> tuple[list[dict], di
     return new, errors
 
 
+def _reassigned(data: Mapping[str, Any], helper_name: str, introducers: list[str] | None) -> dict:
+    """The new helper member and the introducers' replacements as case data, or
+    InvalidData naming what is missing (a helper only if the case had one)."""
+    helper = (helper_name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not helper and data.get("helper_name"):
+        errors["helper_name"] = [N_("Hãy ghi đảng viên chính thức được phân công giúp đỡ.")]
+    if len(helper) > 120:
+        errors["helper_name"] = [N_("Họ tên dài quá 120 ký tự.")]
+    new_introducers, missing = _replaced(data, list(introducers or []))
+    errors.update(missing)
+    if errors:
+        raise InvalidData(errors)
+    values: dict[str, Any] = {}
+    if helper:
+        values["helper_name"] = helper
+    if new_introducers:
+        values["introducers"] = new_introducers
+    return values
+
+
+def needs_reassignment(data: Mapping[str, Any]) -> bool:
+    """Whether the new place must name a helper or introducers after a move."""
+    return bool(data.get("helper_name") or introducers_to_replace(data))
+
+
 def accept_transfer(
     session: Session,
     item_id: int,
@@ -282,21 +332,7 @@ def accept_transfer(
         raise NotAllowed(N_("Chỉ Ban Tổ chức cấp ủy nơi đến tiếp nhận được hồ sơ này."))
     data = case.data or {}
     record = dict(pending(data) or {})
-    helper = (helper_name or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not helper and data.get("helper_name"):
-        errors["helper_name"] = [N_("Hãy ghi đảng viên chính thức được phân công giúp đỡ.")]
-    if len(helper) > 120:
-        errors["helper_name"] = [N_("Họ tên dài quá 120 ký tự.")]
-    new_introducers, missing = _replaced(data, list(introducers or []))
-    errors.update(missing)
-    if errors:
-        raise InvalidData(errors)
-    values: dict[str, Any] = {"branch": record["to_branch"]}
-    if helper:
-        values["helper_name"] = helper
-    if new_introducers:
-        values["introducers"] = new_introducers
+    values = {"branch": record["to_branch"], **_reassigned(data, helper_name, introducers)}
     values["transfer"] = {
         **record,
         "status": "accepted",
@@ -307,6 +343,30 @@ def accept_transfer(
     side_tasks.close_side_task(item, actor.name)
     return cases.update_data(
         session, case.id, values, actor, kind="transfer_accepted", note=note, registry=registry
+    )
+
+
+def reassign_after_transfer(
+    session: Session,
+    item_id: int,
+    actor: Actor,
+    *,
+    helper_name: str = "",
+    introducers: list[str] | None = None,
+    units: Collection[str] | None,
+    registry: Registry | None = None,
+) -> Case:
+    """The new branch, after a move inside one committee, names the helper member and
+    the introducers' replacements: one event, ``transfer_reassigned``."""
+    item, case = lock_item(session, item_id)
+    if item.step != REASSIGN_STEP or item.status != "open" or case.status == "closed":
+        raise Conflict(N_("Việc này đã được xử lý hoặc hồ sơ đã kết thúc."))
+    if not acts_for(units, {item.unit}):
+        raise NotAllowed(N_("Chỉ chi bộ nơi đến phân công được."))
+    values = _reassigned(case.data or {}, helper_name, introducers)
+    side_tasks.close_side_task(item, actor.name)
+    return cases.update_data(
+        session, case.id, values, actor, kind="transfer_reassigned", registry=registry
     )
 
 
