@@ -43,6 +43,7 @@ from engine.models import Case, DefinitionVersion, WorkItem
 from engine.projection import reresolve_open_items, sync
 from engine.registry import Registry
 from engine.registry import registry as default_registry
+from engine.side_tasks import SIDE_PROCESS
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 # Not reached yet: rebuilt from the new version rather than carried over.
@@ -349,9 +350,14 @@ def migrate_case(
 
 
 def _describe_items(session: Session, case: Case, new: Loaded) -> None:
-    """Open inbox rows take the new version's name, form and lane of their step."""
+    """Open inbox rows take the new version's name, form and lane of their step (a side
+    task is no version's: it keeps its own)."""
     for item in session.execute(
-        select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
+        select(WorkItem).where(
+            WorkItem.case_id == case.id,
+            WorkItem.status == "open",
+            WorkItem.process_id != SIDE_PROCESS,
+        )
     ).scalars():
         node = new.nodes.get(item.step) or {}
         item.step_name = node.get("name") or item.step

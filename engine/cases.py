@@ -593,6 +593,11 @@ def update_data(
     for task in runtime.all_tasks(wf):
         if task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
             task.data.update(values)
+            # A waiting task (a timer) takes its parent's data again when it fires, and
+            # the parent's values win: without this a probation timer would bring the
+            # old branch back 12 months after a transfer.
+            if task.parent is not None and task.state == TaskState.WAITING:
+                task.parent.data.update(values)
     before = dict(case.data)
     case.data = {**case.data, **values}
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)

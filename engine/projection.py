@@ -19,6 +19,7 @@ from engine.definitions import Loaded
 from engine.errors import ProcessError
 from engine.models import Case, WorkItem
 from engine.registry import Registry
+from engine.side_tasks import SIDE_PROCESS
 from engine.text import fold
 from engine.workdays import LOCAL_TZ, WORKDAYS, due_from, parse_duration
 
@@ -125,8 +126,12 @@ def _sync_items(
     """Open a row for each newly ready task, cancel the rows of tasks gone; returns the
     case's open rows."""
     ready = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
+    # A side task (engine/side_tasks.py) is no diagram's: its own operation closes it,
+    # unless the case ends under it.
+    keep_side = not wf.is_completed()
     for uuid, item in open_items.items():
-        if uuid not in ready and item.status == "open":
+        side = item.process_id == SIDE_PROCESS and keep_side
+        if uuid not in ready and item.status == "open" and not side:
             # Interrupted by a boundary event, or the branch it was on was cancelled.
             item.status = "cancelled"
             item.completed_at = now

@@ -3,7 +3,8 @@
 - a reviewer of a unit sees the cases in which that unit (or a unit below it) holds or
   held a task, or which it is responsible for; works on the tasks of that unit only;
 - a reviewer of an organisation board or standing board sees every case of the units
-  below its committee, and may transfer cases between branches below it;
+  below its committee, and may transfer them (workflows/admission/transfer.py; the
+  receiving organisation board sees a case once it holds the task to accept it);
 - an auditor sees every case, read-only; a designer and an admin see no candidate data;
 - the boards and auditors see the list of cases whose timers fail (incidents).
 Anything outside this answers 404, as if it did not exist.
@@ -108,8 +109,3 @@ def may_see_incidents(session: Session, user: User) -> bool:
     """The list of cases whose timers fail: an organisation or standing board (for the
     cases it sees), or an auditor. Everyone else gets 404 for it."""
     return sees_all_cases(user) or bool(board_committees(session, user))
-
-
-def transfer_committees(session: Session, user: User) -> set[str]:
-    """Committees below which ``user`` may move cases between branches."""
-    return board_committees(session, user)

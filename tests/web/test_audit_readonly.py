@@ -38,7 +38,12 @@ STRINGS = {"key": "admission", "name": "admission.bpmn"}
 # Bodies that pass the API's validation, so the refusal comes from the permission check.
 API_BODIES = {"/api/v1/cases": {"definition": "admission", "data": {"full_name": "X"}}}
 # ... and by how the path ends, for the operations on one case or task.
-API_BODIES_BY_ENDING = {"/end": {"outcome": "stopped", "reason": "x"}, "/reopen": {"reason": "x"}}
+API_BODIES_BY_ENDING = {
+    "/end": {"outcome": "stopped", "reason": "x"},
+    "/reopen": {"reason": "x"},
+    "/transfer": {"to_unit": "THPT-BTX", "reason": "x"},
+    "/transfer/answer": {"decision": "refuse", "reason": "x"},
+}
 
 
 def _api_body(url: str) -> dict:

@@ -63,3 +63,13 @@ def test_no_case_is_stuck_after_a_scenario_and_one_made_stuck_is_found(world, mo
     # Put right (ended), so that the scenario's own end check passes.
     with unit_of_work(world) as s:
         s.execute(update(CaseRow).where(CaseRow.id == lost.id).values(status="closed"))
+
+
+def test_cases_transfer_from_the_command_line(run, world):
+    case = Case(world, ADULT)
+    moved = run("cases", "transfer", case.id, "--to", "THPT-BTX", "--reason", "Chuyển trường.")
+    assert moved.exit_code == 0 and f"case {case.id} transferred to THPT-BTX" in moved.output
+    assert case.row.data["branch"] == "THPT-BTX"
+    assert case.open() == [("accept_sympathiser", "THPT-BTX")]
+    refused = run("cases", "transfer", case.id, "--to", "P1", "--reason", "Nhầm.")
+    assert refused.exit_code == 1 and case.row.data["branch"] == "THPT-BTX"

@@ -17,7 +17,7 @@ from engine import audit, runtime
 from engine.errors import Conflict, InvalidData
 from engine.listing import Page, fetch_page
 from engine.models import Case, WorkItem
-from workflows.admission import ending, intake, nomination
+from workflows.admission import ending, intake, nomination, transfer
 from workflows.admission.authority import NotAllowed
 from workflows.admission.tree import load_tree
 
@@ -37,6 +37,8 @@ from .schemas import (
     EndCaseArgs,
     EventSchema,
     StartCaseArgs,
+    TransferAnswerArgs,
+    TransferArgs,
 )
 
 blp = api_blueprint("api_cases", "/cases", "Cases (hồ sơ): one candidate's dossier each.")
@@ -180,6 +182,67 @@ def end_case(args, case_id: int):
     except Conflict as err:
         fail(409, _(str(err)))
     return _detail(ended)
+
+
+@blp.route(f"/{ID}/transfer", methods=["POST"])
+@blp.arguments(TransferArgs)
+@blp.response(200, CaseDetailSchema)
+def transfer_case(args, case_id: int):
+    """Send the case to another party branch, with a reason. Between two branches of
+    the same upper committee it moves at once (its open tasks follow); across
+    committees it waits (`data.transfer.status == "pending"`) for the receiving
+    organisation board to answer (`POST /cases/{id}/transfer/answer`). 422 for a unit
+    that is not an active branch, 409 for a closed case or a transfer already waiting,
+    403 for who sees the case but may not send it."""
+    case = visible_case(case_id)
+    units = g.user.roles_in("reviewer")
+    if not transfer.may_transfer(db(), case, units) and case.status != "closed":
+        fail(403)
+    try:
+        sent = run_operation(
+            transfer.transfer_case, case.id, args["to_unit"], args["reason"], actor(), units=units
+        )
+    except NotAllowed as err:
+        fail(403, _(str(err)))
+    except Conflict as err:
+        fail(409, _(str(err)))
+    return _detail(sent.case)
+
+
+@blp.route(f"/{ID}/transfer/answer", methods=["POST"])
+@blp.arguments(TransferAnswerArgs)
+@blp.response(200, CaseDetailSchema)
+def answer_transfer(args, case_id: int):
+    """The receiving organisation board accepts the transfer waiting for it (naming the
+    new helper member and a replacement for each introducer) or refuses it with a
+    reason. 409 when no transfer waits, 403 for who is not that board."""
+    case = visible_case(case_id)
+    units = g.user.roles_in("reviewer")
+    if not transfer.receives(db(), units):
+        fail(403)
+    record = transfer.pending(case.data or {})
+    if record is None or case.status == "closed":
+        fail(409, _("Hồ sơ không có việc chuyển nào đang chờ tiếp nhận."))
+    try:
+        if args["decision"] == "accept":
+            done = run_operation(
+                transfer.accept_transfer,
+                int(record["task"]),
+                actor(),
+                helper_name=args["helper_name"],
+                introducers=args["introducers"],
+                note=args["note"],
+                units=units,
+            )
+        else:
+            done = run_operation(
+                transfer.refuse_transfer, int(record["task"]), args["reason"], actor(), units=units
+            )
+    except NotAllowed as err:
+        fail(403, _(str(err)))
+    except Conflict as err:
+        fail(409, _(str(err)))
+    return _detail(done)
 
 
 @blp.route(f"/{ID}/history")

@@ -333,6 +333,36 @@ class EndCaseArgs(ma.Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000)])
 
 
+class TransferArgs(ma.Schema):
+    to_unit = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=64)],
+        metadata={"description": "code of the active party branch the case goes to"},
+    )
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000)])
+
+
+class TransferAnswerArgs(ma.Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("accept", "refuse")))
+    helper_name = fields.String(
+        load_default="",
+        validate=[validate.Length(max=120)],
+        metadata={"description": "the new helper member (required if the case had one)"},
+    )
+    introducers = fields.List(
+        fields.String(validate=[validate.Length(max=160)]),
+        load_default=list,
+        validate=[validate.Length(max=10)],
+        metadata={"description": "a replacement for each current introducer, in order"},
+    )
+    note = fields.String(load_default="", validate=[validate.Length(max=2000)])
+    reason = fields.String(
+        load_default="",
+        validate=[validate.Length(max=2000)],
+        metadata={"description": "why the transfer is refused (required to refuse)"},
+    )
+
+
 class ReopenArgs(ma.Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000)])
 

@@ -1,5 +1,6 @@
 """What the case page offers its reader to do to the whole case: the endings they may
-choose now, and whether they may reopen its submitted steps (a board above it)."""
+choose now, whether they may reopen its submitted steps (a board above it), and where
+they may send it (a transfer, and the one waiting for an answer)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from engine.models import Case
 
 from .ending import end_choices
 from .reopening import may_reopen
+from .transfer import transfer_actions
 
 
 def case_actions(case: Case) -> dict:
@@ -15,4 +17,5 @@ def case_actions(case: Case) -> dict:
     return {
         "end_choices": end_choices(case) if case.status != "closed" else [],
         "may_reopen": may_reopen(case),
+        **transfer_actions(case),
     }

@@ -19,6 +19,9 @@ from workflows.admission.vocabulary import OUTCOMES
 
 from ..labels import label, person, unit_name
 
+#: The events of a transfer's steps (workflows/admission/transfer.py): from where to where, why.
+TRANSFERS = ("case_transferred", "transfer_accepted", "transfer_refused")
+
 
 @dataclass(frozen=True)
 class Line:
@@ -58,7 +61,13 @@ def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
         parts.append(label(OUTCOMES, data["outcome"]))
     if kind == "case_migrated":
         parts.append(f"{data.get('from_version')} → {data.get('to_version')}")
-    if kind == "case_data_updated" and data.get("note"):
+    if kind in TRANSFERS and isinstance(data.get("changes"), dict):
+        record = (data["changes"].get("transfer") or [None, None])[1]
+        if isinstance(record, dict) and record.get("to_branch"):
+            parts.append(
+                f"{unit_name(record.get('from_branch'))} → {unit_name(record['to_branch'])}"
+            )
+    if kind in ("case_data_updated", *TRANSFERS) and data.get("note"):
         parts.append(str(data["note"]))
     if kind == "timer_failed" and data.get("error"):
         parts.append(str(data["error"]))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from engine import attachments as files
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, WorkItem
+from engine.side_tasks import is_side
 
 from ..auth.session import actor, login_required
 from ..errors import render_error
@@ -21,7 +22,7 @@ from ..extensions import db, run_operation
 from ..formdata import parse_submission
 from ..permissions import may_work_on
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
-from . import bp, confirm, reading
+from . import bp, confirm, reading, transfer
 
 
 def _annotatable(case: Case, item: WorkItem) -> bool:
@@ -82,7 +83,10 @@ def _page(
 @bp.get("/viec/<int:item_id>")
 @login_required
 def task(item_id: int):
-    return _page(visible_item(item_id))
+    item = visible_item(item_id)
+    if is_side(item):  # a lifecycle task (a transfer to accept) has its own page
+        return transfer.answer_task(item)
+    return _page(item)
 
 
 @bp.post("/viec/<int:item_id>")

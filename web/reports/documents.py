@@ -1,5 +1,6 @@
-"""The official documents of a case (Mẫu 6-KNĐ, Mẫu 9-KNĐ) as PDF and DOCX, for those
-who may see the case, once its data holds what the document states."""
+"""The official documents of a case (Mẫu 6-KNĐ, 9-KNĐ, the transfer letters
+17A/17B-KNĐ) as PDF and DOCX, for those who may see the case, once its data holds what
+the document states."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from .query import file_response
 TITLES = {
     "mau-6": N_("Nghị quyết chi bộ đề nghị kết nạp đảng viên (Mẫu 6-KNĐ)"),
     "mau-9": N_("Quyết định kết nạp đảng viên (Mẫu 9-KNĐ)"),
+    "mau-17a": N_("Giấy giới thiệu chuyển hồ sơ người vào Đảng (Mẫu 17A-KNĐ)"),
+    "mau-17b": N_("Giấy giới thiệu chuyển sinh hoạt đảng (Mẫu 17B-KNĐ)"),
 }
 MIMETYPES = {
     "pdf": "application/pdf",
@@ -33,7 +36,9 @@ def offered(case: Case) -> list[tuple[str, str]]:
     return [(code, _(TITLES[code])) for code in documents.available(case.data or {})]
 
 
-@bp.get("/van-ban/<int:case_id>/<any('mau-6', 'mau-9'):code>.<any(pdf, docx):fmt>")
+@bp.get(
+    "/van-ban/<int:case_id>/<any('mau-6', 'mau-9', 'mau-17a', 'mau-17b'):code>.<any(pdf, docx):fmt>"
+)
 @login_required
 def document(case_id: int, code: str, fmt: str):
     case = visible_case(case_id)

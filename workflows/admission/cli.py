@@ -12,7 +12,7 @@ from engine import cases
 from engine import cli as engine_cli
 from engine.errors import EngineError
 
-from . import demo, ending, orgs
+from . import demo, ending, orgs, transfer
 from .kinds import KINDS
 
 
@@ -149,10 +149,31 @@ def end_command(case_id: int, outcome: str, reason: str) -> None:
     click.echo(f"case {case.id} ended: {case.outcome}")
 
 
+@click.command(name="transfer")
+@click.argument("case_id", type=int)
+@click.option("--to", "to_unit", required=True, help="code of the branch the case goes to")
+@click.option("--reason", required=True, help="why, as the record keeps it")
+def transfer_command(case_id: int, to_unit: str, reason: str) -> None:
+    """Send case CASE_ID to the branch TO with REASON: at once inside one upper
+    committee, else once the receiving organisation board accepts in its inbox."""
+    try:
+        with cases.unit_of_work(engine_cli.session_factory()) as session:
+            sent = transfer.transfer_case(
+                session, case_id, to_unit, reason, engine_cli.os_actor(), units=None
+            )
+    except EngineError as err:
+        engine_cli._fail(err)
+    if sent.pending:
+        click.echo(f"case {case_id} sent to {to_unit}: waiting for the receiving board")
+    else:
+        click.echo(f"case {case_id} transferred to {to_unit}")
+
+
 def add_case_commands(cli_group: click.Group) -> None:
-    """``ketnap cases end``, beside the engine's own ``cases`` commands."""
+    """``ketnap cases end`` and ``transfer``, beside the engine's own ``cases`` commands."""
     group = cli_group.commands.get("cases")
     if not isinstance(group, click.Group):
         group = click.Group(name="cases", help="Cases.")
         cli_group.add_command(group)
     group.add_command(end_command)
+    group.add_command(transfer_command)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...tree import OrgTree
-from . import forms
+from . import forms, transfers
 from .model import Document
 
 
@@ -30,6 +30,16 @@ KINDS: dict[str, Kind] = {
     ),
     "mau-9": Kind(
         "Quyết định kết nạp đảng viên (Mẫu 9-KNĐ)", forms.decision_ready, forms.admission_decision
+    ),
+    "mau-17a": Kind(
+        "Giấy giới thiệu chuyển hồ sơ người vào Đảng (Mẫu 17A-KNĐ)",
+        transfers.dossier_ready,
+        transfers.dossier_letter,
+    ),
+    "mau-17b": Kind(
+        "Giấy giới thiệu chuyển sinh hoạt đảng (Mẫu 17B-KNĐ)",
+        transfers.activity_ready,
+        transfers.activity_letter,
     ),
 }
 FORMATS = ("pdf", "docx")
