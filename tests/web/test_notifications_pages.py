@@ -53,7 +53,7 @@ def test_an_ended_case_tells_its_proposer_and_branch_and_a_transfer_both_branche
     moved = start(app)
     do(app, moved, "accept_sympathiser", "attend_class", "application", who="x")
     with unit_of_work(factory(app)) as s:
-        transfer_case(s, moved, "THPT-BTX", Actor("btc"), "Chuyển trường.", acting_unit="BTC-DL")
+        transfer_case(s, moved, "THPT-BTX", "Chuyển trường.", Actor("btc"), units={"BTC-DL"})
     assert sorted(told(app, kind="case_transferred")) == [
         ("cb_btx", "case_transferred"),
         ("cb_tp", "case_transferred"),

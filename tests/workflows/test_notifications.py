@@ -10,12 +10,16 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine.cases import unit_of_work
+from engine.cases import Actor, unit_of_work
 from engine.models import Notification
 from engine.outbox import outbox
-from workflows.admission import notifications  # noqa: F401  (its rules, as register_domain)
+from workflows.admission import (
+    notifications,  # noqa: F401  (its rules, as register_domain)
+    transfer,
+)
 
-from .scenario import TO_BRANCH_VOTE, WORKER, Case, advance_to, workdays_after
+from ..support.second_committee import add_second_committee
+from .scenario import STUDENT, TO_BRANCH_VOTE, WORKER, Case, advance_to, workdays_after
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +74,37 @@ def test_a_refusal_ends_the_case_and_tells_the_parties(world):
             .first()
         )
         assert ended is not None and ended.data["outcome"] == "not_admitted"
+
+
+def test_a_transfer_across_committees_tells_the_receiving_board_then_both_branches(world):
+    """The receiving board's task is a side task with no diagram event: it is told of it
+    all the same; the parties hear of the move once it is accepted, not while it waits."""
+    add_second_committee(world)
+    case = Case(world, STUDENT)
+    case.walk(*TO_BRANCH_VOTE[:7])
+    with unit_of_work(world) as session:
+        sent = transfer.transfer_case(
+            session, case.id, "THPT-BL", "Chuyển trường.", Actor("btc"), units={"BTC-DL"}
+        )
+    with unit_of_work(world) as session:
+        about = session.execute(
+            select(Notification.recipient, Notification.kind).where(
+                Notification.work_item_id == sent.task
+            )
+        ).all()
+    assert [tuple(row) for row in about] == [("reviewer@BTC-BL", "task_new")]
+    assert told(world, "case_transferred") == []
+    with unit_of_work(world) as session:
+        transfer.accept_transfer(
+            session,
+            sent.task,
+            Actor("btc-bl"),
+            units={"BTC-BL"},
+            helper_name="Lê Văn Hải",
+            introducers=["Đoàn trường THPT Bảo Lộc", "Phạm Thị Thu"],
+        )
+    assert sorted(told(world, "case_transferred")) == [
+        ("reviewer@DT-THPT-TP", "case_transferred"),  # the Youth Union that proposed
+        ("reviewer@THPT-BL", "case_transferred"),  # the new branch
+        ("reviewer@THPT-TP", "case_transferred"),  # the branch it left
+    ]

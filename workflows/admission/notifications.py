@@ -63,11 +63,12 @@ def _decided(session: Session, event: dict, events: list[dict]) -> Iterable[Reas
 
 
 @outbox.on("case_transferred")
+@outbox.on("transfer_accepted")
 def _transferred(session: Session, event: dict, events: list[dict]) -> Iterable[Reason]:
     case = _case(session, event)
-    if case is None:
-        return ()
     old, new = (event_data(event).get("changes") or {}).get("branch") or (None, None)
+    if case is None or new is None:
+        return ()  # a transfer waiting for the receiving board: told when it is accepted
     reason = tell_parties(session, case, "case_transferred", event["actor"], {"to": new})
     # The branch it left hears of it too.
     return (replace(reason, units=(*reason.units, old)),)

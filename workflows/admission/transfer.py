@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import cases, ending, side_tasks
+from engine import cases, ending, outbox, side_tasks
 from engine.cases import Actor
 from engine.cases import _lock_case as lock_case
 from engine.cases import _lock_item as lock_item
@@ -62,9 +62,23 @@ REASSIGN_NAME = "Phân công đảng viên giúp đỡ, người giới thiệu 
 def _task_for(session: Session, case: Case, step: str, name: str, unit: OrgUnit) -> WorkItem:
     """A side task ``step`` in ``unit``'s inbox, due in ``ANSWER_WORKDAYS``."""
     due = datetime.fromisoformat(rules.workday_deadline(rules.today(), ANSWER_WORKDAYS))
-    return side_tasks.open_side_task(
+    item = side_tasks.open_side_task(
         session, case, step=step, name=name, unit=unit.code, lane=unit.name, due_at=due
     )
+    # A side task has no ``task_ready`` event for the outbox to read: tell its unit here,
+    # in the same transaction, as a diagram's new task would be told.
+    outbox.enqueue(
+        session,
+        outbox.Reason(
+            "task_new",
+            units=(unit.code,),
+            case_id=case.id,
+            work_item_id=item.id,
+            unit=unit.code,
+            due_at=due,
+        ),
+    )
+    return item
 
 
 @dataclass(frozen=True)
