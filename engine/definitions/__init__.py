@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml, loops, parsing
+from engine.definitions import bpmn_xml, constructs, loops, parsing
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.forms.units import unit_kind_problems
@@ -63,6 +63,8 @@ class Checked:
     forms: dict[str, dict] = field(default_factory=dict)
     elements: dict = field(default_factory=dict)
     found: int = 0  # problems found, those left out of ``problems`` included
+    # What runs but is ignored (other engines' attributes): shown, never refused.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -125,6 +127,10 @@ def check(
                 continue
             processes[info.id] = info
             problems += bpmn_xml.structure_problems(name, info)
+    warnings: list[Problem] = []
+    for name, root in roots.items():
+        problems += constructs.refusals(name, root)
+        warnings += constructs.foreign_attributes(name, root)
     if not roots and not problems:
         problems.append(Problem("", "no .bpmn file given"))
     code = {name: bpmn_xml.expressions(root) for name, root in roots.items()}
@@ -143,7 +149,9 @@ def check(
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
-    return Checked(key, _at_most(problems), bpmn, forms, elements, len(problems))
+    return Checked(
+        key, _at_most(problems), bpmn, forms, elements, len(problems), _at_most(warnings)
+    )
 
 
 def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:
@@ -212,6 +220,10 @@ def _too_much(processes: dict, code: dict[str, list]) -> Problem | None:
 def _expression_problems(name: str, code: list, sandbox: Sandbox) -> list[Problem]:
     problems = []
     for element, source, mode, line in code:
+        foreign = constructs.foreign_expression(source, mode)
+        if foreign is not None:  # the sandbox would only say "syntax error", or nothing
+            problems.append(Problem(name, constructs.say(*foreign), element, line))
+            continue
         for found in sandbox.check(source, mode):
             at = line + (found.line - 1 if found.line else 0) if line else found.line
             problems.append(Problem(name, found.message, element, at))
