@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml, constructs, loops, parsing
+from engine.definitions import bpmn_xml, constructs, loops, parsing, spiff_scripts
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.forms.units import unit_kind_problems
@@ -222,7 +223,11 @@ def _expression_problems(name: str, code: list, sandbox: Sandbox) -> list[Proble
     for element, source, mode, line in code:
         foreign = constructs.foreign_expression(source, mode)
         if foreign is not None:  # the sandbox would only say "syntax error", or nothing
-            problems.append(Problem(name, constructs.say(*foreign), element, line))
+            where = f"{element}: " if element else ""
+            vietnamese, english = foreign
+            problems.append(
+                Problem(name, constructs.say(where + vietnamese, where + english), element, line)
+            )
             continue
         for found in sandbox.check(source, mode):
             at = line + (found.line - 1 if found.line else 0) if line else found.line
@@ -337,8 +342,15 @@ def parse_specs(roots: dict, key: str):
         parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
     subprocess_specs = parser.get_subprocess_specs(key)
+    processes = {
+        process.get("id"): process
+        for root in roots.values()
+        for process in root.iterfind("bpmn:process", bpmn_xml.NS)
+    }
     for process_spec in (spec, *subprocess_specs.values()):
         _connect_loops(process_spec)
+        if process_spec.name in processes:
+            spiff_scripts.attach(process_spec, spiff_scripts.read(processes[process_spec.name]))
     return spec, subprocess_specs
 
 
@@ -352,6 +364,10 @@ def _connect_loops(spec) -> None:
     merge instances created before, and stay in the multi-instance step for ever.
     """
     for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, NoneTask):
+            # A task without a type (bpmn:task) passes, as BPMN and other engines have
+            # it; SpiffWorkflow made it wait for a person, with no form and no lane.
+            task_spec.manual = False
         if isinstance(task_spec, LoopTask):
             loops.bound(task_spec)
             child = spec.task_specs.get(task_spec.task_spec)

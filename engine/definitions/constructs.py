@@ -17,10 +17,9 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from engine.definitions.bpmn_xml import BPMN_NS, local
+from engine.definitions.bpmn_xml import BPMN_NS, SPIFF_NS, local
 from engine.errors import Problem
 
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # SpiffArena's extensions the engine runs (engine.definitions.spiff_scripts) or keeps.
 SPIFF_SUPPORTED = frozenset({"preScript", "postScript", "instructionsForEndUser"})
 # Namespaces of other engines, by the prefix a designer knows them by.
