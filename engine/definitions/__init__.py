@@ -23,7 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml, constructs, loops, parsing, spiff_scripts
+from engine.definitions import (
+    bpmn_xml,
+    constructs,
+    loops,
+    parsing,
+    spiff_scripts,
+    start_timers,
+)
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.forms.units import unit_kind_problems
@@ -66,6 +73,8 @@ class Checked:
     found: int = 0  # problems found, those left out of ``problems`` included
     # What runs but is ignored (other engines' attributes): shown, never refused.
     warnings: list[Problem] = field(default_factory=list)
+    # The main process's timer start event: (element, "timeDate"|"timeCycle", expression).
+    start_timer: tuple[str, str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -146,12 +155,23 @@ def check(
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
+    start_timer = None
+    if key and key in processes:
+        start_timer = start_timers.timer_start(processes[key].element)
+        problems += start_timers.problems(processes[key].file, processes[key].element)
     if key and not problems:
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
     return Checked(
-        key, _at_most(problems), bpmn, forms, elements, len(problems), _at_most(warnings)
+        key,
+        _at_most(problems),
+        bpmn,
+        forms,
+        elements,
+        len(problems),
+        _at_most(warnings),
+        start_timer,
     )
 
 
@@ -351,6 +371,8 @@ def parse_specs(roots: dict, key: str):
         _connect_loops(process_spec)
         if process_spec.name in processes:
             spiff_scripts.attach(process_spec, spiff_scripts.read(processes[process_spec.name]))
+    if key in processes:  # its cases are started on schedule, by the timer worker
+        start_timers.plain_start(spec, processes[key])
     return spec, subprocess_specs
 
 
@@ -417,6 +439,7 @@ def deploy(
     )
     session.add(version)
     session.flush()
+    start_timers.deployed(session, version, checked.start_timer)
     audit.record(
         session,
         "definition_deployed",
