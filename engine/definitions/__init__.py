@@ -341,7 +341,10 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
         element = getattr(err, "id", None) or None
         line = getattr(err, "line_number", None)
         # The parser follows each flow recursively and wraps the overflow in its own error.
-        message = TOO_LONG if "RecursionError" in str(err) else str(err).splitlines()[0]
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        message = TOO_LONG if "RecursionError" in str(err) else constructs.library_message(first)
+        if element:
+            message = f"{element}: {message}"
         return [Problem(file, message, element, line if isinstance(line, int) else None)]
     except RecursionError:
         return [Problem("", TOO_LONG)]

@@ -107,6 +107,14 @@ _RULES: dict[str, list[Rule]] = {
             "main flow, or never finish): use a boundary event on a task or sub-process",
         )
     ],
+    "dataStoreReference": [
+        (
+            lambda n: True,
+            "kho dữ liệu (data store) không được hỗ trợ: dùng đối tượng dữ liệu (data "
+            "object) hoặc dữ liệu của hồ sơ",
+            "data stores are not supported: use a data object or the case's data",
+        )
+    ],
     "eventBasedGateway": [
         (
             lambda n: n.get("eventGatewayType") == "Parallel" or n.get("instantiate") == "true",
@@ -244,6 +252,18 @@ def refusals(file: str, root: etree._Element) -> list[Problem]:
             if test(node):
                 problems.append(_problem(file, node, vietnamese, english))
                 break
+        if len([c for c in node if local(c.tag).endswith("EventDefinition")]) > 1:
+            problems.append(
+                _problem(
+                    file,
+                    node,
+                    "sự kiện có nhiều kích hoạt (multiple) không được hỗ trợ: tách thành "
+                    "nhiều sự kiện sau một cổng sự kiện",
+                    "an event with several triggers (multiple) is not supported: draw one "
+                    "event per trigger behind an event-based gateway",
+                )
+            )
+            continue
         for child in node:
             refused = _EVENT_RULES.get(local(child.tag))
             if refused and child.tag.startswith(f"{{{BPMN_NS}}}"):
@@ -317,3 +337,18 @@ def _foreign(name) -> bool:
 def _prefixed(name: str) -> str:
     namespace, _, tag = name[1:].partition("}")
     return f"{FOREIGN_NAMESPACES[namespace]}:{tag}"
+
+
+_DUMP = re.compile(r"\s*(b?['\"]?<[A-Za-z{][^\n]*)$")
+
+
+def library_message(text: str) -> str:
+    """SpiffWorkflow's words for an element it cannot read, without the XML or the
+    Python objects it puts in them, in both languages."""
+    cleaned = _DUMP.sub("", text).strip().rstrip(":(,") or text[:80]
+    if len(cleaned) > 200:
+        cleaned = cleaned[:200] + "…"
+    return say(
+        f"SpiffWorkflow không đọc được phần tử này ({cleaned})",
+        f"SpiffWorkflow cannot read this element ({cleaned})",
+    )

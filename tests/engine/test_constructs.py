@@ -91,6 +91,8 @@ REFUSED = {
     "event_gateway_two_timers": "gw_two",
     "camunda_expression": "to_a",
     "bare_iso_timer": "wait_bare",
+    "data_store": "store",
+    "multiple_event": "wait_either",
 }
 # Run by tests/engine/test_timer_starts.py (the timer worker starts their cases).
 STARTED_BY_TIMER = {"timer_start", "timer_start_cycle"}

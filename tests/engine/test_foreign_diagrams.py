@@ -105,3 +105,10 @@ def test_an_event_based_gateways_timer_is_in_the_timer_index(factory):
         case_id = case.id
     with unit_of_work(factory) as s:
         assert s.get_one(Case, case_id).status == "waiting"
+
+
+def test_a_spiffarena_pre_script_is_checked_in_the_sandbox_like_any_script():
+    pre_script = ATTRIBUTES.replace(">a = 1</spiffworkflow", ">import os</spiffworkflow")
+    files = _diagram(pre_script)
+    (problem,) = definitions.check(files, make_registry()).problems
+    assert problem.element == "x" and "import is not allowed" in problem.message
