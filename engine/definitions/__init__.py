@@ -159,6 +159,7 @@ def check(
     if key and key in processes:
         start_timer = start_timers.timer_start(processes[key].element)
         problems += start_timers.problems(processes[key].file, processes[key].element)
+        problems += start_timers.called_problems(processes, key)
     if key and not problems:
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from sqlalchemy.orm import Session
 
 from engine.definitions.bpmn_xml import BPMN_NS
+from engine.definitions.constructs import say
 from engine.errors import Problem
 from engine.models import DefinitionVersion, TimerStart
 from engine.sandbox import Sandbox, SandboxError
@@ -67,8 +68,25 @@ def problems(file: str, process: etree._Element) -> list[Problem]:
     try:
         schedule(kind, expression)
     except ValueError as err:
-        return [Problem(file, f"{element}: {err}", element)]
+        text = say(f"{element}: không tính được lịch bắt đầu hẹn giờ ({err})", f"{element}: {err}")
+        return [Problem(file, text, element)]
     return []
+
+
+def called_problems(processes: dict, key: str) -> list[Problem]:
+    """Timer start events of processes other than the main one ``key`` (called ones):
+    only the main process's cases are started on schedule."""
+    found = []
+    for pid, info in processes.items():
+        timer = timer_start(info.element) if pid != key else None
+        if timer is not None:
+            element = timer[0]
+            text = say(
+                f"{element}: chỉ quy trình chính ({key}) mới được bắt đầu bằng hẹn giờ",
+                f"{element}: only the main process ({key}) may begin with a timer",
+            )
+            found.append(Problem(info.file, text, element))
+    return found
 
 
 def plain_start(spec, process: etree._Element) -> None:

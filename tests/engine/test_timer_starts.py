@@ -103,3 +103,22 @@ def test_a_person_may_still_start_such_a_case_by_hand(factory):
     with unit_of_work(factory) as s:
         case = cases.start_case(s, "timer_start", {"steps": 0}, Actor("alice"), registry=reg)
         assert case.status == "closed"
+
+
+def test_a_schedule_must_be_known_at_deployment_and_belong_to_the_main_process():
+    reg = make_registry()
+    files = files_of("timer_start")
+    files["timer_start.bpmn"] = files["timer_start.bpmn"].replace(
+        b'"2030-01-01T08:00:00+07:00"',
+        b"start_on",  # case data: there is none yet
+    )
+    (problem,) = definitions.check(files, reg).problems
+    assert problem.element == "start" and "case data" in problem.message
+    called = files_of("call_activity")
+    called["call_activity.bpmn"] = called["call_activity.bpmn"].replace(
+        b'<bpmn:startEvent id="c_start"/>',
+        b'<bpmn:startEvent id="c_start"><bpmn:timerEventDefinition><bpmn:timeDate>'
+        b'"2030-01-01T00:00:00Z"</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:startEvent>',
+    )
+    (problem,) = definitions.check(called, reg).problems
+    assert problem.element == "c_start" and "only the main process" in problem.message
