@@ -69,6 +69,13 @@ RUNS = {
     "data_objects": ([], ["t_a", "end"]),
     "message_end": ([], ["t_a", "t_b", "end_msg", "end_sig"]),
     "spiff_scripts": ([("complete", "t_u")], ["t_u", "end"]),
+    "message_throw": ([], ["t_after", "end"]),
+    "boundary_signal_noninterrupting": (
+        [("complete", "t_u")],
+        ["t_a", "end_a", "t_side", "end_side", "t_u", "end"],
+    ),
+    "escalation_boundary_interrupting": ([], ["t_in", "t_handle", "end_escalation"]),
+    "lanes": ([("complete", "t_u"), ("complete", "t_board")], ["t_u", "t_board", "end"]),
 }
 # Diagram -> the element the check names when it refuses it.
 REFUSED = {
@@ -92,6 +99,7 @@ REFUSED = {
     "camunda_expression": "to_a",
     "bare_iso_timer": "wait_bare",
     "data_store": "store",
+    "conditional_start": "start_when",
     "multiple_event": "wait_either",
 }
 # Run by tests/engine/test_timer_starts.py (the timer worker starts their cases).
@@ -188,3 +196,16 @@ def test_spiff_scripts_ran_around_the_task_and_its_instructions_are_kept(factory
     _act(factory, reg, case_id, ("complete", "t_u"))
     with unit_of_work(factory) as s:
         assert s.get_one(Case, case_id).data["after"] == 11  # the post-script
+
+
+def test_each_lane_sends_its_task_to_its_own_unit(factory):
+    reg = make_registry()
+    with unit_of_work(factory) as s:
+        definitions.deploy(s, files_of("lanes"), "designer", registry=reg)
+        case_id = cases.start_case(s, "lanes", {"unit_code": "U7"}, ALICE, registry=reg).id
+    _act(factory, reg, case_id, ("complete", "t_u"))
+    with unit_of_work(factory) as s:
+        units = s.execute(
+            select(WorkItem.step, WorkItem.unit).where(WorkItem.case_id == case_id)
+        ).all()
+    assert sorted(units) == [("t_board", "BOARD"), ("t_u", "U7")]
