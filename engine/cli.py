@@ -70,6 +70,8 @@ def check(paths, key):
     result = definitions.check(definitions.collect(list(paths)), key=key)
     for problem in result.problems:
         click.echo(str(problem))
+    for warning in result.warnings:  # ignored, not refused: the check still passes
+        click.echo(f"cảnh báo / warning: {warning}", err=True)
     if not result.ok:
         click.echo(f"{result.found} problem(s)", err=True)
         sys.exit(1)

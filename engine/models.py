@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -76,6 +77,21 @@ class DefinitionVersion(Base):
     elements: Mapped[dict] = mapped_column(JSON)  # {process id: {element id: metadata}}
     deployed_by: Mapped[str] = mapped_column(String(200))
     deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TimerStart(Base):
+    """When the next case of a definition with a timer start event is due
+    (``engine.timer_starts``): one row per key, for its latest version."""
+
+    __tablename__ = "timer_starts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version_id: Mapped[int] = mapped_column(BigId, ForeignKey("definition_versions.id"))
+    element: Mapped[str] = mapped_column(String(200))  # the start event
+    timer: Mapped[str] = mapped_column(Text)  # "timeCycle: ...": what the schedule follows
+    next_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    remaining: Mapped[int | None] = mapped_column(Integer)  # None: a cycle without end
+    interval_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Case(Base):

@@ -82,7 +82,12 @@ def sync(
     )
     open_count = len(now_open)
     was_closed = case.status == "closed"
-    if wf.is_completed():
+    completed = wf.is_completed()
+    if completed and runtime.live_tasks(wf):
+        # The library's own walk said "nothing left" while a task waits: never close a
+        # case on that (it did, past 1,000 levels of a loop, before engine.task_tree).
+        raise ProcessError("the workflow says it is completed while a task is still open")
+    if completed:
         case.status = "closed"
         case.outcome = case.outcome or str(case.data.get("outcome") or "completed")
         case.closed_at = case.closed_at or now

@@ -14,16 +14,19 @@ from functools import lru_cache
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task, TaskState
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
-from engine import deadline, limits, state
+from engine import deadline, limits, state, task_tree
 from engine.definitions import Loaded
 from engine.errors import ProcessError
 from engine.registry import Registry
 from engine.sandbox import Sandbox, SandboxScriptEngine
+
+task_tree.install()  # no depth limit, and walks that skip the finished history
 
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 # Engine steps one operation may run: a flow that loops through gateways would otherwise
@@ -128,6 +131,12 @@ def all_tasks(wf: BpmnWorkflow) -> Iterator[Task]:
         yield from sub.tasks.values()
 
 
+def live_tasks(wf: BpmnWorkflow) -> list[Task]:
+    """Tasks ready, waiting or started, sub-processes included (read from every task,
+    not by walking the tree)."""
+    return [t for t in all_tasks(wf) if t.state & _LIVE]
+
+
 def ready_user_tasks(wf: BpmnWorkflow) -> list[Task]:
     return [t for t in all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
 
@@ -145,14 +154,21 @@ def waiting_timers(wf: BpmnWorkflow) -> list[tuple[Task, datetime]]:
     for task in all_tasks(wf):
         if task.state != TaskState.WAITING:
             continue
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
+        if not _waits_for_timer(getattr(task.task_spec, "event_definition", None)):
             continue
         value = task.internal_data.get("event_value")
         due = _timer_due(value)
         if due is not None:
             found.append((task, due))
     return found
+
+
+def _waits_for_timer(definition) -> bool:
+    """A timer event, or an event-based gateway (whose definition holds the events of
+    the catch events behind it, the timer among them)."""
+    if isinstance(definition, MultipleEventDefinition):
+        return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
+    return isinstance(definition, TimerEventDefinition)
 
 
 def _timer_due(value) -> datetime | None:

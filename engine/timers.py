@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, clock, db
+from engine import audit, clock, db, timer_starts
 from engine.cases import Actor, fire_timers, unit_of_work
 from engine.models import INCIDENT_LENGTH, Case
 from engine.registry import Registry
@@ -159,8 +159,14 @@ def run_due(
     limit: int | None = None,
     on_case: Callable[[int], None] | None = None,
 ) -> int:
-    """Fire every due timer; return how many cases were handled (failed ones included)."""
+    """Fire every due timer and start the cases of due timer start events; return how
+    many cases were handled (failed ones included)."""
     handled = 0
+    while limit is None or handled < limit:
+        started = timer_starts.start_one(factory, actor, registry)
+        if started is None:
+            break
+        handled += 1
     while limit is None or handled < limit:
         case_id = fire_one(factory, actor, registry)
         if case_id is None:

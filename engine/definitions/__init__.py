@@ -17,12 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
-from engine.definitions import bpmn_xml, loops, parsing
+from engine.definitions import (
+    bpmn_xml,
+    constructs,
+    loops,
+    parsing,
+    spiff_scripts,
+    start_timers,
+)
 from engine.errors import DefinitionError, Problem
 from engine.forms import FormError, load_form
 from engine.forms.units import unit_kind_problems
@@ -63,6 +71,10 @@ class Checked:
     forms: dict[str, dict] = field(default_factory=dict)
     elements: dict = field(default_factory=dict)
     found: int = 0  # problems found, those left out of ``problems`` included
+    # What runs but is ignored (other engines' attributes): shown, never refused.
+    warnings: list[Problem] = field(default_factory=list)
+    # The main process's timer start event: (element, "timeDate"|"timeCycle", expression).
+    start_timer: tuple[str, str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -125,6 +137,10 @@ def check(
                 continue
             processes[info.id] = info
             problems += bpmn_xml.structure_problems(name, info)
+    warnings: list[Problem] = []
+    for name, root in roots.items():
+        problems += constructs.refusals(name, root)
+        warnings += constructs.foreign_attributes(name, root)
     if not roots and not problems:
         problems.append(Problem("", "no .bpmn file given"))
     code = {name: bpmn_xml.expressions(root) for name, root in roots.items()}
@@ -139,11 +155,25 @@ def check(
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
+    start_timer = None
+    if key and key in processes:
+        start_timer = start_timers.timer_start(processes[key].element)
+        problems += start_timers.problems(processes[key].file, processes[key].element)
+        problems += start_timers.called_problems(processes, key)
     if key and not problems:
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
-    return Checked(key, _at_most(problems), bpmn, forms, elements, len(problems))
+    return Checked(
+        key,
+        _at_most(problems),
+        bpmn,
+        forms,
+        elements,
+        len(problems),
+        _at_most(warnings),
+        start_timer,
+    )
 
 
 def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:
@@ -212,6 +242,14 @@ def _too_much(processes: dict, code: dict[str, list]) -> Problem | None:
 def _expression_problems(name: str, code: list, sandbox: Sandbox) -> list[Problem]:
     problems = []
     for element, source, mode, line in code:
+        foreign = constructs.foreign_expression(source, mode)
+        if foreign is not None:  # the sandbox would only say "syntax error", or nothing
+            where = f"{element}: " if element else ""
+            vietnamese, english = foreign
+            problems.append(
+                Problem(name, constructs.say(where + vietnamese, where + english), element, line)
+            )
+            continue
         for found in sandbox.check(source, mode):
             at = line + (found.line - 1 if found.line else 0) if line else found.line
             problems.append(Problem(name, found.message, element, at))
@@ -304,7 +342,10 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
         element = getattr(err, "id", None) or None
         line = getattr(err, "line_number", None)
         # The parser follows each flow recursively and wraps the overflow in its own error.
-        message = TOO_LONG if "RecursionError" in str(err) else str(err).splitlines()[0]
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        message = TOO_LONG if "RecursionError" in str(err) else constructs.library_message(first)
+        if element:
+            message = f"{element}: {message}"
         return [Problem(file, message, element, line if isinstance(line, int) else None)]
     except RecursionError:
         return [Problem("", TOO_LONG)]
@@ -325,8 +366,17 @@ def parse_specs(roots: dict, key: str):
         parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
     subprocess_specs = parser.get_subprocess_specs(key)
+    processes = {
+        process.get("id"): process
+        for root in roots.values()
+        for process in root.iterfind("bpmn:process", bpmn_xml.NS)
+    }
     for process_spec in (spec, *subprocess_specs.values()):
         _connect_loops(process_spec)
+        if process_spec.name in processes:
+            spiff_scripts.attach(process_spec, spiff_scripts.read(processes[process_spec.name]))
+    if key in processes:  # its cases are started on schedule, by the timer worker
+        start_timers.plain_start(spec, processes[key])
     return spec, subprocess_specs
 
 
@@ -340,6 +390,10 @@ def _connect_loops(spec) -> None:
     merge instances created before, and stay in the multi-instance step for ever.
     """
     for task_spec in spec.task_specs.values():
+        if isinstance(task_spec, NoneTask):
+            # A task without a type (bpmn:task) passes, as BPMN and other engines have
+            # it; SpiffWorkflow made it wait for a person, with no form and no lane.
+            task_spec.manual = False
         if isinstance(task_spec, LoopTask):
             loops.bound(task_spec)
             child = spec.task_specs.get(task_spec.task_spec)
@@ -389,6 +443,7 @@ def deploy(
     )
     session.add(version)
     session.flush()
+    start_timers.deployed(session, version, checked.start_timer)
     audit.record(
         session,
         "definition_deployed",

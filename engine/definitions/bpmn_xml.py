@@ -44,7 +44,11 @@ EXPRESSION_TAGS = {
     "completionCondition": "eval",
     "condition": "eval",
     "script": "exec",
+    # SpiffArena's scripts around a task (engine.definitions.spiff_scripts).
+    "preScript": "exec",
+    "postScript": "exec",
 }
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 USER_TASK_TAGS = {"userTask", "manualTask"}
 
 
@@ -214,12 +218,22 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
                 "escalation": ketnap_attr(node, "escalation") == "true",
                 # Words for the domain's check of the task's form (engine.submission).
                 "options": ketnap_attr(node, "options"),
+                # SpiffArena's text for the person doing the task (Markdown), kept for
+                # the task page.
+                "instructions": _instructions(node),
                 "line": node.sourceline,
             }
             if tag == "callActivity" and node.get("calledElement"):
                 info.calls.append((node.get("id"), node.get("calledElement")))
         infos.append(info)
     return infos
+
+
+def _instructions(node: etree._Element) -> str | None:
+    extensions = node.find(f"{{{BPMN_NS}}}extensionElements")
+    if extensions is None:
+        return None
+    return (extensions.findtext(f"{{{SPIFF_NS}}}instructionsForEndUser") or "").strip() or None
 
 
 def lanes_within(container: etree._Element, lanes: dict[str, str]) -> dict:

@@ -12,14 +12,15 @@ FILES = sorted(p.name for p in THIRDPARTY.glob("*.bpmn"))
 # What each file must give: "deploys", or words every user reading the list needs to see.
 EXPECTED = {
     "black_box_pool.bpmn": "deploys",
-    "gateways_events.bpmn": "deploys",
     "no_layout.bpmn": "deploys",
-    "subprocess_events.bpmn": "deploys",
     "bpmnio_colors.bpmn": ["no executable process"],
     "signavio_claims.bpmn": ["no executable process", "names no resolver"],
     "data_and_artifacts.bpmn": ["no executable process"],
     "collaboration_purchase.bpmn": ["several main processes (buyer, seller)"],
-    "camunda7_invoice.bpmn": ["syntax error", "names no resolver", "has no form"],
+    "camunda7_invoice.bpmn": ["Camunda's style", "service task", "names no resolver"],
+    # SpiffWorkflow parses these and then runs them wrong (engine/definitions/constructs.py)
+    "gateways_events.bpmn": ["(jump)", "link events close the case"],
+    "subprocess_events.bpmn": ["(on_cancel)", "event sub-processes do not run correctly"],
     "zeebe_order.bpmn": ["syntax error", "has no form", "lies in no lane"],
     "collapsed_planes.bpmn": ["has no form"],
     "ketnap_missing_forms.bpmn": [
