@@ -2,7 +2,7 @@
 cases on schedule
 
 Revision ID: 0021
-Revises: 0013
+Revises: 0015
 
 One row per definition key with a timer start event, written when a version is
 deployed (``engine.timer_starts``): when its next case is due (``next_at``, none when
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
