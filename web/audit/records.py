@@ -22,6 +22,8 @@ from engine import audit
 from engine.attachments import safe_filename, storage_path
 from engine.models import Attachment, Case, Comment, Event, WorkItem
 
+from ..cases.history import detail
+from ..history_values import Change, FieldBook, book_of
 from ..labels import EVENTS, label, unit_name
 
 
@@ -31,6 +33,8 @@ class Entry:
     step: str  # the step's name, when the event concerns a step
     data: dict
     changes: dict = field(default_factory=dict)  # {field: [before, after]}
+    shown: list[Change] = field(default_factory=list)  # the changes, or the start data, as read
+    detail: str = ""  # a short line: to whom, which file, the outcome, the reason
 
     @property
     def what(self) -> str:
@@ -52,19 +56,34 @@ def timeline(session: Session, case: Case) -> list[Entry]:
             select(WorkItem.step, WorkItem.step_name).where(WorkItem.case_id == case.id)
         )
     }
+    book = book_of(case)
     entries = []
     for event in audit.history(session, case.id):
         data = _data(event.data)
         step = data.get("step")
+        changes = data.get("changes")
+        changes = changes if isinstance(changes, dict) else {}
         entries.append(
             Entry(
                 event,
                 (names.get(step) or step or "") if step else "",
                 data,
-                data.get("changes") or {},
+                changes,
+                _shown(book, event.kind, data, changes, step),
+                detail(event.kind, data, names),
             )
         )
     return entries
+
+
+def _shown(book: FieldBook, kind: str, data: dict, changes: dict, step) -> list[Change]:
+    """What an event changed, as read; for the case's start, the data it started with."""
+    if changes:
+        return book.changes(changes, step)
+    started = data.get("data")
+    if kind == "case_started" and isinstance(started, dict):
+        return book.values(started)
+    return []
 
 
 def _plain(value: Any) -> Any:

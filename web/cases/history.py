@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from engine import audit
@@ -17,6 +18,7 @@ from engine.attachments import safe_filename
 from engine.models import WorkItem
 from workflows.admission.vocabulary import OUTCOMES
 
+from ..i18n import format_date
 from ..labels import label, person, unit_name
 
 
@@ -24,6 +26,7 @@ from ..labels import label, person, unit_name
 class Line:
     at: datetime
     actor: str
+    unit: str | None  # the unit the person acted for
     kind: str
     detail: str
 
@@ -31,7 +34,13 @@ class Line:
 def case_history(session: Session, case_id: int, items: list[WorkItem]) -> list[Line]:
     steps = {item.step: item.step_name or item.step for item in items}
     return [
-        Line(event.at, event.actor, event.kind, _detail(event.kind, _data(event.data), steps))
+        Line(
+            event.at,
+            event.actor,
+            event.unit,
+            event.kind,
+            detail(event.kind, _data(event.data), steps),
+        )
         for event in audit.history(session, case_id)
     ]
 
@@ -44,12 +53,15 @@ def _data(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
+def detail(kind: str, data: dict, steps: dict[str, str]) -> str:
+    """A short line on what ``kind`` of event did, from its ``data``; ``steps`` names steps."""
     parts = []
     if data.get("step"):
         parts.append(steps.get(data["step"], data["step"]))
     if kind == "task_ready" and data.get("unit"):
         parts.append(unit_name(data["unit"]))
+    if kind == "task_ready" and data.get("due_at"):
+        parts.append(_("hạn %(date)s", date=format_date(data["due_at"])))
     if kind == "task_reassigned" and data.get("to"):
         parts.append("→ " + person(data["to"]))
     if kind == "attachment_added" and data.get("filename"):
