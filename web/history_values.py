@@ -60,10 +60,12 @@ class FieldBook:
         spec = self.spec(field, step)
         return _(spec["label"]) if spec and spec.get("label") else field
 
-    def changes(self, pairs: Mapping[str, Any], step: str | None = None) -> list[Change]:
+    def changes(
+        self, pairs: Mapping[str, Any], step: str | None = None, form: str | None = None
+    ) -> list[Change]:
         """``pairs`` ({field: [before, after]}) as shown, in the order of the step's form
-        (fields it does not ask for after them, by label)."""
-        order = list(self._forms.get(self._step_form.get(step or "", ""), {}))
+        (or of ``form``), fields it does not ask for after them, by label."""
+        order = list(self._forms.get(form or self._step_form.get(step or "", ""), {}))
         shown = []
         for field, pair in pairs.items():
             paired = isinstance(pair, (list, tuple)) and len(pair) == 2
@@ -75,9 +77,11 @@ class FieldBook:
         rank = {name: i for i, name in enumerate(order)}
         return sorted(shown, key=lambda c: (rank.get(c.field, len(rank)), c.label))
 
-    def values(self, data: Mapping[str, Any], step: str | None = None) -> list[Change]:
-        """``data`` ({field: value}, what a form submitted) as changes from nothing."""
-        return self.changes({field: (None, value) for field, value in data.items()}, step)
+    def values(self, data: Mapping[str, Any], form: str) -> list[Change]:
+        """``data`` ({field: value}, what ``form`` submitted) as changes from nothing;
+        fields left blank are left out."""
+        given = {field: (None, value) for field, value in data.items() if not _blank(value)}
+        return self.changes(given, form=form)
 
 
 @dataclass(frozen=True)

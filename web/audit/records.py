@@ -70,7 +70,8 @@ def timeline(session: Session, case: Case) -> list[Entry]:
                 data,
                 changes,
                 _shown(book, event.kind, data, changes, step),
-                detail(event.kind, data, names),
+                # The step is named beside the event already.
+                detail(event.kind, {k: v for k, v in data.items() if k != "step"}, names),
             )
         )
     return entries
@@ -82,7 +83,7 @@ def _shown(book: FieldBook, kind: str, data: dict, changes: dict, step) -> list[
         return book.changes(changes, step)
     started = data.get("data")
     if kind == "case_started" and isinstance(started, dict):
-        return book.values(started)
+        return book.values(started, form="start")
     return []
 
 
