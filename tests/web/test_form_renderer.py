@@ -79,7 +79,8 @@ def test_every_type_has_its_input(app):
     assert re.search(r'name="count"[^>]*type="number" step="1" value="" min="0" max="9"', html)
     assert 'step="any"' in html
     # A date is typed dd/mm/yyyy whatever the browser's language, not a native date picker.
-    assert re.search(r'type="text" inputmode="numeric"[^>]*placeholder="dd/mm/yyyy"[^>]*data-date-input', html)
+    typed = r'type="text" inputmode="numeric"[^>]*placeholder="dd/mm/yyyy"[^>]*data-date-input'
+    assert re.search(typed, html)
     assert 'type="date"' not in html
     assert html.count('name="ok" value=') == 2  # Có / Không radios
     assert len(re.findall(r'type="radio"\s+id="f-size-', html)) == 2  # few choices: radios
