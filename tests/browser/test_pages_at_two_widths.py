@@ -63,9 +63,7 @@ def _serious_violations(page) -> list[str]:
 
 def _sideways(page) -> int:
     """How many pixels the page is wider than the window (0: no sideways scrolling)."""
-    return page.evaluate(
-        "() => document.scrollingElement.scrollWidth - window.innerWidth"
-    )
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -156,7 +154,5 @@ def test_an_impossible_date_is_refused_in_vietnamese(page):
     page.get_by_test_id("start-case").click()
     page.locator('[name="birth_date"]').press_sequentially("31022008")
     page.get_by_test_id("submit-case").click()
-    expect(page.get_by_test_id("error-birth_date")).to_have_text(
-        re.compile(r"Ngày không hợp lệ")
-    )
+    expect(page.get_by_test_id("error-birth_date")).to_have_text(re.compile(r"Ngày không hợp lệ"))
     expect(page.locator('[name="birth_date"]')).to_have_value("31/02/2008")
