@@ -125,10 +125,12 @@ def text(spec: dict | None, value: Any) -> str:
         return _("Có") if value in (True, "true") else _("Không")
     if isinstance(value, Mapping):
         subs = {sub["name"]: sub for sub in spec.get("fields") or []}
+        # In the order of the record's fields, then keys it does not describe.
+        keys = [k for k in subs if k in value] + [k for k in value if k not in subs]
         return "; ".join(
-            f"{_(subs[k]['label']) if k in subs else k}: {text(subs.get(k), v)}"
-            for k, v in value.items()
-            if not _blank(v)
+            f"{_(subs[k]['label']) if k in subs else k}: {text(subs.get(k), value[k])}"
+            for k in keys
+            if not _blank(value[k])
         )
     if isinstance(value, list):
         item = {**spec, "type": "choice" if kind == "multichoice" else None}

@@ -29,6 +29,21 @@ _PLACE_FIELDS = [
     _field("unit", N_("Nơi thẩm tra"), "unit"),
     _field("people", N_("Người cần xác minh"), "string"),
 ]
+# One place's answer (verification.bpmn), as the case collects it.
+_ANSWER_FIELDS = [
+    *_PLACE_FIELDS,
+    _field(
+        "result",
+        N_("Kết quả"),
+        "choice",
+        choices=_choices(
+            matches=N_("Đúng như lý lịch đã khai"),
+            differs=N_("Có điểm khác với lý lịch đã khai"),
+        ),
+    ),
+    _field("date", N_("Ngày trả lời"), "date"),
+    _field("note", N_("Nội dung xác minh"), "text"),
+]
 
 DERIVED: dict[str, dict[str, Any]] = {
     spec["name"]: spec
@@ -68,24 +83,9 @@ DERIVED: dict[str, dict[str, Any]] = {
         ),
         _field("place", N_("Nơi thẩm tra, xác minh"), "string", fields=_PLACE_FIELDS),
         _field(
-            "verification_results",
-            N_("Kết quả thẩm tra các nơi"),
-            "list",
-            fields=[
-                *_PLACE_FIELDS,
-                _field(
-                    "result",
-                    N_("Kết quả"),
-                    "choice",
-                    choices=_choices(
-                        matches=N_("Đúng như lý lịch đã khai"),
-                        differs=N_("Có điểm khác với lý lịch đã khai"),
-                    ),
-                ),
-                _field("date", N_("Ngày trả lời"), "date"),
-                _field("note", N_("Nội dung xác minh"), "text"),
-            ],
+            "verification_results", N_("Kết quả thẩm tra các nơi"), "list", fields=_ANSWER_FIELDS
         ),
+        _field("verification_answer", N_("Trả lời thẩm tra"), "string", fields=_ANSWER_FIELDS),
         _field("probation_end", N_("Ngày hết thời hạn dự bị"), "date"),
         _field("official_since", N_("Ngày trở thành đảng viên chính thức"), "date"),
         _field("recognition_rounds", N_("Số lần chi bộ đã biểu quyết công nhận"), "integer"),
