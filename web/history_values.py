@@ -77,6 +77,16 @@ class FieldBook:
         rank = {name: i for i, name in enumerate(order)}
         return sorted(shown, key=lambda c: (rank.get(c.field, len(rank)), c.label))
 
+    def of_event(self, kind: str, data: Mapping[str, Any]) -> list[Change]:
+        """What an audit event changed (its data's "changes"), as read; for the case's
+        start, the data it started with."""
+        changes, started = data.get("changes"), data.get("data")
+        if isinstance(changes, Mapping) and changes:
+            return self.changes(changes, data.get("step"))
+        if kind == "case_started" and isinstance(started, Mapping):
+            return self.values(started, form="start")
+        return []
+
     def values(self, data: Mapping[str, Any], form: str) -> list[Change]:
         """``data`` ({field: value}, what ``form`` submitted) as changes from nothing;
         fields left blank are left out."""
@@ -92,6 +102,23 @@ class Change:
     label: str
     before: list[str]
     after: list[str]
+
+    @property
+    def new(self) -> bool:
+        """Set where there was nothing before."""
+        return self.before == [NONE]
+
+    def sentence(self, limit: int = 400) -> str:
+        """ "label: before → after", or "label: after" for a new value; list rows joined
+        by "; ", each side cut at ``limit`` characters."""
+
+        def side(lines: list[str]) -> str:
+            text = "; ".join(lines)
+            return text if len(text) <= limit else text[:limit] + "…"
+
+        if self.new:
+            return f"{self.label}: {side(self.after)}"
+        return f"{self.label}: {side(self.before)} → {side(self.after)}"
 
 
 def book_of(case: Case) -> FieldBook:

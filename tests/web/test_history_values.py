@@ -15,7 +15,6 @@ from engine.cases import unit_of_work
 from engine.models import Case, Event
 from tests.support.driving import DOSSIER, do, factory, start
 from tests.support.webapp import login
-from web.audit.pdf import _change
 from web.history_values import NONE, Change, FieldBook, lines, text
 from web.i18n import LOCAL
 
@@ -86,11 +85,12 @@ def test_values_are_formatted_by_their_fields(app):
         ]
 
 
-def test_pdf_lines_read_as_sentences():
-    assert _change(Change("d", "Ngày họp", ["01/10/2025"], ["06/10/2025"])) == (
+def test_changes_read_as_sentences():
+    assert Change("d", "Ngày họp", ["01/10/2025"], ["06/10/2025"]).sentence() == (
         "Ngày họp: 01/10/2025 → 06/10/2025"
     )
-    assert _change(Change("p", "Người", [NONE], ["A", "B"])) == "Người: A; B"
+    assert Change("p", "Người", [NONE], ["A", "B"]).sentence() == "Người: A; B"  # new
+    assert Change("n", "Ghi chú", [NONE], ["x" * 10]).sentence(limit=4) == "Ghi chú: xxxx…"
 
 
 def test_the_timeline_and_its_csv_use_labels_local_time_person_and_unit(app):
@@ -142,11 +142,14 @@ def test_the_search_csv_gives_local_times(app):
     assert header[5] == "Mở lúc (giờ Việt Nam)" and row[5] == _local(created)
 
 
-def test_the_case_page_history_names_the_unit(app):
+def test_the_case_page_history_names_the_unit_and_the_values(app):
     case_id = start(app)
     do(app, case_id, DOSSIER[0], who="cb_tp")
     page = login(app.test_client(), "cb_tp").get(f"/ho-so/{case_id}").get_data(True)
     assert re.search(r"— CB_TP, Chi bộ Trường THPT Trần Phú</span>", page)
+    history = page[page.index('data-testid="history"') :]
+    assert re.search(r"<li>Ngày chi bộ ra nghị quyết: \d{2}/\d{2}/\d{4}</li>", history)
+    assert "<li>Ngày sinh: " in history and "sympathiser_date" not in history
 
 
 def test_admitted_finds_members_in_probation(app):

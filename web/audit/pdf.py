@@ -8,25 +8,12 @@ from fpdf import FPDF
 
 from workflows.admission.reports.documents.fonts import add_family
 
-from ..history_values import NONE, Change
 from ..i18n import format_datetime
 from ..labels import person, unit_name
 from .records import Entry
 
 SIZE = 9.5
 LINE = 5
-
-
-def _value(lines: list[str]) -> str:
-    text = "; ".join(lines)
-    return text if len(text) <= 400 else text[:400] + "…"
-
-
-def _change(change: Change) -> str:
-    """ "label: before → after"; a value set where there was none: "label: after"."""
-    if change.before == [NONE]:
-        return f"{change.label}: {_value(change.after)}"
-    return f"{change.label}: {_value(change.before)} → {_value(change.after)}"
 
 
 def _entry(pdf: FPDF, entry: Entry) -> None:
@@ -49,7 +36,7 @@ def _entry(pdf: FPDF, entry: Entry) -> None:
     if entry.detail:
         pdf.multi_cell(0, LINE, entry.detail, new_x="LMARGIN", new_y="NEXT")
     for change in entry.shown:
-        pdf.multi_cell(0, LINE, "    " + _change(change), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, LINE, "    " + change.sentence(), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
 
 

@@ -23,7 +23,7 @@ from engine.attachments import safe_filename, storage_path
 from engine.models import Attachment, Case, Comment, Event, WorkItem
 
 from ..cases.history import detail
-from ..history_values import Change, FieldBook, book_of
+from ..history_values import Change, book_of
 from ..labels import EVENTS, label, unit_name
 
 
@@ -69,22 +69,12 @@ def timeline(session: Session, case: Case) -> list[Entry]:
                 (names.get(step) or step or "") if step else "",
                 data,
                 changes,
-                _shown(book, event.kind, data, changes, step),
+                book.of_event(event.kind, data),
                 # The step is named beside the event already.
                 detail(event.kind, {k: v for k, v in data.items() if k != "step"}, names),
             )
         )
     return entries
-
-
-def _shown(book: FieldBook, kind: str, data: dict, changes: dict, step) -> list[Change]:
-    """What an event changed, as read; for the case's start, the data it started with."""
-    if changes:
-        return book.changes(changes, step)
-    started = data.get("data")
-    if kind == "case_started" and isinstance(started, dict):
-        return book.values(started, form="start")
-    return []
 
 
 def _plain(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """A case's audit events as lines people read: when, who, what, and on which step.
 
-Only a short detail is shown (a step, a unit, a file name): the full event data holds
-submitted personal data, which the task pages already show where it belongs.
+Each line has a short detail (a step, a unit, a file name) and what the event changed,
+by the forms' labels with formatted values: the same data the task pages show to whoever
+sees the case (the auditor's timeline adds the request, the client and the hash).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.attachments import safe_filename
-from engine.models import WorkItem
+from engine.models import Case, WorkItem
 from workflows.admission.vocabulary import OUTCOMES
 
+from ..history_values import Change, book_of
 from ..i18n import format_date
 from ..labels import label, person, unit_name
 
@@ -29,20 +31,26 @@ class Line:
     unit: str | None  # the unit the person acted for
     kind: str
     detail: str
+    shown: list[Change]  # what the event changed, by the forms' labels
 
 
-def case_history(session: Session, case_id: int, items: list[WorkItem]) -> list[Line]:
+def case_history(session: Session, case: Case, items: list[WorkItem]) -> list[Line]:
     steps = {item.step: item.step_name or item.step for item in items}
-    return [
-        Line(
-            event.at,
-            event.actor,
-            event.unit,
-            event.kind,
-            detail(event.kind, _data(event.data), steps),
+    book = book_of(case)
+    lines = []
+    for event in audit.history(session, case.id):
+        data = _data(event.data)
+        lines.append(
+            Line(
+                event.at,
+                event.actor,
+                event.unit,
+                event.kind,
+                detail(event.kind, data, steps),
+                book.of_event(event.kind, data),
+            )
         )
-        for event in audit.history(session, case_id)
-    ]
+    return lines
 
 
 def _data(text: str) -> dict:
