@@ -1,8 +1,9 @@
 """A case's history for auditors, and everything a case holds about its candidate, as
 plain data: the timeline page, the PDF and the JSON exports all read from here.
 
-Unlike the case page's short history, the auditor sees each event whole: the submitted
-data and the changes to the case data it caused, with request id, client and hash.
+Like the case page's history, each event shows the changes to the case data it caused
+by the forms' labels (web/history_values.py); the auditor also gets the request id, the
+client and the hash, and the JSON export keeps the codes as stored.
 """
 
 from __future__ import annotations
