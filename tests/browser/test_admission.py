@@ -95,18 +95,17 @@ def test_invalid_form_shows_the_field_error_and_changes_nothing(page):
     page.goto(f"/ho-so/{c.case_id}")
     history = page.get_by_test_id("history-line").count()
 
-    # The date given, the required helper left out. A day after the 12th: Debian's
-    # Chromium has only the en-US locale and shows a date input as mm/dd/yyyy, which
-    # must not read as another day in the screenshot.
+    # The date given, the required helper left out. Typed as people do, dd/mm/yyyy,
+    # whatever the browser's language (a native date input would follow its locale).
     page.goto(f"/viec/{task}")
-    page.fill('[name="sympathiser_date"]', "2026-11-20")
+    page.locator('[name="sympathiser_date"]').press_sequentially("20/11/2026")
     with page.expect_response(f"**/viec/{task}") as sent:
         page.get_by_test_id("submit-task").click()
     assert sent.value.status == 422
     expect(page.get_by_test_id("form-errors")).to_be_visible()
     expect(page.get_by_test_id("error-helper_name")).to_be_visible()
     expect(page.get_by_test_id("error-sympathiser_date")).to_have_count(0)
-    expect(page.locator('[name="sympathiser_date"]')).to_have_value("2026-11-20")  # kept
+    expect(page.locator('[name="sympathiser_date"]')).to_have_value("20/11/2026")  # kept
     expect(page.get_by_test_id("task-status")).to_have_text("Đang chờ xử lý")
     screenshot(page, "task-error")
 

@@ -172,7 +172,7 @@ def test_form_editor_previews_with_the_task_renderer_and_checks_on_save(designer
         {"text": json.dumps(form)},
         draft,
     ).get_json()
-    assert 'type="date"' in preview["html"] and "Ngày làm lễ" in preview["html"]
+    assert "data-date-input" in preview["html"] and "Ngày làm lễ" in preview["html"]
     bad = json_call(
         designer,
         "PUT",

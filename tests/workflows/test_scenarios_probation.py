@@ -32,9 +32,13 @@ def test_probation_to_recognition(world):
     assert case.due("recognition_vote") == workdays_after(probation_end, 30)
     case.do("recognition_vote")
     assert case.open() == [("recognition_grassroots_vote", "DN-LB")]
+    # The decision is due 30 working days from the branch's recognition resolution, and
+    # the grassroots committee's review before it within the same time.
+    resolution = case.row.data["recognition_meeting_date"]
+    assert case.due("recognition_grassroots_vote") == workdays_after(resolution, 30)
     case.do("recognition_grassroots_vote")
     assert case.open() == [("recognition_decide", "BTV-DL")]
-    assert case.due("recognition_decide") == workdays_after(today(), 30)
+    assert case.due("recognition_decide") == workdays_after(resolution, 30)
     case.do("recognition_decide")
     row = case.row
     assert (row.status, row.outcome) == ("closed", "recognised")

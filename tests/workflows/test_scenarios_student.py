@@ -42,8 +42,11 @@ def test_student_is_admitted_step_by_step(world):
 
     case.do("branch_vote")
     assert case.open() == [("grassroots_vote", "THPT-TP")]  # a chi bộ cơ sở: its own
+    # The steps before the decision carry its deadline: 60 working days from the meeting.
+    assert case.due("grassroots_vote") == workdays_after(today(), 60)
     case.do("grassroots_vote")
     assert case.open() == [("appraisal", "BTC-DL")]
+    assert case.due("appraisal") == workdays_after(today(), 60)
     case.do("appraisal")
     assert case.open() == [("decide", "BTV-DL")]
     assert case.due("decide") == workdays_after(today(), 60)  # from the branch meeting
