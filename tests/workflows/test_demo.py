@@ -43,7 +43,11 @@ def test_demo_fills_an_empty_database(run, factory):
     waiting, _ = found["Lê Hoàng Gia Hân"]
     assert waiting.status == "waiting" and waiting.data["waiting_until"] > "2025-09-08"
     assert found["Võ Ngọc Lan"][1] == [("verify_place", "P2"), ("verify_place", "P3")]
-    assert found["Hoàng Thị Thu Hà"][1] == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
+    assert found["Hoàng Thị Thu Hà"][1] == [
+        ("decide", "BTV-DL"),
+        ("escalate", "BTC-DL"),
+        ("extend_decision", "BTC-DL"),
+    ]
     assert found["Hoàng Văn Nam"][1] == [("retake_class", "TTCT-DL")]
     assert found["Ngô Thị Hồng"][1] == [("assign_branch", "P3")]
     # No Youth Union or Trade Union in the enterprise: two members introduced him.

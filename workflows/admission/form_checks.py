@@ -1,8 +1,10 @@
 """What the admission domain gives the engine for forms: the units that unit fields offer
-(the organisation tree, active units of the kinds a field names), and its checks of
+(the organisation tree, active units of the kinds a field names), the tree's facts
+stored with a vote (``voting``: who votes and decides next), and its checks of
 submissions that a form file cannot express, run by the engine before anything changes
 (``engine.submission``): the introducer routes, the education level's exception, places
-of residence the tree can route, a residential branch of the ward that assigns it.
+of residence the tree can route, a residential branch of the ward that assigns it, an
+extension within its limit, a ceremony between the decision and today (``deadlines``).
 
 Each check returns field errors ({} when the submission may go on); the engine answers
 them as it answers a form's own (422, the form shown again).
@@ -16,7 +18,7 @@ from typing import Any
 from engine.registry import Registry, registry
 from engine.submission import Submission
 
-from . import candidate, introductions
+from . import candidate, deadlines, introductions, voting
 from .kinds import KINDS
 from .tree import load_tree
 
@@ -62,11 +64,21 @@ def check_assigned_branch(sub: Submission) -> dict[str, Any]:
     return {"branch": [f"Hãy chọn một chi bộ trực thuộc {unit.name if unit else sub.unit}."]}
 
 
+def check_extension(sub: Submission) -> dict[str, Any]:
+    return deadlines.extension_errors(sub.data)
+
+
+def check_ceremony(sub: Submission) -> dict[str, Any]:
+    return deadlines.ceremony_errors(sub.data)
+
+
 CHECKS = {
     "start": check_start,
     "application": check_application,
     "introduction": check_introduction,
     "assign_branch": check_assigned_branch,
+    "extension": check_extension,
+    "ceremony": check_ceremony,
 }
 
 
@@ -76,6 +88,8 @@ def register(target: Registry = registry) -> None:
     target.unit_kinds = frozenset(KINDS)
     for form, check in CHECKS.items():
         target.form_check(form)(check)
+    for form, facts in voting.FACTS.items():
+        target.form_fact(form)(facts)
 
 
 register()
