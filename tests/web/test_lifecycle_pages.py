@@ -16,9 +16,10 @@ from tests.support.webapp import csrf_token, login
 from workflows.admission import rules
 
 ADULT = {"birth_date": rules.add_months(rules.today(), -(19 * 12))}
-FAILED = {"official_members": "10", "votes_for": "5", "votes_against": "5"}
+# Two thirds against: the case closes (fewer either way is voted again).
+FAILED = {"official_members": "10", "votes_for": "3", "votes_against": "7"}
 PASSED = {"official_members": "10", "votes_for": "7", "votes_against": "3"}
-SENTENCE = "5/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
+SENTENCE = "3/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
 
 
 def as_user(app, name: str):
@@ -61,7 +62,7 @@ def test_a_vote_below_two_thirds_is_confirmed_before_it_is_stored(app):
     # "Quay lại sửa": the form again, with what was typed.
     back = vote(branch, item, FAILED, action="edit").get_data(True)
     assert 'data-testid="task-form"' in back and 'name="votes_for"' in back
-    assert re.search(r'name="votes_for"[^>]*value="5"', back)
+    assert re.search(r'name="votes_for"[^>]*value="3"', back)
     # A confirmation of another effect stores nothing; this one's stores it.
     assert vote(branch, item, FAILED, confirm="0" * 16).status_code == 200
     assert get_item(app, item).status == "open"
@@ -73,7 +74,7 @@ def test_a_vote_below_two_thirds_is_confirmed_before_it_is_stored(app):
 def test_a_passing_vote_needs_no_confirmation(app):
     case, item = at_vote(app)
     assert vote(as_user(app, "cb_tp"), item, PASSED).status_code == 302
-    assert item_id(app, case, "grassroots_vote")
+    assert item_id(app, case, "appraisal")  # a chi bộ cơ sở: no grassroots vote
 
 
 def end(client, case: int, **form):
@@ -146,7 +147,7 @@ def test_the_board_reopens_a_closing_vote(app):
     )
     assert reopened.status_code == 302 and case_row(app, case).status == "active"
     again = item_id(app, case, "branch_vote")
-    assert re.search(r'name="votes_for"[^>]*value="5"', branch.get(f"/viec/{again}").text)
+    assert re.search(r'name="votes_for"[^>]*value="3"', branch.get(f"/viec/{again}").text)
     assert "Đã mở lại để sửa" in branch.get(f"/viec/{item}").text
     assert board.get(f"/viec/{again}/mo-lai").status_code == 409  # not completed
 
