@@ -1,8 +1,9 @@
 """The extension of the decision's deadline through the pages: the organisation board's
 task opens when 60 working days have passed since the branch resolution, a new due date
 more than 30 working days later is refused with the problem on the field (422) and
-nothing stored (the deadline it extends still shown), an allowed one is stored and the open decision's due date moves with it.
-Screenshots of the refused form at 1366 and 390 px."""
+nothing stored (the deadline it extends still shown), an allowed one is stored and the
+open decision's due date moves with it. Screenshots of the refused form at 1366 and
+390 px."""
 
 from __future__ import annotations
 
