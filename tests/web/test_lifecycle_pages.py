@@ -163,3 +163,26 @@ def test_the_boards_see_stuck_cases(app):
     assert re.search(rf'data-testid="stuck-row" data-case-id="{case}"', listed)
     assert "accept_sympathiser" in listed
     assert 'data-testid="stuck-panel"' not in branch.get("/ho-so").text
+
+
+def test_the_political_centre_is_warned_of_a_certificate_that_will_lapse(app):
+    # Driving's student waits for the 18th birthday, which is after the certificate's
+    # 60 months if it was issued 59 months ago: warned, accepted once confirmed.
+    case = start(app)
+    do(app, case, "accept_sympathiser")
+    item = item_id(app, case, "attend_class")
+    centre = as_user(app, "ttct")
+    token = csrf_token(centre.get(f"/viec/{item}").get_data(True))
+    form = {
+        "csrf_token": token,
+        "certificate_date": rules.add_months(rules.today(), -59),
+        "certificate_number": "12-GCN/TTCT",
+    }
+    shown = centre.post(f"/viec/{item}", data=form)
+    page = shown.get_data(True)
+    assert shown.status_code == 200 and get_item(app, item).status == "open"
+    assert "phải học lại lớp" in text_of(page, "confirm-sentence")
+    key = re.search(r'name="confirm" value="([0-9a-f]+)"', page).group(1)
+    assert centre.post(f"/viec/{item}", data={**form, "confirm": key}).status_code == 302
+    assert get_item(app, item).status == "completed"
+    assert item_id(app, case, "application")  # the value was accepted: the case goes on
