@@ -56,15 +56,15 @@ def test_student_from_nomination_to_admission_decision(page):
     c.do("mass_org_opinion", YOUTH_UNION, then=[("residence_opinion", WARD)])
     c.do("residence_opinion", WARD, then=[("branch_vote", BRANCH)])
     # 8 of 9 official members for: above two thirds of all of them.
-    c.do("branch_vote", BRANCH, then=[("grassroots_vote", GRASSROOTS)])
-    c.do("grassroots_vote", GRASSROOTS, then=[("appraisal", BOARD)])
+    # The school's branch is a chi bộ cơ sở: straight to the upper committee's board.
+    c.do("branch_vote", BRANCH, then=[("appraisal", BOARD)])
     c.do("appraisal", BOARD, then=[("decide", STANDING)])
     c.do("decide", STANDING, then=[("ceremony", BRANCH)], claim=True)
 
     # The standing board reads the case: admitted, the ceremony now up to the branch.
     assert open_tasks(page, c.case_id) == named([("ceremony", BRANCH)])
     expect(page.get_by_test_id("case-status")).to_have_text("Đang xử lý")
-    expect(page.get_by_test_id("done-step")).to_have_count(13)
+    expect(page.get_by_test_id("done-step")).to_have_count(12)
     decision = page.get_by_test_id("done-step").filter(has_text=step_name("decide"))
     decision.get_by_role("link", name=step_name("decide"), exact=True).click()
     expect(page.get_by_test_id("value-decision")).to_have_text("Kết nạp vào Đảng")

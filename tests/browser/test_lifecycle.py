@@ -43,7 +43,7 @@ DOSSIER = (
     "mass_org_opinion",
     "residence_opinion",
 )
-SENTENCE = "5/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
+SENTENCE = "3/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
 WIDE, NARROW = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 
 
@@ -99,14 +99,15 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     case_id = at_branch_vote(factory)
     first = vote_task(factory, case_id)
 
-    # 5 of 10: the confirmation page says what it means, nothing is stored yet.
+    # 3 for, 7 against of 10: the confirmation page says what it means, nothing is
+    # stored yet.
     sign_in(page, "cb_tp")
-    vote(page, first, 5, 5)
+    vote(page, first, 3, 7)
     expect(page.get_by_test_id("confirm-sentence")).to_have_text(SENTENCE)
     shoot(page, "confirm-close")
     # Back to the form: the values typed are there.
     page.get_by_test_id("confirm-back").click()
-    expect(page.locator('[name="votes_for"]')).to_have_value("5")
+    expect(page.locator('[name="votes_for"]')).to_have_value("3")
     expect(page.locator('[name="official_members"]')).to_have_value("10")
     expect(page.get_by_test_id("task-status")).to_have_text("Đang chờ xử lý")
     # Submitted again and confirmed: the case closes, not admitted.
@@ -124,7 +125,7 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     vote_row.get_by_test_id("reopen-link").click()
     expect(page.get_by_test_id("reopen-title")).to_contain_text(step_name("branch_vote"))
     page.get_by_test_id("reopen-reason").fill(
-        "Văn thư nhập nhầm: 7 đồng chí tán thành, không phải 5."
+        "Văn thư nhập nhầm: 7 đồng chí tán thành, không phải 3."
     )
     expect(page.get_by_test_id("reopen-effect")).to_contain_text(
         "Hồ sơ đã kết thúc sẽ được mở lại."
@@ -142,11 +143,11 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     second = vote_task(factory, case_id)
     assert second != first
     page.goto(f"/viec/{second}")
-    expect(page.locator('[name="votes_for"]')).to_have_value("5")
+    expect(page.locator('[name="votes_for"]')).to_have_value("3")
     vote(page, second, 7, 3)
     expect(page.locator(".alert-success")).to_contain_text(step_name("branch_vote"))
     page.goto(f"/ho-so/{case_id}")
-    expect(page.get_by_test_id("open-task")).to_contain_text(step_name("grassroots_vote"))
+    expect(page.get_by_test_id("open-task")).to_contain_text(step_name("appraisal"))
 
     # The history shows both votes and the reopening; nothing was deleted.
     page.get_by_test_id("history").locator("summary").click()
@@ -166,4 +167,4 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
             .where(WorkItem.case_id == case_id, WorkItem.step == "branch_vote")
             .order_by(WorkItem.id)
         ).scalars()
-        assert votes == [5, 7] and list(statuses) == ["reopened", "completed"]
+        assert votes == [3, 7] and list(statuses) == ["reopened", "completed"]
