@@ -43,7 +43,7 @@ DOSSIER = (
     "mass_org_opinion",
     "residence_opinion",
 )
-SENTENCE = "3/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
+SENTENCE = "5/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
 WIDE, NARROW = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 
 
@@ -99,15 +99,14 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     case_id = at_branch_vote(factory)
     first = vote_task(factory, case_id)
 
-    # 3 for, 7 against of 10: the confirmation page says what it means, nothing is
-    # stored yet.
+    # 5 of 10: the confirmation page says what it means, nothing is stored yet.
     sign_in(page, "cb_tp")
-    vote(page, first, 3, 7)
+    vote(page, first, 5, 5)
     expect(page.get_by_test_id("confirm-sentence")).to_have_text(SENTENCE)
     shoot(page, "confirm-close")
     # Back to the form: the values typed are there.
     page.get_by_test_id("confirm-back").click()
-    expect(page.locator('[name="votes_for"]')).to_have_value("3")
+    expect(page.locator('[name="votes_for"]')).to_have_value("5")
     expect(page.locator('[name="official_members"]')).to_have_value("10")
     expect(page.get_by_test_id("task-status")).to_have_text("Đang chờ xử lý")
     # Submitted again and confirmed: the case closes, not admitted.
@@ -125,7 +124,7 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     vote_row.get_by_test_id("reopen-link").click()
     expect(page.get_by_test_id("reopen-title")).to_contain_text(step_name("branch_vote"))
     page.get_by_test_id("reopen-reason").fill(
-        "Văn thư nhập nhầm: 7 đồng chí tán thành, không phải 3."
+        "Văn thư nhập nhầm: 7 đồng chí tán thành, không phải 5."
     )
     expect(page.get_by_test_id("reopen-effect")).to_contain_text(
         "Hồ sơ đã kết thúc sẽ được mở lại."
@@ -143,7 +142,7 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     second = vote_task(factory, case_id)
     assert second != first
     page.goto(f"/viec/{second}")
-    expect(page.locator('[name="votes_for"]')).to_have_value("3")
+    expect(page.locator('[name="votes_for"]')).to_have_value("5")
     vote(page, second, 7, 3)
     expect(page.locator(".alert-success")).to_contain_text(step_name("branch_vote"))
     page.goto(f"/ho-so/{case_id}")
@@ -167,4 +166,4 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
             .where(WorkItem.case_id == case_id, WorkItem.step == "branch_vote")
             .order_by(WorkItem.id)
         ).scalars()
-        assert votes == [3, 7] and list(statuses) == ["reopened", "completed"]
+        assert votes == [5, 7] and list(statuses) == ["reopened", "completed"]

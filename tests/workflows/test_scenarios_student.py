@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from workflows.admission import voting
+
 from .scenario import (
     AFTER_BRANCH_VOTE,
     STUDENT,
     TO_BRANCH_VOTE,
     Case,
     advance_to,
+    deploy_changed,
     today,
     workdays_after,
 )
@@ -128,7 +131,26 @@ def test_vote_at_exactly_two_thirds_passes(world):
     assert case.open() == [("appraisal", "BTC-DL")]
 
 
+def test_a_vote_below_two_thirds_closes_the_case_by_default(world):
+    # procedure.md step 7 [A]: not admitted now; the branch may start a new case later.
+    case = Case(world, STUDENT)
+    case.walk(*TO_BRANCH_VOTE)
+    case.do("branch_vote", official_members=9, votes_for=5, votes_against=0)
+    row = case.row
+    assert (row.status, row.outcome) == ("closed", "not_admitted")
+    assert "5/9" in row.data["not_admitted_reason"]
+    assert "không đủ hai phần ba" in row.data["not_admitted_reason"]
+
+
+def branch_votes_again(files) -> None:
+    files["admission.bpmn"] = files["admission.bpmn"].replace(
+        'ketnap:form="branch_vote"/>',
+        f'ketnap:form="branch_vote" ketnap:options="{voting.UNDECIDED_AGAIN}"/>',
+    )
+
+
 def test_three_undecided_branch_votes_go_to_the_upper_committee(world):
+    deploy_changed(world, branch_votes_again)  # the [A] setting, as a designer sets it
     case = Case(world, STUDENT)
     case.walk(*TO_BRANCH_VOTE)
     # All five present voted for, but the branch has nine official members: 5/9 < 2/3,

@@ -153,8 +153,8 @@ def test_an_insufficient_appraisal_returns_the_dossier_to_the_branch(world):
 
 def grassroots_votes_again(files) -> None:
     files["admission.bpmn"] = files["admission.bpmn"].replace(
-        'ketnap:form="grassroots_vote"/>',
-        f'ketnap:form="grassroots_vote" ketnap:options="{voting.VOTES_AGAIN}"/>',
+        'ketnap:form="grassroots_vote" ',
+        f'ketnap:form="grassroots_vote" ketnap:options="{voting.VOTES_AGAIN}" ',
     )
 
 

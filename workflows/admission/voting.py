@@ -14,6 +14,12 @@ recognition) is stored with these facts, and the gateways after it route on them
   committee, which decides as a whole committee by a recorded vote, not through a
   standing board.
 
+The branch vote's submission gets ``branch_below_two_thirds``: by default a vote below
+two thirds closes the case as not admitted (procedure.md step 7: "not admitted now",
+the branch may start a new case later: [A]); the word ``undecided-votes-again`` in the
+task's ``ketnap:options`` makes a vote that reaches two thirds neither way a vote to
+hold again instead, the third such vote going to the upper committee.
+
 The grassroots vote's submission gets ``grassroots_below_two_thirds``: what a vote
 below two thirds leads to. By default the full result goes to the upper committee,
 which decides (procedure.md step 8, to be confirmed against HD 06: [A]); the word
@@ -31,6 +37,8 @@ from .tree import OrgTree, load_tree
 
 #: ketnap:options word of the grassroots vote: below two thirds, vote again like the branch.
 VOTES_AGAIN = "below-two-thirds-votes-again"
+#: ketnap:options word of the branch vote: an undecided vote is held again, not closing.
+UNDECIDED_AGAIN = "undecided-votes-again"
 
 
 def route_facts(tree: OrgTree, branch: str) -> dict[str, bool]:
@@ -65,13 +73,22 @@ def branch_resolution_facts(sub: Submission) -> dict[str, Any]:
     return route_facts(tree, branch)
 
 
+def branch_vote_facts(sub: Submission) -> dict[str, Any]:
+    """The branch resolution's facts, and what a vote below two thirds leads to."""
+    again = UNDECIDED_AGAIN in sub.options
+    return {
+        **branch_resolution_facts(sub),
+        "branch_below_two_thirds": "vote_again" if again else "close",
+    }
+
+
 def grassroots_vote_facts(sub: Submission) -> dict[str, Any]:
     """What a grassroots vote below two thirds leads to, as the diagram's task says."""
     return {"grassroots_below_two_thirds": "vote_again" if VOTES_AGAIN in sub.options else "refer"}
 
 
 FACTS = {
-    "branch_vote": branch_resolution_facts,
+    "branch_vote": branch_vote_facts,
     "recognition_vote": branch_resolution_facts,
     "grassroots_vote": grassroots_vote_facts,
 }
