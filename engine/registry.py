@@ -19,6 +19,9 @@ FormCheck = Callable[[Any], Mapping[str, Any]]
 # What one call of a diagram function costs, in sandbox steps: a number, or a function of
 # the call's arguments giving it (see ``Registry.function``).
 Cost = int | Callable[..., int]
+# (session, case data) -> rows (label, text) of a form's evidence panel; [] when the fact
+# does not apply to the case (engine.forms.evidence).
+EvidenceFact = Callable[[Any, Mapping[str, Any]], Sequence[tuple[str, str]]]
 DEFAULT_COST = 10
 
 
@@ -50,6 +53,8 @@ class Registry:
         # form name -> the domain's check of a submission that fits the form, run before
         # anything changes (a rule between fields, or against the case's other data).
         self.form_checks: dict[str, FormCheck] = {}
+        # fact name -> what an evidence panel shows of it (engine.forms.evidence).
+        self.evidence_facts: dict[str, EvidenceFact] = {}
 
     def function(self, name: str | None = None, *, cost: Cost = DEFAULT_COST):
         """Decorator: make a function callable from diagrams under ``name``.
@@ -86,6 +91,15 @@ class Registry:
 
         def wrap(fn):
             self.form_checks[form] = fn
+            return fn
+
+        return wrap
+
+    def evidence_fact(self, name: str):
+        """Decorator: register ``fn(session, data) -> [(label, text)]`` for evidence panels."""
+
+        def wrap(fn):
+            self.evidence_facts[name] = fn
             return fn
 
         return wrap

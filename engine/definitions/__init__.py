@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.definitions import bpmn_xml, loops, parsing
 from engine.errors import DefinitionError, Problem
-from engine.forms import FormError, load_form
+from engine.forms import FormError, evidence, load_form
 from engine.forms.units import unit_kind_problems
 from engine.models import DefinitionVersion
 from engine.registry import Registry
@@ -101,6 +101,7 @@ def check(
         return Checked(None, [too_large], found=1)
     forms = _check_forms(files, problems)
     problems += _unit_field_problems(files, forms, registry)
+    problems += _evidence_problems(files, forms, registry)
     roots: dict[str, Any] = {}
     processes: dict[str, Any] = {}
     for name, content in files.items():
@@ -170,6 +171,15 @@ def _unit_field_problems(files: dict, forms: dict[str, dict], registry: Registry
         Problem(names[form_name], p.message, p.path or None)
         for form_name, form in forms.items()
         for p in unit_kind_problems(form, registry.unit_kinds, has_source)
+    ]
+
+
+def _evidence_problems(files: dict, forms: dict[str, dict], registry: Registry) -> list[Problem]:
+    """Evidence groups naming a form, field or fact the definition does not have."""
+    names = {Path(name).stem: name for name in files if name.endswith(".json")}
+    return [
+        Problem(names[form_name], p.message, p.path or None)
+        for form_name, p in evidence.reference_problems(forms, registry.evidence_facts)
     ]
 
 

@@ -21,7 +21,7 @@ from ..extensions import db, run_operation
 from ..formdata import parse_submission
 from ..permissions import may_work_on
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
-from . import bp, confirm, reading
+from . import bp, confirm, evidence, reading
 
 
 def _annotatable(case: Case, item: WorkItem) -> bool:
@@ -76,6 +76,7 @@ def _page(
         comment=comment,
         attachments=reading.attachments(session, case.id),
         comments=reading.comments(session, case.id),
+        evidence=evidence.panel(session, case, item),
     ), status
 
 

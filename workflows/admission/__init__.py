@@ -16,7 +16,7 @@ def register_domain() -> None:
     (idempotent)."""
     # Imported here, not at package import: importing the package, or only its tree
     # modules (orgs, models), registers nothing; the host decides when, by calling this.
-    from . import form_checks, models, resolvers, rules  # noqa: F401  (they register on import)
+    from . import evidence, form_checks, models, resolvers, rules  # noqa: F401  (they register on import)
     from .reports import models as _report_tables  # noqa: F401  (in the metadata)
     from .reports import stored
 

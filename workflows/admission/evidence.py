@@ -1,0 +1,124 @@
+"""The facts the admission's evidence panels show beside a form's own fields
+(bpmn/forms/*.json ``"evidence"``, engine/forms/evidence.py): what a reviewer needs from
+earlier steps and what the rules make of it — a certificate's validity on the meeting
+date, a vote's share of all members, the decision's 60-working-day deadline, the answer
+of each place verified. Each returns rows (label, text), none when it does not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from engine import workdays
+from engine.registry import Registry, registry
+
+from . import rules
+from .reports.documents.model import percent, short_date
+from .tree import load_tree
+
+Rows = list[tuple[str, str]]
+DECISION_WORKDAYS = 60  # procedure.md step 10: within 60 working days of the resolution
+RESULTS = {"matches": "Đúng như lý lịch đã khai", "differs": "Có điểm khác với lý lịch đã khai"}
+
+
+def certificate_validity(_session, data: Mapping[str, Any]) -> Rows:
+    issued = data.get("certificate_date")
+    if not issued:
+        return []
+    until = date.fromisoformat(rules.add_months(issued, rules.CERTIFICATE_MONTHS))
+    on = data.get("meeting_date") or rules.today()
+    valid = rules.certificate_valid(issued, on)
+    when = "ngày họp chi bộ" if data.get("meeting_date") else "hôm nay"
+    verdict = "còn giá trị" if valid else "đã hết giá trị"
+    last = short_date(until - timedelta(days=1))
+    text = f"đến hết {last}: {verdict} vào {when} ({short_date(on)})"
+    return [("Hiệu lực giấy chứng nhận", text)]
+
+
+def _vote(label: str, votes_for: Any, against: Any, total: Any, members: str) -> Rows:
+    if not isinstance(votes_for, int) or not isinstance(total, int) or total <= 0:
+        return []
+    passed = votes_for * 3 >= total * 2
+    text = f"{votes_for}/{total} {members} tán thành ({percent(votes_for, total)})"
+    if isinstance(against, int):
+        text += f", {against} không tán thành ({percent(against, total)})"
+    text += " — đạt hai phần ba" if passed else " — chưa đạt hai phần ba"
+    return [(label, text)]
+
+
+def branch_vote_share(_session, data: Mapping[str, Any]) -> Rows:
+    return _vote(
+        "Kết quả biểu quyết",
+        data.get("votes_for"),
+        data.get("votes_against"),
+        data.get("official_members"),
+        "đảng viên chính thức",
+    )
+
+
+def grassroots_vote_share(_session, data: Mapping[str, Any]) -> Rows:
+    return _vote(
+        "Kết quả biểu quyết",
+        data.get("grassroots_votes_for"),
+        data.get("grassroots_votes_against"),
+        data.get("committee_members"),
+        "cấp ủy viên",
+    )
+
+
+def decision_deadline(_session, data: Mapping[str, Any]) -> Rows:
+    """The 60 working days from the branch's resolution, and how many are left."""
+    meeting = data.get("meeting_date")
+    if not meeting:
+        return []
+    due = date.fromisoformat(rules.add_workdays(meeting, DECISION_WORKDAYS))
+    decided = data.get("decision_date")
+    if decided:
+        state = "đã quyết định ngày " + short_date(decided)
+    else:
+        left = workdays.default_calendar.workdays_between(date.fromisoformat(rules.today()), due)
+        state = f"còn {left} ngày làm việc" if left >= 0 else f"quá hạn {-left} ngày làm việc"
+    return [
+        (
+            f"Hạn quyết định ({DECISION_WORKDAYS} ngày làm việc từ ngày chi bộ họp)",
+            f"{short_date(due)} — {state}",
+        )
+    ]
+
+
+def verification_answers(session, data: Mapping[str, Any]) -> Rows:
+    """One row per place verified: where, whom, when, what it found."""
+    answers = [a for a in data.get("verification_results") or [] if isinstance(a, dict)]
+    if not answers and data.get("places_to_verify") == []:
+        return [("Thẩm tra lý lịch", "Không phải thẩm tra (người thân là đảng viên, đã khai đủ)")]
+    tree = load_tree(session)
+    rows: Rows = []
+    for answer in answers:
+        unit = tree.get(answer.get("unit"))
+        place = unit.name if unit is not None else str(answer.get("unit") or "")
+        people = ", ".join(str(p) for p in answer.get("people") or [])
+        result = RESULTS.get(str(answer.get("result")), str(answer.get("result") or ""))
+        text = f"{result} ({short_date(answer.get('date'))})"
+        if answer.get("note"):
+            text += f": {answer['note']}"
+        rows.append((f"{place} — {people}" if people else place, text))
+    return rows
+
+
+FACTS = {
+    "certificate_validity": certificate_validity,
+    "branch_vote_share": branch_vote_share,
+    "grassroots_vote_share": grassroots_vote_share,
+    "decision_deadline": decision_deadline,
+    "verification_answers": verification_answers,
+}
+
+
+def register(target: Registry = registry) -> None:
+    for name, fact in FACTS.items():
+        target.evidence_fact(name)(fact)
+
+
+register()
