@@ -129,6 +129,7 @@ def design_and_deploy(page) -> None:
     page.get_by_test_id("edit-version").first.click()
     write_form(page)
     draw_new_step(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # "deploy? N cases run on v1"
     page.get_by_test_id("deploy").click()
     page.wait_for_url(re.compile(r"/thiet-ke/admission$"))
 
