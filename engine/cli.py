@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import audit, cases, db, definitions, logs, schema, stuck, timers
+from engine import audit, cases, db, definitions, logs, messages, schema, stuck, timers
 from engine.errors import DefinitionError, EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.settings import SettingsError
@@ -65,11 +65,18 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--key", help="main process id, when the files hold several")
-def check(paths, key):
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="the language of the problems",
+)
+def check(paths, key, lang):
     """Check BPMN files and forms (files or folders) without a database."""
     result = definitions.check(definitions.collect(list(paths)), key=key)
     for problem in result.problems:
-        click.echo(str(problem))
+        click.echo(str(messages.translated(problem, lang)))
     if not result.ok:
         click.echo(f"{result.found} problem(s)", err=True)
         sys.exit(1)

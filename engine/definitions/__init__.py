@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,8 @@ def check(
         for name, root in roots.items():
             problems += _expression_problems(name, code[name], sandbox)
             problems += loops.problems(name, root)
+        for info in processes.values():
+            problems += bpmn_xml.unconnected_problems(info.file, info.element)
     else:
         problems.append(too_much)
     key = _main_process(processes, key, problems)
@@ -144,7 +146,23 @@ def check(
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
-    return Checked(key, _at_most(problems), bpmn, forms, elements, len(problems))
+    listed = _named(_at_most(problems), processes)
+    return Checked(key, listed, bpmn, forms, elements, len(problems))
+
+
+def _named(problems: list[Problem], processes: dict) -> list[Problem]:
+    """The problems with the name of the element each is about, where it has one."""
+    names: dict[str, str] = {}
+    for info in processes.values():
+        names[info.id] = info.name
+        names.update((lane, spec["name"]) for lane, spec in info.lanes.items())
+        names.update((node, spec["name"]) for node, spec in info.nodes.items())
+    return [
+        replace(p, name=names[p.element])
+        if p.element and names.get(p.element) not in (None, "", p.element)
+        else p
+        for p in problems
+    ]
 
 
 def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:

@@ -9,10 +9,11 @@ session cookie and the page's CSRF token in the X-CSRFToken header.
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from engine import messages
 from engine.definitions import drafts
 from engine.errors import DefinitionError
 from engine.models import Case, DefinitionVersion
@@ -39,6 +40,8 @@ def problem_list(problems) -> list[dict]:
 
 
 def _row(problem) -> dict:
+    """A problem as the designer's pages show it: in the reader's language, with the
+    name of its element."""
     row = problem.as_dict()
     if problem.params:  # a message id with numbers (the "… and N more" line)
         numbers = {
@@ -47,6 +50,8 @@ def _row(problem) -> dict:
         }
         row["message"] = _(problem.message, **numbers)
         row["more"] = problem.parameters.get("count")
+    else:  # the engine's English, put in the reader's language
+        row["message"] = messages.problem_text(problem, str(get_locale()))
     return row
 
 

@@ -45,9 +45,17 @@
 
   // -- problems ---------------------------------------------------------------------
 
-  function cell(row, value, code) {
+  function cell(row, value) {
     var td = document.createElement('td');
-    if (code) { var c = document.createElement('code'); c.textContent = value; td.appendChild(c); } else { td.textContent = value; }
+    td.textContent = value;
+    row.appendChild(td);
+  }
+
+  // The element by its name, as the diagram shows it, and its id for the XML.
+  function elementCell(row, p) {
+    var td = document.createElement('td');
+    if (p.name) { td.appendChild(document.createTextNode(p.name + ' ')); }
+    if (p.element) { var c = document.createElement('code'); c.textContent = p.element; td.appendChild(c); }
     row.appendChild(td);
   }
 
@@ -76,7 +84,7 @@
       var row = body.insertRow();
       row.setAttribute('data-testid', 'problem-row');
       row.setAttribute('data-element', p.element || '');
-      cell(row, p.file || ''); cell(row, p.line || ''); cell(row, p.element || '', true); cell(row, p.message);
+      cell(row, p.file || ''); cell(row, p.line || ''); elementCell(row, p); cell(row, p.message);
       if (p.element) {
         row.classList.add('problem-link');
         row.addEventListener('click', function () { reveal(p); });
@@ -106,7 +114,7 @@
     var byElement = {};
     problems.forEach(function (p) {
       if (p.element && (!p.file || p.file === current) && registry.get(p.element)) {
-        (byElement[p.element] = byElement[p.element] || []).push(p.message);
+        (byElement[p.element] = byElement[p.element] || []).push(p.message);  // on its element: no name needed
       }
     });
     Object.keys(byElement).forEach(function (id) {
