@@ -22,7 +22,7 @@
     try {
       var form = JSON.parse(textarea.value);
       return form && typeof form === 'object' && Array.isArray(form.fields) ? form : null;
-    } catch (err) { return null; }
+    } catch { return null; }  // not JSON (yet): no table
   }
 
   function write(form) {
