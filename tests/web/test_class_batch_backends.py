@@ -35,7 +35,7 @@ def completed(factory) -> list[int]:
         )
 
 
-def test_the_check_keeps_nothing_and_names_the_bad_row(world):
+def test_the_check_keeps_nothing_and_names_the_bad_row(world):  # noqa: F811
     day = today().isoformat()
     rows = class_rows(
         world,
@@ -54,7 +54,7 @@ def test_the_check_keeps_nothing_and_names_the_bad_row(world):
     assert kinds == []  # not even an audit event of the rows that would have passed
 
 
-def test_storing_completes_each_row_in_its_own_transaction(world):
+def test_storing_completes_each_row_in_its_own_transaction(world):  # noqa: F811
     day = today().isoformat()
     rows = class_rows(
         world,
