@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from engine import attachments as files
 from engine.errors import Conflict, InvalidData
@@ -111,15 +113,35 @@ def complete(item_id: int):
         return render_error(409, conflict_message(item.id))
     if not done.kept:
         return confirm.page(item, case, done.effect)
-    flash(
-        _(
-            "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
-            step=item.step_name or item.step,
-            name=item.title,
-        ),
-        "success",
-    )
+    flash(_done_message(item), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _done_message(item: WorkItem) -> Markup:
+    """"Done", and a link to the case's next task when it is one for the same unit (the
+    same people go on with it). Every value is escaped: the link is the only markup."""
+    said = _(
+        "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
+        step=escape(item.step_name or item.step),
+        name=escape(item.title or ""),
+    )
+    following = db().execute(
+        select(WorkItem)
+        .where(
+            WorkItem.case_id == item.case_id,
+            WorkItem.status == "open",
+            WorkItem.unit == item.unit,
+            WorkItem.id != item.id,
+        )
+        .order_by(WorkItem.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if following is None or not may_work_on(g.user, following):
+        return Markup(said)
+    link = Markup('<a href="{}" class="alert-link" data-testid="next-task">{}</a>').format(
+        url_for("cases.task", item_id=following.id), following.step_name or following.step
+    )
+    return Markup(said) + " " + Markup(_("Việc tiếp theo của đơn vị: %(link)s", link=link))
 
 
 @bp.post("/viec/<int:item_id>/tep")
