@@ -24,7 +24,8 @@ APPLICATION = {
 
 def submit(client, item: int, data: dict):
     page = client.get(f"/viec/{item}")
-    return client.post(f"/viec/{item}", data={"csrf_token": csrf_token(page.get_data(True)), **data})
+    token = csrf_token(page.get_data(True))
+    return client.post(f"/viec/{item}", data={"csrf_token": token, **data})
 
 
 def test_claiming_opens_the_task(app):
