@@ -101,7 +101,7 @@ def with_demo_accounts(command: click.Command) -> click.Command:
             return
         with unit_of_work(session_factory()) as session:
             made = create_demo_accounts(session)
-        lines = [f"  {name:<14} {password:<14} {role} @ {unit}" for name, role, unit, password in made]
+        lines = [f"  {name:<14} {secret:<14} {role} @ {unit}" for name, role, unit, secret in made]
         click.echo("\nTài khoản mẫu (mật khẩu chỉ hiện một lần):")
         click.echo("\n".join(lines))
         path = write_passwords(Settings.from_env().instance_dir, lines)
