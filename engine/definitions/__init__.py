@@ -375,6 +375,18 @@ def _connect_loops(spec) -> None:
                 child.completed_event.connect(task_spec.merge_child)
 
 
+def file_titles(version: DefinitionVersion) -> list[tuple[str, str]]:
+    """(file, what it holds) for each BPMN file of ``version``, by file name: the names
+    of its processes, which tell people more than the file's name does."""
+    names: dict[str, list[str]] = {}
+    for process in version.elements.values():
+        names.setdefault(process.get("file") or "", []).append(process.get("name") or "")
+    return [
+        (file, ", ".join(sorted(n for n in names.get(file, []) if n)) or file)
+        for file in sorted(version.files)
+    ]
+
+
 def content_hash(bpmn: dict[str, str], forms: dict[str, dict]) -> str:
     return hashlib.sha256(audit.canonical({"bpmn": bpmn, "forms": forms}).encode()).hexdigest()
 

@@ -58,8 +58,7 @@ def test_storing_completes_each_row_in_its_own_transaction(world):  # noqa: F811
     day = today().isoformat()
     rows = class_rows(
         world,
-        [{"certificate_number": f"GCN-{i}", "certificate_date": day} for i in range(3)]
-        + [{}],
+        [{"certificate_number": f"GCN-{i}", "certificate_date": day} for i in range(3)] + [{}],
     )
     commits = []
 

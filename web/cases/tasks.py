@@ -118,24 +118,28 @@ def complete(item_id: int):
 
 
 def _done_message(item: WorkItem) -> Markup:
-    """"Done", and a link to the case's next task when it is one for the same unit (the
+    """ "Done", and a link to the case's next task when it is one for the same unit (the
     same people go on with it). Every value is escaped: the link is the only markup."""
     said = _(
         "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
         step=escape(item.step_name or item.step),
         name=escape(item.title or ""),
     )
-    following = db().execute(
-        select(WorkItem)
-        .where(
-            WorkItem.case_id == item.case_id,
-            WorkItem.status == "open",
-            WorkItem.unit == item.unit,
-            WorkItem.id != item.id,
+    following = (
+        db()
+        .execute(
+            select(WorkItem)
+            .where(
+                WorkItem.case_id == item.case_id,
+                WorkItem.status == "open",
+                WorkItem.unit == item.unit,
+                WorkItem.id != item.id,
+            )
+            .order_by(WorkItem.id)
+            .limit(1)
         )
-        .order_by(WorkItem.id)
-        .limit(1)
-    ).scalar_one_or_none()
+        .scalar_one_or_none()
+    )
     if following is None or not may_work_on(g.user, following):
         return Markup(said)
     link = Markup('<a href="{}" class="alert-link" data-testid="next-task">{}</a>').format(

@@ -1,12 +1,10 @@
 /* The class page (web/classes): warn, as it is typed, that a certificate issued on or
- * before data-expired-before (today less 60 months) is no longer valid; and after a
- * refused batch, move the focus to the summary of what is wrong. */
+ * before data-expired-before (today less 60 months) is no longer valid. (The focus goes
+ * to the summary of a refused batch by static/error-focus.js.) */
 (function () {
   'use strict';
 
   var form = document.querySelector('[data-testid=batch-form]');
-  var summary = document.querySelector('[data-testid=batch-errors]');
-  if (summary) { summary.focus(); }
   if (!form) { return; }
   var limit = form.getAttribute('data-expired-before');
 
