@@ -63,3 +63,11 @@ def test_the_done_message_links_the_next_task_of_the_same_unit(app):
 def test_the_favicon_is_served(client):
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_files_for_everybody_do_not_send_the_session_cookie_again(app):
+    cb = login(app.test_client(), "cb_tp")
+    assert "Set-Cookie" in cb.get("/").headers  # a page refreshes the signed-in cookie
+    for path in ("/favicon.ico", "/static/ketnap.css"):
+        answer = cb.get(path)
+        assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, path
