@@ -62,16 +62,19 @@ def cli() -> None:
     logs.configure(*logs.from_env())
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--key", help="main process id, when the files hold several")
-@click.option(
+_LANG = click.option(
     "--lang",
     type=click.Choice(["vi", "en"]),
     default="vi",
     show_default=True,
     help="the language of the problems",
 )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--key", help="main process id, when the files hold several")
+@_LANG
 def check(paths, key, lang):
     """Check BPMN files and forms (files or folders) without a database."""
     result = definitions.check(definitions.collect(list(paths)), key=key)
@@ -86,7 +89,8 @@ def check(paths, key, lang):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--key", help="main process id, when the files hold several")
-def deploy(paths, key):
+@_LANG
+def deploy(paths, key, lang):
     """Deploy BPMN files and forms as the next version of their definition."""
     try:
         with cases.unit_of_work(session_factory()) as session:
@@ -95,7 +99,7 @@ def deploy(paths, key):
             )
     except DefinitionError as err:
         for problem in err.problems:
-            click.echo(str(problem))
+            click.echo(str(messages.translated(problem, lang)))
         sys.exit(1)
     state = "deployed" if created else "unchanged, still"
     click.echo(f"{version.key}: {state} version {version.version}")
