@@ -68,6 +68,26 @@ def grassroots_vote_share(_session, data: Mapping[str, Any]) -> Rows:
     )
 
 
+def recognition_vote_share(_session, data: Mapping[str, Any]) -> Rows:
+    return _vote(
+        "Kết quả biểu quyết",
+        data.get("recognition_votes_for"),
+        data.get("recognition_votes_against"),
+        data.get("recognition_members"),
+        "đảng viên chính thức",
+    )
+
+
+def recognition_grassroots_share(_session, data: Mapping[str, Any]) -> Rows:
+    return _vote(
+        "Kết quả biểu quyết",
+        data.get("recognition_grassroots_for"),
+        data.get("recognition_grassroots_against"),
+        data.get("recognition_committee_members"),
+        "cấp ủy viên",
+    )
+
+
 def decision_deadline(_session, data: Mapping[str, Any]) -> Rows:
     """The 60 working days from the branch's resolution, and how many are left."""
     meeting = data.get("meeting_date")
@@ -111,6 +131,8 @@ FACTS = {
     "certificate_validity": certificate_validity,
     "branch_vote_share": branch_vote_share,
     "grassroots_vote_share": grassroots_vote_share,
+    "recognition_vote_share": recognition_vote_share,
+    "recognition_grassroots_share": recognition_grassroots_share,
     "decision_deadline": decision_deadline,
     "verification_answers": verification_answers,
 }
