@@ -6,28 +6,18 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from engine import db as engine_db
-from engine.cases import Actor, unit_of_work
-from tests.support.webapp import DB_FILE
-from workflows.admission import intake, rules, steps
+from workflows.admission import rules
 
+from .cases import PERSON, walked
 from .conftest import screenshot, sign_in
-from .test_evidence import NARROW, PERSON, WIDE
+from .test_lifecycle import NARROW, WIDE
 
 NAMES = ("Trần Thị Lan", "Lê Văn Minh")
 
 
 def at_class(tmp_path) -> None:
-    engine = engine_db.make_engine(f"sqlite:///{tmp_path / DB_FILE}")
-    factory = engine_db.make_session_factory(engine)
     for name in NAMES:
-        person = {**PERSON, "full_name": name}
-        with unit_of_work(factory) as s:
-            case_id = intake.start_admission(s, person, Actor("dt_tp")).id
-        with unit_of_work(factory) as s:
-            data = steps.step_data("accept_sympathiser", rules.today(), person)
-            steps.complete_step(s, case_id, "accept_sympathiser", data, Actor("clerk"))
-    engine.dispose()
+        walked(tmp_path, ("accept_sympathiser",), {**PERSON, "full_name": name})
 
 
 def dmy(iso: str) -> str:

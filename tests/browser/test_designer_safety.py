@@ -14,14 +14,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from engine import db as engine_db
-from engine.cases import Actor, unit_of_work
 from engine.models import DefinitionVersion
-from tests.support.webapp import DB_FILE
-from workflows.admission import intake
 
+from .cases import live_database, walked
 from .conftest import screenshot, sign_in
-from .test_evidence import PERSON
 
 
 def open_draft(page) -> None:
@@ -58,23 +54,12 @@ def test_palette_entries_raise_no_script_error(page):
 
 
 def versions(tmp_path) -> int:
-    engine = engine_db.make_engine(f"sqlite:///{tmp_path / DB_FILE}")
-    try:
-        with engine_db.make_session_factory(engine)() as s:
-            return s.execute(select(func.count()).select_from(DefinitionVersion)).scalar_one()
-    finally:
-        engine.dispose()
-
-
-def start_case(tmp_path) -> None:
-    engine = engine_db.make_engine(f"sqlite:///{tmp_path / DB_FILE}")
-    with unit_of_work(engine_db.make_session_factory(engine)) as s:
-        intake.start_admission(s, PERSON, Actor("dt_tp"))
-    engine.dispose()
+    with live_database(tmp_path) as factory, factory() as s:
+        return s.execute(select(func.count()).select_from(DefinitionVersion)).scalar_one()
 
 
 def test_deploy_and_discard_ask_first_and_leaving_warns(page, tmp_path):
-    start_case(tmp_path)
+    walked(tmp_path)  # one case runs on version 1
     before = versions(tmp_path)
     open_draft(page)
     asked: list[str] = []

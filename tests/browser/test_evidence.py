@@ -9,69 +9,21 @@ from __future__ import annotations
 from datetime import date
 
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from engine import db as engine_db
-from engine.cases import Actor, unit_of_work
-from engine.models import WorkItem
-from tests.support.webapp import DB_FILE
-from workflows.admission import intake, rules, steps
+from tests.support.driving import DOSSIER
+from workflows.admission import rules
 
-from .conftest import screenshot, sign_in
-
-PERSON = {
-    "full_name": "Lê Thị Thu Hà",
-    "birth_date": "2005-02-20",
-    "gender": "female",
-    "ethnicity": "Kinh",
-    "youth_union_member": True,
-    "category": "student",
-    "branch": "THPT-TP",
-    "residence_unit": "P1",
-    "proposer_unit": "DT-THPT-TP",
-}
-TO_BRANCH_VOTE = (
-    "accept_sympathiser",
-    "attend_class",
-    "application",
-    "send_verification",
-    "verify_place",
-    "certify_history",
-    "introduction",
-    "mass_org_opinion",
-    "residence_opinion",
-)
-WIDE, NARROW = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+from .cases import walked
+from .conftest import sign_in
+from .test_lifecycle import shoot
 
 
-def walked(tmp_path, through: tuple[str, ...]) -> tuple[int, str]:
-    """A case walked through ``through`` by the engine; (case id, today as dd/mm/yyyy)."""
-    engine = engine_db.make_engine(f"sqlite:///{tmp_path / DB_FILE}")
-    factory = engine_db.make_session_factory(engine)
-    with unit_of_work(factory) as s:
-        case_id = intake.start_admission(s, PERSON, Actor("dt_tp")).id
-    for step in through:
-        with unit_of_work(factory) as s:
-            data = steps.step_data(step, rules.today(), PERSON)
-            steps.complete_step(s, case_id, step, data, Actor("clerk"))
-    with unit_of_work(factory) as s:
-        item = s.execute(
-            select(WorkItem.id).where(WorkItem.case_id == case_id, WorkItem.status == "open")
-        ).scalar_one()
-    engine.dispose()
-    return item, date.fromisoformat(rules.today()).strftime("%d/%m/%Y")
-
-
-def shoot(page, name: str) -> None:
-    page.set_viewport_size(WIDE)
-    screenshot(page, name)
-    page.set_viewport_size(NARROW)
-    screenshot(page, f"{name}-390")
-    page.set_viewport_size(WIDE)
+def today() -> str:
+    return date.fromisoformat(rules.today()).strftime("%d/%m/%Y")
 
 
 def test_decision_page_shows_both_votes_the_appraisal_and_the_deadline(page, tmp_path):
-    item, today = walked(tmp_path, (*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal"))
+    item = walked(tmp_path, (*DOSSIER, "branch_vote", "grassroots_vote", "appraisal"))
     sign_in(page, "btv")
     page.goto(f"/viec/{item}")
     panel = page.get_by_test_id("evidence")
@@ -79,7 +31,7 @@ def test_decision_page_shows_both_votes_the_appraisal_and_the_deadline(page, tmp
     groups = panel.get_by_test_id("evidence-group")
     branch = groups.filter(has_text="Chi bộ xét, biểu quyết đề nghị kết nạp")
     expect(branch).to_contain_text("Ngày họp chi bộ")
-    expect(branch).to_contain_text(today)
+    expect(branch).to_contain_text(today())
     expect(branch).to_contain_text(
         "8/9 đảng viên chính thức tán thành (88,9 %), 1 không tán thành (11,1 %)"
     )
@@ -102,7 +54,7 @@ def test_decision_page_shows_both_votes_the_appraisal_and_the_deadline(page, tmp
 
 
 def test_branch_vote_page_shows_certificate_introducers_and_verification(page, tmp_path):
-    item, today = walked(tmp_path, TO_BRANCH_VOTE)
+    item = walked(tmp_path, DOSSIER)
     sign_in(page, "cb_tp")
     page.goto(f"/viec/{item}")
     panel = page.get_by_test_id("evidence")
@@ -110,7 +62,7 @@ def test_branch_vote_page_shows_certificate_introducers_and_verification(page, t
         has_text="Lớp bồi dưỡng nhận thức về Đảng"
     )
     expect(certificate).to_contain_text("Ngày cấp giấy chứng nhận")
-    expect(certificate).to_contain_text(today)
+    expect(certificate).to_contain_text(today())
     expect(certificate).to_contain_text("còn giá trị vào hôm nay")
     introducers = panel.get_by_test_id("evidence-group").filter(has_text="Người giới thiệu")
     expect(introducers.locator("ol li")).to_have_count(2)

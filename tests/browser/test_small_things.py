@@ -7,26 +7,14 @@ import re
 
 from playwright.sync_api import expect
 
-from engine import db as engine_db
-from engine.cases import Actor, unit_of_work
-from tests.support.webapp import DB_FILE
-from workflows.admission import intake
-
+from .cases import walked
 from .conftest import sign_in
-from .test_evidence import PERSON
-
-
-def started(tmp_path) -> None:
-    engine = engine_db.make_engine(f"sqlite:///{tmp_path / DB_FILE}")
-    with unit_of_work(engine_db.make_session_factory(engine)) as s:
-        intake.start_admission(s, PERSON, Actor("dt_tp"))
-    engine.dispose()
 
 
 def test_a_failed_submit_focuses_the_summary_and_a_skip_link_leads_to_the_content(page, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))  # the 422 itself is expected
-    started(tmp_path)
+    walked(tmp_path)
     sign_in(page, "cb_tp")
     page.get_by_test_id("task-link").first.click()
     page.wait_for_url(re.compile(r"/viec/\d+$"))

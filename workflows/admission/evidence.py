@@ -8,6 +8,7 @@ of each place verified. Each returns rows (label, text), none when it does not a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,55 +38,43 @@ def certificate_validity(_session, data: Mapping[str, Any]) -> Rows:
     return [("Hiệu lực giấy chứng nhận", text)]
 
 
-def _vote(label: str, votes_for: Any, against: Any, total: Any, members: str) -> Rows:
-    if not isinstance(votes_for, int) or not isinstance(total, int) or total <= 0:
-        return []
-    passed = votes_for * 3 >= total * 2
-    text = f"{votes_for}/{total} {members} tán thành ({percent(votes_for, total)})"
-    if isinstance(against, int):
-        text += f", {against} không tán thành ({percent(against, total)})"
-    text += " — đạt hai phần ba" if passed else " — chưa đạt hai phần ba"
-    return [(label, text)]
+@dataclass(frozen=True)
+class VoteShare:
+    """A vote's fact: its fields for and against of all ``members`` of the body."""
+
+    votes_for: str
+    against: str
+    total: str
+    members: str
+
+    def __call__(self, _session, data: Mapping[str, Any]) -> Rows:
+        votes, against, total = (data.get(k) for k in (self.votes_for, self.against, self.total))
+        if not isinstance(votes, int) or not isinstance(total, int) or total <= 0:
+            return []
+        text = f"{votes}/{total} {self.members} tán thành ({percent(votes, total)})"
+        if isinstance(against, int):
+            text += f", {against} không tán thành ({percent(against, total)})"
+        passed = votes * 3 >= total * 2
+        text += " — đạt hai phần ba" if passed else " — chưa đạt hai phần ba"
+        return [("Kết quả biểu quyết", text)]
 
 
-def branch_vote_share(_session, data: Mapping[str, Any]) -> Rows:
-    return _vote(
-        "Kết quả biểu quyết",
-        data.get("votes_for"),
-        data.get("votes_against"),
-        data.get("official_members"),
-        "đảng viên chính thức",
-    )
-
-
-def grassroots_vote_share(_session, data: Mapping[str, Any]) -> Rows:
-    return _vote(
-        "Kết quả biểu quyết",
-        data.get("grassroots_votes_for"),
-        data.get("grassroots_votes_against"),
-        data.get("committee_members"),
-        "cấp ủy viên",
-    )
-
-
-def recognition_vote_share(_session, data: Mapping[str, Any]) -> Rows:
-    return _vote(
-        "Kết quả biểu quyết",
-        data.get("recognition_votes_for"),
-        data.get("recognition_votes_against"),
-        data.get("recognition_members"),
-        "đảng viên chính thức",
-    )
-
-
-def recognition_grassroots_share(_session, data: Mapping[str, Any]) -> Rows:
-    return _vote(
-        "Kết quả biểu quyết",
-        data.get("recognition_grassroots_for"),
-        data.get("recognition_grassroots_against"),
-        data.get("recognition_committee_members"),
-        "cấp ủy viên",
-    )
+MEMBERS, COMMITTEE = "đảng viên chính thức", "cấp ủy viên"
+VOTES = {
+    "branch_vote_share": VoteShare("votes_for", "votes_against", "official_members", MEMBERS),
+    "grassroots_vote_share": VoteShare(
+        "grassroots_votes_for", "grassroots_votes_against", "committee_members", COMMITTEE
+    ),
+    "recognition_vote_share": VoteShare(
+        "recognition_votes_for", "recognition_votes_against", "recognition_members", MEMBERS
+    ),
+    "recognition_grassroots_share": VoteShare(
+        "recognition_grassroots_for",
+        "recognition_grassroots_against",
+        "recognition_committee_members",
+        COMMITTEE,
+    ),
+}
 
 
 def decision_deadline(_session, data: Mapping[str, Any]) -> Rows:
@@ -128,11 +117,8 @@ def verification_answers(session, data: Mapping[str, Any]) -> Rows:
 
 
 FACTS = {
+    **VOTES,
     "certificate_validity": certificate_validity,
-    "branch_vote_share": branch_vote_share,
-    "grassroots_vote_share": grassroots_vote_share,
-    "recognition_vote_share": recognition_vote_share,
-    "recognition_grassroots_share": recognition_grassroots_share,
     "decision_deadline": decision_deadline,
     "verification_answers": verification_answers,
 }
