@@ -301,9 +301,15 @@ def unconnected_problems(name: str, proc: etree._Element) -> list[Problem]:
 
 
 def _outside_the_flow(node: etree._Element) -> bool:
-    """An event sub-process (started by its event), a compensation handler, and a link
-    event (its pair stands for the flow) take no part in the sequence flows."""
+    """An event sub-process (started by its event), a compensation handler and its
+    boundary event (joined by an association), and a link event (its pair stands for
+    the flow) take no part in the sequence flows."""
     if node.get("triggeredByEvent") == "true" or node.get("isForCompensation") == "true":
+        return True
+    if (
+        local(node.tag) == "boundaryEvent"
+        and node.find("bpmn:compensateEventDefinition", NS) is not None
+    ):
         return True
     return node.find("bpmn:linkEventDefinition", NS) is not None
 
