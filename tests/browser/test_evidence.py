@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.support.driving import DOSSIER
 from workflows.admission import rules
 
-from .cases import walked
+from .cases import PERSON, walked
 from .conftest import sign_in
 from .test_lifecycle import shoot
 
@@ -23,7 +23,11 @@ def today() -> str:
 
 
 def test_decision_page_shows_both_votes_the_appraisal_and_the_deadline(page, tmp_path):
-    item = walked(tmp_path, (*DOSSIER, "branch_vote", "grassroots_vote", "appraisal"))
+    # A branch under a grassroots committee (a chi bộ cơ sở would have no grassroots vote).
+    teachers = {**PERSON, "branch": "THPT-TL-GV", "proposer_unit": "DT-THPT-TL"}
+    item = walked(
+        tmp_path, (*DOSSIER, "branch_vote", "grassroots_vote", "appraisal"), person=teachers
+    )
     sign_in(page, "btv")
     page.goto(f"/viec/{item}")
     panel = page.get_by_test_id("evidence")
