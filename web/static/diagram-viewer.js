@@ -39,7 +39,10 @@
   });
 
   // Zoom by a fifth either way, around the middle of the view; "fit" shows it all.
+  // The floor sits well below any fit: a wide diagram fits under 0.2, and "out" must
+  // never zoom in.
   var ZOOM = { in: 1.25, out: 0.8 };
+  var MIN_ZOOM = 0.05;
   page.querySelectorAll('[data-zoom]').forEach(function (button) {
     button.addEventListener('click', function () {
       var canvas = viewer.get('canvas');
@@ -47,7 +50,7 @@
       if (how === 'fit') { canvas.zoom('fit-viewport', 'auto'); return; }
       var box = canvas.viewbox();
       var middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-      canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * ZOOM[how])), middle);
+      canvas.zoom(Math.min(4, Math.max(MIN_ZOOM, canvas.zoom() * ZOOM[how])), middle);
     });
   });
 
