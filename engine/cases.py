@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import TaskState
@@ -237,7 +238,10 @@ def start_case(
     *,
     unit: str | None = None,
     registry: Registry | None = None,
+    message: str | None = None,
 ) -> Case:
+    """Start a case of the current version of ``key``; with ``message``, the case is
+    started by that message (its start event waits for it) and ``data`` is its payload."""
     registry = registry or default_registry
     version = current(session, key)
     if version is None:
@@ -272,6 +276,8 @@ def start_case(
     )
     wf = runtime.new_workflow(loaded, registry, data)
     runtime.step(wf)
+    if message is not None:
+        _catch(session, case, wf, MessageEventDefinition(message), data, actor)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     session.flush()
     return case
@@ -549,25 +555,66 @@ def send_message(
     *,
     registry: Registry | None = None,
 ) -> Case:
+    """Deliver message ``name`` to a case that waits for it (Conflict if it does not)."""
+    return _deliver(session, case_id, MessageEventDefinition(name), payload, actor, registry)
+
+
+@_logged
+@_bounded
+def send_signal(
+    session: Session,
+    case_id: int,
+    name: str,
+    payload: dict[str, Any],
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> Case:
+    """Deliver signal ``name`` to a case that waits for it (Conflict if it does not)."""
+    return _deliver(session, case_id, SignalEventDefinition(name), payload, actor, registry)
+
+
+def _deliver(
+    session: Session,
+    case_id: int,
+    event: MessageEventDefinition | SignalEventDefinition,
+    payload: dict[str, Any],
+    actor: Actor,
+    registry: Registry | None,
+) -> Case:
     registry = registry or default_registry
     _refuse_oversized(payload)
     case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
+    _catch(session, case, wf, event, payload, actor)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
+def _catch(
+    session: Session,
+    case: Case,
+    wf,
+    event: MessageEventDefinition | SignalEventDefinition,
+    payload: dict[str, Any],
+    actor: Actor,
+) -> None:
+    """Hand the event to the case's workflow and run on from there, audited; Conflict
+    when nothing in the case waits for it."""
+    kind = "signal" if isinstance(event, SignalEventDefinition) else "message"
     try:
-        wf.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload)))
+        wf.send_event(BpmnEvent(event, dict(payload)))
     except WorkflowException as err:
-        raise Conflict(f"the case is not waiting for message {name!r}") from err
+        raise Conflict(f"the case is not waiting for {kind} {event.name!r}") from err
     runtime.step(wf)
     audit.record(
         session,
-        "message_received",
+        f"{kind}_received",
         actor=actor.name,
         case_id=case.id,
         unit=case.unit,
-        data={"message": name, "payload": payload},
+        data={kind: event.name, "payload": payload},
         **actor.request,
     )
-    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
-    return case
 
 
 @_logged
@@ -653,6 +700,7 @@ __all__ = [
     "suspend",
     "resume",
     "send_message",
+    "send_signal",
     "fire_timers",
     "Conflict",
     "InvalidData",

@@ -19,7 +19,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -412,6 +412,25 @@ def current(session: Session, key: str) -> DefinitionVersion | None:
         .order_by(DefinitionVersion.version.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def current_versions(session: Session) -> list[DefinitionVersion]:
+    """The current (newest) version of every deployed definition, by key."""
+    newest = (
+        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
+        .group_by(DefinitionVersion.key)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(DefinitionVersion)
+            .join(
+                newest,
+                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
+            )
+            .order_by(DefinitionVersion.key)
+        ).scalars()
+    )
 
 
 def deploy(

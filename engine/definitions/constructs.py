@@ -129,13 +129,6 @@ _RULES: dict[str, list[Rule]] = {
     ],
     "startEvent": [
         (
-            lambda n: _in_main(n) and (_def(n, "message") is not None),
-            "sự kiện bắt đầu bằng thông điệp chưa được hỗ trợ: hồ sơ chỉ được mở qua "
-            "giao diện hoặc API, rồi chờ thông điệp bằng sự kiện trung gian",
-            "message start events are not supported yet: a case is started from the "
-            "pages or the API; wait for the message with an intermediate event",
-        ),
-        (
             lambda n: _in_main(n) and (_def(n, "signal") is not None),
             "sự kiện bắt đầu bằng tín hiệu chưa được hỗ trợ",
             "signal start events are not supported yet",

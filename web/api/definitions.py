@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from engine import definitions
 from engine.errors import DefinitionError, Problem
-from engine.models import DefinitionVersion
 
 from ..auth.session import role_required
 from ..extensions import db, run_operation
@@ -30,23 +28,7 @@ MAX_NAME = 255
 @blp.response(200, DefinitionSchema(many=True))
 def list_definitions():
     """The current (newest) version of every deployed definition."""
-    newest = (
-        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
-        .group_by(DefinitionVersion.key)
-        .subquery()
-    )
-    return (
-        db()
-        .execute(
-            select(DefinitionVersion)
-            .join(
-                newest,
-                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
-            )
-            .order_by(DefinitionVersion.key)
-        )
-        .scalars()
-    )
+    return definitions.current_versions(db())
 
 
 def _name_problem(name: str, seen: set[str]) -> str | None:
