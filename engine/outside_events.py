@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import cases
@@ -51,9 +51,14 @@ def _names(definition, kind: Kind) -> Iterator[str]:
 
 
 def _task_specs(loaded: Loaded) -> Iterator[Any]:
-    yield from loaded.spec.task_specs.values()
+    yield from _main_specs(loaded)
     for sub in loaded.subprocess_specs.values():
         yield from sub.task_specs.values()
+
+
+def _main_specs(loaded: Loaded) -> Iterator[Any]:
+    spec: Any = loaded.spec  # a BpmnProcessSpec (Loaded keeps it untyped)
+    yield from spec.task_specs.values()
 
 
 def catches(loaded: Loaded, kind: Kind, name: str) -> bool:
@@ -69,7 +74,7 @@ def starts_on(loaded: Loaded, name: str) -> bool:
     """Whether the process itself (not a sub-process) starts with message ``name``."""
     return any(
         isinstance(spec, StartEvent) and name in _names(spec.event_definition, "message")
-        for spec in loaded.spec.task_specs.values()
+        for spec in _main_specs(loaded)
     )
 
 
@@ -78,15 +83,20 @@ def _matches(data: dict[str, Any], correlation: dict[str, Any]) -> bool:
 
 
 def waiting_cases(
-    session: Session, kind: Kind, name: str, correlation: dict[str, Any] | None = None
+    session: Session,
+    kind: Kind,
+    name: str,
+    correlation: dict[str, Any] | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> list[int]:
     """The cases that may wait for the event, oldest first (each is checked again under
-    its lock when it is delivered)."""
-    rows = session.execute(
-        select(Case.id, Case.definition_id, Case.definition_hash, Case.data)
-        .where(Case.status.not_in(("closed", "suspended")))
-        .order_by(Case.id)
-    ).all()
+    its lock when it is delivered); ``where`` limits them (to a sender's reach)."""
+    stmt = select(Case.id, Case.definition_id, Case.definition_hash, Case.data).where(
+        Case.status.not_in(("closed", "suspended"))
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    rows = session.execute(stmt.order_by(Case.id)).all()
     found, catching = [], {}
     for case_id, definition_id, content_hash, data in rows:
         if correlation and not _matches(data or {}, correlation):
@@ -102,9 +112,7 @@ def waiting_cases(
 def message_start_keys(session: Session, name: str) -> list[str]:
     """The definitions whose current version starts with message ``name``."""
     return [
-        version.key
-        for version in current_versions(session)
-        if starts_on(specs.get(version), name)
+        version.key for version in current_versions(session) if starts_on(specs.get(version), name)
     ]
 
 
@@ -136,10 +144,11 @@ def broadcast_signal(
     actor: cases.Actor,
     *,
     registry: Registry | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> Delivered:
-    """Signal ``name`` to every case waiting for it."""
+    """Signal ``name`` to every case waiting for it (of those ``where`` selects)."""
     with factory() as session:
-        candidates = waiting_cases(session, "signal", name)
+        candidates = waiting_cases(session, "signal", name, where=where)
     return Delivered(reached=_send(factory, candidates, "signal", name, payload, actor, registry))
 
 
@@ -151,14 +160,17 @@ def correlate_message(
     actor: cases.Actor,
     *,
     registry: Registry | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> Delivered:
-    """Message ``name`` to every waiting case whose data holds the ``correlation``
-    values; if none waits, a new case of each definition that starts with it, its data
-    the correlation values and the payload (so later messages find it)."""
+    """Message ``name`` to every waiting case (of those ``where`` selects) whose data
+    holds the ``correlation`` values; if none waits, a new case of each definition that
+    starts with it, its data the correlation values and the payload (so later messages
+    find it)."""
     with factory() as session:
-        candidates = waiting_cases(session, "message", name, correlation)
+        candidates = waiting_cases(session, "message", name, correlation, where)
         keys = message_start_keys(session, name)
-    done = Delivered(reached=_send(factory, candidates, "message", name, payload, actor, registry))
+    reached = _send(factory, candidates, "message", name, payload, actor, registry)
+    done = Delivered(reached=reached)
     if done.reached:
         return done
     for key in keys:

@@ -61,3 +61,22 @@ def test_unknown_definition_and_bad_json(run):
     assert run("cases", "start", "nothing").exit_code == 1
     assert run("cases", "start", "nothing", "--data", "{oops").exit_code == 2
     assert run("cases", "show", "42").exit_code == 1
+
+
+def test_messages_and_signals_from_the_command_line(run):
+    events = DATA / "events"
+    deployed = run("deploy", events / "payment.bpmn", events / "forms" / "step.json")
+    assert deployed.exit_code == 0, deployed.output
+    for number in ("A-1", "A-2", "A-3"):
+        data = json.dumps({"dossier_no": number})
+        assert run("cases", "start", "payment", "--data", data).exit_code == 0
+    paid = run("cases", "message", 1, "paid", "--payload", '{"amount": 120}')
+    assert paid.exit_code == 0 and "delivered" in paid.output, paid.output
+    again = run("cases", "message", 1, "paid")
+    assert again.exit_code == 1 and "not waiting for message 'paid'" in again.output
+    recalled = run("signals", "send", "recall", "--payload", '{"why": "sai"}')
+    assert recalled.exit_code == 0 and "2 case(s) reached (2, 3)" in recalled.output
+    shown = json.loads(run("cases", "show", "1").output)
+    assert shown["data"]["amount"] == 120 and shown["status"] == "active"
+    assert json.loads(run("cases", "show", "2").output)["status"] == "closed"
+    assert "0 case(s) reached" in run("signals", "send", "recall").output

@@ -44,9 +44,7 @@ def _open_steps(factory, case_id: int) -> list[str]:
     with unit_of_work(factory) as s:
         return list(
             s.execute(
-                select(WorkItem.step).where(
-                    WorkItem.case_id == case_id, WorkItem.status == "open"
-                )
+                select(WorkItem.step).where(WorkItem.case_id == case_id, WorkItem.status == "open")
             ).scalars()
         )
 
@@ -69,9 +67,7 @@ def test_a_message_to_one_case_runs_it_on_with_its_payload(factory, reg):
     with unit_of_work(factory) as s:
         assert s.get_one(Case, case_id).data["amount"] == 120
         [event] = s.execute(
-            select(Event).where(
-                Event.case_id == case_id, Event.kind == "message_received"
-            )
+            select(Event).where(Event.case_id == case_id, Event.kind == "message_received")
         ).scalars()
         assert event.actor == "api:ke-toan"
     # Delivered once: the case waits for it no longer, and a second one changes nothing.

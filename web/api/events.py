@@ -1,0 +1,104 @@
+"""Outside events: messages and signals an outside system sends to the cases that wait
+for them (engine/outside_events.py).
+
+Who may send: an account holding the ``integrator`` role in a unit (an outside system's
+account, with its API token). It reaches the cases of that unit and the units below it,
+as a reviewer there would see them; any other case answers 404 to it if it cannot see
+the case at all, 403 if it sees it (as a reviewer or auditor) but may not send to it. A
+message that no case in its reach waits for starts a case of each definition whose
+process starts with that message. Every delivery is one audited operation of its case.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_babel import gettext as _
+from sqlalchemy import false
+
+from engine import cases, outside_events
+from engine.errors import Conflict
+from engine.models import Case
+from engine.outside_events import Delivered
+
+from ..auth.session import actor
+from ..extensions import db, run_operation
+from ..permissions import event_filter, may_see_case, may_send_events
+from .base import api_blueprint, id_rule
+from .errors import fail
+from .event_schemas import CorrelatedMessageArgs, DeliveredSchema, EventArgs
+
+blp = api_blueprint(
+    "api_events",
+    "",
+    "Outside events: messages and signals to the cases waiting for them "
+    "(accounts with the integrator role).",
+)
+ROLE = "integrator"
+
+
+def _integrators_only() -> None:
+    if not g.user.has_role(ROLE):
+        fail(403, _("Chỉ tài khoản hệ thống tích hợp mới được gửi thông điệp và tín hiệu."))
+
+
+def _in_reach():
+    """The caller's reach as a WHERE clause; the request's read transaction is ended
+    here, since each delivery then runs in a transaction of its own."""
+    where = event_filter(db(), g.user)
+    db().commit()
+    return false() if where is None else where
+
+
+@blp.route(f"/cases/{id_rule('case_id')}/messages", methods=["POST"])
+@blp.arguments(EventArgs)
+@blp.response(200, DeliveredSchema)
+def message_to_case(args, case_id: int):
+    """Deliver a message to one case. 404 for a case the caller may not see, 403 without
+    the integrator role over it, 409 when the case does not wait for that message (or
+    is closed or suspended); the payload goes into the case's data."""
+    case = db().get(Case, case_id)
+    if case is None:
+        fail(404)
+    sendable = g.user.has_role(ROLE) and may_send_events(db(), g.user, case)
+    if not sendable:
+        fail(403 if may_see_case(db(), g.user, case) else 404)
+    if case.status in ("closed", "suspended"):
+        fail(409, _("Hồ sơ đã đóng hoặc đang tạm dừng: không nhận thông điệp."))
+    try:
+        run_operation(cases.send_message, case.id, args["name"], args["payload"], actor())
+    except Conflict:
+        fail(409, _("Hồ sơ không chờ thông điệp “%(name)s”.", name=args["name"]))
+    return Delivered(reached=[case.id])
+
+
+@blp.route("/messages", methods=["POST"])
+@blp.arguments(CorrelatedMessageArgs)
+@blp.response(200, DeliveredSchema)
+def correlated_message(args):
+    """Deliver a message to every case in the caller's reach that waits for it and
+    whose data holds every correlation value; if none waits, start a case of each
+    definition whose process starts with that message (its data: the correlation
+    values and the payload). 403 without the integrator role."""
+    _integrators_only()
+    sender, where = actor(), _in_reach()
+    return outside_events.correlate_message(
+        current_app.extensions["ketnap_db"],
+        args["name"],
+        args["correlation"],
+        args["payload"],
+        sender,
+        where=where,
+    )
+
+
+@blp.route("/signals", methods=["POST"])
+@blp.arguments(EventArgs)
+@blp.response(200, DeliveredSchema)
+def signal(args):
+    """Send a signal to every case in the caller's reach that waits for it. 403 without
+    the integrator role."""
+    _integrators_only()
+    sender, where = actor(), _in_reach()
+    return outside_events.broadcast_signal(
+        current_app.extensions["ketnap_db"], args["name"], args["payload"], sender, where=where
+    )
