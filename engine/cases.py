@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 # The outbox listens to the events of every operation (engine/outbox.py).
-from engine import audit, clock, deadline, limits, outbox, runtime  # noqa: F401
+from engine import audit, clock, connectors, deadline, limits, outbox, runtime  # noqa: F401
 from engine.db import lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
@@ -672,6 +672,7 @@ def fire_timers(
     wf = runtime.load(case.state, loaded, registry)
     now = clock.now()
     due = [(task, at) for task, at in runtime.waiting_timers(wf) if at <= now]
+    _retry_failed_connectors(session, case, wf, actor)
     runtime.step(wf, timers=True)
     fired = [(task, at) for task, at in due if task.state != TaskState.WAITING]
     for task, at in fired:
@@ -688,6 +689,42 @@ def fire_timers(
     return len(fired)
 
 
+def _retry_failed_connectors(session: Session, case: Case, wf, actor: Actor) -> int:
+    """Call the connectors that failed again (audited); how many went through. The flow
+    goes on from them at the caller's next step; ``sync`` then clears or renews the
+    case's incident."""
+    failed = connectors.failed(runtime.all_tasks(wf))
+    if not failed:
+        return 0
+    done = connectors.retry(failed)
+    audit.record(
+        session,
+        "connector_retried",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"steps": [t.task_spec.bpmn_id for t in failed], "succeeded": done},
+        **actor.request,
+    )
+    return done
+
+
+@_logged
+@_bounded
+def retry_connectors(
+    session: Session, case_id: int, actor: Actor, *, registry: Registry | None = None
+) -> Case:
+    """Retry now the failed connector calls of a case (Conflict: none failed)."""
+    registry = registry or default_registry
+    case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
+    if not connectors.failed(runtime.all_tasks(wf)):
+        raise Conflict("no connector call of the case failed")
+    _retry_failed_connectors(session, case, wf, actor)
+    runtime.step(wf)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
 __all__ = [
     "Actor",
     "unit_of_work",
@@ -701,6 +738,7 @@ __all__ = [
     "resume",
     "send_message",
     "send_signal",
+    "retry_connectors",
     "fire_timers",
     "Conflict",
     "InvalidData",

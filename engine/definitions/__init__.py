@@ -28,6 +28,7 @@ from engine.definitions import (
     constructs,
     loops,
     parsing,
+    service_tasks,
     spiff_scripts,
     start_timers,
 )
@@ -155,6 +156,7 @@ def check(
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
+        problems += service_tasks.problems(info.file, info.element, registry)
     start_timer = None
     if key and key in processes:
         start_timer = start_timers.timer_start(processes[key].element)
@@ -375,6 +377,7 @@ def parse_specs(roots: dict, key: str):
         _connect_loops(process_spec)
         if process_spec.name in processes:
             spiff_scripts.attach(process_spec, spiff_scripts.read(processes[process_spec.name]))
+            service_tasks.attach(process_spec, processes[process_spec.name])
     if key in processes:  # its cases are started on schedule, by the timer worker
         start_timers.plain_start(spec, processes[key])
     return spec, subprocess_specs

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from engine.definitions.bpmn_xml import BPMN_NS, SPIFF_NS, local
+from engine.definitions.bpmn_xml import BPMN_NS, KETNAP_NS, SPIFF_NS, local
 from engine.errors import Problem
 
 # SpiffArena's extensions the engine runs (engine.definitions.spiff_scripts) or keeps.
@@ -58,11 +58,11 @@ Rule = tuple[Callable[[etree._Element], bool], str, str]
 _RULES: dict[str, list[Rule]] = {
     "serviceTask": [
         (
-            lambda n: True,
+            lambda n: not (n.get(f"{{{KETNAP_NS}}}connector") or "").strip(),
             "tác vụ dịch vụ (service task) chưa gắn với gì chạy được, hồ sơ sẽ chờ mãi: "
-            "dùng tác vụ script gọi một hàm đã đăng ký",
+            'gắn nó với một connector đã đăng ký (ketnap:connector="tên")',
             "a service task is bound to nothing that runs, so the case would wait for "
-            "ever: use a script task that calls a registered function",
+            'ever: bind it to a registered connector (ketnap:connector="name")',
         )
     ],
     "businessRuleTask": [
