@@ -140,6 +140,21 @@ def cases_message(case_id, name, payload):
     click.echo(f"case {case.id}: message {name!r} delivered ({case.status})")
 
 
+@cases_group.command(name="retry")
+@click.argument("case_id", type=int)
+def cases_retry(case_id):
+    """Call the failed connectors of case CASE_ID (an incident) again, now."""
+    try:
+        with cases.unit_of_work(session_factory()) as session:
+            case = cases.retry_connectors(session, case_id, os_actor())
+    except EngineError as err:
+        _fail(err)
+    if case.incident:
+        click.echo(f"case {case.id}: still failing: {case.incident}")
+        sys.exit(1)
+    click.echo(f"case {case.id}: connectors called again, the case goes on ({case.status})")
+
+
 @cases_group.command(name="list")
 @click.option("--status")
 @click.option("--unit")
@@ -183,6 +198,7 @@ def cases_show(case_id):
                     "unit": case.unit,
                     "data": case.data,
                     "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
+                    "incident": case.incident,
                     "tasks": [
                         {
                             "id": i.id,

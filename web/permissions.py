@@ -94,6 +94,15 @@ def may_send_events(session: Session, user: User, case: Case) -> bool:
     return _among(session, case, visible_units(session, user, "integrator"))
 
 
+def may_retry(session: Session, user: User, case: Case) -> bool:
+    """Ask at once for a failed connector call of ``case`` to be tried again (what the
+    timer worker does later anyway): a reviewer who sees the case, or an outside
+    system's account that reaches it; not the read-only auditor."""
+    return _among(session, case, visible_units(session, user)) or may_send_events(
+        session, user, case
+    )
+
+
 def may_work_on(user: User, item: WorkItem) -> bool:
     """Complete, claim or comment on a task: a reviewer of the task's own unit."""
     return item.unit in user.roles_in("reviewer")

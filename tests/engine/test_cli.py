@@ -80,3 +80,24 @@ def test_messages_and_signals_from_the_command_line(run):
     assert shown["data"]["amount"] == 120 and shown["status"] == "active"
     assert json.loads(run("cases", "show", "2").output)["status"] == "closed"
     assert "0 case(s) reached" in run("signals", "send", "recall").output
+
+
+def test_a_failed_connector_is_retried_from_the_command_line(run, monkeypatch):
+    answers = [ConnectionError("down"), {"receipt": "BL-1"}]
+
+    def pay(inputs, *, timeout):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    definitions.default_registry.connector("pay", inputs=("amount",), outputs=("receipt",))(pay)
+    events = DATA / "events"
+    assert run("deploy", events / "service.bpmn", events / "forms" / "step.json").exit_code == 0
+    assert run("cases", "start", "service", "--data", '{"amount": 1}').exit_code == 0
+    assert "connector t_pay: pay: ConnectionError: down" in run("cases", "show", "1").output
+    retried = run("cases", "retry", 1)
+    assert retried.exit_code == 0 and "the case goes on" in retried.output, retried.output
+    assert json.loads(run("cases", "show", "1").output)["data"]["receipt"] == "BL-1"
+    nothing = run("cases", "retry", 1)
+    assert nothing.exit_code == 1 and "no connector call" in nothing.output

@@ -66,3 +66,11 @@ class DeliveredSchema(ma.Schema):
         required=True,
         metadata={"description": "ids of the cases it started (message start events)"},
     )
+
+
+class RetriedSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    incident = fields.String(
+        allow_none=True, metadata={"description": "the error if the call failed again, else null"}
+    )

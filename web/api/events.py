@@ -1,6 +1,8 @@
 """Outside events: messages and signals an outside system sends to the cases that wait
 for them (engine/outside_events.py).
 
+(And the retry of a case's failed connector calls, ``POST /cases/{id}/retry``.)
+
 Who may send: an account holding the ``integrator`` role in a unit (an outside system's
 account, with its API token). It reaches the cases of that unit and the units below it,
 as a reviewer there would see them; any other case answers 404 to it if it cannot see
@@ -22,10 +24,10 @@ from engine.outside_events import Delivered
 
 from ..auth.session import actor
 from ..extensions import db, run_operation
-from ..permissions import event_filter, may_see_case, may_send_events
+from ..permissions import event_filter, may_retry, may_see_case, may_send_events
 from .base import api_blueprint, id_rule
 from .errors import fail
-from .event_schemas import CorrelatedMessageArgs, DeliveredSchema, EventArgs
+from .event_schemas import CorrelatedMessageArgs, DeliveredSchema, EventArgs, RetriedSchema
 
 blp = api_blueprint(
     "api_events",
@@ -102,3 +104,22 @@ def signal(args):
     return outside_events.broadcast_signal(
         current_app.extensions["ketnap_db"], args["name"], args["payload"], sender, where=where
     )
+
+
+@blp.route(f"/cases/{id_rule('case_id')}/retry", methods=["POST"])
+@blp.response(200, RetriedSchema)
+def retry(case_id: int):
+    """Call the failed connectors of a case (an incident) again, now: what the timer
+    worker does later anyway. For a reviewer who sees the case or an integrator that
+    reaches it; 404 for a case the caller may not see, 403 for the read-only auditor,
+    409 when no call of the case failed. The case's ``incident`` says whether it still
+    fails."""
+    case = db().get(Case, case_id)
+    if case is None or not (may_see_case(db(), g.user, case) or may_retry(db(), g.user, case)):
+        fail(404)
+    if not may_retry(db(), g.user, case):
+        fail(403)
+    try:
+        return run_operation(cases.retry_connectors, case.id, actor())
+    except Conflict:
+        fail(409, _("Hồ sơ không có bước tự động nào bị lỗi."))
