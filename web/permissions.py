@@ -23,7 +23,7 @@ from workflows.admission.kinds import ORGANISATION_BOARD, STANDING_BOARD
 from workflows.admission.nomination import PROPOSER_KINDS
 from workflows.admission.tree import load_tree
 
-from .accounts import User
+from .accounts import ROLES, User
 
 BOARDS = {ORGANISATION_BOARD, STANDING_BOARD}
 
@@ -101,6 +101,21 @@ def may_retry(session: Session, user: User, case: Case) -> bool:
     return _among(session, case, visible_units(session, user)) or may_send_events(
         session, user, case
     )
+
+
+def starting_units(session: Session, user: User, starters: list[str]) -> list[str]:
+    """The units from which ``user`` may start a case of a definition whose process
+    names ``starters`` (``ketnap:starters``): their reviewer units of those kinds, and
+    the units where they hold a role so named."""
+    tree = load_tree(session)
+    found = {
+        code
+        for code in user.roles_in("reviewer")
+        if (unit := tree.get(code)) is not None and unit.kind in starters
+    }
+    for role in set(starters) & set(ROLES):
+        found |= user.roles_in(role)
+    return sorted(found)
 
 
 def may_work_on(user: User, item: WorkItem) -> bool:

@@ -417,6 +417,11 @@ def current(session: Session, key: str) -> DefinitionVersion | None:
     ).scalar_one_or_none()
 
 
+def starters_of(version: DefinitionVersion) -> list[str]:
+    """Who the main process says may start a case of it (``ketnap:starters``)."""
+    return list((version.elements or {}).get(version.key, {}).get("starters", []))
+
+
 def current_versions(session: Session) -> list[DefinitionVersion]:
     """The current (newest) version of every deployed definition, by key."""
     newest = (

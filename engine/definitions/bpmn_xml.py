@@ -163,6 +163,12 @@ def ketnap_attr(node: etree._Element, name: str) -> str | None:
     return value.strip() if value is not None and value.strip() else None
 
 
+def starters(process: etree._Element) -> list[str]:
+    """The names of ``ketnap:starters="branch, ward_committee"`` (commas or spaces)."""
+    text = ketnap_attr(process, "starters") or ""
+    return [word for word in re.split(r"[\s,]+", text) if word]
+
+
 @dataclass
 class ProcessInfo:
     """What the engine reads of one process: its lanes and its flow elements."""
@@ -175,9 +181,14 @@ class ProcessInfo:
     lanes: dict[str, dict] = field(default_factory=dict)  # lane id -> name, resolver
     nodes: dict[str, dict] = field(default_factory=dict)  # element id -> metadata
     calls: list[tuple[str, str]] = field(default_factory=list)  # (element id, called process)
+    # ketnap:starters: who may start a case of it (unit kinds or roles; the web decides).
+    starters: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "file": self.file, "lanes": self.lanes, "nodes": self.nodes}
+        found = {"name": self.name, "file": self.file, "lanes": self.lanes, "nodes": self.nodes}
+        if self.starters:
+            found["starters"] = self.starters
+        return found
 
 
 def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
@@ -189,6 +200,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             executable=proc.get("isExecutable", "false").lower() == "true",
             file=name,
             element=proc,
+            starters=starters(proc),
         )
         lane_ids = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):

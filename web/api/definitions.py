@@ -11,9 +11,16 @@ from engine.errors import DefinitionError, Problem
 
 from ..auth.session import role_required
 from ..extensions import db, run_operation
+from ..permissions import starting_units
 from .base import With, api_blueprint
 from .errors import fail
-from .schemas import DefinitionSchema, DeployArgs, DeployedSchema, DeployQuery
+from .schemas import (
+    DefinitionDetailSchema,
+    DefinitionSchema,
+    DeployArgs,
+    DeployedSchema,
+    DeployQuery,
+)
 
 blp = api_blueprint(
     "api_definitions",
@@ -29,6 +36,26 @@ MAX_NAME = 255
 def list_definitions():
     """The current (newest) version of every deployed definition."""
     return definitions.current_versions(db())
+
+
+@blp.route("/<string:key>")
+@blp.response(200, DefinitionDetailSchema)
+def get_definition(key: str):
+    """The current version of a definition: who may start a case of it
+    (`ketnap:starters`), from which of my units I may, and its start form. 404 when no
+    such definition is deployed."""
+    version = definitions.current(db(), key) if len(key) <= MAX_NAME else None
+    if version is None:
+        fail(404)
+    loaded = definitions.specs.get(version)
+    starters = definitions.starters_of(version)
+    return With(
+        version,
+        starters=starters,
+        start_units=starting_units(db(), g.user, starters) if starters else [],
+        start_form_name=loaded.start_form_name,
+        start_form=loaded.start_form,
+    )
 
 
 def _name_problem(name: str, seen: set[str]) -> str | None:
