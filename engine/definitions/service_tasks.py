@@ -83,13 +83,19 @@ def call(task: Task, name: str) -> bool | None:
         raise  # the operation's ceiling: the whole operation rolls back, as elsewhere
     except Exception as err:  # noqa: BLE001  any failure of the call is the case's incident
         text = f"{type(err).__name__}: {err}".strip()
-        task.internal_data[ERROR_KEY] = f"{task.task_spec.bpmn_id}: {name}: {text}"
+        task.internal_data[ERROR_KEY] = f"{_step(task)}: {name}: {text}"
         task.internal_data[ATTEMPTS_KEY] = task.internal_data.get(ATTEMPTS_KEY, 0) + 1
         return None
     task.internal_data.pop(ERROR_KEY, None)
     task.internal_data.pop(ATTEMPTS_KEY, None)
     task.data.update(outputs)
     return True
+
+
+def _step(task: Task) -> str:
+    """The step as people know it, "Thu phí (t_pay)", or its id alone."""
+    spec = task.task_spec
+    return f"{spec.bpmn_name} ({spec.bpmn_id})" if spec.bpmn_name else spec.bpmn_id
 
 
 def _run(connector: Connector, task: Task) -> Any:

@@ -95,7 +95,8 @@ def test_a_failed_connector_is_retried_from_the_command_line(run, monkeypatch):
     events = DATA / "events"
     assert run("deploy", events / "service.bpmn", events / "forms" / "step.json").exit_code == 0
     assert run("cases", "start", "service", "--data", '{"amount": 1}').exit_code == 0
-    assert "connector t_pay: pay: ConnectionError: down" in run("cases", "show", "1").output
+    shown = run("cases", "show", "1").output
+    assert "connector Thu phí (t_pay): pay: ConnectionError: down" in shown
     retried = run("cases", "retry", 1)
     assert retried.exit_code == 0 and "the case goes on" in retried.output, retried.output
     assert json.loads(run("cases", "show", "1").output)["data"]["receipt"] == "BL-1"
