@@ -13,6 +13,8 @@ process starts with that message. Every delivery is one audited operation of its
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import false
@@ -38,9 +40,31 @@ blp = api_blueprint(
 ROLE = "integrator"
 
 
-def _integrators_only() -> None:
-    if not g.user.has_role(ROLE):
-        fail(403, _("Chỉ tài khoản hệ thống tích hợp mới được gửi thông điệp và tín hiệu."))
+def _integrators_only(view):
+    """403 for who holds no integrator role, before the body is read."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not g.user.has_role(ROLE):
+            fail(403, _("Chỉ tài khoản hệ thống tích hợp mới được gửi thông điệp và tín hiệu."))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _sendable_case(view):
+    """404 for a case the caller may not see, 403 for one it sees but may not send to,
+    before the body is read; the view gets the case as ``g.case``."""
+
+    @wraps(view)
+    def wrapped(*args, case_id: int, **kwargs):
+        case = db().get(Case, case_id)
+        if case is None or not (g.user.has_role(ROLE) and may_send_events(db(), g.user, case)):
+            fail(403 if case is not None and may_see_case(db(), g.user, case) else 404)
+        g.case = case
+        return view(*args, case_id=case_id, **kwargs)
+
+    return wrapped
 
 
 def _in_reach():
@@ -52,18 +76,14 @@ def _in_reach():
 
 
 @blp.route(f"/cases/{id_rule('case_id')}/messages", methods=["POST"])
+@_sendable_case
 @blp.arguments(EventArgs)
 @blp.response(200, DeliveredSchema)
 def message_to_case(args, case_id: int):
     """Deliver a message to one case. 404 for a case the caller may not see, 403 without
     the integrator role over it, 409 when the case does not wait for that message (or
     is closed or suspended); the payload goes into the case's data."""
-    case = db().get(Case, case_id)
-    if case is None:
-        fail(404)
-    sendable = g.user.has_role(ROLE) and may_send_events(db(), g.user, case)
-    if not sendable:
-        fail(403 if may_see_case(db(), g.user, case) else 404)
+    case = g.case
     if case.status in ("closed", "suspended"):
         fail(409, _("Hồ sơ đã đóng hoặc đang tạm dừng: không nhận thông điệp."))
     try:
@@ -74,6 +94,7 @@ def message_to_case(args, case_id: int):
 
 
 @blp.route("/messages", methods=["POST"])
+@_integrators_only
 @blp.arguments(CorrelatedMessageArgs)
 @blp.response(200, DeliveredSchema)
 def correlated_message(args):
@@ -81,7 +102,6 @@ def correlated_message(args):
     whose data holds every correlation value; if none waits, start a case of each
     definition whose process starts with that message (its data: the correlation
     values and the payload). 403 without the integrator role."""
-    _integrators_only()
     sender, where = actor(), _in_reach()
     return outside_events.correlate_message(
         current_app.extensions["ketnap_db"],
@@ -94,12 +114,12 @@ def correlated_message(args):
 
 
 @blp.route("/signals", methods=["POST"])
+@_integrators_only
 @blp.arguments(EventArgs)
 @blp.response(200, DeliveredSchema)
 def signal(args):
     """Send a signal to every case in the caller's reach that waits for it. 403 without
     the integrator role."""
-    _integrators_only()
     sender, where = actor(), _in_reach()
     return outside_events.broadcast_signal(
         current_app.extensions["ketnap_db"], args["name"], args["payload"], sender, where=where
