@@ -89,14 +89,17 @@ def _at_most(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem
     return [*problems[:limit], Problem.translatable(MORE_PROBLEMS, count=len(problems) - limit)]
 
 
+DMN = ".dmn"
+
+
 def collect(paths: list[str | Path]) -> dict[str, bytes]:
-    """Read .bpmn and .json files from files and folders, named relative to their folder."""
+    """Read .bpmn, .dmn and .json files from files and folders, named relative to their folder."""
     files: dict[str, bytes] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
-                if item.is_file() and item.suffix in (".bpmn", ".json"):
+                if item.is_file() and item.suffix in (".bpmn", DMN, ".json"):
                     files[item.relative_to(path).as_posix()] = item.read_bytes()
         else:
             files[path.name] = path.read_bytes()
@@ -116,7 +119,14 @@ def check(
     problems += _unit_field_problems(files, forms, registry)
     roots: dict[str, Any] = {}
     processes: dict[str, Any] = {}
+    decisions: dict[str, Any] = {}
     for name, content in files.items():
+        if name.endswith(DMN):
+            root, found = bpmn_xml.parse_secure(name, content)
+            problems += found
+            if root is not None:
+                decisions[name] = root
+            continue
         if not name.endswith(".bpmn"):
             continue
         root, found = bpmn_xml.parse_secure(name, content)
@@ -163,9 +173,10 @@ def check(
         problems += start_timers.problems(processes[key].file, processes[key].element)
         problems += start_timers.called_problems(processes, key)
     if key and not problems:
-        problems += _spiff_problems(roots, key)
+        problems += _spiff_problems({**roots, **decisions}, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
-    bpmn = {name: files[name].decode("utf-8") for name in roots}
+    # Kept (and hashed) with the diagrams: the DMN tables their business rule tasks run.
+    bpmn = {name: files[name].decode("utf-8") for name in (*roots, *decisions)}
     return Checked(
         key,
         _at_most(problems),
@@ -365,7 +376,10 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
 def parse_specs(roots: dict, key: str):
     parser = parsing.Parser()
     for name, root in roots.items():
-        parser.add_bpmn_xml(root, filename=name)
+        if name.endswith(DMN):
+            parser.add_dmn_xml(root, filename=name)
+        else:
+            parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
     subprocess_specs = parser.get_subprocess_specs(key)
     processes = {

@@ -89,6 +89,17 @@ def element_count(content: bytes, limit: int = MAX_ELEMENTS) -> int:
     return count
 
 
+# The DMN versions SpiffWorkflow reads (decision tables of business rule tasks).
+DMN_ROOTS = frozenset(
+    f"{{{ns}}}definitions"
+    for ns in (
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    )
+)
+
+
 def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list[Problem]]:
     """Parse one uploaded file, or say why it cannot be used."""
     if len(content) > MAX_FILE_BYTES:
@@ -118,6 +129,11 @@ def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list
         return None, [Problem(name, f"malformed XML: {err.msg}", line=err.lineno)]
     if root.getroottree().docinfo.doctype:
         return None, [Problem(name, "DOCTYPE declarations are not allowed in BPMN files")]
+    if name.endswith(".dmn"):
+        if root.tag not in DMN_ROOTS:
+            message = "not a DMN file (1.1 to 1.3): the root element must be dmn:definitions"
+            return None, [Problem(name, message, line=root.sourceline)]
+        return root, []
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return None, [
             Problem(

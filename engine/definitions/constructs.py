@@ -67,11 +67,11 @@ _RULES: dict[str, list[Rule]] = {
     ],
     "businessRuleTask": [
         (
-            lambda n: True,
-            "tác vụ quy tắc (business rule task, bảng DMN) chưa được hỗ trợ: dùng cổng "
-            "rẽ nhánh có điều kiện hoặc một hàm đã đăng ký",
-            "business rule tasks (DMN tables) are not supported yet: use an exclusive "
-            "gateway with conditions or a registered function",
+            lambda n: not (n.get(f"{{{KETNAP_NS}}}decision") or "").strip(),
+            "tác vụ quy tắc (business rule task) phải nêu bảng quyết định DMN nó chạy "
+            '(ketnap:decision="mã quyết định", tệp .dmn triển khai cùng sơ đồ)',
+            "a business rule task must name the DMN decision it runs "
+            '(ketnap:decision="decision id", in a .dmn file deployed with the diagram)',
         )
     ],
     "complexGateway": [

@@ -110,3 +110,15 @@ def test_a_starter_of_several_units_chooses_one(app):
     assert unchosen.status_code == 422 and "THPT-BTX" in unchosen.get_json()["fields"]["unit"][0]
     chosen = api.post("/api/v1/cases", json={**START, "unit": "THPT-BTX"})
     assert chosen.status_code == 201, chosen.get_json()
+
+
+def test_designers_deploy_decision_tables_with_their_diagram(app):
+    import io
+
+    files = {name: (EVENTS / name).read_bytes() for name in ("decide.bpmn", "route.dmn")}
+    upload = {"files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    answer = api_as(app, "designer").post(
+        "/api/v1/definitions", data=upload, content_type="multipart/form-data"
+    )
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["files"] == ["decide.bpmn", "route.dmn"]

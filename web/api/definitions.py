@@ -27,7 +27,7 @@ blp = api_blueprint(
     "/definitions",
     "Process definitions: BPMN diagrams and their forms, deployed as versions.",
 )
-SUFFIXES = (".bpmn", ".json")
+SUFFIXES = (".bpmn", ".dmn", ".json")
 MAX_NAME = 255
 
 
@@ -62,7 +62,7 @@ def _name_problem(name: str, seen: set[str]) -> str | None:
     if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
         return "file name is empty, too long or has control characters"
     if not name.endswith(SUFFIXES):
-        return "only .bpmn diagrams and .json forms can be deployed"
+        return "only .bpmn diagrams, .dmn decision tables and .json forms can be deployed"
     if name in seen:
         return "two files have this name"
     return None
@@ -80,7 +80,7 @@ def read_uploads(uploads: list[FileStorage]) -> tuple[dict[str, bytes], list[Pro
         name = (upload.filename or "").strip()
         content = upload.read()
         problem = _name_problem(name, set(files))
-        if problem is None and name.endswith(".bpmn"):
+        if problem is None and name.endswith((".bpmn", ".dmn")):
             try:
                 content.decode("utf-8")
             except UnicodeDecodeError:
@@ -99,7 +99,7 @@ def read_uploads(uploads: list[FileStorage]) -> tuple[dict[str, bytes], list[Pro
 @blp.response(201, DeployedSchema)
 @blp.alt_response(200, schema=DeployedSchema, description="unchanged: no new version")
 def deploy(query, upload):
-    """Deploy .bpmn and .json files (multipart field `files`, repeated) as the next
+    """Deploy .bpmn, .dmn and .json files (multipart field `files`, repeated) as the next
     version. 422 lists every problem, each with file, element, line and message."""
     files, problems = read_uploads(upload["files"])
     if not problems:
