@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 # The outbox listens to the events of every operation (engine/outbox.py).
-from engine import audit, clock, deadline, limits, outbox, runtime  # noqa: F401
+from engine import audit, clock, connectors, deadline, limits, outbox, runtime  # noqa: F401
 from engine.db import lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
@@ -237,7 +238,10 @@ def start_case(
     *,
     unit: str | None = None,
     registry: Registry | None = None,
+    message: str | None = None,
 ) -> Case:
+    """Start a case of the current version of ``key``; with ``message``, the case is
+    started by that message (its start event waits for it) and ``data`` is its payload."""
     registry = registry or default_registry
     version = current(session, key)
     if version is None:
@@ -272,6 +276,8 @@ def start_case(
     )
     wf = runtime.new_workflow(loaded, registry, data)
     runtime.step(wf)
+    if message is not None:
+        _catch(session, case, wf, MessageEventDefinition(message), data, actor)
     sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
     session.flush()
     return case
@@ -551,25 +557,66 @@ def send_message(
     *,
     registry: Registry | None = None,
 ) -> Case:
+    """Deliver message ``name`` to a case that waits for it (Conflict if it does not)."""
+    return _deliver(session, case_id, MessageEventDefinition(name), payload, actor, registry)
+
+
+@_logged
+@_bounded
+def send_signal(
+    session: Session,
+    case_id: int,
+    name: str,
+    payload: dict[str, Any],
+    actor: Actor,
+    *,
+    registry: Registry | None = None,
+) -> Case:
+    """Deliver signal ``name`` to a case that waits for it (Conflict if it does not)."""
+    return _deliver(session, case_id, SignalEventDefinition(name), payload, actor, registry)
+
+
+def _deliver(
+    session: Session,
+    case_id: int,
+    event: MessageEventDefinition | SignalEventDefinition,
+    payload: dict[str, Any],
+    actor: Actor,
+    registry: Registry | None,
+) -> Case:
     registry = registry or default_registry
     _refuse_oversized(payload)
     case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
+    _catch(session, case, wf, event, payload, actor)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
+def _catch(
+    session: Session,
+    case: Case,
+    wf,
+    event: MessageEventDefinition | SignalEventDefinition,
+    payload: dict[str, Any],
+    actor: Actor,
+) -> None:
+    """Hand the event to the case's workflow and run on from there, audited; Conflict
+    when nothing in the case waits for it."""
+    kind = "signal" if isinstance(event, SignalEventDefinition) else "message"
     try:
-        wf.send_event(BpmnEvent(MessageEventDefinition(name), dict(payload)))
+        wf.send_event(BpmnEvent(event, dict(payload)))
     except WorkflowException as err:
-        raise Conflict(f"the case is not waiting for message {name!r}") from err
+        raise Conflict(f"the case is not waiting for {kind} {event.name!r}") from err
     runtime.step(wf)
     audit.record(
         session,
-        "message_received",
+        f"{kind}_received",
         actor=actor.name,
         case_id=case.id,
         unit=case.unit,
-        data={"message": name, "payload": payload},
+        data={kind: event.name, "payload": payload},
         **actor.request,
     )
-    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
-    return case
 
 
 @_logged
@@ -627,6 +674,7 @@ def fire_timers(
     wf = runtime.load(case.state, loaded, registry)
     now = clock.now()
     due = [(task, at) for task, at in runtime.waiting_timers(wf) if at <= now]
+    _retry_failed_connectors(session, case, wf, actor)
     runtime.step(wf, timers=True)
     fired = [(task, at) for task, at in due if task.state != TaskState.WAITING]
     for task, at in fired:
@@ -643,6 +691,42 @@ def fire_timers(
     return len(fired)
 
 
+def _retry_failed_connectors(session: Session, case: Case, wf, actor: Actor) -> int:
+    """Call the connectors that failed again (audited); how many went through. The flow
+    goes on from them at the caller's next step; ``sync`` then clears or renews the
+    case's incident."""
+    failed = connectors.failed(runtime.all_tasks(wf))
+    if not failed:
+        return 0
+    done = connectors.retry(failed)
+    audit.record(
+        session,
+        "connector_retried",
+        actor=actor.name,
+        case_id=case.id,
+        unit=case.unit,
+        data={"steps": [t.task_spec.bpmn_id for t in failed], "succeeded": done},
+        **actor.request,
+    )
+    return done
+
+
+@_logged
+@_bounded
+def retry_connectors(
+    session: Session, case_id: int, actor: Actor, *, registry: Registry | None = None
+) -> Case:
+    """Retry now the failed connector calls of a case (Conflict: none failed)."""
+    registry = registry or default_registry
+    case, loaded, wf = _open_case(session, case_id, registry, ("closed", "suspended"))
+    if not connectors.failed(runtime.all_tasks(wf)):
+        raise Conflict("no connector call of the case failed")
+    _retry_failed_connectors(session, case, wf, actor)
+    runtime.step(wf)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    return case
+
+
 __all__ = [
     "Actor",
     "unit_of_work",
@@ -655,6 +739,8 @@ __all__ = [
     "suspend",
     "resume",
     "send_message",
+    "send_signal",
+    "retry_connectors",
     "fire_timers",
     "Conflict",
     "InvalidData",

@@ -15,7 +15,18 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import audit, cases, db, definitions, logs, messages, schema, stuck, timers
+from engine import (
+    audit,
+    cases,
+    db,
+    definitions,
+    logs,
+    messages,
+    outside_events,
+    schema,
+    stuck,
+    timers,
+)
 from engine.errors import DefinitionError, EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.settings import SettingsError
@@ -137,6 +148,35 @@ def cases_start(key, data, unit):
     click.echo(f"case {case.id} started ({case.status})")
 
 
+@cases_group.command(name="message")
+@click.argument("case_id", type=int)
+@click.argument("name")
+@click.option("--payload", help="values for the case's data: JSON, or @file.json")
+def cases_message(case_id, name, payload):
+    """Deliver message NAME to case CASE_ID (which must wait for it)."""
+    try:
+        with cases.unit_of_work(session_factory()) as session:
+            case = cases.send_message(session, case_id, name, _json_arg(payload), os_actor())
+    except EngineError as err:
+        _fail(err)
+    click.echo(f"case {case.id}: message {name!r} delivered ({case.status})")
+
+
+@cases_group.command(name="retry")
+@click.argument("case_id", type=int)
+def cases_retry(case_id):
+    """Call the failed connectors of case CASE_ID (an incident) again, now."""
+    try:
+        with cases.unit_of_work(session_factory()) as session:
+            case = cases.retry_connectors(session, case_id, os_actor())
+    except EngineError as err:
+        _fail(err)
+    if case.incident:
+        click.echo(f"case {case.id}: still failing: {case.incident}")
+        sys.exit(1)
+    click.echo(f"case {case.id}: connectors called again, the case goes on ({case.status})")
+
+
 @cases_group.command(name="list")
 @click.option("--status")
 @click.option("--unit")
@@ -180,6 +220,7 @@ def cases_show(case_id):
                     "unit": case.unit,
                     "data": case.data,
                     "next_due_at": case.next_due_at.isoformat() if case.next_due_at else None,
+                    "incident": case.incident,
                     "tasks": [
                         {
                             "id": i.id,
@@ -278,6 +319,21 @@ def timers_run(keep_going, interval, retry, max_retry):
     else:
         count = timers.run_due(session_factory(), os_actor())
         click.echo(f"{count} case(s) had due timers")
+
+
+@cli.group(name="signals")
+def signals_group():
+    """Signals to every case waiting for them."""
+
+
+@signals_group.command(name="send")
+@click.argument("name")
+@click.option("--payload", help="values for the cases' data: JSON, or @file.json")
+def signals_send(name, payload):
+    """Send signal NAME to every case that waits for it (one operation per case)."""
+    done = outside_events.broadcast_signal(session_factory(), name, _json_arg(payload), os_actor())
+    reached = ", ".join(str(case_id) for case_id in done.reached) or "none"
+    click.echo(f"signal {name!r}: {len(done.reached)} case(s) reached ({reached})")
 
 
 @cli.group(name="audit")

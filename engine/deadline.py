@@ -41,3 +41,10 @@ def check() -> None:
     current = getattr(_LOCAL, "at", None)
     if current is not None and time.monotonic() > current[0]:
         raise OperationTooLong(current[1])
+
+
+def remaining() -> float | None:
+    """Seconds left before the running operation's ceiling (None: no ceiling), for work
+    that waits outside the engine (a connector's call) and must give up in time."""
+    current = getattr(_LOCAL, "at", None)
+    return None if current is None else max(current[0] - time.monotonic(), 0.0)

@@ -9,6 +9,7 @@ time; the engine never imports the domain.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
@@ -25,6 +26,18 @@ Cost = int | Callable[..., int]
 # does not apply to the case (engine.forms.evidence).
 EvidenceFact = Callable[[Any, Mapping[str, Any]], Sequence[tuple[str, str]]]
 DEFAULT_COST = 10
+
+
+@dataclass(frozen=True)
+class Connector:
+    """What a service task bound to it (``ketnap:connector="name"``) calls: ``fn(inputs,
+    timeout=seconds)`` with the declared ``inputs`` read from the task's data, giving a
+    dict of (some of) the declared ``outputs``, which go into the case's data."""
+
+    fn: Callable[..., Mapping[str, Any]]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    doc: str = ""
 
 
 def default_summary(data) -> tuple[str, str | None]:
@@ -55,6 +68,8 @@ class Registry:
         # form name -> the domain's check of a submission that fits the form, run before
         # anything changes (a rule between fields, or against the case's other data).
         self.form_checks: dict[str, FormCheck] = {}
+        # name -> what service tasks bound to it call (engine/connectors.py).
+        self.connectors: dict[str, Connector] = {}
         # form name -> facts the domain adds to a submission it accepted (what its tree
         # says of the case at that moment), stored with it so that a diagram's gateways
         # can route on them: a script cannot reach the domain's tables.
@@ -79,6 +94,20 @@ class Registry:
             self.functions[key] = fn
             self.costs[key] = cost
             self.docs[key] = (fn.__doc__ or "").strip()
+            return fn
+
+        return wrap
+
+    def connector(self, name: str, *, inputs: Sequence[str] = (), outputs: Sequence[str] = ()):
+        """Decorator: register ``fn(inputs, *, timeout) -> outputs`` for service tasks
+        with ``ketnap:connector="name"``. It runs inside the case operation, so it must
+        give up within ``timeout`` seconds (what is left of the operation's ceiling); an
+        exception it raises makes the case an incident, retried later (engine/connectors.py)."""
+
+        def wrap(fn):
+            self.connectors[name] = Connector(
+                fn, tuple(inputs), tuple(outputs), (fn.__doc__ or "").strip()
+            )
             return fn
 
         return wrap

@@ -36,7 +36,10 @@ MAX_STEPS = 10_000
 
 @lru_cache(maxsize=8)
 def script_engine(registry: Registry) -> SandboxScriptEngine:
-    return SandboxScriptEngine(Sandbox(registry.functions, costs=registry.costs))
+    engine = SandboxScriptEngine(Sandbox(registry.functions, costs=registry.costs))
+    # What bound service tasks call (engine/definitions/service_tasks.py).
+    engine.connectors = registry.connectors
+    return engine
 
 
 def new_workflow(loaded: Loaded, registry: Registry, data: dict[str, Any]) -> BpmnWorkflow:

@@ -17,20 +17,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import audit, clock, db, timer_starts
 from engine.cases import Actor, fire_timers, unit_of_work
+from engine.connectors import is_connector_incident
 from engine.models import INCIDENT_LENGTH, Case
 from engine.registry import Registry
+from engine.retry import retry_delay
 
 log = logging.getLogger(__name__)
-
-FIRST_RETRY = timedelta(minutes=5)
-LAST_RETRY = timedelta(days=1)
 
 
 def is_transient(err: BaseException) -> bool:
@@ -38,11 +37,6 @@ def is_transient(err: BaseException) -> bool:
     case's data or diagram is at fault), also behind an error raised from it (a diagram
     function that read the database): waiting and trying again may help."""
     return db.unavailable_cause(err) is not None
-
-
-def retry_delay(failures: int) -> timedelta:
-    """How long a case waits after its ``failures``-th failure in a row."""
-    return min(FIRST_RETRY * 2 ** min(failures - 1, 20), LAST_RETRY)
 
 
 def _lock_next_due(session: Session) -> Case | None:
@@ -98,8 +92,9 @@ def fire_one(factory: sessionmaker, actor: Actor, registry: Registry | None = No
 
 
 def _clear_incident(session: Session, case: Case, actor: Actor) -> None:
-    """The case's timers fired after failing before: it is no longer an incident."""
-    if case.incident is None:
+    """The case's timers fired after failing before: it is no longer an incident (a
+    connector's incident is the connector's to clear, engine/connectors.py)."""
+    if case.incident is None or is_connector_incident(case.incident):
         return
     audit.record(
         session,

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from engine import clock
 from engine.models import Base, BigId, DateTime
 
-ROLES = ("reviewer", "designer", "auditor", "admin")
+ROLES = ("reviewer", "designer", "auditor", "admin", "integrator")
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 # The bounds of the policy for passwords people choose (web forms, CLI; the rest of it is

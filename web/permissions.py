@@ -6,7 +6,10 @@
   below its committee, and may transfer them (workflows/admission/transfer.py; the
   receiving organisation board sees a case once it holds the task to accept it);
 - an auditor sees every case, read-only; a designer and an admin see no candidate data;
-- the boards and auditors see the list of cases whose timers fail (incidents).
+- the boards and auditors see the list of cases whose timers fail (incidents);
+- an outside system's account (role ``integrator`` in a unit) sends messages and
+  signals to the cases of that unit and the units below it, and may start a case by a
+  message (the API's /messages and /signals).
 Anything outside this answers 404, as if it did not exist.
 """
 
@@ -20,16 +23,16 @@ from workflows.admission.kinds import ORGANISATION_BOARD, STANDING_BOARD
 from workflows.admission.nomination import PROPOSER_KINDS
 from workflows.admission.tree import load_tree
 
-from .accounts import User
+from .accounts import ROLES, User
 
 BOARDS = {ORGANISATION_BOARD, STANDING_BOARD}
 
 
-def visible_units(session: Session, user: User) -> set[str]:
-    """Units whose cases ``user`` may see as a reviewer."""
+def visible_units(session: Session, user: User, role: str = "reviewer") -> set[str]:
+    """Units whose cases ``user`` may see as a reviewer (or reach as ``role``)."""
     tree = load_tree(session)
     seen: set[str] = set()
-    for code in user.roles_in("reviewer"):
+    for code in user.roles_in(role):
         unit = tree.get(code)
         if unit is None:
             seen.add(code)
@@ -48,7 +51,11 @@ def case_filter(session: Session, user: User):
     """A WHERE clause limiting a query on Case to what ``user`` may see (None: nothing)."""
     if sees_all_cases(user):
         return True
-    units = visible_units(session, user)
+    return _cases_of(visible_units(session, user))
+
+
+def _cases_of(units: set[str]):
+    """The cases that ``units`` are responsible for or hold (or held) a task of."""
     if not units:
         return None
     held = select(WorkItem.case_id).where(WorkItem.unit.in_(units))
@@ -60,7 +67,10 @@ def may_see_case(session: Session, user: User, case: Case | None) -> bool:
         return False
     if sees_all_cases(user):
         return True
-    units = visible_units(session, user)
+    return _among(session, case, visible_units(session, user))
+
+
+def _among(session: Session, case: Case, units: set[str]) -> bool:
     if case.unit in units:
         return True
     return (
@@ -71,6 +81,41 @@ def may_see_case(session: Session, user: User, case: Case | None) -> bool:
         ).first()
         is not None
     )
+
+
+def event_filter(session: Session, user: User):
+    """The cases an outside system's account may send messages and signals to: those of
+    the units where it holds the ``integrator`` role and the units below them, as a
+    reviewer there would see them (None: none)."""
+    return _cases_of(visible_units(session, user, "integrator"))
+
+
+def may_send_events(session: Session, user: User, case: Case) -> bool:
+    return _among(session, case, visible_units(session, user, "integrator"))
+
+
+def may_retry(session: Session, user: User, case: Case) -> bool:
+    """Ask at once for a failed connector call of ``case`` to be tried again (what the
+    timer worker does later anyway): a reviewer who sees the case, or an outside
+    system's account that reaches it; not the read-only auditor."""
+    return _among(session, case, visible_units(session, user)) or may_send_events(
+        session, user, case
+    )
+
+
+def starting_units(session: Session, user: User, starters: list[str]) -> list[str]:
+    """The units from which ``user`` may start a case of a definition whose process
+    names ``starters`` (``ketnap:starters``): their reviewer units of those kinds, and
+    the units where they hold a role so named."""
+    tree = load_tree(session)
+    found = {
+        code
+        for code in user.roles_in("reviewer")
+        if (unit := tree.get(code)) is not None and unit.kind in starters
+    }
+    for role in set(starters) & set(ROLES):
+        found |= user.roles_in(role)
+    return sorted(found)
 
 
 def may_work_on(user: User, item: WorkItem) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -28,6 +28,7 @@ from engine.definitions import (
     constructs,
     loops,
     parsing,
+    service_tasks,
     spiff_scripts,
     start_timers,
 )
@@ -88,14 +89,17 @@ def _at_most(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem
     return [*problems[:limit], Problem.translatable(MORE_PROBLEMS, count=len(problems) - limit)]
 
 
+DMN = ".dmn"
+
+
 def collect(paths: list[str | Path]) -> dict[str, bytes]:
-    """Read .bpmn and .json files from files and folders, named relative to their folder."""
+    """Read .bpmn, .dmn and .json files from files and folders, named relative to their folder."""
     files: dict[str, bytes] = {}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
-                if item.is_file() and item.suffix in (".bpmn", ".json"):
+                if item.is_file() and item.suffix in (".bpmn", DMN, ".json"):
                     files[item.relative_to(path).as_posix()] = item.read_bytes()
         else:
             files[path.name] = path.read_bytes()
@@ -116,7 +120,14 @@ def check(
     problems += _evidence_problems(files, forms, registry)
     roots: dict[str, Any] = {}
     processes: dict[str, Any] = {}
+    decisions: dict[str, Any] = {}
     for name, content in files.items():
+        if name.endswith(DMN):
+            root, found = bpmn_xml.parse_secure(name, content)
+            problems += found
+            if root is not None:
+                decisions[name] = root
+            continue
         if not name.endswith(".bpmn"):
             continue
         root, found = bpmn_xml.parse_secure(name, content)
@@ -158,15 +169,17 @@ def check(
     key = _main_process(processes, key, problems)
     for info in processes.values():
         problems += _element_problems(info, forms, registry)
+        problems += service_tasks.problems(info.file, info.element, registry)
     start_timer = None
     if key and key in processes:
         start_timer = start_timers.timer_start(processes[key].element)
         problems += start_timers.problems(processes[key].file, processes[key].element)
         problems += start_timers.called_problems(processes, key)
     if key and not problems:
-        problems += _spiff_problems(roots, key)
+        problems += _spiff_problems({**roots, **decisions}, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
-    bpmn = {name: files[name].decode("utf-8") for name in roots}
+    # Kept (and hashed) with the diagrams: the DMN tables their business rule tasks run.
+    bpmn = {name: files[name].decode("utf-8") for name in (*roots, *decisions)}
     listed = _named(_at_most(problems), processes)
     return Checked(
         key,
@@ -391,7 +404,10 @@ def _spiff_problems(roots: dict, key: str) -> list[Problem]:
 def parse_specs(roots: dict, key: str):
     parser = parsing.Parser()
     for name, root in roots.items():
-        parser.add_bpmn_xml(root, filename=name)
+        if name.endswith(DMN):
+            parser.add_dmn_xml(root, filename=name)
+        else:
+            parser.add_bpmn_xml(root, filename=name)
     spec = parser.get_spec(key)
     subprocess_specs = parser.get_subprocess_specs(key)
     processes = {
@@ -403,6 +419,7 @@ def parse_specs(roots: dict, key: str):
         _connect_loops(process_spec)
         if process_spec.name in processes:
             spiff_scripts.attach(process_spec, spiff_scripts.read(processes[process_spec.name]))
+            service_tasks.attach(process_spec, processes[process_spec.name])
     if key in processes:  # its cases are started on schedule, by the timer worker
         start_timers.plain_start(spec, processes[key])
     return spec, subprocess_specs
@@ -452,6 +469,30 @@ def current(session: Session, key: str) -> DefinitionVersion | None:
         .order_by(DefinitionVersion.version.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def starters_of(version: DefinitionVersion) -> list[str]:
+    """Who the main process says may start a case of it (``ketnap:starters``)."""
+    return list((version.elements or {}).get(version.key, {}).get("starters", []))
+
+
+def current_versions(session: Session) -> list[DefinitionVersion]:
+    """The current (newest) version of every deployed definition, by key."""
+    newest = (
+        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
+        .group_by(DefinitionVersion.key)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(DefinitionVersion)
+            .join(
+                newest,
+                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
+            )
+            .order_by(DefinitionVersion.key)
+        ).scalars()
+    )
 
 
 def deploy(

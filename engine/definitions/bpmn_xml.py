@@ -99,6 +99,17 @@ def element_count(content: bytes, limit: int = MAX_ELEMENTS) -> int:
     return count
 
 
+# The DMN versions SpiffWorkflow reads (decision tables of business rule tasks).
+DMN_ROOTS = frozenset(
+    f"{{{ns}}}definitions"
+    for ns in (
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    )
+)
+
+
 def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list[Problem]]:
     """Parse one uploaded file, or say why it cannot be used."""
     if len(content) > MAX_FILE_BYTES:
@@ -128,6 +139,11 @@ def parse_secure(name: str, content: bytes) -> tuple[etree._Element | None, list
         return None, [Problem(name, f"malformed XML: {err.msg}", line=err.lineno)]
     if root.getroottree().docinfo.doctype:
         return None, [Problem(name, "DOCTYPE declarations are not allowed in BPMN files")]
+    if name.endswith(".dmn"):
+        if root.tag not in DMN_ROOTS:
+            message = "not a DMN file (1.1 to 1.3): the root element must be dmn:definitions"
+            return None, [Problem(name, message, line=root.sourceline)]
+        return root, []
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return None, [
             Problem(
@@ -173,6 +189,12 @@ def ketnap_attr(node: etree._Element, name: str) -> str | None:
     return value.strip() if value is not None and value.strip() else None
 
 
+def starters(process: etree._Element) -> list[str]:
+    """The names of ``ketnap:starters="branch, ward_committee"`` (commas or spaces)."""
+    text = ketnap_attr(process, "starters") or ""
+    return [word for word in re.split(r"[\s,]+", text) if word]
+
+
 @dataclass
 class ProcessInfo:
     """What the engine reads of one process: its lanes and its flow elements."""
@@ -185,9 +207,14 @@ class ProcessInfo:
     lanes: dict[str, dict] = field(default_factory=dict)  # lane id -> name, resolver
     nodes: dict[str, dict] = field(default_factory=dict)  # element id -> metadata
     calls: list[tuple[str, str]] = field(default_factory=list)  # (element id, called process)
+    # ketnap:starters: who may start a case of it (unit kinds or roles; the web decides).
+    starters: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "file": self.file, "lanes": self.lanes, "nodes": self.nodes}
+        found = {"name": self.name, "file": self.file, "lanes": self.lanes, "nodes": self.nodes}
+        if self.starters:
+            found["starters"] = self.starters
+        return found
 
 
 def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
@@ -199,6 +226,7 @@ def read_processes(name: str, root: etree._Element) -> list[ProcessInfo]:
             executable=proc.get("isExecutable", "false").lower() == "true",
             file=name,
             element=proc,
+            starters=starters(proc),
         )
         lane_ids = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):

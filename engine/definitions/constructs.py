@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from engine.definitions.bpmn_xml import BPMN_NS, SPIFF_NS, local
+from engine.definitions.bpmn_xml import BPMN_NS, KETNAP_NS, SPIFF_NS, local
 from engine.errors import Problem
 
 # SpiffArena's extensions the engine runs (engine.definitions.spiff_scripts) or keeps.
@@ -58,20 +58,20 @@ Rule = tuple[Callable[[etree._Element], bool], str, str]
 _RULES: dict[str, list[Rule]] = {
     "serviceTask": [
         (
-            lambda n: True,
+            lambda n: not (n.get(f"{{{KETNAP_NS}}}connector") or "").strip(),
             "tác vụ dịch vụ (service task) chưa gắn với gì chạy được, hồ sơ sẽ chờ mãi: "
-            "dùng tác vụ script gọi một hàm đã đăng ký",
+            'gắn nó với một connector đã đăng ký (ketnap:connector="tên")',
             "a service task is bound to nothing that runs, so the case would wait for "
-            "ever: use a script task that calls a registered function",
+            'ever: bind it to a registered connector (ketnap:connector="name")',
         )
     ],
     "businessRuleTask": [
         (
-            lambda n: True,
-            "tác vụ quy tắc (business rule task, bảng DMN) chưa được hỗ trợ: dùng cổng "
-            "rẽ nhánh có điều kiện hoặc một hàm đã đăng ký",
-            "business rule tasks (DMN tables) are not supported yet: use an exclusive "
-            "gateway with conditions or a registered function",
+            lambda n: not (n.get(f"{{{KETNAP_NS}}}decision") or "").strip(),
+            "tác vụ quy tắc (business rule task) phải nêu bảng quyết định DMN nó chạy "
+            '(ketnap:decision="mã quyết định", tệp .dmn triển khai cùng sơ đồ)',
+            "a business rule task must name the DMN decision it runs "
+            '(ketnap:decision="decision id", in a .dmn file deployed with the diagram)',
         )
     ],
     "complexGateway": [
@@ -128,13 +128,6 @@ _RULES: dict[str, list[Rule]] = {
         ),
     ],
     "startEvent": [
-        (
-            lambda n: _in_main(n) and (_def(n, "message") is not None),
-            "sự kiện bắt đầu bằng thông điệp chưa được hỗ trợ: hồ sơ chỉ được mở qua "
-            "giao diện hoặc API, rồi chờ thông điệp bằng sự kiện trung gian",
-            "message start events are not supported yet: a case is started from the "
-            "pages or the API; wait for the message with an intermediate event",
-        ),
         (
             lambda n: _in_main(n) and (_def(n, "signal") is not None),
             "sự kiện bắt đầu bằng tín hiệu chưa được hỗ trợ",

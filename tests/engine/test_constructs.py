@@ -54,6 +54,8 @@ RUNS = {
         ["t_side", "end_side", "t_u", "end"],
     ),
     "message_catch": ([("message", "reply")], ["t_after", "end"]),
+    # Started, it waits at its start event; the message runs it (engine/outside_events.py).
+    "message_start": ([("message", "reply")], ["t_a", "end"]),
     "signal_throw_catch": ([], ["t_a", "end_a", "t_b", "end_b"]),
     "boundary_signal": ([], ["t_a", "end_a", "t_side", "end_side"]),
     "error_boundary": ([], ["t_in", "t_handle", "end_error"]),
@@ -93,7 +95,6 @@ REFUSED = {
     "compensation": "on_compensate",
     "timer_cycle_intermediate": "wait_cycle",
     "boundary_timer_cycle_interrupting": "on_cycle",
-    "message_start": "start_on_message",
     "signal_start": "start_on_signal",
     "event_gateway_two_timers": "gw_two",
     "camunda_expression": "to_a",

@@ -33,6 +33,7 @@ ROLE_LABELS = {
     "designer": N_("Người thiết kế quy trình"),
     "auditor": N_("Người giám sát"),
     "admin": N_("Quản trị viên"),
+    "integrator": N_("Hệ thống tích hợp (gửi thông điệp, tín hiệu)"),
 }
 
 

@@ -6,14 +6,14 @@ A case the caller may not see answers 404, exactly as one that does not exist.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import wraps
 
 from flask import g
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select, true
 
-from engine import audit, runtime
+from engine import audit, definitions, runtime
+from engine import cases as engine_cases
 from engine.errors import Conflict, InvalidData
 from engine.listing import Page, fetch_page
 from engine.models import Case, WorkItem
@@ -26,7 +26,7 @@ from ..cases import reading
 from ..disclosures import disclosed
 from ..extensions import db, run_operation
 from ..i18n import LOCAL
-from ..permissions import case_filter, proposing_units
+from ..permissions import case_filter, proposing_units, starting_units
 from ..work import visible_case
 from .base import With, api_blueprint, id_rule, page_dict
 from .errors import fail
@@ -107,10 +107,6 @@ def _detail(case: Case) -> With:
 def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
     """The nomination checked as the page checks it (unit kinds, ages, proposer), or
     InvalidData. Only the admission procedure has a nomination to check."""
-    if definition != intake.KEY:
-        raise InvalidData(
-            {"definition": [_("Chỉ mở được hồ sơ theo quy trình %(key)s.", key=intake.KEY)]}
-        )
     posted = dict(data)
     if len(proposers) == 1 and posted.get("proposer_unit") == proposers[0]:
         # The page asks only a user of several proposing units which one proposes;
@@ -125,31 +121,40 @@ def _start_data(definition: str, data: dict, proposers: list[str]) -> dict:
         ) from err
 
 
-def _proposers_only(view):
-    """403 before anything else for users who hold no proposing unit; the others' units
-    are in ``g.proposers``."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        g.proposers = proposing_units(db(), g.user)
-        if not g.proposers:
-            fail(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 @blp.route("", methods=["POST"])
-@_proposers_only
 @blp.arguments(StartCaseArgs)
 @blp.response(201, CaseDetailSchema)
 def start_case(args):
-    """Start a case from the start form's data; the responsible unit comes from the data.
+    """Start a case from the start form's data (422 lists the fields it refuses).
 
-    Only reviewers of proposing units (Youth Union, Trade Union, branches, ward
-    committees) may; 422 lists the fields the start form refuses."""
-    data = _start_data(args["definition"], args["data"], g.proposers)
-    return _detail(run_operation(intake.start_admission, data, actor()))
+    The admission procedure: only reviewers of proposing units (Youth Union, Trade
+    Union, branches, ward committees) may; the responsible unit comes from the data.
+    Any other deployed definition whose process names who may start it
+    (`ketnap:starters`: unit kinds, roles): a reviewer of a unit of such a kind, or a
+    holder of such a role, from that unit (`unit` chooses among several). 404 for a
+    definition not deployed or naming no starters, 403 for who is not among them."""
+    if args["definition"] == intake.KEY:
+        proposers = proposing_units(db(), g.user)
+        if not proposers:
+            fail(403)
+        data = _start_data(args["definition"], args["data"], proposers)
+        return _detail(run_operation(intake.start_admission, data, actor()))
+    return _detail(_start_other(args["definition"], args["data"], args.get("unit")))
+
+
+def _start_other(key: str, data: dict, chosen: str | None) -> Case:
+    """A case of a definition other than admission, for who its starters name."""
+    version = definitions.current(db(), key)
+    starters = definitions.starters_of(version) if version is not None else []
+    if not starters:
+        fail(404)
+    units = starting_units(db(), g.user, starters)
+    if not units or (chosen is not None and chosen not in units):
+        fail(403)
+    if chosen is None and len(units) > 1:
+        choose = _("Chọn một trong các đơn vị: %(units)s.", units=", ".join(units))
+        raise InvalidData({"unit": [choose]})
+    return run_operation(engine_cases.start_case, key, data, actor(), unit=chosen or units[0])
 
 
 @blp.route(f"/{ID}")

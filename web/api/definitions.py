@@ -5,25 +5,30 @@ from __future__ import annotations
 from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from engine import definitions, messages
 from engine.errors import DefinitionError, Problem
-from engine.models import DefinitionVersion
 
 from ..auth.session import role_required
 from ..extensions import db, run_operation
+from ..permissions import starting_units
 from .base import With, api_blueprint
 from .errors import fail
-from .schemas import DefinitionSchema, DeployArgs, DeployedSchema, DeployQuery
+from .schemas import (
+    DefinitionDetailSchema,
+    DefinitionSchema,
+    DeployArgs,
+    DeployedSchema,
+    DeployQuery,
+)
 
 blp = api_blueprint(
     "api_definitions",
     "/definitions",
     "Process definitions: BPMN diagrams and their forms, deployed as versions.",
 )
-SUFFIXES = (".bpmn", ".json")
+SUFFIXES = (".bpmn", ".dmn", ".json")
 MAX_NAME = 255
 
 
@@ -31,22 +36,26 @@ MAX_NAME = 255
 @blp.response(200, DefinitionSchema(many=True))
 def list_definitions():
     """The current (newest) version of every deployed definition."""
-    newest = (
-        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
-        .group_by(DefinitionVersion.key)
-        .subquery()
-    )
-    return (
-        db()
-        .execute(
-            select(DefinitionVersion)
-            .join(
-                newest,
-                (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
-            )
-            .order_by(DefinitionVersion.key)
-        )
-        .scalars()
+    return definitions.current_versions(db())
+
+
+@blp.route("/<string:key>")
+@blp.response(200, DefinitionDetailSchema)
+def get_definition(key: str):
+    """The current version of a definition: who may start a case of it
+    (`ketnap:starters`), from which of my units I may, and its start form. 404 when no
+    such definition is deployed."""
+    version = definitions.current(db(), key) if len(key) <= MAX_NAME else None
+    if version is None:
+        fail(404)
+    loaded = definitions.specs.get(version)
+    starters = definitions.starters_of(version)
+    return With(
+        version,
+        starters=starters,
+        start_units=starting_units(db(), g.user, starters) if starters else [],
+        start_form_name=loaded.start_form_name,
+        start_form=loaded.start_form,
     )
 
 
@@ -54,7 +63,7 @@ def _name_problem(name: str, seen: set[str]) -> str | None:
     if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
         return _("Tên tệp trống, quá dài hoặc có ký tự điều khiển.")
     if not name.endswith(SUFFIXES):
-        return _("Chỉ triển khai được sơ đồ .bpmn và biểu mẫu .json.")
+        return _("Chỉ triển khai được sơ đồ .bpmn, bảng quyết định .dmn và biểu mẫu .json.")
     if name in seen:
         return _("Có hai tệp cùng tên này.")
     return None
@@ -72,7 +81,7 @@ def read_uploads(uploads: list[FileStorage]) -> tuple[dict[str, bytes], list[Pro
         name = (upload.filename or "").strip()
         content = upload.read()
         problem = _name_problem(name, set(files))
-        if problem is None and name.endswith(".bpmn"):
+        if problem is None and name.endswith((".bpmn", ".dmn")):
             try:
                 content.decode("utf-8")
             except UnicodeDecodeError:
@@ -96,7 +105,7 @@ def _in_my_language(problem: Problem) -> dict:
 @blp.response(201, DeployedSchema)
 @blp.alt_response(200, schema=DeployedSchema, description="unchanged: no new version")
 def deploy(query, upload):
-    """Deploy .bpmn and .json files (multipart field `files`, repeated) as the next
+    """Deploy .bpmn, .dmn and .json files (multipart field `files`, repeated) as the next
     version. 422 lists every problem, each with file, element, line and message."""
     files, problems = read_uploads(upload["files"])
     if not problems:

@@ -99,6 +99,23 @@ class DefinitionSchema(ma.Schema):
     )
 
 
+class DefinitionDetailSchema(DefinitionSchema):
+    starters = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "unit kinds and roles that may start a case (ketnap:starters)"},
+    )
+    start_units = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "my units from which I may start one (empty: I may not)"},
+    )
+    start_form_name = fields.String(allow_none=True)
+    start_form = fields.Dict(
+        allow_none=True, metadata={"description": "the start event's form: its fields"}
+    )
+
+
 class DeployedSchema(DefinitionSchema):
     created = fields.Boolean(
         required=True,
@@ -269,6 +286,10 @@ def form_data(description: str) -> fields.Dict:
 class StartCaseArgs(ma.Schema):
     definition = fields.String(required=True, validate=validate.Length(min=1, max=200))
     data = form_data("the start form's fields")
+    unit = code_arg(
+        description="another definition than admission: which of my units starts it "
+        "(needed only when I may start it from several)"
+    )
 
 
 class CompleteArgs(ma.Schema):

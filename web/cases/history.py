@@ -89,7 +89,7 @@ def detail(kind: str, data: dict, steps: dict[str, str]) -> str:
             )
     if kind in ("case_data_updated", *TRANSFERS) and data.get("note"):
         parts.append(str(data["note"]))
-    if kind == "timer_failed" and data.get("error"):
+    if kind in ("timer_failed", "connector_failed") and data.get("error"):
         parts.append(str(data["error"]))
     if kind == "case_ended" and data.get("outcome"):
         parts.append(label(OUTCOMES, data["outcome"]))

@@ -1,18 +1,24 @@
-"""Cases whose timers fail to fire (engine/timers.py marks them): the list the boards
-and auditors read, and the count the case list shows them. Each user sees only the
-cases of their units, as everywhere."""
+"""Cases whose timers fail to fire or whose connector calls fail (engine/timers.py and
+engine/connectors.py mark them): the list the boards and auditors read, the count the
+case list shows them, and the retry of a failed connector call from the case page.
+Each user sees only the cases of their units, as everywhere."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
+from engine import cases
+from engine.connectors import is_connector_incident
+from engine.errors import Conflict
 from engine.listing import Page, fetch_page
 from engine.models import Case
 
-from ..auth.session import login_required
-from ..extensions import db
-from ..permissions import case_filter, may_see_incidents
+from ..auth.session import actor, login_required
+from ..extensions import db, run_operation
+from ..permissions import case_filter, may_retry, may_see_incidents
+from ..work import visible_case
 from . import bp
 
 
@@ -57,4 +63,36 @@ def incidents():
     return render_template("cases/incidents.html", page=page)
 
 
-bp.record_once(lambda state: state.app.jinja_env.globals.update(incident_count=incident_count))
+def retry_offered(case: Case) -> bool:
+    """Whether the case page offers to retry now: a connector's incident, for who may."""
+    return (
+        is_connector_incident(case.incident)
+        and case.status in ("active", "waiting")
+        and may_retry(db(), g.user, case)
+    )
+
+
+@bp.post("/ho-so/<int:case_id>/thu-lai")
+@login_required
+def retry(case_id: int):
+    """Call the failed connectors of the case again, now. 404 for a case the user may
+    not see, 403 for who sees it but may not, 409 when no call of it failed."""
+    case = visible_case(case_id)
+    if not may_retry(db(), g.user, case):
+        abort(403)
+    try:
+        done = run_operation(cases.retry_connectors, case.id, actor())
+    except Conflict:
+        abort(409)
+    if done.incident:
+        flash(_("Đã thử lại nhưng vẫn lỗi: %(error)s", error=done.incident), "warning")
+    else:
+        flash(_("Đã thử lại thành công; hồ sơ tiếp tục."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+bp.record_once(
+    lambda state: state.app.jinja_env.globals.update(
+        incident_count=incident_count, retry_offered=retry_offered
+    )
+)
