@@ -41,6 +41,13 @@ def task_form(session: Session, case: Case, item: WorkItem) -> dict | None:
     return submission.described(session, registry, form) if form is not None else None
 
 
+def task_instructions(session: Session, case: Case, item: WorkItem) -> str | None:
+    """The words a diagram from SpiffArena gives the person doing the task
+    (``spiffworkflow:instructionsForEndUser``), shown on its page as plain text."""
+    loaded = specs.for_case(session, case.definition_id, case.definition_hash)
+    return (loaded.nodes.get(item.step) or {}).get("instructions")
+
+
 def open_task_data(session: Session, case: Case, item: WorkItem) -> dict:
     """The data an open task sees (a verification task also sees its own place)."""
     task = runtime.find_task(workflow(session, case), UUID(item.task_uuid))

@@ -88,6 +88,7 @@ def _page(
         attachments=reading.attachments(session, case.id),
         comments=reading.comments(session, case.id),
         evidence=evidence.panel(session, case, item),
+        instructions=reading.task_instructions(session, case, item),
     ), status
 
 
