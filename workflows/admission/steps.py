@@ -96,7 +96,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
     decision_form = {
         "recognition_decision": "recognise",
         "recognition_decision_date": day,
-        "recognition_decision_number": "312-QĐ/TU",
+        "recognition_decision_number": "312",
     }
     return {
         "assign_branch": {
@@ -157,6 +157,10 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "official_members": 9,
             "votes_for": 8,
             "votes_against": 1,
+            "members_present": 9,
+            "chair_name": "Nguyễn Thị Hồng Nhung",
+            "secretary_name": "Trần Quốc Bảo",
+            "against_reasons": "Cần rèn luyện thêm tác phong.",
             "branch_resolution_number": "08-NQ/CB",
         },
         "grassroots_vote": {
@@ -166,7 +170,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "grassroots_votes_against": 0,
         },
         "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
-        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502-QĐ/TU"},
+        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502"},
         "escalate": {
             "escalation_date": day,
             "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần.",
@@ -184,6 +188,9 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_members": 9,
             "recognition_votes_for": 9,
             "recognition_votes_against": 0,
+            "recognition_members_present": 8,
+            "recognition_chair_name": "Nguyễn Thị Hồng Nhung",
+            "recognition_secretary_name": "Trần Quốc Bảo",
         },
         "recognition_grassroots_vote": {
             "recognition_grassroots_date": day,
