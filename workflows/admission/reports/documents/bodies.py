@@ -52,7 +52,7 @@ def _residence(unit) -> str:
     return name[len("Chi bộ ") :] if name.startswith("Chi bộ ") else name
 
 
-def _place(committee_name: str) -> str:
+def place_name(committee_name: str) -> str:
     for prefix in COMMITTEE_PREFIXES:
         if committee_name.startswith(prefix + " "):
             return committee_name[len(prefix) + 1 :]
@@ -74,7 +74,7 @@ def bodies_of(tree: OrgTree, data: Mapping[str, Any]) -> Bodies:
         standing_board=_name(tree.standing_board_of(top) if top else None),
         organisation_board=_name(tree.organisation_board_of(top) if top else None),
         residence=_residence(tree.get(data.get("residence_unit"))),
-        place=_place(committee.name) if committee is not None else BLANK,
+        place=place_name(committee.name) if committee is not None else BLANK,
         own_grassroots=grassroots is not None and grassroots.code == code,
         codes={
             "branch": code,
@@ -170,7 +170,7 @@ def heading(tree: OrgTree, code: str | None, number: Any, kind: str, day: Any) -
         if unit is not None
         else None
     )
-    place = _place(committee.name) if committee is not None else BLANK
+    place = place_name(committee.name) if committee is not None else BLANK
     name = unit.name if unit is not None else ""
     # A letter a person writes (Mẫu 3-KNĐ) has no number: ``kind`` empty.
     number_line = numbered(number, kind, name) if kind else ""

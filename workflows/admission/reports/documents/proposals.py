@@ -17,7 +17,7 @@ from typing import Any
 
 from ...kinds import TRADE_UNION, YOUTH_UNION
 from ...tree import OrgTree
-from .bodies import bodies_of, issuer_lines
+from .bodies import bodies_of, place_name
 from .bodies import heading as party_heading
 from .model import (
     BLANK,
@@ -102,14 +102,21 @@ def member_letters(tree: OrgTree, data: Mapping[str, Any]) -> Document:
 
 
 def _union_heading(tree: OrgTree, data: Mapping[str, Any], kind: str) -> Heading:
-    """A Youth Union's or Trade Union's heading: the proposing unit of the tree, under
-    its own line (ĐOÀN TNCS HỒ CHÍ MINH), dated at the deciding committee's place."""
+    """A Youth Union's or Trade Union's heading: its own line on the right (ĐOÀN TNCS HỒ
+    CHÍ MINH), on the left the union at the deciding committee's level (Thành đoàn) above
+    the proposing unit, dated at that committee's place."""
     code = data.get("proposer_unit")
-    above, issuer = issuer_lines(tree, code) if code and tree.get(code) else ("", BLANK)
-    place = party_heading(tree, data.get("branch"), "", "", None).place_date.split(",")[0]
-    number = f"Số {BLANK}-NQ/{'ĐTN' if kind == YOUTH_UNION else 'CĐ'}"
+    unit = tree.get(code) if code else None
+    branch = data.get("branch")
+    committee = tree.deciding_committee_of(branch) if branch and tree.get(branch) else None
+    upper = tree.child_of_kind(committee.code, kind) if committee is not None else None
+    place = place_name(committee.name) if committee is not None else BLANK
     return Heading(
-        above, issuer, number, place_date(place, data.get("introduction_date")), MOTTOS[kind]
+        upper.name.upper() if upper is not None and upper != unit else "",
+        unit.name.upper() if unit is not None else BLANK,
+        f"Số {BLANK}-NQ/{'ĐTN' if kind == YOUTH_UNION else 'CĐ'}",
+        place_date(place, data.get("introduction_date")),
+        MOTTOS[kind],
     )
 
 
