@@ -82,6 +82,8 @@ EXPECTED = {
         "ĐOÀN TNCS HỒ CHÍ MINH",
         "giới thiệu đoàn viên ưu tú vào Đảng",
         "Ngày 5 tháng 12 năm 2024, Ban Chấp hành Đoàn cơ sở đã họp",
+        "Tổng số ủy viên Ban Chấp hành: 9.",
+        "9/9 đồng chí (100,0 % so với tổng số ủy viên Ban Chấp hành)",
     ),
     "mau-5": (
         *BRANCH_HEADING,
@@ -101,7 +103,7 @@ EXPECTED = {
     ),
     "mau-8": (
         *GRASSROOTS_HEADING,
-        "Số …………………-NQ/ĐU",
+        "Số 12-NQ/ĐU",
         "Đà Lạt, ngày 20 tháng 3 năm 2025",
         "(Nghị quyết số 08-NQ/CB ngày 05/03/2025)",
         "7/7 đồng chí (100,0 %",
@@ -119,6 +121,7 @@ EXPECTED = {
     "mau-13": (
         *BRANCH_HEADING,
         "đề nghị công nhận đảng viên chính thức",
+        "Số 15-NQ/CB",
         "Đà Lạt, ngày 20 tháng 5 năm 2026",
         "kết nạp vào Đảng ngày 19 tháng 5 năm 2025, hết thời gian dự bị ngày 19 tháng 5 năm 2026",
         "có mặt 8/9 đồng chí, vắng mặt 1 đồng chí",
@@ -127,6 +130,7 @@ EXPECTED = {
     ),
     "mau-15": (
         *GRASSROOTS_HEADING,
+        "Số 20-NQ/ĐU",
         "Đà Lạt, ngày 27 tháng 5 năm 2026",
         "(nghị quyết ngày 20/05/2026)",
         "7/7 đồng chí (100,0 %",

@@ -168,6 +168,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "committee_members": 7,
             "grassroots_votes_for": 7,
             "grassroots_votes_against": 0,
+            "grassroots_resolution_number": "12",
         },
         "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
         "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502"},
@@ -189,6 +190,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_votes_for": 9,
             "recognition_votes_against": 0,
             "recognition_members_present": 8,
+            "recognition_resolution_number": "15-NQ/CB",
             "recognition_chair_name": "Nguyễn Thị Hồng Nhung",
             "recognition_secretary_name": "Trần Quốc Bảo",
         },
@@ -197,6 +199,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_committee_members": 7,
             "recognition_grassroots_for": 7,
             "recognition_grassroots_against": 0,
+            "recognition_grassroots_number": "20",
         },
         "recognition_decide": decision_form,
         "recognition_referral": decision_form,
@@ -244,5 +247,7 @@ def step_data(
         data.update(_candidate_record(person))
     if step == "introduction":
         data["introducers"] = introducers_for(person)
+        if any(i["kind"] != "member" for i in data["introducers"]):  # its vote (Mẫu 4-KNĐ)
+            data.update(union_committee_members=9, union_votes_for=9, union_votes_against=0)
     data.update(overrides)
     return data

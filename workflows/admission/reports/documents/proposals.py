@@ -140,7 +140,7 @@ def union_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
                 "Đảng Cộng sản Việt Nam."
             ),
             Paragraph(
-                f"Tổng số ủy viên Ban Chấp hành: {BLANK}; có mặt: {BLANK}; vắng mặt: {BLANK}."
+                f"Tổng số ủy viên Ban Chấp hành: {text(data.get('union_committee_members'))}."
             ),
             Paragraph(
                 f"Sau khi xem xét, Ban Chấp hành thống nhất giới thiệu {person(data, bodies)}."
@@ -149,7 +149,16 @@ def union_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
                 "Ưu, khuyết điểm chính về phẩm chất chính trị, đạo đức, lối sống, năng lực "
                 f"công tác, quan hệ quần chúng: {text(data.get('mass_org_opinion'))}"
             ),
-            Paragraph(f"Số ủy viên Ban Chấp hành tán thành: {BLANK}; không tán thành: {BLANK}."),
+            Paragraph(
+                tally(
+                    data,
+                    ("union_votes_for", "union_votes_against", "union_committee_members"),
+                    "ủy viên Ban Chấp hành",
+                    f"giới thiệu {member} {name} vào Đảng",
+                )
+                if data.get("union_committee_members")
+                else f"Số ủy viên Ban Chấp hành tán thành: {BLANK}; không tán thành: {BLANK}."
+            ),
             Paragraph(f"Đề nghị {bodies.branch} xem xét, kết nạp {member} {name} vào Đảng."),
             Closing(
                 ("Nơi nhận:", f"- {bodies.branch},", f"- Lưu {union.lower()}."),
