@@ -4,12 +4,11 @@ with its diacritics, the dates and the figures of the case."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
+from tests.support.pdf import pdf_text
 from workflows.admission import steps
 from workflows.admission.orgs import OrgTree, read_tree_file
 from workflows.admission.reports import documents
@@ -166,10 +165,6 @@ def province(monkeypatch):
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
-
-
-def pdf_text(body: bytes) -> str:
-    return flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages))
 
 
 def test_every_form_is_offered_for_a_case_that_went_the_whole_way():
