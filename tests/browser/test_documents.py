@@ -1,6 +1,7 @@
 """The branch downloads the whole dossier from the case page: one PDF whose first page
 is the contents (mục lục), listing the generated forms, each starting on the page it
-names, and whose page count is what the contents add up to (issue 19)."""
+names, and whose page count is what the contents add up to (issue 19). Screenshots of
+the case page's documents at 1366 and 390 px (docs/screenshots/case-documents*.png)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.support.driving import DOSSIER
 from workflows.admission import rules, steps
 
 from .conftest import sign_in
-from .test_transfers import PERSON, factory_of, started
+from .test_transfers import PERSON, factory_of, shoot, started
 
 
 def test_the_branch_downloads_the_dossier_pdf_with_its_contents(page, live_server, tmp_path):
@@ -27,6 +28,8 @@ def test_the_branch_downloads_the_dossier_pdf_with_its_contents(page, live_serve
     page.goto(f"/ho-so/{case_id}")
     documents = page.get_by_test_id("documents")
     assert "Mẫu 6-KNĐ" in documents.inner_text()
+    documents.scroll_into_view_if_needed()
+    shoot(page, "case-documents")
     with page.expect_download() as info:
         page.get_by_test_id("dossier-pdf").click()
     download = info.value
