@@ -4,13 +4,14 @@ with its diacritics, the dates and the figures of the case."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from tests.support.pdf import pdf_text
 from workflows.admission import steps
-from workflows.admission.orgs import OrgTree, read_tree_file
+from workflows.admission.orgs import OrgTree, OrgUnit, read_tree_file
 from workflows.admission.reports import documents
 from workflows.admission.reports.documents.model import BLANK
 
@@ -57,6 +58,7 @@ BRANCH_HEADING = (
 GRASSROOTS_HEADING = ("ĐẢNG BỘ THÀNH PHỐ ĐÀ LẠT", "ĐẢNG BỘ TRƯỜNG THPT CHUYÊN THĂNG LONG")
 COMMITTEE_HEADING = ("ĐẢNG BỘ TỈNH LÂM ĐỒNG", "THÀNH ỦY ĐÀ LẠT")
 NAME = "Đặng Thị Thủy Tiên"
+PARTIAL = "Đảng ủy bộ phận Giáo viên Trường THPT Chuyên Thăng Long"
 # What each form must say, beyond the heading and the name.
 EXPECTED = {
     "tham-tra": (
@@ -198,3 +200,56 @@ def test_each_form_reads_back_from_pdf_and_docx(tree, code):
 def test_a_form_without_a_number_typed_leaves_the_dots_and_the_symbol(tree):
     body, _ = documents.render("mau-9", "docx", tree, {**whole_way(), "decision_number": ""})
     assert "Số …………………-QĐ/ThU" in docx_text(body)
+
+
+def test_a_partial_committee_s_appraisals_read_back(tree):
+    """Mẫu 7-KNĐ and 14-KNĐ, where a partial committee sits between the branch and the
+    school's committee and recorded agreeing (its tasks' fields)."""
+    units = []
+    for unit in read_tree_file(DEMO):
+        if unit.code == "THPT-TL-GV":
+            unit = dataclasses.replace(unit, parent="THPT-TL-BP")
+        units.append(unit)
+    units.append(OrgUnit("THPT-TL-BP", PARTIAL, "partial_committee", parent="THPT-TL"))
+    with_partial = OrgTree(units)
+    data = {
+        **whole_way(),
+        "partial_appraisal_date": "2025-03-12",
+        "partial_appraisal_opinion": "agree",
+        "partial_appraisal_note": "Hồ sơ đầy đủ, đúng quy trình.",
+        "recognition_partial_date": "2026-05-23",
+        "recognition_partial_opinion": "agree",
+    }
+    codes = documents.available(data)
+    assert codes.index("mau-6") < codes.index("mau-7") < codes.index("mau-8")
+    assert codes.index("mau-13") < codes.index("mau-14") < codes.index("mau-15")
+    assert "mau-7" not in documents.available({**data, "partial_appraisal_opinion": "disagree"})
+    for code, expected in (
+        (
+            "mau-7",
+            (
+                "Đà Lạt, ngày 12 tháng 3 năm 2025",
+                "Hồ sơ đầy đủ, đúng quy trình.",
+                "nghị quyết của chi bộ ngày 05/03/2025",
+            ),
+        ),
+        (
+            "mau-14",
+            (
+                "Đà Lạt, ngày 23 tháng 5 năm 2026",
+                "đề nghị công nhận đảng viên chính thức",
+                "nghị quyết của chi bộ ngày 20/05/2026",
+            ),
+        ),
+    ):
+        pdf = pdf_text(documents.render(code, "pdf", with_partial, data)[0])
+        docx = flat(docx_text(documents.render(code, "docx", with_partial, data)[0]))
+        for text in (pdf, docx):
+            for line in (
+                "ĐẢNG BỘ TRƯỜNG THPT CHUYÊN THĂNG LONG",
+                PARTIAL.upper(),
+                NAME,
+                "T/M ĐẢNG ỦY BỘ PHẬN",
+                *expected,
+            ):
+                assert line in text, (code, line)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...tree import OrgTree
 from ...vocabulary import N_
-from . import forms, proposals, recognition, transfers, verification
+from . import forms, partial, proposals, recognition, transfers, verification
 from .model import Document
 
 
@@ -24,8 +24,7 @@ class Kind:
     build: Callable[[OrgTree, Mapping[str, Any]], Document]
 
 
-# In the procedure's order (the dossier prints them so). Mẫu 7-KNĐ and 14-KNĐ (a partial
-# committee's appraisal) wait for the task that records it.
+# In the procedure's order (the dossier prints them so).
 KINDS: dict[str, Kind] = {
     "tham-tra": Kind(
         N_("Công văn đề nghị thẩm tra lý lịch người vào Đảng"),
@@ -52,6 +51,11 @@ KINDS: dict[str, Kind] = {
         forms.resolution_ready,
         forms.branch_resolution,
     ),
+    "mau-7": Kind(
+        N_("Báo cáo thẩm định của đảng ủy bộ phận (Mẫu 7-KNĐ)"),
+        partial.admission_ready,
+        partial.admission_appraisal,
+    ),
     "mau-8": Kind(
         N_("Nghị quyết đảng ủy cơ sở đề nghị kết nạp đảng viên (Mẫu 8-KNĐ)"),
         proposals.grassroots_resolution_ready,
@@ -66,6 +70,11 @@ KINDS: dict[str, Kind] = {
         N_("Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức (Mẫu 13-KNĐ)"),
         recognition.branch_ready,
         recognition.branch_resolution,
+    ),
+    "mau-14": Kind(
+        N_("Báo cáo thẩm định đề nghị công nhận của đảng ủy bộ phận (Mẫu 14-KNĐ)"),
+        partial.recognition_ready,
+        partial.recognition_appraisal,
     ),
     "mau-15": Kind(
         N_("Nghị quyết đảng ủy cơ sở đề nghị công nhận đảng viên chính thức (Mẫu 15-KNĐ)"),
