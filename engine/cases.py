@@ -36,7 +36,7 @@ from engine.models import Case, WorkItem
 from engine.projection import changes, notify_stored, reresolve_open_items, sync
 from engine.registry import Registry
 from engine.registry import registry as default_registry
-from engine.submission import Submission, check_submission, task_options
+from engine.submission import Submission, check_submission, submission_facts, task_options
 
 log = logging.getLogger(__name__)
 Operation = TypeVar("Operation", bound=Callable[..., Any])
@@ -323,6 +323,7 @@ def complete_task(
     if errors:
         raise InvalidData(errors)
     _refuse_oversized(clean)
+    typed = clean  # what the person submitted, for the audit log (no domain facts)
     wf = runtime.load(case.state, loaded, registry)
     task = runtime.find_task(wf, UUID(item.task_uuid))
     if task is None or task.state != TaskState.READY:
@@ -338,6 +339,7 @@ def complete_task(
             options=task_options(loaded.nodes.get(item.step)),
         )
         check_submission(registry, submitted, form)
+        clean = {**clean, **submission_facts(registry, submitted)}
     before = dict(case.data)
     task.data.update(clean)
     runtime.run_task(task)
@@ -369,7 +371,7 @@ def complete_task(
         {
             "task": item.id,
             "step": item.step,
-            "submitted": clean,
+            "submitted": typed,
             "changes": changes(before, case.data),
         }
     )

@@ -172,3 +172,21 @@ def urgency(
     if due_at.astimezone(tz).date() <= calendar.add_workdays(today, SOON_WORKDAYS):
         return "due_soon"
     return None
+
+
+def workdays_left(
+    due_at: datetime,
+    now: datetime,
+    *,
+    tz: tzinfo = UTC,
+    calendar: Calendar = default_calendar,
+) -> int:
+    """Working days from today to the deadline's day, on the calendar of ``tz``: positive
+    while there is time left, 0 when it falls today, negative by the working days it is
+    overdue (-1 at least, once ``due_at`` has passed: a deadline missed an hour ago on a
+    holiday is still missed)."""
+    today: date = now.astimezone(tz).date()
+    due_day: date = due_at.astimezone(tz).date()
+    if due_at < now:
+        return -max(1, calendar.workdays_between(due_day, today))
+    return calendar.workdays_between(today, due_day)

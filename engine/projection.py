@@ -79,6 +79,7 @@ def sync(
         now,
         request,
         {item.task_uuid: item for item in open_items},
+        submitted or {},
     )
     open_count = len(now_open)
     was_closed = case.status == "closed"
@@ -126,10 +127,11 @@ def notify_stored(
 
 
 def _sync_items(
-    session, case, wf, loaded, registry, actor, now, request, open_items
+    session, case, wf, loaded, registry, actor, now, request, open_items, submitted
 ) -> list[WorkItem]:
-    """Open a row for each newly ready task, cancel the rows of tasks gone; returns the
-    case's open rows."""
+    """Open a row for each newly ready task, cancel the rows of tasks gone, move the
+    deadline of an open task whose ``ketnap:dueFrom`` field was just submitted (by
+    another step: an extension); returns the case's open rows."""
     ready = {str(task.id): task for task in runtime.ready_user_tasks(wf)}
     # A side task (engine/side_tasks.py) is no diagram's: its own operation closes it,
     # unless the case ends under it.
@@ -188,6 +190,9 @@ def _sync_items(
             )
     still_open = [item for item in open_items.values() if item.status == "open"]
     for item in still_open:
+        node = loaded.nodes.get(item.step) or {}
+        if node.get("due") and submitted.get(node.get("due_from") or "") is not None:
+            item.due_at = _due(node, submitted, case.data, now)
         if (item.title, item.category) != (case.title, case.category):
             item.title, item.search_key, item.category = case.title, case.search_key, case.category
     return still_open + opened

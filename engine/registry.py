@@ -16,6 +16,8 @@ Resolver = Callable[[Any], str]  # (assignment.ResolveContext) -> unit code
 UnitSource = Callable[[Any, tuple[str, ...]], Sequence[tuple[str, str]]]
 # (submission.Submission) -> field errors, shaped like a form's ({} when it may go on).
 FormCheck = Callable[[Any], Mapping[str, Any]]
+# (submission.Submission) -> values the domain adds to an accepted submission.
+FormFacts = Callable[[Any], Mapping[str, Any]]
 # What one call of a diagram function costs, in sandbox steps: a number, or a function of
 # the call's arguments giving it (see ``Registry.function``).
 Cost = int | Callable[..., int]
@@ -50,6 +52,10 @@ class Registry:
         # form name -> the domain's check of a submission that fits the form, run before
         # anything changes (a rule between fields, or against the case's other data).
         self.form_checks: dict[str, FormCheck] = {}
+        # form name -> facts the domain adds to a submission it accepted (what its tree
+        # says of the case at that moment), stored with it so that a diagram's gateways
+        # can route on them: a script cannot reach the domain's tables.
+        self.form_facts: dict[str, FormFacts] = {}
 
     def function(self, name: str | None = None, *, cost: Cost = DEFAULT_COST):
         """Decorator: make a function callable from diagrams under ``name``.
@@ -86,6 +92,16 @@ class Registry:
 
         def wrap(fn):
             self.form_checks[form] = fn
+            return fn
+
+        return wrap
+
+    def form_fact(self, form: str):
+        """Decorator: register ``fn(Submission) -> {field: value}`` for the form ``form``:
+        the values are stored with every accepted submission of it, as if submitted."""
+
+        def wrap(fn):
+            self.form_facts[form] = fn
             return fn
 
         return wrap

@@ -63,6 +63,13 @@ def check_submission(
             raise InvalidData(errors)
 
 
+def submission_facts(registry: Registry, submission: Submission) -> dict[str, Any]:
+    """What the domain adds to an accepted submission of its form ({} for most forms).
+    Facts are the domain's, never the submitter's: they win over submitted values."""
+    facts = registry.form_facts.get(submission.form)
+    return dict(facts(submission)) if facts is not None else {}
+
+
 def task_options(node: Mapping[str, Any] | None) -> frozenset[str]:
     """The words of an element's ``ketnap:options`` (as the deployment recorded it)."""
     return frozenset(str((node or {}).get("options") or "").split())

@@ -24,6 +24,7 @@ from . import (
     auth,
     caching,
     cases,
+    deadlines,
     designer,
     i18n,
     inbox,
@@ -80,6 +81,7 @@ def install(app: Flask) -> None:
         app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh"
     )
     i18n.install_filters(app)
+    deadlines.install(app)
     app.before_request(_request_id)
     request_log.install(app)
     caching.install(app)

@@ -115,7 +115,8 @@ def sign_in(page, name: str) -> None:
     page.fill("#username", name)
     page.fill("#password", password(name))
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=whoami]")
+    # Attached, not visible: on a phone it is folded into the collapsed navigation.
+    page.wait_for_selector("[data-testid=whoami]", state="attached")
 
 
 def screenshot(page, name: str) -> None:

@@ -56,15 +56,15 @@ def test_student_from_nomination_to_admission_decision(page):
     c.do("mass_org_opinion", YOUTH_UNION, then=[("residence_opinion", WARD)])
     c.do("residence_opinion", WARD, then=[("branch_vote", BRANCH)])
     # 8 of 9 official members for: above two thirds of all of them.
-    c.do("branch_vote", BRANCH, then=[("grassroots_vote", GRASSROOTS)])
-    c.do("grassroots_vote", GRASSROOTS, then=[("appraisal", BOARD)])
+    # The school's branch is a chi bộ cơ sở: straight to the upper committee's board.
+    c.do("branch_vote", BRANCH, then=[("appraisal", BOARD)])
     c.do("appraisal", BOARD, then=[("decide", STANDING)])
     c.do("decide", STANDING, then=[("ceremony", BRANCH)], claim=True)
 
     # The standing board reads the case: admitted, the ceremony now up to the branch.
     assert open_tasks(page, c.case_id) == named([("ceremony", BRANCH)])
     expect(page.get_by_test_id("case-status")).to_have_text("Đang xử lý")
-    expect(page.get_by_test_id("done-step")).to_have_count(13)
+    expect(page.get_by_test_id("done-step")).to_have_count(12)
     decision = page.get_by_test_id("done-step").filter(has_text=step_name("decide"))
     decision.get_by_role("link", name=step_name("decide"), exact=True).click()
     expect(page.get_by_test_id("value-decision")).to_have_text("Kết nạp vào Đảng")
@@ -95,18 +95,17 @@ def test_invalid_form_shows_the_field_error_and_changes_nothing(page):
     page.goto(f"/ho-so/{c.case_id}")
     history = page.get_by_test_id("history-line").count()
 
-    # The date given, the required helper left out. A day after the 12th: Debian's
-    # Chromium has only the en-US locale and shows a date input as mm/dd/yyyy, which
-    # must not read as another day in the screenshot.
+    # The date given, the required helper left out. Typed as people do, dd/mm/yyyy,
+    # whatever the browser's language (a native date input would follow its locale).
     page.goto(f"/viec/{task}")
-    page.fill('[name="sympathiser_date"]', "2026-11-20")
+    page.locator('[name="sympathiser_date"]').press_sequentially("20/11/2026")
     with page.expect_response(f"**/viec/{task}") as sent:
         page.get_by_test_id("submit-task").click()
     assert sent.value.status == 422
     expect(page.get_by_test_id("form-errors")).to_be_visible()
     expect(page.get_by_test_id("error-helper_name")).to_be_visible()
     expect(page.get_by_test_id("error-sympathiser_date")).to_have_count(0)
-    expect(page.locator('[name="sympathiser_date"]')).to_have_value("2026-11-20")  # kept
+    expect(page.locator('[name="sympathiser_date"]')).to_have_value("20/11/2026")  # kept
     expect(page.get_by_test_id("task-status")).to_have_text("Đang chờ xử lý")
     screenshot(page, "task-error")
 

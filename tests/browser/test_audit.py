@@ -4,6 +4,8 @@ this test is about the auditor's pages."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from engine import db as engine_db
@@ -44,6 +46,19 @@ def test_auditor_finds_a_case_reads_history_and_diagram_and_downloads_pdf(page, 
     expect(page.get_by_test_id("audit-case-title")).to_contain_text("Nguyễn Văn An")
     expect(page.locator("[data-testid=timeline-entry][data-kind=task_completed]")).to_have_count(1)
     expect(page.get_by_test_id("changes").first).to_be_visible()
+    # People read labels and values, not field names, codes or Python's None.
+    timeline = page.get_by_test_id("timeline")
+    completed = page.locator("[data-testid=timeline-entry][data-kind=task_completed]")
+    expect(completed).to_contain_text("Ngày chi bộ ra nghị quyết")  # sympathiser_date
+    expect(completed).to_contain_text("Đảng viên chính thức được phân công giúp đỡ")
+    expect(completed).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4}"))
+    started = page.locator("[data-testid=timeline-entry][data-kind=case_started]")
+    expect(started).to_contain_text("Ngày sinh")
+    expect(started).to_contain_text("Học sinh THPT")  # the category by its label
+    expect(started).to_contain_text("Đoàn trường THPT Trần Phú")  # a unit by its name
+    shown = timeline.inner_text()
+    for name in ("sympathiser_date", "helper_name", "birth_date", "category", "None", "True"):
+        assert name not in shown, name
     screenshot(page, "audit-timeline")
 
     with page.expect_download() as download:

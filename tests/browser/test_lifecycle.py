@@ -146,7 +146,7 @@ def test_a_closing_vote_is_confirmed_reopened_and_corrected(page, live_server, t
     vote(page, second, 7, 3)
     expect(page.locator(".alert-success")).to_contain_text(step_name("branch_vote"))
     page.goto(f"/ho-so/{case_id}")
-    expect(page.get_by_test_id("open-task")).to_contain_text(step_name("grassroots_vote"))
+    expect(page.get_by_test_id("open-task")).to_contain_text(step_name("appraisal"))
 
     # The history shows both votes and the reopening; nothing was deleted.
     page.get_by_test_id("history").locator("summary").click()

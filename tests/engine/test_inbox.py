@@ -11,7 +11,17 @@ from sqlalchemy import select
 
 from engine import cases
 from engine.cases import unit_of_work
-from engine.inbox import DONE, MINE, OVERDUE, UNIT, InboxQuery, facets, inbox, urgency
+from engine.inbox import (
+    DONE,
+    MINE,
+    OVERDUE,
+    UNIT,
+    InboxQuery,
+    facets,
+    inbox,
+    urgency,
+    workdays_left,
+)
 from engine.listing import window
 from engine.models import WorkItem
 
@@ -186,3 +196,14 @@ def test_urgency_skips_public_holidays():
 def test_page_window_links_ends_and_neighbours():
     assert window(1, 1) == [1]
     assert window(5, 10) == [1, 3, 4, 5, 6, 7, 10]
+
+
+def test_workdays_left_counts_local_working_days_to_the_deadline():
+    # Friday 29 August 2025, 10:00 in Việt Nam; 1 and 2 September are holidays.
+    now = datetime(2025, 8, 29, 10, tzinfo=HCM)
+    end_of = lambda day: datetime(2025, *day, 23, 59, tzinfo=HCM)  # noqa: E731
+    assert workdays_left(end_of((9, 3)), now, tz=HCM) == 1  # only Wednesday the 3rd
+    assert workdays_left(end_of((8, 29)), now, tz=HCM) == 0  # due today
+    assert workdays_left(end_of((8, 27)), now, tz=HCM) == -2  # Thursday, Friday passed
+    # Passed an hour ago: overdue, even on a day off since.
+    assert workdays_left(now - timedelta(hours=1), now, tz=HCM) == -1

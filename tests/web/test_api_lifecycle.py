@@ -7,7 +7,8 @@ from tests.support.api import adult, api_as, only_task, start
 from tests.support.driving import DOSSIER, do, event_count, get_item, item_id
 from workflows.admission import rules
 
-FAILED = {"official_members": 10, "votes_for": 5, "votes_against": 5}
+# Two thirds against: the case closes (fewer either way is voted again).
+FAILED = {"official_members": 10, "votes_for": 3, "votes_against": 7}
 
 
 def vote_data(**figures) -> dict:
@@ -30,14 +31,14 @@ def test_a_previewed_completion_answers_its_effect_and_stores_nothing(app):
     assert body["preview"] is True and body["task"] == item and body["case_id"] == case
     assert (body["closes"], body["status"], body["outcome"]) == (True, "closed", "not_admitted")
     assert body["opens"] == [] and body["cancels"] == []
-    assert body["confirmation"].startswith("5/10 đảng viên chính thức tán thành, dưới 2/3")
+    assert body["confirmation"].startswith("3/10 đảng viên chính thức tán thành, dưới 2/3")
     assert event_count(app, case) == events and get_item(app, item).status == "open"
     passing = branch.post(
         f"/api/v1/tasks/{item}/complete?preview=true",
         json=vote_data(official_members=10, votes_for=7, votes_against=3),
     ).get_json()
     assert passing["closes"] is False and passing["confirmation"] is None
-    assert [o["step"] for o in passing["opens"]] == ["grassroots_vote"]
+    assert [o["step"] for o in passing["opens"]] == ["appraisal"]  # a chi bộ cơ sở
     # For real, without the query, as before: the task comes back completed.
     done = branch.post(f"/api/v1/tasks/{item}/complete", json=vote_data(**FAILED)).get_json()
     assert done["status"] == "completed" and event_count(app, case) > events
@@ -95,3 +96,24 @@ def test_the_document_says_complete_answers_a_task_or_a_preview(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/cases/{case_id}/end" in spec["paths"]
     assert "/api/v1/tasks/{item_id}/reopen" in spec["paths"]
+
+
+def test_a_ceremony_dated_before_the_decision_is_a_field_error(app):
+    case = start(api_as(app, "dt_tp"), adult())["id"]
+    do(app, case, *DOSSIER, "branch_vote", "appraisal", "decide")
+    item = item_id(app, case, "ceremony")
+    branch = api_as(app, "cb_tp")
+    events = event_count(app, case)
+    before = rules.add_workdays(rules.today(), -1)  # the decision was made today
+    refused = branch.post(
+        f"/api/v1/tasks/{item}/complete", json={"data": {"ceremony_date": before}}
+    )
+    assert refused.status_code == 422, refused.get_json()
+    [message] = refused.get_json()["fields"]["ceremony_date"]
+    assert "trước ngày quyết định kết nạp" in message
+    # Nothing changed: no event, the task still open.
+    assert event_count(app, case) == events and get_item(app, item).status == "open"
+    held = branch.post(
+        f"/api/v1/tasks/{item}/complete", json={"data": {"ceremony_date": rules.today()}}
+    )
+    assert held.status_code == 200 and held.get_json()["status"] == "completed"

@@ -77,7 +77,11 @@ def test_every_type_has_its_input(app):
     assert re.search(r'<input id="f-name" name="name" class="form-control"[^>]*required', html)
     assert '<textarea id="f-note" name="note"' in html
     assert re.search(r'name="count"[^>]*type="number" step="1" value="" min="0" max="9"', html)
-    assert 'step="any"' in html and 'type="date"' in html
+    assert 'step="any"' in html
+    # A date is typed dd/mm/yyyy whatever the browser's language, not a native date picker.
+    typed = r'type="text" inputmode="numeric"[^>]*placeholder="dd/mm/yyyy"[^>]*data-date-input'
+    assert re.search(typed, html)
+    assert 'type="date"' not in html
     assert html.count('name="ok" value=') == 2  # Có / Không radios
     assert len(re.findall(r'type="radio"\s+id="f-size-', html)) == 2  # few choices: radios
     assert '<select id="f-town" name="town"' in html  # optional: a select
@@ -100,7 +104,7 @@ def test_values_and_errors_are_shown(app):
             "tags": {0: ["Lựa chọn không hợp lệ."]},
         },
     )
-    assert 'value="An"' in html and 'value="2025-01-02"' in html
+    assert 'value="An"' in html and 'value="02/01/2025"' in html  # a stored ISO date, as read
     assert re.search(r'name="ok" value="false" checked', html)
     assert re.search(r'name="size" value="l" checked', html)
     assert re.search(r'name="tags" value="b" checked', html)

@@ -25,9 +25,10 @@ from tests.support.webapp import csrf_token, login
 from workflows.admission import rules, steps
 
 ADULT = {"birth_date": rules.add_months(rules.today(), -(19 * 12))}
-FAILED = {"official_members": "10", "votes_for": "5", "votes_against": "5"}
+# Two thirds against: the case closes (fewer either way is voted again).
+FAILED = {"official_members": "10", "votes_for": "3", "votes_against": "7"}
 PASSED = {"official_members": "10", "votes_for": "7", "votes_against": "3"}
-SENTENCE = "5/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
+SENTENCE = "3/10 đảng viên chính thức tán thành, dưới 2/3 — hồ sơ sẽ kết thúc: không kết nạp"
 
 
 def as_user(app, name: str):
@@ -70,7 +71,7 @@ def test_a_vote_below_two_thirds_is_confirmed_before_it_is_stored(app):
     # "Quay lại sửa": the form again, with what was typed.
     back = vote(branch, item, FAILED, action="edit").get_data(True)
     assert 'data-testid="task-form"' in back and 'name="votes_for"' in back
-    assert re.search(r'name="votes_for"[^>]*value="5"', back)
+    assert re.search(r'name="votes_for"[^>]*value="3"', back)
     # A confirmation of another effect stores nothing; this one's stores it.
     assert vote(branch, item, FAILED, confirm="0" * 16).status_code == 200
     assert get_item(app, item).status == "open"
@@ -82,7 +83,7 @@ def test_a_vote_below_two_thirds_is_confirmed_before_it_is_stored(app):
 def test_a_passing_vote_needs_no_confirmation(app):
     case, item = at_vote(app)
     assert vote(as_user(app, "cb_tp"), item, PASSED).status_code == 302
-    assert item_id(app, case, "grassroots_vote")
+    assert item_id(app, case, "appraisal")  # a chi bộ cơ sở: no grassroots vote
 
 
 def end(client, case: int, **form):
@@ -155,7 +156,7 @@ def test_the_board_reopens_a_closing_vote(app):
     )
     assert reopened.status_code == 302 and case_row(app, case).status == "active"
     again = item_id(app, case, "branch_vote")
-    assert re.search(r'name="votes_for"[^>]*value="5"', branch.get(f"/viec/{again}").text)
+    assert re.search(r'name="votes_for"[^>]*value="3"', branch.get(f"/viec/{again}").text)
     assert "Đã mở lại để sửa" in branch.get(f"/viec/{item}").text
     assert board.get(f"/viec/{again}/mo-lai").status_code == 409  # not completed
 
@@ -201,3 +202,26 @@ def test_a_refused_consent_for_over_60_is_confirmed_before_the_case_closes(app):
     key = re.search(r'name="confirm" value="([0-9a-f]+)"', shown.get_data(True)).group(1)
     assert board.post(f"/viec/{item}", data={**form, "confirm": key}).status_code == 302
     assert (case_row(app, case).status, case_row(app, case).outcome) == ("closed", "not_admitted")
+
+
+def test_the_political_centre_is_warned_of_a_certificate_that_will_lapse(app):
+    # Driving's student waits for the 18th birthday, which is after the certificate's
+    # 60 months if it was issued 59 months ago: warned, accepted once confirmed.
+    case = start(app)
+    do(app, case, "accept_sympathiser")
+    item = item_id(app, case, "attend_class")
+    centre = as_user(app, "ttct")
+    token = csrf_token(centre.get(f"/viec/{item}").get_data(True))
+    form = {
+        "csrf_token": token,
+        "certificate_date": rules.add_months(rules.today(), -59),
+        "certificate_number": "12-GCN/TTCT",
+    }
+    shown = centre.post(f"/viec/{item}", data=form)
+    page = shown.get_data(True)
+    assert shown.status_code == 200 and get_item(app, item).status == "open"
+    assert "phải học lại lớp" in text_of(page, "confirm-sentence")
+    key = re.search(r'name="confirm" value="([0-9a-f]+)"', page).group(1)
+    assert centre.post(f"/viec/{item}", data={**form, "confirm": key}).status_code == 302
+    assert get_item(app, item).status == "completed"
+    assert item_id(app, case, "application")  # the value was accepted: the case goes on

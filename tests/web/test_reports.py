@@ -224,7 +224,7 @@ def test_documents_of_a_decided_case(app):
     assert 'data-testid="document-mau-6-pdf"' in page
     assert 'data-testid="document-mau-9-pdf"' not in page
     assert cb_tp.get(f"/bao-cao/van-ban/{case_id}/mau-9.pdf").status_code == 404
-    do(app, case_id, "grassroots_vote", "appraisal", "decide")
+    do(app, case_id, "appraisal", "decide")
     page = cb_tp.get(f"/ho-so/{case_id}").get_data(True)
     assert 'data-testid="document-mau-9-docx"' in page
     for code in ("mau-6", "mau-9"):

@@ -30,7 +30,7 @@ def test_reviewer_of_the_unit_gets_the_form(app):
     assert page.status_code == 200
     assert "Công nhận quần chúng cảm tình Đảng" in html  # form title
     assert 'data-testid="task-instructions"' in html  # its description
-    assert 'type="date"' in html and 'name="sympathiser_date"' in html
+    assert re.search(r'name="sympathiser_date"[^>]*data-date-input', html)  # typed dd/mm/yyyy
     assert 'data-testid="submit-task"' in html and 'data-testid="case-status"' in html
     assert "Nguyễn Văn An" in html and "Chi bộ Trường THPT Trần Phú" in html
 
@@ -65,6 +65,7 @@ def test_invalid_submission_is_422_with_field_errors_and_changes_nothing(app):
     assert response.status_code == 422
     assert re.search(r'data-testid="error-sympathiser_date"[^>]*>\s*Ngày không hợp lệ', html)
     assert 'value="Lê Văn Phúc"' in html  # what was typed is kept
+    assert 'value="31/02/2025"' in html  # the impossible date too, to correct it
     assert get_item(app, item).status == "open" and event_count(app, case) == before
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from engine import clock, runtime, stuck, timers
+from engine import clock, definitions, runtime, stuck, timers
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Base, WorkItem
@@ -26,6 +26,7 @@ from workflows.admission.reports import stored
 # Monday 8 September 2025, 09:00 in Vietnam.
 T0 = datetime(2025, 9, 8, 2, 0, tzinfo=UTC)
 CLERK = Actor("os:vanthu", client="test")
+DESIGNER = Actor("designer")
 TIMER = Actor("timer")
 
 STUDENT = {
@@ -103,6 +104,21 @@ def no_stuck_case_after(world):
     yield
     with unit_of_work(world) as session:
         assert stuck.stuck_cases(session) == [], "the scenario left a stuck case"
+
+
+def deploy_changed(factory, edit) -> int:
+    """Deploy the admission diagrams with ``edit(files)`` applied; return the version id."""
+    files = definitions.collect([intake.BPMN_DIR])
+    files = {
+        name: content.decode("utf-8") if name.endswith(".bpmn") else content
+        for name, content in files.items()
+    }
+    edit(files)
+    files = {name: c.encode("utf-8") if isinstance(c, str) else c for name, c in files.items()}
+    with unit_of_work(factory) as session:
+        version, created = definitions.deploy(session, files, DESIGNER.name, key="admission")
+        assert created
+        return version.id
 
 
 def today() -> date:
@@ -188,14 +204,21 @@ TO_BRANCH_VOTE = (
     "mass_org_opinion",
     "residence_opinion",
 )
-AFTER_BRANCH_VOTE = ("grassroots_vote", "appraisal", "decide", "ceremony")
+# STUDENT's and WORKER's branches are chi bộ cơ sở (directly under the city committee):
+# their resolutions go straight to the upper committee, with no grassroots vote.
+AFTER_BRANCH_VOTE = ("appraisal", "decide", "ceremony")
 TO_RECOGNITION = ("member_record",)
-RECOGNITION = (
-    "recognition_file",
-    "recognition_vote",
-    "recognition_grassroots_vote",
-    "recognition_decide",
-)
+RECOGNITION = ("recognition_file", "recognition_vote", "recognition_decide")
+# A residential branch of a ward committee (not authorised): the ward votes too.
+RESIDENT = {
+    "full_name": "Phan Thị Thảo",
+    "birth_date": "1994-04-12",
+    "gender": "female",
+    "category": "other",
+    "branch": "P1-KP1",
+    "residence_unit": "P1-KP1",
+    "proposer_unit": None,
+}
 
 
 def through_probation(case: Case) -> None:

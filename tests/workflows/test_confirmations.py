@@ -71,3 +71,34 @@ def test_a_removal_proposal_is_an_irreversible_branch():
         "recognition_decide", effect(True, "removed", recognition_decision="remove")
     )
     assert figures(removed) == "Quyết định xóa tên trong danh sách đảng viên dự bị"
+
+
+def test_a_certificate_that_lapses_before_the_vote_is_warned_of_and_accepted_once_confirmed():
+    # Entered on the engine's clock (the real day): issued 59 months ago, for a candidate
+    # who turns 18 in two years, it will have lapsed by the branch vote.
+    from workflows.admission import rules
+
+    today = rules.today()
+    old = rules.add_months(today, -59)
+    young = rules.add_months(today, -(16 * 12))
+    found = confirmation("attend_class", effect(False, certificate_date=old, birth_date=young))
+    assert found is not None and found.outcome is None
+    assert "hết giá trị" in found.leads_to and "học lại" in found.leads_to
+    assert figures(found).startswith("Giấy chứng nhận cấp ngày ")
+    assert confirmation("retake_class", effect(False, certificate_date=old, birth_date=young))
+    # Still valid for an adult, who may be voted on now: nothing to confirm; expired: warned.
+    adult = rules.add_months(today, -(25 * 12))
+    assert (
+        confirmation("attend_class", effect(False, certificate_date=old, birth_date=adult)) is None
+    )
+    expired = rules.add_months(today, -61)
+    assert confirmation("attend_class", effect(False, certificate_date=expired, birth_date=adult))
+    assert (
+        confirmation("attend_class", effect(False, certificate_date=today, birth_date=young))
+        is None
+    )
+    recent = rules.add_months(today, -12)
+    assert (
+        confirmation("attend_class", effect(False, certificate_date=recent, birth_date=adult))
+        is None
+    )

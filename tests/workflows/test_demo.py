@@ -44,7 +44,11 @@ def test_demo_fills_an_empty_database(run, factory):
     assert waiting.status == "waiting" and waiting.data["waiting_until"] > "2025-09-08"
     # The mother lives in another province: the sending committee writes to it.
     assert found["Võ Ngọc Lan"][1] == [("send_outside_request", "THPT-TP"), ("verify_place", "P2")]
-    assert found["Hoàng Thị Thu Hà"][1] == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
+    assert found["Hoàng Thị Thu Hà"][1] == [
+        ("decide", "BTV-DL"),
+        ("escalate", "BTC-DL"),
+        ("extend_decision", "BTC-DL"),
+    ]
     assert found["Hoàng Văn Nam"][1] == [("retake_class", "TTCT-DL")]
     assert found["Ngô Thị Hồng"][1] == [("assign_branch", "P3")]
     # No Youth Union or Trade Union in the enterprise: two members introduced him.

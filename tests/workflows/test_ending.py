@@ -100,10 +100,10 @@ def test_the_proposer_cancels_before_anyone_acted_and_the_board_after(world):
 
 def test_removal_only_during_probation_by_the_deciding_body_and_counted(world):
     case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "appraisal")
     with pytest.raises(Conflict, match="dự bị"):
         end(case, "removed", {STANDING})
-    case.walk(*AFTER_BRANCH_VOTE[2:])
+    case.walk(*AFTER_BRANCH_VOTE[1:])
     through_probation(case)  # a year on: the recognition file is open
     with pytest.raises(Conflict, match="kết nạp"):
         end(case, "withdrawn", {"DN-LB"})  # a member now, no longer a candidate

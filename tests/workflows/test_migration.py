@@ -10,47 +10,33 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from engine import audit, case_migration, definitions
-from engine.cases import Actor, unit_of_work
+from engine import audit, case_migration
+from engine.cases import unit_of_work
 from engine.definitions import specs
 from engine.models import Case as CaseRow
 from engine.models import DefinitionVersion
 from tests.support.bpmn_edit import insert_task, rename, retag
-from workflows.admission import intake, steps
+from workflows.admission import steps
 
 from .scenario import (
     CLERK,
+    DESIGNER,
     LONE_WORKER,
     STUDENT,
     TO_BRANCH_VOTE,
     Case,
     advance_to,
+    deploy_changed,
     today,
     workdays_after,
 )
 
-DESIGNER = Actor("designer")
 CHECK_FORM = {
     "title": "Kiểm tra giấy chứng nhận",
     "fields": [
         {"name": "certificate_checked", "label": "Đã kiểm tra", "type": "boolean", "required": True}
     ],
 }
-
-
-def deploy_changed(factory, edit) -> int:
-    """Deploy the admission diagrams with ``edit(files)`` applied; return the version id."""
-    files = definitions.collect([intake.BPMN_DIR])
-    files = {
-        name: content.decode("utf-8") if name.endswith(".bpmn") else content
-        for name, content in files.items()
-    }
-    edit(files)
-    files = {name: c.encode("utf-8") if isinstance(c, str) else c for name, c in files.items()}
-    with unit_of_work(factory) as session:
-        version, created = definitions.deploy(session, files, DESIGNER.name, key="admission")
-        assert created
-        return version.id
 
 
 def add_check_certificate(files) -> None:
@@ -126,7 +112,7 @@ def test_moved_case_takes_the_new_step_and_others_stay(world):
 
 def test_case_inside_a_called_process_moves(world):
     case = Case(world, STUDENT)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote")
     assert case.open() == [("appraisal", "BTC-DL")]
 
     def second_look(files):
@@ -270,15 +256,21 @@ def test_closed_and_current_cases_are_not_listed_as_movable(world):
     assert [r.code for r in result.reasons] == ["same_version"]
 
 
-def test_decision_with_its_overdue_timer_moves_and_the_timer_still_fires(world):
+def test_decision_with_its_deadline_timers_moves_and_the_timers_still_fire(world):
     case = Case(world, STUDENT)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "appraisal")
     assert case.open() == [("decide", "BTV-DL")] and case.row.next_due_at is not None
     v2 = deploy_changed(world, add_check_certificate)
     [result] = move(world, [case.id], v2).values()
-    assert result.movable and "decide_overdue" in result.steps
+    assert result.movable and {"decision_overdue", "decision_late"} <= set(result.steps)
     assert advance_to(world, workdays_after(today(), 61)) == 1
-    assert case.open() == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
+    assert case.open() == [("decide", "BTV-DL"), ("extend_decision", "BTC-DL")]
+    assert advance_to(world, workdays_after(today(), 31)) == 1
+    assert case.open() == [
+        ("decide", "BTV-DL"),
+        ("escalate", "BTC-DL"),
+        ("extend_decision", "BTC-DL"),
+    ]
     case.walk("decide")
     assert case.open() == [("ceremony", "THPT-TP")]
 

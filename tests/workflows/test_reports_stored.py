@@ -129,7 +129,7 @@ def test_the_engine_keeps_the_row_in_step_with_the_case(world):
     assert _rows(world)[student.id][6] == "suspended"
     with unit_of_work(world) as s:
         cases.resume(s, student.id, CLERK)
-    student.walk("branch_vote", *AFTER_BRANCH_VOTE[:3])
+    student.walk("branch_vote", *AFTER_BRANCH_VOTE[:2])
     decided_on = date.fromisoformat(student.row.data["decision_date"])
     assert _rows(world)[student.id][:4] == (decided_on, True, None, days_to_decision("ceremony"))
     assert _rows(world) == _from_data(world)

@@ -51,7 +51,7 @@ def seeded(world):
     """The data set, and a student admitted through the engine today (8/9/2025)."""
     ids = rd.seed(world)
     student = Case(world, STUDENT)
-    student.walk(*TO_BRANCH_VOTE, "branch_vote", *AFTER_BRANCH_VOTE[:3])
+    student.walk(*TO_BRANCH_VOTE, "branch_vote", *AFTER_BRANCH_VOTE[:2])
     assert student.row.data["decision_date"] == today().isoformat() == "2025-09-08"
     ids["R1"] = student.id
     return world, ids

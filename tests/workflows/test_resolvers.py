@@ -40,6 +40,8 @@ def test_registered_under_the_lane_names():
         "branch",
         "grassroots_committee",
         "deciding_committee",
+        "authorised_committee",
+        "partial_committee",
         "organisation_board",
         "political_centre",
         "proposer",

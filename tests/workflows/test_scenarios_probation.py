@@ -31,10 +31,10 @@ def test_probation_to_recognition(world):
     assert case.open() == [("recognition_vote", "DN-LB")]
     assert case.due("recognition_vote") == workdays_after(probation_end, 30)
     case.do("recognition_vote")
-    assert case.open() == [("recognition_grassroots_vote", "DN-LB")]
-    case.do("recognition_grassroots_vote")
+    # A chi bộ cơ sở: no grassroots vote; the decision counts from the branch meeting.
+    resolution = case.row.data["recognition_meeting_date"]
     assert case.open() == [("recognition_decide", "BTV-DL")]
-    assert case.due("recognition_decide") == workdays_after(today(), 30)
+    assert case.due("recognition_decide") == workdays_after(resolution, 30)
     case.do("recognition_decide")
     row = case.row
     assert (row.status, row.outcome) == ("closed", "recognised")
@@ -48,12 +48,7 @@ def test_probation_to_removal(world):
     through_probation(case)
     case.do("recognition_file")
     case.do("recognition_vote", recognition_votes_for=1, recognition_votes_against=8)
-    assert case.task_data("recognition_grassroots_vote")["recognition_proposal"] == "remove"
-    case.do(
-        "recognition_grassroots_vote",
-        recognition_grassroots_for=0,
-        recognition_grassroots_against=7,
-    )
+    assert case.task_data("recognition_decide")["recognition_proposal"] == "remove"
     case.do(
         "recognition_decide",
         recognition_decision="remove",
@@ -74,9 +69,10 @@ def test_three_votes_without_two_thirds_go_to_the_upper_committee(world):
         notice = case.task_data("recognition_vote")["recognition_vote_notice"]
         assert f"thứ {round_}" in notice
     case.do("recognition_vote", recognition_votes_for=4, recognition_votes_against=5)
-    assert case.open() == [("recognition_referral", "BTV-DL")]
-    assert len(case.task_data("recognition_referral")["recognition_votes"]) == 3
-    case.do("recognition_referral")
+    assert case.open() == [("recognition_decide", "BTV-DL")]
+    decide = case.task_data("recognition_decide")
+    assert len(decide["recognition_votes"]) == 3 and "ba lần" in decide["referral_note"]
+    case.do("recognition_decide")
     assert (case.row.status, case.row.outcome) == ("closed", "recognised")
 
 

@@ -9,6 +9,8 @@ An unknown unit code is a field error with nothing changed: test_scenarios_candi
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from engine import preview
@@ -121,6 +123,21 @@ def test_over_60_refused_by_the_province_closes_as_not_admitted_after_confirmati
     row = case.row
     assert (row.status, row.outcome) == ("closed", "not_admitted")
     assert "Ban Thường vụ tỉnh ủy không đồng ý" in row.data["not_admitted_reason"]
+
+
+def test_a_candidate_past_60_by_the_branch_meeting_waits_for_the_consent_then(world):
+    # 60 years and some days when the dossier is complete: no consent needed yet; by the
+    # branch meeting two months later, past 60: the vote waits for the province's consent.
+    case = at_branch_vote(world, {**OVER_60, "birth_date": "1965-08-20"})
+    assert case.open() == [("branch_vote", "P1-KP1")]
+    scenario.advance_to(world, date(2025, 10, 21))
+    case.do("branch_vote")
+    assert case.open() == [("province_consent", "BTC-DL")]
+    assert case.row.data["branch_vote_result"] == "needs_consent"
+    case.do("province_consent")
+    assert case.open() == [("branch_vote", "P1-KP1")]
+    case.do("branch_vote")
+    assert [step for step, _ in case.open()] == ["grassroots_vote"]
 
 
 def test_a_candidate_of_60_years_needs_no_consent(world):

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from workflows.admission import voting
+
 from .scenario import (
     AFTER_BRANCH_VOTE,
     STUDENT,
     TO_BRANCH_VOTE,
     Case,
     advance_to,
+    deploy_changed,
     today,
     workdays_after,
 )
@@ -41,9 +44,11 @@ def test_student_is_admitted_step_by_step(world):
     assert case.due("branch_vote") is None
 
     case.do("branch_vote")
-    assert case.open() == [("grassroots_vote", "THPT-TP")]  # a chi bộ cơ sở: its own
-    case.do("grassroots_vote")
+    # A chi bộ cơ sở: its resolution goes straight to the upper committee.
     assert case.open() == [("appraisal", "BTC-DL")]
+    assert case.row.data["needs_grassroots_vote"] is False
+    # The steps before the decision carry its deadline: 60 working days from the meeting.
+    assert case.due("appraisal") == workdays_after(today(), 60)
     case.do("appraisal")
     assert case.open() == [("decide", "BTV-DL")]
     assert case.due("decide") == workdays_after(today(), 60)  # from the branch meeting
@@ -79,7 +84,7 @@ def test_younger_student_waits_until_the_18th_birthday(world):
     assert case.open() == [("branch_vote", "THPT-TP")]
     assert "chưa đủ 18 tuổi" in case.row.data["branch_vote_problems"]
     case.do("branch_vote")
-    assert case.open() == [("grassroots_vote", "THPT-TP")]
+    assert case.open() == [("appraisal", "BTC-DL")]
 
 
 def test_expired_certificate_means_the_class_again(world):
@@ -105,14 +110,13 @@ def test_certificate_expiring_before_the_meeting(world):
     assert case.open() == [("retake_class", "TTCT-DL")]
     case.do("retake_class")
     case.do("branch_vote")
-    assert case.open() == [("grassroots_vote", "THPT-TP")]
+    assert case.open() == [("appraisal", "BTC-DL")]
 
 
-def test_vote_below_two_thirds_of_all_members_is_not_admitted(world):
+def test_two_thirds_of_all_members_against_is_not_admitted(world):
     case = Case(world, STUDENT)
     case.walk(*TO_BRANCH_VOTE)
-    # All five present voted for, but the branch has nine official members: 5/9 < 2/3.
-    case.do("branch_vote", official_members=9, votes_for=5, votes_against=0)
+    case.do("branch_vote", official_members=9, votes_for=2, votes_against=6)
     row = case.row
     assert (row.status, row.outcome) == ("closed", "not_admitted")
     assert "hai phần ba" in row.data["not_admitted_reason"]
@@ -124,7 +128,45 @@ def test_vote_at_exactly_two_thirds_passes(world):
     case.walk(*TO_BRANCH_VOTE)
     case.do("branch_vote", official_members=9, votes_for=6, votes_against=1)
     assert case.row.data["branch_vote_result"] == "passed"
-    assert case.open() == [("grassroots_vote", "THPT-TP")]
+    assert case.open() == [("appraisal", "BTC-DL")]
+
+
+def test_a_vote_below_two_thirds_closes_the_case_by_default(world):
+    # procedure.md step 7 [A]: not admitted now; the branch may start a new case later.
+    case = Case(world, STUDENT)
+    case.walk(*TO_BRANCH_VOTE)
+    case.do("branch_vote", official_members=9, votes_for=5, votes_against=0)
+    row = case.row
+    assert (row.status, row.outcome) == ("closed", "not_admitted")
+    assert "5/9" in row.data["not_admitted_reason"]
+    assert "không đủ hai phần ba" in row.data["not_admitted_reason"]
+
+
+def branch_votes_again(files) -> None:
+    files["admission.bpmn"] = files["admission.bpmn"].replace(
+        'ketnap:form="branch_vote"/>',
+        f'ketnap:form="branch_vote" ketnap:options="{voting.UNDECIDED_AGAIN}"/>',
+    )
+
+
+def test_three_undecided_branch_votes_go_to_the_upper_committee(world):
+    deploy_changed(world, branch_votes_again)  # the [A] setting, as a designer sets it
+    case = Case(world, STUDENT)
+    case.walk(*TO_BRANCH_VOTE)
+    # All five present voted for, but the branch has nine official members: 5/9 < 2/3,
+    # and nobody against: undecided, so the branch votes again.
+    for round_ in (1, 2):
+        case.do("branch_vote", official_members=9, votes_for=5, votes_against=0)
+        assert case.open() == [("branch_vote", "THPT-TP")]
+        assert f"thứ {round_}" in case.task_data("branch_vote")["branch_vote_problems"]
+    case.do("branch_vote", official_members=9, votes_for=4, votes_against=4)
+    # The third undecided vote: the upper committee appraises and decides.
+    assert case.open() == [("appraisal", "BTC-DL")]
+    case.do("appraisal")
+    assert "ba lần" in case.task_data("decide")["referral_note"]
+    case.do("decide")
+    assert case.row.data["outcome"] == "admitted"
+    assert case.open() == [("ceremony", "THPT-TP")]
 
 
 def test_impossible_vote_counts_return_to_the_branch(world):
@@ -158,3 +200,5 @@ def test_student_of_a_school_with_a_party_committee(world):
     ]
     case.walk(*TO_BRANCH_VOTE[3:], "branch_vote")
     assert case.open() == [("grassroots_vote", "THPT-TL")]
+    case.do("grassroots_vote")
+    assert case.open() == [("appraisal", "BTC-DL")]

@@ -4,22 +4,17 @@ residential branch, plan section 2.9); and the upper committee's deadline."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from engine import audit
-from engine.cases import unit_of_work
-from workflows.admission import rules
-
 from .scenario import (
     AFTER_BRANCH_VOTE,
     LONE_WORKER,
+    RESIDENT,
     TO_BRANCH_VOTE,
     WORKER,
     Case,
-    advance_to,
-    today,
-    workdays_after,
 )
+
+# A resident proposed by no mass organisation: the dossier has no Youth Union opinion.
+TO_BRANCH_VOTE_WITHOUT_PROPOSER = tuple(s for s in TO_BRANCH_VOTE if s != "mass_org_opinion")
 
 
 def test_worker_of_an_enterprise_with_a_party_branch(world):
@@ -37,7 +32,7 @@ def test_worker_of_an_enterprise_with_a_party_branch(world):
     case.walk("verify_place", "certify_history", "mass_org_opinion")
     assert case.open() == [("residence_opinion", "P2")]
     case.walk("residence_opinion", "branch_vote")
-    assert case.open() == [("grassroots_vote", "DN-LB")]
+    assert case.open() == [("appraisal", "BTC-DL")]  # a chi bộ cơ sở: no grassroots vote
     case.walk(*AFTER_BRANCH_VOTE)
     row = case.row
     assert row.data["outcome"] == "admitted" and row.category == "enterprise_worker"
@@ -85,56 +80,29 @@ def test_worker_without_any_mass_organisation_has_no_opinion_step(world):
     ]
 
 
-def test_grassroots_vote_below_two_thirds_is_not_admitted(world):
-    case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote")
+def test_grassroots_vote_below_two_thirds_is_referred_to_the_upper_committee(world):
+    case = Case(world, RESIDENT)
+    case.walk(*TO_BRANCH_VOTE_WITHOUT_PROPOSER, "branch_vote")
+    assert case.open() == [("grassroots_vote", "P1")]
     case.do(
-        "grassroots_vote", committee_members=7, grassroots_votes_for=4, grassroots_votes_against=3
+        "grassroots_vote", committee_members=9, grassroots_votes_for=5, grassroots_votes_against=2
     )
+    # Not a closing "not admitted": the full result goes to the upper committee.
     row = case.row
-    assert (row.status, row.outcome) == ("closed", "not_admitted")
-    assert "cấp ủy viên" in row.data["not_admitted_reason"]
+    assert row.status == "active" and row.data["grassroots_vote_result"] == "refer"
+    assert case.open() == [("appraisal", "BTC-DL")]
+    case.do("appraisal")
+    note = case.task_data("decide")["referral_note"]
+    assert "5/9" in note and "cấp ủy cấp trên" in note
+    case.do("decide")
+    assert case.row.data["outcome"] == "admitted"
+    assert case.open() == [("ceremony", "P1-KP1")]
 
 
 def test_upper_committee_refuses(world):
     case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "appraisal")
     case.do("decide", decision="refuse", decision_note="Chưa đủ tiêu chuẩn.")
     row = case.row
     assert (row.status, row.outcome) == ("closed", "not_admitted")
     assert case.open() == []
-
-
-def test_decision_overrun_escalates_to_the_organisation_board(world):
-    case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
-    meeting = case.row.data["meeting_date"]
-    deadline = workdays_after(meeting, 60)
-    assert case.open() == [("decide", "BTV-DL")] and case.due("decide") == deadline
-    assert case.row.next_due_at.isoformat() == rules.workday_deadline(meeting, 60).replace(
-        "T23:59:00+07:00", "T16:59:00+00:00"
-    )
-    assert advance_to(world, deadline) == 0  # due that day, not yet overdue
-    assert case.open() == [("decide", "BTV-DL")]
-    assert advance_to(world, date.fromordinal(deadline.toordinal() + 1)) == 1
-    assert case.open() == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
-    assert case.row.status == "active"
-    # The decision closes the follow-up with it.
-    case.do("decide")
-    assert case.open() == [("ceremony", "DN-LB")]
-    [escalation] = [item for item in case.items() if item.step == "escalate"]
-    assert escalation.status == "cancelled"
-    assert case.due("ceremony") == workdays_after(today(), 30)
-
-
-def test_escalation_done_before_the_late_decision(world):
-    case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
-    advance_to(world, date(2025, 12, 15))
-    case.do("escalate")
-    assert case.open() == [("decide", "BTV-DL")]
-    case.do("decide")
-    assert case.open() == [("ceremony", "DN-LB")]
-    with unit_of_work(world) as session:
-        kinds = [event.kind for event in audit.history(session, case.id)]
-    assert kinds.count("timer_fired") == 1

@@ -16,11 +16,6 @@ SIZE = 9.5
 LINE = 5
 
 
-def _value(value) -> str:
-    text = "—" if value in (None, "") else str(value)
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
 def _entry(pdf: FPDF, entry: Entry) -> None:
     event = entry.event
     pdf.set_font(style="B", size=SIZE)
@@ -38,14 +33,10 @@ def _entry(pdf: FPDF, entry: Entry) -> None:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    for name, (before, after) in sorted(entry.changes.items()):
-        pdf.multi_cell(
-            0,
-            LINE,
-            f"    {name}: {_value(before)} → {_value(after)}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+    if entry.detail:
+        pdf.multi_cell(0, LINE, entry.detail, new_x="LMARGIN", new_y="NEXT")
+    for change in entry.shown:
+        pdf.multi_cell(0, LINE, "    " + change.sentence(), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
 
 

@@ -1,8 +1,9 @@
 """A case's history for auditors, and everything a case holds about its candidate, as
 plain data: the timeline page, the PDF and the JSON exports all read from here.
 
-Unlike the case page's short history, the auditor sees each event whole: the submitted
-data and the changes to the case data it caused, with request id, client and hash.
+Like the case page's history, each event shows the changes to the case data it caused
+by the forms' labels (web/history_values.py); the auditor also gets the request id, the
+client and the hash, and the JSON export keeps the codes as stored.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from engine import audit
 from engine.attachments import safe_filename, storage_path
 from engine.models import Attachment, Case, Comment, Event, WorkItem
 
+from ..cases.history import detail
+from ..history_values import Change, book_of
 from ..labels import EVENTS, label, unit_name
 
 
@@ -31,6 +34,8 @@ class Entry:
     step: str  # the step's name, when the event concerns a step
     data: dict
     changes: dict = field(default_factory=dict)  # {field: [before, after]}
+    shown: list[Change] = field(default_factory=list)  # the changes, or the start data, as read
+    detail: str = ""  # a short line: to whom, which file, the outcome, the reason
 
     @property
     def what(self) -> str:
@@ -52,16 +57,22 @@ def timeline(session: Session, case: Case) -> list[Entry]:
             select(WorkItem.step, WorkItem.step_name).where(WorkItem.case_id == case.id)
         )
     }
+    book = book_of(case)
     entries = []
     for event in audit.history(session, case.id):
         data = _data(event.data)
         step = data.get("step")
+        changes = data.get("changes")
+        changes = changes if isinstance(changes, dict) else {}
         entries.append(
             Entry(
                 event,
                 (names.get(step) or step or "") if step else "",
                 data,
-                data.get("changes") or {},
+                changes,
+                book.of_event(event.kind, data),
+                # The step is named beside the event already.
+                detail(event.kind, {k: v for k, v in data.items() if k != "step"}, names),
             )
         )
     return entries

@@ -6,31 +6,42 @@ auditor asks "which cases passed through this branch", not "which wait there".
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.listing import folded_search
 from engine.models import Case, WorkItem
-from engine.spreadsheets import safe_row
 from engine.workdays import LOCAL_TZ
+
+from .tables import csv_text
 
 FILTERS = ("q", "unit", "step", "from", "to", "outcome")
 
 
 def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+    """A filter's date: dd/mm/yyyy as the page's fields take it, or ISO (older links)."""
+    for reads in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
+        try:
+            return reads(text.strip()) if text else None
+        except ValueError:
+            continue
+    return None
 
 
 def _local_midnight(day: date) -> datetime:
     # Dates are picked in Việt Nam; cases are stored with UTC times.
     return datetime.combine(day, time.min, LOCAL_TZ)
+
+
+def _in_probation() -> ColumnElement[bool]:
+    """A case still running whose admission was decided: the decision's script set the
+    outcome "admitted" in its data, and the case goes on through probation in the same
+    case, so its column is empty until it closes (procedure.md, "Case status and
+    outcome"). An auditor asking for the admitted means these too."""
+    decided = func.coalesce(Case.data["outcome"].as_string(), "")
+    return Case.outcome.is_(None) & (decided == "admitted")
 
 
 def query(args) -> Select:
@@ -52,7 +63,9 @@ def query(args) -> Select:
     if end:
         stmt = stmt.where(Case.created_at < _local_midnight(date.fromordinal(end.toordinal() + 1)))
     if args.get("outcome") == "none":
-        stmt = stmt.where(Case.outcome.is_(None))
+        stmt = stmt.where(Case.outcome.is_(None), ~_in_probation())
+    elif args.get("outcome") == "admitted":
+        stmt = stmt.where((Case.outcome == "admitted") | _in_probation())
     elif args.get("outcome"):
         stmt = stmt.where(Case.outcome == args["outcome"])
     return stmt.order_by(Case.created_at.desc(), Case.id.desc())
@@ -70,12 +83,5 @@ def steps(session: Session) -> list[tuple[str, str]]:
 
 
 def as_csv(session: Session, stmt: Select, header: list[str], row) -> str:
-    """Every matching case as one CSV line; ``row`` turns a case into its cells, which
-    are written so that no spreadsheet program takes one for a formula."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(safe_row(header))
-    for case in session.execute(stmt).scalars():
-        writer.writerow(safe_row(row(case)))
-    # A byte-order mark, so spreadsheet programs read the Vietnamese letters as UTF-8.
-    return "\ufeff" + out.getvalue()
+    """Every matching case as one CSV line; ``row`` turns a case into its cells."""
+    return csv_text(header, (row(case) for case in session.execute(stmt).scalars()))

@@ -18,9 +18,10 @@ from ..auth.session import login_required, role_required
 from ..disclosures import disclosed
 from ..downloads import content_disposition
 from ..extensions import db
+from ..i18n import format_datetime
 from ..labels import CASE_STATUSES, label, unit_name
 from ..work import visible_case
-from . import bp, pdf, records, search
+from . import bp, pdf, records, search, tables
 
 
 def _download(body, mimetype: str, filename: str) -> Response:
@@ -64,8 +65,8 @@ def search_csv():
         _("Đơn vị phụ trách"),
         _("Trạng thái"),
         _("Kết quả"),
-        _("Ngày mở"),
-        _("Ngày kết thúc"),
+        _("Mở lúc (giờ Việt Nam)"),
+        _("Kết thúc lúc (giờ Việt Nam)"),
     ]
     body = search.as_csv(
         db(),
@@ -77,8 +78,8 @@ def search_csv():
             unit_name(case.unit),
             label(CASE_STATUSES, case.status),
             label(OUTCOMES, case.outcome),
-            case.created_at.isoformat(),
-            case.closed_at.isoformat() if case.closed_at else "",
+            format_datetime(case.created_at),
+            format_datetime(case.closed_at),
         ],
     )
     disclosed(
@@ -95,22 +96,31 @@ def case(case_id: int):
     return render_template("audit/case.html", case=found, entries=records.timeline(db(), found))
 
 
-HISTORY_FORMATS = {"pdf": "application/pdf", "json": "application/json"}
+HISTORY_FORMATS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _history_body(fmt: str, case, entries: list[records.Entry]) -> str | bytes:
+    if fmt == "pdf":
+        return pdf.render(case, entries)
+    if fmt == "csv":
+        return tables.csv_text(tables.history_header(), tables.history_rows(entries))
+    return _json(records.history_export(case, entries))
 
 
 @bp.get("/ho-so/<int:case_id>/nhat-ky.<fmt>")
 @role_required("auditor")
 def history_file(case_id: int, fmt: str):
-    """The case history as a PDF (to print and sign) or JSON (to process)."""
+    """The case history as a PDF (to print and sign), CSV (to sort and count, with the
+    fields' labels and values as on the page) or JSON (to process, with the codes)."""
     if fmt not in HISTORY_FORMATS:
         abort(404)
     found = visible_case(case_id)
     entries = records.timeline(db(), found)
-    body = (
-        pdf.render(found, entries)
-        if fmt == "pdf"
-        else _json(records.history_export(found, entries))
-    )
+    body = _history_body(fmt, found, entries)
     disclosed("history_exported", case_id, format=fmt)
     return _download(body, HISTORY_FORMATS[fmt], f"nhat-ky-ho-so-{case_id}.{fmt}")
 

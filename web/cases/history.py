@@ -1,7 +1,8 @@
 """A case's audit events as lines people read: when, who, what, and on which step.
 
-Only a short detail is shown (a step, a unit, a file name): the full event data holds
-submitted personal data, which the task pages already show where it belongs.
+Each line has a short detail (a step, a unit, a file name) and what the event changed,
+by the forms' labels with formatted values: the same data the task pages show to whoever
+sees the case (the auditor's timeline adds the request, the client and the hash).
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.attachments import safe_filename
-from engine.models import WorkItem
+from engine.models import Case, WorkItem
 from workflows.admission.vocabulary import OUTCOMES
 
+from ..history_values import Change, book_of
+from ..i18n import format_date
 from ..labels import label, person, unit_name
 
 #: The events of a transfer's steps (workflows/admission/transfer.py): from where to where, why.
@@ -27,16 +31,29 @@ TRANSFERS = ("case_transferred", "transfer_accepted", "transfer_refused")
 class Line:
     at: datetime
     actor: str
+    unit: str | None  # the unit the person acted for
     kind: str
     detail: str
+    shown: list[Change]  # what the event changed, by the forms' labels
 
 
-def case_history(session: Session, case_id: int, items: list[WorkItem]) -> list[Line]:
+def case_history(session: Session, case: Case, items: list[WorkItem]) -> list[Line]:
     steps = {item.step: item.step_name or item.step for item in items}
-    return [
-        Line(event.at, event.actor, event.kind, _detail(event.kind, _data(event.data), steps))
-        for event in audit.history(session, case_id)
-    ]
+    book = book_of(case)
+    lines = []
+    for event in audit.history(session, case.id):
+        data = _data(event.data)
+        lines.append(
+            Line(
+                event.at,
+                event.actor,
+                event.unit,
+                event.kind,
+                detail(event.kind, data, steps),
+                book.of_event(event.kind, data),
+            )
+        )
+    return lines
 
 
 def _data(text: str) -> dict:
@@ -47,12 +64,15 @@ def _data(text: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _detail(kind: str, data: dict, steps: dict[str, str]) -> str:
+def detail(kind: str, data: dict, steps: dict[str, str]) -> str:
+    """A short line on what ``kind`` of event did, from its ``data``; ``steps`` names steps."""
     parts = []
     if data.get("step"):
         parts.append(steps.get(data["step"], data["step"]))
     if kind == "task_ready" and data.get("unit"):
         parts.append(unit_name(data["unit"]))
+    if kind == "task_ready" and data.get("due_at"):
+        parts.append(_("hạn %(date)s", date=format_date(data["due_at"])))
     if kind == "task_reassigned" and data.get("to"):
         parts.append("→ " + person(data["to"]))
     if kind == "attachment_added" and data.get("filename"):

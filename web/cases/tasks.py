@@ -61,6 +61,14 @@ def _page(
     )
     if values is None:
         values = reading.task_values(session, case, item, form)
+    elif form is not None and item.status == "open":
+        # A form shown again (a 422, "Quay lại sửa") keeps what the process wrote for
+        # the person to read (a deadline, the problems found) beside what they typed.
+        shown = reading.task_values(session, case, item, form)
+        values = {
+            **{f["name"]: shown.get(f["name"]) for f in form["fields"] if f.get("readonly")},
+            **values,
+        }
     return render_template(
         "cases/task.html",
         item=item,

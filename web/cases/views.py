@@ -76,7 +76,7 @@ def show(case_id: int):
         open_items=open_items,
         done=done,
         timers=reading.waiting_timers(session, case),
-        history=case_history(session, case.id, [*done, *open_items]),
+        history=case_history(session, case, [*done, *open_items]),
         attachments=reading.attachments(session, case.id),
         comments=reading.comments(session, case.id),
         documents=offered_documents(case),

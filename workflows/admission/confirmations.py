@@ -4,7 +4,9 @@ before it is stored").
 
 A submission is confirmed when its effect (engine/preview.py) closes the case, or when
 it takes a branch the case cannot come back from by itself: a probationary member
-proposed for removal. Which those are is the table ``IRREVERSIBLE`` below; the figures
+proposed for removal, or when a value it accepts deserves a warning first: a class
+certificate that will have lapsed by the branch vote. Which those are is the tables
+``IRREVERSIBLE`` and ``WARNINGS`` below; the figures
 of each step are ``FIGURES``. Both are data of the procedure: a new closing step needs
 no code, a new figure is one line.
 """
@@ -17,6 +19,7 @@ from typing import Any
 
 from engine.preview import Effect
 
+from . import rules
 from .vocabulary import N_
 
 Figures = tuple[str, dict[str, Any]]  # (msgid, its parameters)
@@ -30,6 +33,35 @@ def _recognition(data: Mapping[str, Any]) -> Figures:
     if data.get("recognition_decision") == "recognise":
         return N_("Quyết định công nhận đảng viên chính thức"), {}
     return N_("Quyết định xóa tên trong danh sách đảng viên dự bị"), {}
+
+
+def _certificate(data: Mapping[str, Any]) -> Figures:
+    return N_("Giấy chứng nhận cấp ngày %(issued)s, hết giá trị từ ngày %(until)s"), {
+        "issued": _shown(data.get("certificate_date")),
+        "until": _shown(certificate_expiry(data)),
+    }
+
+
+def _shown(iso: Any) -> str:
+    return "/".join(reversed(str(iso or "")[:10].split("-")))
+
+
+def certificate_expiry(data: Mapping[str, Any]) -> str | None:
+    """The first day the class certificate no longer covers (60 months on)."""
+    issued = data.get("certificate_date")
+    return rules.add_months(issued, rules.CERTIFICATE_MONTHS) if issued else None
+
+
+def certificate_lapses(data: Mapping[str, Any]) -> bool:
+    """The certificate will not cover the branch vote: it has expired, or expires
+    before the candidate turns 18 (the earliest day the branch may vote)."""
+    until = certificate_expiry(data)
+    if until is None:
+        return False
+    earliest = rules.today()
+    if data.get("birth_date"):
+        earliest = max(earliest, rules.eighteenth_birthday(data["birth_date"]))
+    return until <= earliest
 
 
 #: step -> the figures of its submission, as people read them.
@@ -47,6 +79,11 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], Figures]] = {
         N_("Ban Thường vụ tỉnh ủy không đồng ý kết nạp người trên 60 tuổi"),
         {},
     ),
+    "committee_decide": _votes(
+        N_("%(n)s/%(of)s cấp ủy viên tán thành, dưới 2/3"),
+        "decision_votes_for",
+        "decision_members",
+    ),
     "recognition_vote": _votes(
         N_("%(n)s/%(of)s đảng viên chính thức không tán thành công nhận đảng viên chính thức"),
         "recognition_votes_against",
@@ -58,7 +95,9 @@ FIGURES: dict[str, Callable[[Mapping[str, Any]], Figures]] = {
         "recognition_committee_members",
     ),
     "recognition_decide": lambda data: _recognition(data),
-    "recognition_referral": lambda data: _recognition(data),
+    "recognition_committee_decide": lambda data: _recognition(data),
+    "attend_class": lambda data: _certificate(data),
+    "retake_class": lambda data: _certificate(data),
 }
 
 #: step -> (does the submission take the branch, what it leads to): branches the case
@@ -74,6 +113,20 @@ IRREVERSIBLE: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
     "recognition_grassroots_vote": (
         lambda data: data.get("recognition_grassroots_result") == "remove",
         N_("đảng ủy cơ sở đề nghị xóa tên đảng viên dự bị"),
+    ),
+}
+
+#: step -> (does the submission deserve a warning, the warning): values that are still
+#: accepted once the person confirms them. A class certificate that will have lapsed by
+#: the branch vote is warned of where it is entered, by the political centre.
+WARNINGS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
+    "attend_class": (
+        certificate_lapses,
+        N_("giấy chứng nhận sẽ hết giá trị trước khi chi bộ xét kết nạp: phải học lại lớp"),
+    ),
+    "retake_class": (
+        certificate_lapses,
+        N_("giấy chứng nhận sẽ hết giá trị trước khi chi bộ xét kết nạp: phải học lại lớp"),
     ),
 }
 
@@ -96,7 +149,8 @@ def confirmation(step: str, effect: Effect) -> Confirmation | None:
     if effect.closes:
         reason = data.get("not_admitted_reason") if effect.outcome == "not_admitted" else None
         return Confirmation(figures, effect.outcome, None, reason)
-    taken = IRREVERSIBLE.get(step)
-    if taken is not None and taken[0](data):
-        return Confirmation(figures, None, taken[1], None)
+    for table in (IRREVERSIBLE, WARNINGS):
+        taken = table.get(step)
+        if taken is not None and taken[0](data):
+            return Confirmation(figures, None, taken[1], None)
     return None

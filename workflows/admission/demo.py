@@ -39,13 +39,10 @@ DOSSIER = (
     "mass_org_opinion",
     "residence_opinion",
 )
-ADMITTED = ("branch_vote", "grassroots_vote", "appraisal", "decide", "ceremony", "member_record")
-RECOGNISED = (
-    "recognition_file",
-    "recognition_vote",
-    "recognition_grassroots_vote",
-    "recognition_decide",
-)
+# Every branch of the demo's stories is a chi bộ cơ sở (a school or enterprise branch
+# directly under the city committee): no grassroots vote, at admission or recognition.
+ADMITTED = ("branch_vote", "appraisal", "decide", "ceremony", "member_record")
+RECOGNISED = ("recognition_file", "recognition_vote", "recognition_decide")
 
 
 @dataclass(frozen=True)
@@ -164,18 +161,18 @@ STORIES = (
         ("accept_sympathiser", ("attend_class", {"certificate_age": 61}), *DOSSIER[1:]),
     ),
     Story(
-        "Chi bộ biểu quyết không đủ hai phần ba: không kết nạp",
+        "Chi bộ biểu quyết hai phần ba không tán thành: không kết nạp",
         _worker("Trịnh Văn Sơn", "male", "P1", "DN-LB", proposer="CD-DN-LB", youth_union=True),
         90,
-        ("accept_sympathiser", *DOSSIER, ("branch_vote", {"votes_for": 5, "votes_against": 1})),
+        ("accept_sympathiser", *DOSSIER, ("branch_vote", {"votes_for": 2, "votes_against": 7})),
     ),
     Story(
-        "Quá 60 ngày làm việc chưa có quyết định: Ban Tổ chức đôn đốc",
+        "Quá 90 ngày làm việc chưa có quyết định: Ban Tổ chức gia hạn, đôn đốc",
         _worker(
             "Hoàng Thị Thu Hà", "female", "P3-KP2", "DN-DT", proposer="CD-DN-DT", youth_union=True
         ),
-        200,
-        ("accept_sympathiser", *DOSSIER, "branch_vote", "grassroots_vote", "appraisal"),
+        240,
+        ("accept_sympathiser", *DOSSIER, "branch_vote", "appraisal"),
     ),
     Story(
         "Đảng viên dự bị đang trong thời gian dự bị",

@@ -1,10 +1,12 @@
 """What the admission domain gives the engine for forms: the units that unit fields offer
-(the organisation tree, active units of the kinds a field names), and its checks of
+(the organisation tree, active units of the kinds a field names), the tree's facts
+stored with a vote (``voting``: who votes and decides next), and its checks of
 submissions that a form file cannot express, run by the engine before anything changes
 (``engine.submission``): the introducer routes, the education level's exception, places
 of residence the tree can route (or places outside it that say where the letter goes),
 a residential branch of the ward that assigns it, the conditions of a re-admission and
-of an enterprise owner.
+of an enterprise owner, an extension within its limit, a ceremony between the decision
+and today (``deadlines``).
 
 Each check returns field errors ({} when the submission may go on); the engine answers
 them as it answers a form's own (422, the form shown again).
@@ -18,7 +20,7 @@ from typing import Any
 from engine.registry import Registry, registry
 from engine.submission import Submission
 
-from . import candidate, introductions, special_cases
+from . import candidate, deadlines, introductions, special_cases, voting
 from .kinds import KINDS
 from .tree import load_tree
 
@@ -77,6 +79,14 @@ def check_outside_request(sub: Submission) -> dict[str, Any]:
     return special_cases.dated_by_today(sub.submitted, "outside_letter_date")
 
 
+def check_extension(sub: Submission) -> dict[str, Any]:
+    return deadlines.extension_errors(sub.data)
+
+
+def check_ceremony(sub: Submission) -> dict[str, Any]:
+    return deadlines.ceremony_errors(sub.data)
+
+
 CHECKS = {
     "start": check_start,
     "application": check_application,
@@ -84,6 +94,8 @@ CHECKS = {
     "assign_branch": check_assigned_branch,
     "province_consent": check_province_consent,
     "outside_request": check_outside_request,
+    "extension": check_extension,
+    "ceremony": check_ceremony,
 }
 
 
@@ -93,6 +105,8 @@ def register(target: Registry = registry) -> None:
     target.unit_kinds = frozenset(KINDS)
     for form, check in CHECKS.items():
         target.form_check(form)(check)
+    for form, facts in voting.FACTS.items():
+        target.form_fact(form)(facts)
 
 
 register()

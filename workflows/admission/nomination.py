@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import (
@@ -127,6 +127,18 @@ def _kind_check(kind: str, message: str):
     return check
 
 
+class _Day(fields.Date):
+    """A date as the API sends it (ISO, 2008-08-02) or as people type it (02/08/2008)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and "/" in value:
+            try:
+                return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+            except ValueError as error:
+                raise self.make_error("invalid") from error
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class NominationSchema(Schema):
     """The start data of an admission case, checked against ``tree``."""
 
@@ -138,7 +150,7 @@ class NominationSchema(Schema):
         error_messages=REQUIRED,
         validate=_length(N_("Họ và tên phải có từ %(min)s đến %(max)s ký tự."), NAME_LENGTH),
     )
-    birth_date = fields.Date(
+    birth_date = _Day(
         required=True, error_messages={**REQUIRED, "invalid": N_("Ngày không hợp lệ (dd/mm/yyyy).")}
     )
     gender = fields.String(

@@ -107,6 +107,22 @@ def deciding_committee(ctx: ResolveContext) -> str:
     return (tree.standing_board_of(committee.code) or committee).code
 
 
+def authorised_committee(ctx: ResolveContext) -> str:
+    """The authorised committee that decides by a vote of all its members (itself)."""
+    tree = _tree(ctx)
+    committee = _deciding(tree, ctx.case)
+    if not tree.is_authorised(committee.code):
+        raise LookupError(f"{committee.code} is not authorised to decide admissions itself")
+    return committee.code
+
+
+def partial_committee(ctx: ResolveContext) -> str:
+    """The partial committee (đảng ủy bộ phận) above the branch, which appraises."""
+    tree = _tree(ctx)
+    start = _handling(tree, ctx.case)
+    return _found(tree.partial_committee_of(start), "partial committee", start)
+
+
 def organisation_board(ctx: ResolveContext) -> str:
     """The organisation board of the deciding committee (appraises the dossier)."""
     tree = _tree(ctx)
@@ -156,6 +172,8 @@ RESOLVERS: dict[str, Callable[[ResolveContext], str]] = {
     "branch": branch,
     "grassroots_committee": grassroots_committee,
     "deciding_committee": deciding_committee,
+    "authorised_committee": authorised_committee,
+    "partial_committee": partial_committee,
     "organisation_board": organisation_board,
     "political_centre": political_centre,
     "proposer": proposer,

@@ -125,6 +125,23 @@ def two_thirds(votes_for, total) -> bool:
     return votes * 3 >= total * 2
 
 
+MAX_VOTE_ROUNDS = 3
+
+
+def vote_result(votes_for, votes_against, total, rounds) -> str:
+    """Kết quả một lần biểu quyết: "passed", "rejected", "again" hoặc "refer".
+
+    ``passed``: at least two thirds of all ``total`` members for; ``rejected``: at least
+    two thirds against; otherwise undecided: ``again`` (vote again) until the third
+    vote (``rounds`` counts this one), then ``refer``: the upper committee decides.
+    """
+    if two_thirds(votes_for, total):
+        return "passed"
+    if two_thirds(votes_against, total):
+        return "rejected"
+    return "refer" if _int(rounds, "rounds") >= MAX_VOTE_ROUNDS else "again"
+
+
 def _workday_count(value: Any) -> int:
     n = _int(value, "n")
     if abs(n) > workdays.MAX_WORKDAYS:
@@ -323,6 +340,7 @@ COSTS: dict[str, Cost] = {
     "eighteenth_birthday": 5,
     "certificate_valid": 5,
     "two_thirds": 1,
+    "vote_result": 3,
     "add_workdays": _workday_steps,
     "workday_deadline": _workday_steps,
     "add_months": 5,
@@ -345,6 +363,7 @@ FUNCTIONS = (
     eighteenth_birthday,
     certificate_valid,
     two_thirds,
+    vote_result,
     add_workdays,
     workday_deadline,
     add_months,

@@ -5,8 +5,9 @@ proposing unit's nomination); each number is the day its step (a BPMN element id
 admission diagrams) is usually completed. Both paths share one schedule: a ward committee
 assigns a branch ("assign_branch", a worker whose enterprise has no party organisation)
 on the day another case's branch accepts its sympathiser ("accept_sympathiser"). The
-upper committee decides on day 110; "escalate" is the reminder once 60 workdays have
-passed since the branch vote without a decision. The recognition steps come after the
+upper committee decides on day 110; "extend_decision" is the extension once 60 working
+days have passed since the branch vote without a decision, "escalate" the reminder
+past 90. The recognition steps come after the
 12 months of probation that follow the ceremony (day 125).
 
 The reports read it for the order of the steps and for when an undecided case can be
@@ -28,14 +29,24 @@ SCHEDULE = {
     "certify_history": 62,
     "retake_class": 70,
     "branch_vote": 75,
+    "partial_appraisal": 80,
     "grassroots_vote": 85,
     "appraisal": 95,
+    "complete_dossier": 100,
     "decide": 110,
-    "escalate": 190,
+    "committee_decide": 110,
+    "extend_decision": 165,
+    "escalate": 210,
     "ceremony": 125,
+    "ceremony_consent": 170,
+    "late_ceremony": 180,
     "member_record": 140,
     "recognition_file": 500,
     "recognition_vote": 505,
+    "recognition_partial_appraisal": 510,
     "recognition_grassroots_vote": 515,
     "recognition_decide": 525,
+    "recognition_committee_decide": 525,
+    "extend_recognition": 560,
+    "escalate_recognition": 610,
 }

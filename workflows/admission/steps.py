@@ -98,6 +98,17 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
         "recognition_decision_date": day,
         "recognition_decision_number": "312",
     }
+    # An extension names its new due date: the scenario gives it (decision_due).
+    extension = {
+        "extension_date": day,
+        "extension_reason": "Hồ sơ cần xác minh thêm một nơi cư trú cũ của người vào Đảng.",
+        "extension_granted_by": "Thường trực cấp ủy cấp trên",
+    }
+    escalation = {
+        "escalation_date": day,
+        "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần.",
+    }
+    ceremony = {"ceremony_date": day, "ceremony_note": "Tổ chức trang trọng tại chi bộ."}
     return {
         "assign_branch": {
             "helper_name": "Nguyễn Văn Thắng",
@@ -170,13 +181,35 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "grassroots_votes_against": 0,
             "grassroots_resolution_number": "12",
         },
-        "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
-        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502"},
-        "escalate": {
-            "escalation_date": day,
-            "escalation_note": "Đã báo cáo Thường trực; đề nghị quyết định trong tuần.",
+        "partial_appraisal": {
+            "partial_appraisal_date": day,
+            "partial_appraisal_opinion": "agree",
+            "partial_appraisal_note": "Hồ sơ đầy đủ, đúng quy trình.",
         },
-        "ceremony": {"ceremony_date": day, "ceremony_note": "Tổ chức trang trọng tại chi bộ."},
+        "appraisal": {"appraisal_date": day, "appraisal_result": "sufficient"},
+        "complete_dossier": {
+            "dossier_completed_date": day,
+            "dossier_completion_note": "Đã bổ sung bản nhận xét của chi ủy nơi cư trú.",
+        },
+        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502"},
+        "committee_decide": {
+            "decision_date": day,
+            "decision_members": 15,
+            "decision_votes_for": 13,
+            "decision_votes_against": 0,
+            "decision_number": "25-QĐ/ĐU",
+        },
+        "extend_decision": extension,
+        "extend_recognition": extension,
+        "escalate": escalation,
+        "escalate_recognition": escalation,
+        "ceremony": ceremony,
+        "ceremony_consent": {
+            "ceremony_consent": "consent",
+            "ceremony_consent_date": day,
+            "ceremony_consent_note": "Người vào Đảng đi công tác dài ngày; đồng ý tổ chức muộn.",
+        },
+        "late_ceremony": ceremony,
         "member_record": {"member_record_date": day},
         "recognition_file": {
             "self_assessment_date": day,
@@ -194,6 +227,10 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_chair_name": "Nguyễn Thị Hồng Nhung",
             "recognition_secretary_name": "Trần Quốc Bảo",
         },
+        "recognition_partial_appraisal": {
+            "recognition_partial_date": day,
+            "recognition_partial_opinion": "agree",
+        },
         "recognition_grassroots_vote": {
             "recognition_grassroots_date": day,
             "recognition_committee_members": 7,
@@ -202,7 +239,13 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_grassroots_number": "20",
         },
         "recognition_decide": decision_form,
-        "recognition_referral": decision_form,
+        "recognition_committee_decide": {
+            "recognition_decision_date": day,
+            "recognition_decision_members": 15,
+            "recognition_decision_for": 14,
+            "recognition_decision_against": 0,
+            "recognition_decision_number": "40-QĐ/ĐU",
+        },
     }
 
 
