@@ -253,3 +253,19 @@ def test_a_partial_committee_s_appraisals_read_back(tree):
                 *expected,
             ):
                 assert line in text, (code, line)
+
+
+def test_an_authorised_committee_decides_by_its_vote(tree, monkeypatch):
+    """A committee deciding as a whole (committee_decision.json) signs for itself and
+    prints its vote; the case data is the same otherwise."""
+    data = {
+        **whole_way(),
+        **steps.step_data("committee_decide", "2025-05-02", PERSON),
+        "decision": "admit",
+    }
+    for fmt in ("pdf", "docx"):
+        body = documents.render("mau-9", fmt, tree, data)[0]
+        text = pdf_text(body) if fmt == "pdf" else flat(docx_text(body))
+        assert "THÀNH ỦY ĐÀ LẠT QUYẾT ĐỊNH" in text and "T/M ĐẢNG ỦY" in text
+        assert "BAN THƯỜNG VỤ" not in text
+        assert "Số 25-QĐ/ĐU" in text and "13/15 đồng chí (86,7 %" in text

@@ -98,10 +98,31 @@ def branch_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
     )
 
 
+def _committee_vote(data: Mapping[str, Any]) -> list[Paragraph]:
+    """The vote an authorised committee decided by (committee_decision.json's fields)."""
+    if not data.get("decision_members"):
+        return []
+    return [
+        Paragraph(
+            "- "
+            + tally(
+                data,
+                ("decision_votes_for", "decision_votes_against", "decision_members"),
+                "cấp ủy viên",
+                "việc kết nạp",
+            )
+        )
+    ]
+
+
 def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
-    """Mẫu 9-KNĐ: Quyết định kết nạp đảng viên."""
+    """Mẫu 9-KNĐ: Quyết định kết nạp đảng viên: by the standing board of the upper
+    committee, or by an authorised grassroots committee as a whole, by its vote."""
     bodies = bodies_of(tree, data)
     name = text(data.get("full_name"))
+    by_vote = bool(data.get("decision_members"))
+    decider = bodies.committee if by_vote else bodies.standing_board
+    signs_for = "T/M ĐẢNG ỦY" if by_vote else "T/M BAN THƯỜNG VỤ"
     grassroots = (
         ""
         if bodies.own_grassroots
@@ -129,7 +150,8 @@ def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
                 "và kết quả thẩm định ngày "
                 f"{short_date(data.get('appraisal_date'))} của {bodies.organisation_board},"
             ),
-            Paragraph(f"{bodies.standing_board.upper()} QUYẾT ĐỊNH", bold=True, center=True),
+            *_committee_vote(data),
+            Paragraph(f"{decider.upper()} QUYẾT ĐỊNH", bold=True, center=True),
             Paragraph(
                 f"Điều 1. Kết nạp quần chúng {person(data, bodies)}, vào Đảng Cộng sản Việt Nam."
             ),
@@ -143,7 +165,7 @@ def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
             ),
             Closing(
                 ("Nơi nhận:", "- Như Điều 3,", "- Lưu hồ sơ đảng viên."),
-                ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "(Ký tên, đóng dấu)"),
+                (signs_for, "BÍ THƯ", "(Ký tên, đóng dấu)"),
             ),
         ],
     )
