@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from engine import audit, cases, db, definitions, logs, schema, stuck, timers
+from engine import audit, cases, db, definitions, logs, messages, schema, stuck, timers
 from engine.errors import DefinitionError, EngineError, InvalidData
 from engine.models import Case, WorkItem
 from engine.settings import SettingsError
@@ -62,14 +62,24 @@ def cli() -> None:
     logs.configure(*logs.from_env())
 
 
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    show_default=True,
+    help="the language of the problems",
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--key", help="main process id, when the files hold several")
-def check(paths, key):
+@_LANG
+def check(paths, key, lang):
     """Check BPMN files and forms (files or folders) without a database."""
     result = definitions.check(definitions.collect(list(paths)), key=key)
     for problem in result.problems:
-        click.echo(str(problem))
+        click.echo(str(messages.translated(problem, lang)))
     for warning in result.warnings:  # ignored, not refused: the check still passes
         click.echo(f"cảnh báo / warning: {warning}", err=True)
     if not result.ok:
@@ -81,7 +91,8 @@ def check(paths, key):
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--key", help="main process id, when the files hold several")
-def deploy(paths, key):
+@_LANG
+def deploy(paths, key, lang):
     """Deploy BPMN files and forms as the next version of their definition."""
     try:
         with cases.unit_of_work(session_factory()) as session:
@@ -90,7 +101,7 @@ def deploy(paths, key):
             )
     except DefinitionError as err:
         for problem in err.problems:
-            click.echo(str(problem))
+            click.echo(str(messages.translated(problem, lang)))
         sys.exit(1)
     state = "deployed" if created else "unchanged, still"
     click.echo(f"{version.key}: {state} version {version.version}")

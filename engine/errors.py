@@ -48,7 +48,10 @@ class Problem:
     ``file`` is the file it was found in ("" when there is none), ``element`` the BPMN
     element, ``line`` the line, ``path`` the place inside a structured file
     ("fields[2].choices"). ``message`` is either final text or, when ``params`` is
-    given, a message id that the reader's language fills in with them.
+    given, a message id that the reader's language fills in with them. ``name`` is the
+    element's name in the diagram, when it has one (the check fills it in), so that
+    people read which step is meant, not only its id. English text is put in the
+    reader's language by ``engine.messages``.
     """
 
     file: str
@@ -57,6 +60,7 @@ class Problem:
     line: int | None = None
     path: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
+    name: str | None = None
 
     @classmethod
     def at(cls, path: str, message: str) -> Problem:
@@ -78,6 +82,8 @@ class Problem:
             where += f":{self.line}"
         if self.element:
             where += f" [{self.element}]" if where else self.element
+            if self.name:
+                where += f" «{self.name}»"
         if self.path:
             where += f" {self.path}" if where else self.path
         text = self.message % self.parameters if self.params else self.message
@@ -87,7 +93,13 @@ class Problem:
         # The designer's pages show only the message: a path goes in front of it.
         text = self.message % self.parameters if self.params else self.message
         message = f"{self.path}: {text}" if self.path else text
-        return {"file": self.file, "element": self.element, "line": self.line, "message": message}
+        return {
+            "file": self.file,
+            "element": self.element,
+            "name": self.name,
+            "line": self.line,
+            "message": message,
+        }
 
 
 class ProblemList(Exception):

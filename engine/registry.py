@@ -21,6 +21,9 @@ FormFacts = Callable[[Any], Mapping[str, Any]]
 # What one call of a diagram function costs, in sandbox steps: a number, or a function of
 # the call's arguments giving it (see ``Registry.function``).
 Cost = int | Callable[..., int]
+# (session, case data) -> rows (label, text) of a form's evidence panel; [] when the fact
+# does not apply to the case (engine.forms.evidence).
+EvidenceFact = Callable[[Any, Mapping[str, Any]], Sequence[tuple[str, str]]]
 DEFAULT_COST = 10
 
 
@@ -56,6 +59,8 @@ class Registry:
         # says of the case at that moment), stored with it so that a diagram's gateways
         # can route on them: a script cannot reach the domain's tables.
         self.form_facts: dict[str, FormFacts] = {}
+        # fact name -> what an evidence panel shows of it (engine.forms.evidence).
+        self.evidence_facts: dict[str, EvidenceFact] = {}
 
     def function(self, name: str | None = None, *, cost: Cost = DEFAULT_COST):
         """Decorator: make a function callable from diagrams under ``name``.
@@ -102,6 +107,15 @@ class Registry:
 
         def wrap(fn):
             self.form_facts[form] = fn
+            return fn
+
+        return wrap
+
+    def evidence_fact(self, name: str):
+        """Decorator: register ``fn(session, data) -> [(label, text)]`` for evidence panels."""
+
+        def wrap(fn):
+            self.evidence_facts[name] = fn
             return fn
 
         return wrap

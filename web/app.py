@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, send_from_directory
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import db as engine_db
@@ -24,6 +24,7 @@ from . import (
     auth,
     caching,
     cases,
+    classes,
     deadlines,
     designer,
     i18n,
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     admin.bp,
     tokens.bp,
     designer.bp,
+    classes.bp,
     reports.bp,
     audit.bp,
     notifications.bp,
@@ -90,6 +92,8 @@ def install(app: Flask) -> None:
     app.teardown_appcontext(close_session)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # Browsers ask for /favicon.ico on every site whatever the page says.
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     register_errors(app)
     api.install(app)  # after the error pages: it answers /api/ URLs in JSON
     _trust_proxies(app, app.config["PROXY_HOPS"])
@@ -149,6 +153,12 @@ def _secret_key(configured: str | None, instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _favicon() -> Response:
+    response = send_from_directory(Path(__file__).parent / "static", "favicon.ico")
+    response.cache_control.max_age = 86400
+    return response
 
 
 def _request_id() -> None:

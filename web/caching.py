@@ -7,12 +7,23 @@ the static assets (stylesheets, scripts, fonts), the same for everybody, stay ca
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface
 
 #: The endpoints that serve files the same for everybody.
-STATIC_ENDPOINTS = frozenset({"static", "vendor.asset", "vendor.bpmn_font"})
+STATIC_ENDPOINTS = frozenset({"static", "vendor.asset", "vendor.bpmn_font", "favicon"})
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """The session cookie, not sent again with files the same for everybody. A browser
+    asks for some of them late (the favicon, after the page): the answer would bring
+    back, with the cookie the request carried, a cookie dropped meanwhile."""
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        return request.endpoint not in STATIC_ENDPOINTS and super().should_set_cookie(app, session)
 
 
 def install(app: Flask) -> None:
+    app.session_interface = _Sessions()
     app.after_request(_no_store)
 
 

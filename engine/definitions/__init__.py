@@ -12,7 +12,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from engine.definitions import (
     start_timers,
 )
 from engine.errors import DefinitionError, Problem
-from engine.forms import FormError, load_form
+from engine.forms import FormError, evidence, load_form
 from engine.forms.units import unit_kind_problems
 from engine.models import DefinitionVersion
 from engine.registry import Registry
@@ -113,6 +113,7 @@ def check(
         return Checked(None, [too_large], found=1)
     forms = _check_forms(files, problems)
     problems += _unit_field_problems(files, forms, registry)
+    problems += _evidence_problems(files, forms, registry)
     roots: dict[str, Any] = {}
     processes: dict[str, Any] = {}
     for name, content in files.items():
@@ -150,6 +151,8 @@ def check(
         for name, root in roots.items():
             problems += _expression_problems(name, code[name], sandbox)
             problems += loops.problems(name, root)
+        for info in processes.values():
+            problems += bpmn_xml.unconnected_problems(info.file, info.element)
     else:
         problems.append(too_much)
     key = _main_process(processes, key, problems)
@@ -164,9 +167,10 @@ def check(
         problems += _spiff_problems(roots, key)
     elements = {pid: info.as_dict() for pid, info in processes.items()}
     bpmn = {name: files[name].decode("utf-8") for name in roots}
+    listed = _named(_at_most(problems), processes)
     return Checked(
         key,
-        _at_most(problems),
+        listed,
         bpmn,
         forms,
         elements,
@@ -174,6 +178,21 @@ def check(
         _at_most(warnings),
         start_timer,
     )
+
+
+def _named(problems: list[Problem], processes: dict) -> list[Problem]:
+    """The problems with the name of the element each is about, where it has one."""
+    names: dict[str, str] = {}
+    for info in processes.values():
+        names[info.id] = info.name
+        names.update((lane, spec["name"]) for lane, spec in info.lanes.items())
+        names.update((node, spec["name"]) for node, spec in info.nodes.items())
+    return [
+        replace(p, name=names[p.element])
+        if p.element and names.get(p.element) not in (None, "", p.element)
+        else p
+        for p in problems
+    ]
 
 
 def _check_forms(files: dict[str, bytes], problems: list[Problem]) -> dict[str, dict]:
@@ -200,6 +219,15 @@ def _unit_field_problems(files: dict, forms: dict[str, dict], registry: Registry
         Problem(names[form_name], p.message, p.path or None)
         for form_name, form in forms.items()
         for p in unit_kind_problems(form, registry.unit_kinds, has_source)
+    ]
+
+
+def _evidence_problems(files: dict, forms: dict[str, dict], registry: Registry) -> list[Problem]:
+    """Evidence groups naming a form, field or fact the definition does not have."""
+    names = {Path(name).stem: name for name in files if name.endswith(".json")}
+    return [
+        Problem(names[form_name], p.message, p.path or None)
+        for form_name, p in evidence.reference_problems(forms, registry.evidence_facts)
     ]
 
 
@@ -399,6 +427,18 @@ def _connect_loops(spec) -> None:
             child = spec.task_specs.get(task_spec.task_spec)
             if child is not None and not child.completed_event.is_connected(task_spec.merge_child):
                 child.completed_event.connect(task_spec.merge_child)
+
+
+def file_titles(version: DefinitionVersion) -> list[tuple[str, str]]:
+    """(file, what it holds) for each BPMN file of ``version``, by file name: the names
+    of its processes, which tell people more than the file's name does."""
+    names: dict[str, list[str]] = {}
+    for process in version.elements.values():
+        names.setdefault(process.get("file") or "", []).append(process.get("name") or "")
+    return [
+        (file, ", ".join(sorted(n for n in names.get(file, []) if n)) or file)
+        for file in sorted(version.files)
+    ]
 
 
 def content_hash(bpmn: dict[str, str], forms: dict[str, dict]) -> str:

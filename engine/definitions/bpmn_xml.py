@@ -50,6 +50,16 @@ EXPRESSION_TAGS = {
 }
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 USER_TASK_TAGS = {"userTask", "manualTask"}
+# Flow nodes: what sequence flows connect. Each needs a way in (but a start or boundary
+# event) and a way out (but an end event); an unconnected one is drawn but never runs,
+# or ends its branch silently.
+FLOW_NODE_TAGS = {
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask",
+    "receiveTask", "businessRuleTask", "callActivity", "subProcess", "transaction",
+    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+    "complexGateway", "startEvent", "endEvent", "intermediateCatchEvent",
+    "intermediateThrowEvent", "boundaryEvent",
+}  # fmt: skip
 
 
 def _parser(schema: etree.XMLSchema | None = None) -> etree.XMLParser:
@@ -268,6 +278,40 @@ def structure_problems(name: str, info: ProcessInfo) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def unconnected_problems(name: str, proc: etree._Element) -> list[Problem]:
+    """Flow nodes without an incoming or an outgoing sequence flow where they need one."""
+    sources, targets = set(), set()
+    for flow in proc.iterfind(".//bpmn:sequenceFlow", NS):
+        sources.add(flow.get("sourceRef"))
+        targets.add(flow.get("targetRef"))
+    problems = []
+    for node in proc.iter():
+        tag = local(node.tag)
+        if tag not in FLOW_NODE_TAGS or _outside_the_flow(node):
+            continue
+        node_id = node.get("id")
+        line = node.sourceline
+        if tag not in ("startEvent", "boundaryEvent") and node_id not in targets:
+            problems.append(Problem(name, "no sequence flow leads to this element", node_id, line))
+        if tag != "endEvent" and node_id not in sources:
+            problems.append(Problem(name, "no sequence flow leaves this element", node_id, line))
+    return problems
+
+
+def _outside_the_flow(node: etree._Element) -> bool:
+    """An event sub-process (started by its event), a compensation handler and its
+    boundary event (joined by an association), and a link event (its pair stands for
+    the flow) take no part in the sequence flows."""
+    if node.get("triggeredByEvent") == "true" or node.get("isForCompensation") == "true":
+        return True
+    if (
+        local(node.tag) == "boundaryEvent"
+        and node.find("bpmn:compensateEventDefinition", NS) is not None
+    ):
+        return True
+    return node.find("bpmn:linkEventDefinition", NS) is not None
 
 
 def expressions(root: etree._Element) -> list[tuple[str | None, str, str, int]]:

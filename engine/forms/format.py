@@ -6,7 +6,8 @@ Form file format
 
     {"title": "Chi bộ biểu quyết",            # required, non-empty string
      "description": "Hướng dẫn ...",          # optional string
-     "fields": [ field, ... ]}                 # required list (may be empty)
+     "fields": [ field, ... ],                 # required list (may be empty)
+     "evidence": [ group, ... ]}               # optional: see engine.forms.evidence
 
 Each field is an object with these keys (any other key is a problem):
 
@@ -69,6 +70,7 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.errors import Problem, ProblemList
+from engine.forms import evidence
 
 MAX_FORM_BYTES = 256 * 1024
 MAX_SAFE_INT = 2**53 - 1
@@ -190,7 +192,7 @@ def check_form(form: Any, check_default: DefaultCheck | None = None) -> list[Pro
     if not isinstance(form, dict):
         return [Problem.at("", "the form must be a JSON object")]
     for key in form:
-        if key not in ("title", "description", "fields"):
+        if key not in ("title", "description", "fields", "evidence"):
             out.append(Problem.at(str(key), "unknown key"))
     if not _nonempty_str(form.get("title")):
         out.append(Problem.at("title", "required non-empty string"))
@@ -200,6 +202,8 @@ def check_form(form: Any, check_default: DefaultCheck | None = None) -> list[Pro
         out.append(Problem.at("fields", "required"))
     else:
         _FieldCheck(out, check_default).fields(form["fields"], "fields", 1)
+    if "evidence" in form:
+        out += evidence.shape_problems(form["evidence"])
     return out
 
 

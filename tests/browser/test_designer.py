@@ -108,7 +108,9 @@ def draw_new_step(page) -> None:
     page.get_by_test_id("check").click()
     badge = page.locator(f"[data-testid=problem-badge][data-element={NEW_STEP}]")
     expect(badge).to_have_count(1)
-    expect(page.get_by_test_id("problems")).to_contain_text("user task has no form")
+    expect(page.get_by_test_id("problems")).to_contain_text(
+        f"{NEW_NAME} {NEW_STEP}Việc của người dùng chưa có biểu mẫu (ketnap:form)."
+    )
     page.evaluate(f"""() => {{ const m = window.ketnapModeler;
         m.get('selection').select(m.get('elementRegistry').get('{NEW_STEP}')); }}""")
     set_property(page, "form", "certificate_check")
@@ -129,6 +131,7 @@ def design_and_deploy(page) -> None:
     page.get_by_test_id("edit-version").first.click()
     write_form(page)
     draw_new_step(page)
+    page.once("dialog", lambda dialog: dialog.accept())  # "deploy? N cases run on v1"
     page.get_by_test_id("deploy").click()
     page.wait_for_url(re.compile(r"/thiet-ke/admission$"))
 

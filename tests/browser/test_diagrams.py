@@ -140,3 +140,22 @@ def test_a_file_without_layout_is_said_so_and_a_large_one_round_trips(modeler_pa
     wide = wide_process(branches=40, length=12)  # 480 tasks, 520 flows and their DI
     saved = modeler_page.evaluate(ROUND_TRIP, wide.decode("utf-8")).encode("utf-8")
     assert ids_and_bounds(wide) == ids_and_bounds(saved)
+
+
+def test_case_diagram_tabs_name_processes_and_zoom_buttons_work(page):
+    c = nominated(page)
+    c.open_task("accept_sympathiser", BRANCH)  # learns the case's number
+    sign_in(page, "auditor")
+    page.goto(f"/ho-so/{c.case_id}/so-do")
+    expect(page.locator("#diagram-page[data-ready=true]")).to_have_count(1)
+    tab = page.locator("[data-file='decision.bpmn']")
+    expect(tab).to_have_text("Thẩm định, quyết định kết nạp")  # the process, not the file
+    zoom = "() => window.ketnapViewer.get('canvas').zoom()"
+    fitted = page.evaluate(zoom)
+    page.get_by_test_id("zoom-in").click()
+    assert page.evaluate(zoom) > fitted * 1.2
+    page.get_by_test_id("zoom-out").click()
+    page.get_by_test_id("zoom-out").click()
+    assert page.evaluate(zoom) < fitted
+    page.get_by_test_id("zoom-fit").click()
+    assert abs(page.evaluate(zoom) - fitted) < 0.01

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
-from engine import definitions
+from engine import definitions, messages
 from tests.support.api import adult, api_as, only_task, start
 from tests.support.driving import DOSSIER, STUDENT, do
 from tests.support.webapp import ROOT
@@ -82,7 +82,11 @@ def test_refused_deployments_list_every_problem_as_ketnap_check_does(app):
     response = _deploy(api_as(app, "designer"), files)
     assert response.status_code == 422
     problems = response.get_json()["problems"]
-    expected = [p.as_dict() for p in definitions.check(files).problems]
+    # In the caller's language (Vietnamese unless they chose English), as ketnap check.
+    expected = [
+        {**p.as_dict(), "message": messages.problem_text(p, "vi")}
+        for p in definitions.check(files).problems
+    ]
     assert problems == expected and len(problems) >= 2
     lane = next(p for p in problems if "nobody" in p["message"])
     assert lane["file"] == "admission.bpmn" and lane["element"] == "lane_branch"

@@ -129,7 +129,8 @@ def test_draft_diagram_saved_checked_and_deployed(designer, draft):
         {"xml": "<not xml"},
         draft,
     )
-    assert broken.status_code == 422 and "malformed" in broken.get_json()["problems"][0]["message"]
+    assert broken.status_code == 422
+    assert broken.get_json()["problems"][0]["message"].startswith("XML sai cú pháp: ")
 
     xml = content["files"]["admission.bpmn"].replace('ketnap:form="ceremony"', "", 1)
     saved = json_call(
@@ -137,7 +138,10 @@ def test_draft_diagram_saved_checked_and_deployed(designer, draft):
     ).get_json()
     [problem] = saved["problems"]
     assert (problem["file"], problem["element"]) == ("admission.bpmn", "ceremony")
-    assert problem["line"] and "no form" in problem["message"]
+    assert problem["name"] == "Tổ chức lễ kết nạp"  # the step as the diagram names it
+    assert problem["line"] and problem["message"] == (
+        "Việc của người dùng chưa có biểu mẫu (ketnap:form)."
+    )
     refused = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/trien-khai", None, draft)
     assert refused.status_code == 422
 
@@ -272,3 +276,62 @@ def test_an_upload_with_too_many_problems_says_how_many_it_does_not_list(designe
     assert response.status_code == 422 and page.count('data-testid="problem-row"') == 201
     more = int(re.search(r"… và ([\d.]+) lỗi khác", page).group(1).replace(".", ""))
     assert f"Có {200 + more} lỗi cần sửa" in page
+
+
+LOOSE_TASK = '<bpmn:task id="forgotten" name="Bước bị bỏ quên"/>'
+
+
+def test_check_speaks_the_readers_language_and_names_the_element(designer, draft):
+    xml = (ROOT / "bpmn" / "admission.bpmn").read_text(encoding="utf-8")
+    loose = xml.replace("<bpmn:sequenceFlow ", LOOSE_TASK + "<bpmn:sequenceFlow ", 1)
+    path = "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn"
+    saved = json_call(designer, "PUT", path, {"xml": loose}, draft).get_json()
+    rows = [(p["element"], p["name"], p["message"]) for p in saved["problems"]]
+    assert rows == [
+        (
+            "forgotten",
+            "Bước bị bỏ quên",
+            "Không có luồng tuần tự nào dẫn vào phần tử này: nó sẽ không bao giờ chạy.",
+        ),
+        (
+            "forgotten",
+            "Bước bị bỏ quên",
+            "Không có luồng tuần tự nào đi ra từ phần tử này: nhánh sẽ dừng ở đây mà không tới "
+            "sự kiện kết thúc.",
+        ),
+    ]
+    designer.get("/lang/en")
+    checked = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/kiem-tra", None, draft)
+    assert [p["message"] for p in checked.get_json()["problems"]] == [
+        "no sequence flow leads to this element",
+        "no sequence flow leaves this element",
+    ]
+    # A form's JSON error, in the reader's language too.
+    designer.get("/lang/vi")
+    preview = json_call(
+        designer,
+        "POST",
+        "/thiet-ke/admission/ban-nhap/bieu-mau/x/xem-truoc",
+        {"text": '{"title": "x" "fields": []}'},
+        draft,
+    ).get_json()
+    assert preview["problems"][0]["message"] == (
+        "JSON không hợp lệ: thiếu dấu phẩy ở dòng 1, cột 15."
+    )
+
+
+def test_dry_run_reasons_name_the_step(app, designer, draft):
+    case_id = start(app)  # open at accept_sympathiser
+    xml = (ROOT / "bpmn" / "admission.bpmn").read_text(encoding="utf-8")
+    task = '<bpmn:{}Task id="accept_sympathiser"'
+    changed = xml.replace(task.format("user"), task.format("manual"))
+    path = "/thiet-ke/admission/ban-nhap/so-do/admission.bpmn"
+    json_call(designer, "PUT", path, {"xml": changed}, draft)
+    deployed = json_call(designer, "POST", "/thiet-ke/admission/ban-nhap/trien-khai", None, draft)
+    assert deployed.status_code == 200, deployed.get_json()
+    plan = designer.get("/thiet-ke/admission/phien-ban/2/chuyen-ho-so").get_data(True)
+    assert f'data-case="{case_id}" data-movable="no"' in plan
+    assert (
+        "Bước «Công nhận quần chúng cảm tình Đảng, phân công đảng viên giúp đỡ» "
+        "(accept_sympathiser) đổi loại"
+    ) in plan

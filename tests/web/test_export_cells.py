@@ -87,3 +87,22 @@ def test_report_workbooks_keep_formulas_as_text_and_numbers_as_numbers(app):
     assert {"'" + name for name in UNIT_NAMES.values()} <= found
     birthday = list(books["tien-do"]["cho-du-tuoi"].iter_rows(min_row=5, values_only=True))
     assert [row[:2] for row in birthday] == [("'" + PAYLOADS[0], "'" + UNIT_NAMES["THPT-BTX"])]
+
+
+def test_report_workbooks_hold_dates_as_dates_under_a_frozen_header(app):
+    seeded = rd.seed(factory(app))
+    board = login(app.test_client(), "btc")
+    response = board.get(f"/bao-cao/tien-do.xlsx?year={rd.TODAY.year}")
+    book = load_workbook(io.BytesIO(response.data))
+    assert {sheet.freeze_panes for sheet in book.worksheets} == {"A5"}  # headings on row 4
+    sheet = book["cho-du-tuoi"]
+    assert sheet["C4"].value == "Ngày đủ 18 tuổi"
+    [cell] = [row[2] for row in sheet.iter_rows(min_row=5)]
+    with unit_of_work(factory(app)) as session:
+        birthday = session.get(Case, seeded["S5"]).data["waiting_until"]
+    assert isinstance(cell.value, datetime) and cell.value.date().isoformat() == birthday
+    assert cell.number_format == "DD/MM/YYYY" and cell.is_date
+    # The page and the PDF still write it as people read dates.
+    page = board.get(f"/bao-cao/tien-do?year={rd.TODAY.year}").get_data(True)
+    y, m, d = birthday.split("-")
+    assert f"{d}/{m}/{y}" in page

@@ -39,11 +39,16 @@ def told(world, *kinds: str) -> list[tuple[str, str]]:
 
 def test_an_overdue_decision_escalates_to_the_board_and_the_decision_tells_the_parties(world):
     case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "appraisal")  # DN-LB: a chi bộ cơ sở
     assert told(world, "task_new")[-1] == ("reviewer@BTV-DL", "task_new")  # the decision
-    deadline = workdays_after(case.row.data["meeting_date"], 60)
+    # Past 60 working days the board may extend; past 90 it is escalated to.
+    deadline = workdays_after(case.row.data["meeting_date"], 90)
     advance_to(world, date.fromordinal(deadline.toordinal() + 1))
-    assert case.open() == [("decide", "BTV-DL"), ("escalate", "BTC-DL")]
+    assert case.open() == [
+        ("decide", "BTV-DL"),
+        ("escalate", "BTC-DL"),
+        ("extend_decision", "BTC-DL"),
+    ]
     assert told(world, "escalation") == [("reviewer@BTC-DL", "escalation")]
     [escalate] = [item.id for item in case.items() if item.step == "escalate"]
     with unit_of_work(world) as session:
@@ -60,7 +65,7 @@ def test_an_overdue_decision_escalates_to_the_board_and_the_decision_tells_the_p
 
 def test_a_refusal_ends_the_case_and_tells_the_parties(world):
     case = Case(world, WORKER)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", "grassroots_vote", "appraisal")
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", "appraisal")  # DN-LB: a chi bộ cơ sở
     case.do("decide", decision="refuse", decision_note="Chưa đủ tiêu chuẩn.")
     assert sorted(told(world, "case_ended")) == [
         ("reviewer@CD-DN-LB", "case_ended"),

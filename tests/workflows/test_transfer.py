@@ -234,7 +234,7 @@ def test_across_committees_the_receiving_board_accepts_and_the_case_goes_on_ther
     case.walk(*TO_BRANCH_VOTE[7:])
     assert case.open() == [("branch_vote", "THPT-BL")]
     case.do("branch_vote")
-    case.walk(*AFTER_BRANCH_VOTE[:2])
+    case.walk(*AFTER_BRANCH_VOTE[:1])  # a chi bộ cơ sở: straight to the appraisal
     assert case.open() == [("decide", "BTV-BL")]
     case.do("decide")
     # The reports count it for the committee where it is now.
@@ -283,7 +283,7 @@ def test_ending_a_case_cancels_the_transfer_waiting_for_an_answer(two_committees
 
 def admitted(world) -> Case:
     case = Case(world, STUDENT)
-    case.walk(*TO_BRANCH_VOTE, "branch_vote", *AFTER_BRANCH_VOTE[:3])
+    case.walk(*TO_BRANCH_VOTE, "branch_vote", *AFTER_BRANCH_VOTE[:2])  # through the decision
     return case
 
 

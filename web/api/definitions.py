@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from engine import definitions
+from engine import definitions, messages
 from engine.errors import DefinitionError, Problem
 from engine.models import DefinitionVersion
 
@@ -51,11 +52,11 @@ def list_definitions():
 
 def _name_problem(name: str, seen: set[str]) -> str | None:
     if not name or len(name) > MAX_NAME or any(ord(c) < 32 for c in name):
-        return "file name is empty, too long or has control characters"
+        return _("Tên tệp trống, quá dài hoặc có ký tự điều khiển.")
     if not name.endswith(SUFFIXES):
-        return "only .bpmn diagrams and .json forms can be deployed"
+        return _("Chỉ triển khai được sơ đồ .bpmn và biểu mẫu .json.")
     if name in seen:
-        return "two files have this name"
+        return _("Có hai tệp cùng tên này.")
     return None
 
 
@@ -75,12 +76,17 @@ def read_uploads(uploads: list[FileStorage]) -> tuple[dict[str, bytes], list[Pro
             try:
                 content.decode("utf-8")
             except UnicodeDecodeError:
-                problem = "file is not UTF-8"
+                problem = _("Tệp không ở mã UTF-8; hãy lưu lại dưới dạng UTF-8.")
         if problem:
             problems.append(Problem(name, problem))
         else:
             files[name] = content
     return files, problems
+
+
+def _in_my_language(problem: Problem) -> dict:
+    """A problem as the API answers it, its text in the caller's language."""
+    return {**problem.as_dict(), "message": messages.problem_text(problem, str(get_locale()))}
 
 
 @blp.route("", methods=["POST"])
@@ -104,6 +110,6 @@ def deploy(query, upload):
         fail(
             422,
             _("Định nghĩa có %(n)d lỗi.", n=len(problems)),
-            problems=[p.as_dict() for p in problems],
+            problems=[_in_my_language(p) for p in problems],
         )
     return With(version, created=created), 201 if created else 200

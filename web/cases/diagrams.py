@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from engine import clock, progress, runtime
+from engine import clock, definitions, progress, runtime
 from engine.definitions import specs
 from engine.models import DefinitionVersion, WorkItem
 from engine.registry import registry
@@ -30,7 +30,7 @@ def case_diagram(case_id: int):
         "cases/diagram.html",
         case=case,
         version=version,
-        files=sorted(version.files),
+        files=definitions.file_titles(version),
         main=version.elements.get(version.key, {}).get("file"),
     )
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
 
 from engine import attachments as files
 from engine.errors import Conflict, InvalidData
@@ -22,7 +24,7 @@ from ..extensions import db, run_operation
 from ..formdata import parse_submission
 from ..permissions import may_work_on
 from ..work import conflict_message, reviewers_of, visible_item, workable_item
-from . import bp, confirm, reading, transfer
+from . import bp, confirm, evidence, reading, transfer
 
 
 def _annotatable(case: Case, item: WorkItem) -> bool:
@@ -85,6 +87,7 @@ def _page(
         comment=comment,
         attachments=reading.attachments(session, case.id),
         comments=reading.comments(session, case.id),
+        evidence=evidence.panel(session, case, item),
     ), status
 
 
@@ -122,15 +125,39 @@ def complete(item_id: int):
         return render_error(409, conflict_message(item.id))
     if not done.kept:
         return confirm.page(item, case, done.effect)
-    flash(
-        _(
-            "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
-            step=item.step_name or item.step,
-            name=item.title,
-        ),
-        "success",
-    )
+    flash(_done_message(item), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _done_message(item: WorkItem) -> Markup:
+    """ "Done", and a link to the case's next task when it is one for the same unit (the
+    same people go on with it). Every value is escaped: the link is the only markup."""
+    said = _(
+        "Đã hoàn thành việc «%(step)s» của hồ sơ %(name)s.",
+        step=escape(item.step_name or item.step),
+        name=escape(item.title or ""),
+    )
+    following = (
+        db()
+        .execute(
+            select(WorkItem)
+            .where(
+                WorkItem.case_id == item.case_id,
+                WorkItem.status == "open",
+                WorkItem.unit == item.unit,
+                WorkItem.id != item.id,
+            )
+            .order_by(WorkItem.id)
+            .limit(1)
+        )
+        .scalar_one_or_none()
+    )
+    if following is None or not may_work_on(g.user, following):
+        return Markup(said)
+    link = Markup('<a href="{}" class="alert-link" data-testid="next-task">{}</a>').format(
+        url_for("cases.task", item_id=following.id), following.step_name or following.step
+    )
+    return Markup(said) + " " + Markup(_("Việc tiếp theo của đơn vị: %(link)s", link=link))
 
 
 @bp.post("/viec/<int:item_id>/tep")

@@ -36,11 +36,21 @@ REASONS = {
 }
 
 
-def reason_text(reason: case_migration.Reason) -> str:
+def reason_text(reason: case_migration.Reason, names: dict[str, str]) -> str:
+    """Why a case cannot move, in the reader's language, naming steps by their names."""
     code = reason.code
     if code == "missing_step":
         code = f"missing_step:{reason.params.get('state')}"
-    return _(REASONS[code], **reason.params) if code in REASONS else str(reason)
+    params = {
+        key: _named(value, names) if key in ("step", "open") else value
+        for key, value in reason.params.items()
+    }
+    return _(REASONS[code], **params) if code in REASONS else str(reason)
+
+
+def _named(step: str, names: dict[str, str]) -> str:
+    name = names.get(step)
+    return f"«{name}» ({step})" if name and name != step else step
 
 
 def _step_names(key: str) -> dict[str, str]:
@@ -61,7 +71,7 @@ def _rows(verdicts: list[case_migration.Verdict], key: str) -> list[dict]:
             "from_version": v.from_version,
             "movable": v.movable,
             "steps": [names.get(step, step) for step in v.steps],
-            "reasons": [reason_text(r) for r in v.reasons],
+            "reasons": [reason_text(r, names) for r in v.reasons],
         }
         for v in verdicts
     ]

@@ -9,11 +9,14 @@ session cookie and the page's CSRF token in the X-CSRFToken header.
 from __future__ import annotations
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from engine import messages
 from engine.definitions import drafts
 from engine.errors import DefinitionError
+from engine.models import Case, DefinitionVersion
 from engine.registry import registry
 
 from ..extensions import db, run_operation
@@ -37,6 +40,8 @@ def problem_list(problems) -> list[dict]:
 
 
 def _row(problem) -> dict:
+    """A problem as the designer's pages show it: in the reader's language, with the
+    name of its element."""
     row = problem.as_dict()
     if problem.params:  # a message id with numbers (the "… and N more" line)
         numbers = {
@@ -45,6 +50,8 @@ def _row(problem) -> dict:
         }
         row["message"] = _(problem.message, **numbers)
         row["more"] = problem.parameters.get("count")
+    else:  # the engine's English, put in the reader's language
+        row["message"] = messages.problem_text(problem, str(get_locale()))
     return row
 
 
@@ -59,6 +66,33 @@ def refused(problems, status: int = 422):
     return jsonify({"problems": rows}), status
 
 
+def current_version(key: str) -> tuple[int | None, int]:
+    """(number, running cases) of the newest deployed version of ``key``: what deploying
+    the draft replaces for new cases (the running ones stay on it until migrated)."""
+    newest = (
+        db()
+        .execute(
+            select(DefinitionVersion.id, DefinitionVersion.version)
+            .where(DefinitionVersion.key == key)
+            .order_by(DefinitionVersion.version.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    if newest is None:
+        return None, 0
+    running = (
+        db()
+        .execute(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.definition_id == newest.id, Case.status != "closed")
+        )
+        .scalar_one()
+    )
+    return newest.version, running
+
+
 @bp.get("/<key>/ban-nhap")
 def modeler(key: str):
     draft = drafts.find(db(), key)
@@ -66,9 +100,12 @@ def modeler(key: str):
         flash(_("Chưa có bản nháp: hãy mở một phiên bản để sửa."), "info")
         return redirect(url_for(".definition", key=key))
     main = (drafts.check(draft).elements.get(key) or {}).get("file")
+    version, running = current_version(key)
     return render_template(
         "designer/modeler.html",
         key=key,
+        current=version,
+        running=running,
         draft=draft,
         files=sorted(draft.files),
         main=main,

@@ -179,7 +179,7 @@ def version_diagram(key: str, number: int):
         "designer/version_diagram.html",
         key=key,
         version=version,
-        files=sorted(version.files),
+        files=definitions.file_titles(version),
         main=version.elements.get(key, {}).get("file"),
     )
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from engine import cases, clock
 from engine.errors import Conflict
-from engine.inbox import MINE, TABS, UNIT, InboxQuery, facets, inbox, urgency
+from engine.inbox import TABS, UNIT, InboxQuery, facets, inbox, urgency
 from workflows.admission.vocabulary import CATEGORIES
 
 from .. import labels
@@ -49,9 +49,12 @@ def _query(units: frozenset[str], tab: str | None) -> InboxQuery:
 
 
 def _non_reviewer_home():
-    """Where a user without tasks lands: auditors read cases, admins manage users."""
+    """Where a user without tasks lands: auditors on their search of cases, designers on
+    the definitions, admins on the users."""
     if g.user.has_role("auditor"):
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("audit.index"))
+    if g.user.has_role("designer"):
+        return redirect(url_for("designer.index"))
     if g.user.has_role("admin"):
         return redirect(url_for("admin.users"))
     return None
@@ -99,28 +102,32 @@ def _refused(item_id: int):
     return render_error(409, conflict_message(item_id))
 
 
-def _change_claim(item_id: int, operation: Callable[..., object], done: str, tab: str):
+def _change_claim(
+    item_id: int, operation: Callable[..., object], done: str, then: str | None = None
+):
     """Claim or unclaim a task: run ``operation`` on it as the user, then say ``done``
-    and go back where the user came from, else to the inbox tab where the task now is."""
+    and go to ``then``, else back where the user came from, else to the inbox."""
     item = workable_item(item_id)
     try:
         run_operation(operation, item.id, actor())
     except Conflict:
         return _refused(item_id)
     flash(done, "success")
-    return redirect(back_to(url_for("inbox.index", tab=tab)))
+    return redirect(then or back_to(url_for("inbox.index", tab=UNIT)))
 
 
 @bp.post("/viec/<int:item_id>/nhan")
 @login_required
 def claim(item_id: int):
-    return _change_claim(item_id, cases.claim, _("Bạn đã nhận xử lý việc này."), MINE)
+    # Whoever takes a task means to do it: straight to its page.
+    task = url_for("cases.task", item_id=item_id)
+    return _change_claim(item_id, cases.claim, _("Bạn đã nhận xử lý việc này."), task)
 
 
 @bp.post("/viec/<int:item_id>/tra-lai")
 @login_required
 def unclaim(item_id: int):
-    return _change_claim(item_id, cases.unclaim, _("Bạn đã trả lại việc này cho đơn vị."), UNIT)
+    return _change_claim(item_id, cases.unclaim, _("Bạn đã trả lại việc này cho đơn vị."))
 
 
 @bp.post("/viec/<int:item_id>/giao")

@@ -11,7 +11,10 @@ bp = Blueprint("reports", __name__, url_prefix="/bao-cao", template_folder="temp
 
 
 def _install(state) -> None:
+    from .tables import shown
+
     labels.install(state.app)
+    state.app.jinja_env.filters["cell"] = shown  # a table cell's value as the page shows it
     # The navigation bar asks on every page whether to offer the reports.
     state.app.jinja_env.globals["reads_reports"] = lambda: bool(
         g.get("user") and access.quota_committees(db(), g.user)

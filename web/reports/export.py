@@ -4,6 +4,7 @@ per table, the same values as the page."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from fpdf import FPDF
@@ -17,9 +18,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from engine.spreadsheets import safe_cell
 from workflows.admission.reports.documents.fonts import add_family
 
-from .tables import Table
+from .tables import Table, shown
 
 HEADER_ROW = 3  # the sheet's title, a line about the report, a blank, then the table
+DATE_FORMAT = "DD/MM/YYYY"  # as the pages write dates; the cell holds the date itself
 PDF_FONT = "DejaVuSans"
 
 
@@ -34,6 +36,8 @@ def _put(sheet: Worksheet, row: int, values: list) -> None:
             cell.data_type = "s"
         else:
             cell.value = value
+            if isinstance(value, date):  # a date a spreadsheet sorts and counts with
+                cell.number_format = DATE_FORMAT
 
 
 def workbook(title: str, subtitle: str, tables: list[Table]) -> bytes:
@@ -49,6 +53,8 @@ def workbook(title: str, subtitle: str, tables: list[Table]) -> bytes:
             cell.font = Font(bold=True)
         for number, row in enumerate(table.values(), start=HEADER_ROW + 2):
             _put(sheet, number, row)
+        # The column headings stay in sight as the rows scroll by.
+        sheet.freeze_panes = f"A{HEADER_ROW + 2}"
         for index, _column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 18 if index > 1 else 48
     out = BytesIO()
@@ -74,7 +80,7 @@ def _pdf_table(pdf: FPDF, table: Table) -> None:
             for values in [table.columns, *table.values()]:
                 row = drawn.row()
                 for value in values:
-                    row.cell(str(value))
+                    row.cell(str(shown(value)))
     pdf.ln(5)
 
 

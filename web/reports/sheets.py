@@ -200,7 +200,7 @@ def _waiting_table(key: str, title: str, rows, until: str, link: Link, figure: s
         [
             Cell(w.title or f"#{w.case_id}", link(f"case:{w.case_id}")),
             Cell(name_of(w.unit)),
-            Cell(w.until.strftime("%d/%m/%Y")),
+            Cell(w.until),
         ]
         for w in rows
     ]

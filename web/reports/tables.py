@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 
 from workflows.admission.reports.facts import Figure
 
-from ..i18n import N_
+from ..i18n import N_, format_date
 from ..labels import label, unit_name
 
 Link = Callable[[str], str]  # figure key -> URL of its cases
@@ -74,6 +75,11 @@ def bar_chart(labels: list[str], series: dict[str, list]) -> dict:
             "datasets": [{"label": name, "data": values} for name, values in series.items()],
         },
     }
+
+
+def shown(value: Any) -> Any:
+    """A cell's value as a page or a PDF writes it: dates dd/mm/yyyy, the rest as it is."""
+    return format_date(value) if isinstance(value, date) else value
 
 
 def name_of(code: str | None) -> str:

@@ -47,13 +47,21 @@
     });
   }
 
+  var saved = textarea.value;  // what the server holds: leaving with other text asks first
+
   textarea.addEventListener('input', function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(refresh, 300);
   });
 
+  window.addEventListener('beforeunload', function (event) {
+    if (textarea.value !== saved) { event.preventDefault(); event.returnValue = ''; }
+  });
+
   box.querySelector('[data-action=save]').addEventListener('click', function () {
+    var sent = textarea.value;
     post('PUT', box.dataset.saveUrl).then(function (answer) {
+      if (answer.ok) { saved = sent; }
       showProblems(answer.ok ? [] : answer.body.problems);
       status.textContent = answer.ok ? box.dataset.saved : box.dataset.invalid;
       status.className = 'small ' + (answer.ok ? 'text-success' : 'text-danger');

@@ -17,6 +17,7 @@
   var current = null;    // the file on the canvas
   var importing = false;
   var problems = [];
+  var leaving = false;   // a confirmed discard or a deploy: no "unsaved changes" question
   var modeler;
 
   function fill(template, values) {
@@ -44,9 +45,17 @@
 
   // -- problems ---------------------------------------------------------------------
 
-  function cell(row, value, code) {
+  function cell(row, value) {
     var td = document.createElement('td');
-    if (code) { var c = document.createElement('code'); c.textContent = value; td.appendChild(c); } else { td.textContent = value; }
+    td.textContent = value;
+    row.appendChild(td);
+  }
+
+  // The element by its name, as the diagram shows it, and its id for the XML.
+  function elementCell(row, p) {
+    var td = document.createElement('td');
+    if (p.name) { td.appendChild(document.createTextNode(p.name + ' ')); }
+    if (p.element) { var c = document.createElement('code'); c.textContent = p.element; td.appendChild(c); }
     row.appendChild(td);
   }
 
@@ -75,7 +84,7 @@
       var row = body.insertRow();
       row.setAttribute('data-testid', 'problem-row');
       row.setAttribute('data-element', p.element || '');
-      cell(row, p.file || ''); cell(row, p.line || ''); cell(row, p.element || '', true); cell(row, p.message);
+      cell(row, p.file || ''); cell(row, p.line || ''); elementCell(row, p); cell(row, p.message);
       if (p.element) {
         row.classList.add('problem-link');
         row.addEventListener('click', function () { reveal(p); });
@@ -105,7 +114,7 @@
     var byElement = {};
     problems.forEach(function (p) {
       if (p.element && (!p.file || p.file === current) && registry.get(p.element)) {
-        (byElement[p.element] = byElement[p.element] || []).push(p.message);
+        (byElement[p.element] = byElement[p.element] || []).push(p.message);  // on its element: no name needed
       }
     });
     Object.keys(byElement).forEach(function (id) {
@@ -197,11 +206,13 @@
   }
 
   function deploy() {
+    // Deploying changes what every new case runs: say what runs on the version replaced.
+    if (!window.confirm(text.confirmDeploy)) { return Promise.resolve(); }
     return save().then(function () {
       status(text.deploying);
       return call('POST', page.dataset.deployUrl);
     }).then(function (answer) {
-      if (answer.ok) { window.location.assign(answer.body.url); return; }
+      if (answer.ok) { leaving = true; window.location.assign(answer.body.url); return; }
       showProblems(answer.body.problems);
       status('');
     });
@@ -228,11 +239,12 @@
     page.querySelectorAll('[data-file]').forEach(function (tab) {
       tab.addEventListener('click', function () { open(tab.getAttribute('data-file')).catch(failed); });
     });
+    // Our own buttons only: bpmn-js's palette entries carry data-action too.
     var actions = { save: save, check: check, deploy: deploy };
-    page.querySelectorAll('[data-action]').forEach(function (button) {
+    page.querySelectorAll('[data-modeler-action]').forEach(function (button) {
       button.addEventListener('click', function () {
         button.disabled = true;
-        actions[button.getAttribute('data-action')]().catch(failed).then(function () { button.disabled = false; });
+        actions[button.getAttribute('data-modeler-action')]().catch(failed).then(function () { button.disabled = false; });
       });
     });
     return call('GET', page.dataset.contentUrl).then(function (answer) {
@@ -243,6 +255,23 @@
     }).then(function () {
       showProblems(problems);
       page.setAttribute('data-ready', 'true');
+    });
+  }
+
+  function unsaved() {
+    return Object.keys(dirty).some(function (name) { return dirty[name]; });
+  }
+
+  // Leaving with changes not saved: the browser asks first (its own wording).
+  window.addEventListener('beforeunload', function (event) {
+    if (unsaved() && !leaving) { event.preventDefault(); event.returnValue = ''; }
+  });
+
+  var discard = document.querySelector('[data-testid=discard-form]');
+  if (discard) {
+    discard.addEventListener('submit', function (event) {
+      if (!window.confirm(text.confirmDiscard)) { event.preventDefault(); return; }
+      leaving = true;
     });
   }
 

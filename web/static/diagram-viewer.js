@@ -38,6 +38,19 @@
     tab.addEventListener('click', function () { open(tab.getAttribute('data-file')); });
   });
 
+  // Zoom by a fifth either way, around the middle of the view; "fit" shows it all.
+  var ZOOM = { in: 1.25, out: 0.8 };
+  page.querySelectorAll('[data-zoom]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var canvas = viewer.get('canvas');
+      var how = button.getAttribute('data-zoom');
+      if (how === 'fit') { canvas.zoom('fit-viewport', 'auto'); return; }
+      var box = canvas.viewbox();
+      var middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * ZOOM[how])), middle);
+    });
+  });
+
   fetch(page.dataset.url, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
     .then(function (response) { return response.json(); })
     .then(function (json) {

@@ -17,6 +17,7 @@ def register_domain() -> None:
     # Imported here, not at package import: importing the package, or only its tree
     # modules (orgs, models), registers nothing; the host decides when, by calling this.
     from . import (  # noqa: F401  (they register on import)
+        evidence,
         form_checks,
         models,
         notifications,

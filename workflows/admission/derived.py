@@ -29,6 +29,12 @@ _PLACE_FIELDS = [
     _field("unit", N_("Nơi thẩm tra"), "unit"),
     _field("people", N_("Người cần xác minh"), "string"),
 ]
+# A letter sent to a place outside the tree (verification.bpmn).
+_LETTER_FIELDS = [
+    _field("number", N_("Số công văn"), "string"),
+    _field("date", N_("Ngày gửi"), "date"),
+    _field("to", N_("Gửi đến"), "string"),
+]
 # One place's answer (verification.bpmn), as the case collects it.
 _ANSWER_FIELDS = [
     *_PLACE_FIELDS,
@@ -44,6 +50,18 @@ _ANSWER_FIELDS = [
     _field("date", N_("Ngày trả lời"), "date"),
     _field("note", N_("Nội dung xác minh"), "text"),
 ]
+
+# What vote_result (rules.py) and the branch's rule make of one vote; "failed" is what
+# cases of the diagrams before the vote rounds stored.
+_VOTE_RESULTS = {
+    "passed": N_("Đạt hai phần ba tán thành"),
+    "rejected": N_("Hai phần ba không tán thành"),
+    "below_two_thirds": N_("Không đủ hai phần ba tán thành, chưa kết nạp"),
+    "again": N_("Chưa bên nào đạt hai phần ba, biểu quyết lại"),
+    "refer": N_("Báo cáo cấp ủy cấp trên xem xét, quyết định"),
+    "failed": N_("Không đạt hai phần ba tán thành"),
+}
+_DECIDED = _choices(fix=_FIX, decided=N_("Đã biểu quyết quyết định"))
 
 DERIVED: dict[str, dict[str, Any]] = {
     spec["name"]: spec
@@ -64,19 +82,60 @@ DERIVED: dict[str, dict[str, Any]] = {
             choices=_choices(
                 fix=_FIX,
                 retake_class=N_("Giấy chứng nhận hết hạn, phải học lại lớp bồi dưỡng"),
-                passed=N_("Đạt hai phần ba tán thành"),
-                failed=N_("Không đạt hai phần ba tán thành"),
+                needs_consent=N_("Quá 60 tuổi vào ngày họp, chờ ý kiến Ban Thường vụ tỉnh ủy"),
+                **_VOTE_RESULTS,
             ),
         ),
         _field(
             "grassroots_vote_result",
             N_("Kết quả kiểm tra nghị quyết đảng ủy cơ sở"),
             "choice",
+            choices=_choices(fix=_FIX, **_VOTE_RESULTS),
+        ),
+        _field(
+            "age_status",
+            N_("Tuổi người vào Đảng khi hồ sơ đủ"),
+            "choice",
             choices=_choices(
-                fix=_FIX,
-                passed=N_("Đạt hai phần ba tán thành"),
-                failed=N_("Không đạt hai phần ba tán thành"),
+                eligible=N_("Đủ tuổi"),
+                under_18=N_("Chưa đủ 18 tuổi, chờ"),
+                over_60=N_("Trên 60 tuổi, cần ý kiến Ban Thường vụ tỉnh ủy"),
             ),
+        ),
+        _field("branch_vote_rounds", N_("Số lần chi bộ biểu quyết"), "integer"),
+        _field("grassroots_vote_rounds", N_("Số lần đảng ủy cơ sở biểu quyết"), "integer"),
+        _field("needs_consent", N_("Cần ý kiến Ban Thường vụ tỉnh ủy (quá 60 tuổi)"), "boolean"),
+        _field(
+            "committee_decision_result",
+            N_("Kết quả biểu quyết quyết định kết nạp của đảng ủy"),
+            "choice",
+            choices=_DECIDED,
+        ),
+        _field(
+            "recognition_committee_result",
+            N_("Kết quả biểu quyết công nhận của đảng ủy"),
+            "choice",
+            choices=_DECIDED,
+        ),
+        _field("outcome_reason", N_("Lý do kết thúc hồ sơ"), "text"),
+        _field(
+            "verification_letter_sent",
+            N_("Công văn thẩm tra đã gửi"),
+            "string",
+            fields=_LETTER_FIELDS,
+        ),
+        _field(
+            "verification_rounds",
+            N_("Các lần thẩm tra trước tại nơi này"),
+            "list",
+            fields=[
+                _field("date", N_("Ngày trả lời"), "date"),
+                _field("result", N_("Kết quả"), "string"),
+                _field("note", N_("Nội dung xác minh"), "text"),
+                _field("letter", N_("Công văn thẩm tra đã gửi"), "string", fields=_LETTER_FIELDS),
+                _field("clarified_on", N_("Ngày làm rõ"), "date"),
+                _field("clarification", N_("Nội dung làm rõ"), "text"),
+            ],
         ),
         _field(
             "places_to_verify", N_("Các nơi cần thẩm tra, xác minh"), "list", fields=_PLACE_FIELDS

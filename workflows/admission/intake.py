@@ -18,7 +18,7 @@ from engine.cases import Actor
 from engine.models import Case, DefinitionVersion
 from engine.registry import Registry
 
-from . import form_checks  # noqa: F401  (the unit fields' units and the forms' checks)
+from . import evidence, form_checks  # noqa: F401  (facts of evidence panels; units, checks)
 from .resolvers import case_unit
 
 KEY = "admission"

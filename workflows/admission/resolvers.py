@@ -64,7 +64,9 @@ def _handling(tree: OrgTree, case: Mapping[str, Any]) -> str:
     return _ward(tree, _code(case, "residence_unit"), "residence_unit")
 
 
-def _deciding(tree: OrgTree, case: Mapping[str, Any]) -> OrgUnit:
+def deciding_committee_for(tree: OrgTree, case: Mapping[str, Any]) -> OrgUnit:
+    """The committee that decides the case: the province-level one for a re-admission
+    where the tree has one, else the one the tree names for the handling unit."""
     start = _handling(tree, case)
     if case.get("readmission") is True:
         # Re-admissions are decided at province level (QĐ 294): its committee where the
@@ -103,14 +105,14 @@ def grassroots_committee(ctx: ResolveContext) -> str:
 def deciding_committee(ctx: ResolveContext) -> str:
     """The standing board of the committee that decides, or that committee itself."""
     tree = _tree(ctx)
-    committee = _deciding(tree, ctx.case)
+    committee = deciding_committee_for(tree, ctx.case)
     return (tree.standing_board_of(committee.code) or committee).code
 
 
 def authorised_committee(ctx: ResolveContext) -> str:
     """The authorised committee that decides by a vote of all its members (itself)."""
     tree = _tree(ctx)
-    committee = _deciding(tree, ctx.case)
+    committee = deciding_committee_for(tree, ctx.case)
     if not tree.is_authorised(committee.code):
         raise LookupError(f"{committee.code} is not authorised to decide admissions itself")
     return committee.code
@@ -126,7 +128,7 @@ def partial_committee(ctx: ResolveContext) -> str:
 def organisation_board(ctx: ResolveContext) -> str:
     """The organisation board of the deciding committee (appraises the dossier)."""
     tree = _tree(ctx)
-    committee = _deciding(tree, ctx.case)
+    committee = deciding_committee_for(tree, ctx.case)
     return _found(tree.organisation_board_of(committee.code), "organisation board", committee.code)
 
 

@@ -33,7 +33,8 @@ from typing import Any
 
 from engine.submission import Submission
 
-from .tree import OrgTree, load_tree
+from .resolvers import deciding_committee_for
+from .tree import OrgTree, OrgUnit, load_tree
 
 #: ketnap:options word of the grassroots vote: below two thirds, vote again like the branch.
 VOTES_AGAIN = "below-two-thirds-votes-again"
@@ -41,9 +42,11 @@ VOTES_AGAIN = "below-two-thirds-votes-again"
 UNDECIDED_AGAIN = "undecided-votes-again"
 
 
-def route_facts(tree: OrgTree, branch: str) -> dict[str, bool]:
-    """Which bodies act on a resolution of ``branch`` after it (see the module's text)."""
-    deciding = tree.deciding_committee_of(branch)
+def route_facts(tree: OrgTree, branch: str, deciding: OrgUnit | None = None) -> dict[str, bool]:
+    """Which bodies act on a resolution of ``branch`` after it (see the module's text).
+    ``deciding``: the committee that decides, when the case says another than the
+    branch's own (a re-admission is decided at province level)."""
+    deciding = deciding or tree.deciding_committee_of(branch)
     grassroots = tree.grassroots_committee_of(branch)
     authorised = deciding is not None and tree.is_authorised(deciding.code)
     decision_is_its_vote = (
@@ -70,7 +73,7 @@ def branch_resolution_facts(sub: Submission) -> dict[str, Any]:
     if not isinstance(branch, str) or branch not in tree:
         # The branch lane resolved, so this does not happen; the resolvers say why if so.
         return {}
-    return route_facts(tree, branch)
+    return route_facts(tree, branch, deciding_committee_for(tree, sub.data))
 
 
 def branch_vote_facts(sub: Submission) -> dict[str, Any]:
