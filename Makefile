@@ -43,6 +43,7 @@ test: install
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-nginx.sh
+	bash scripts/ensure-fonts.sh
 	KETNAP_TEST_PG_URL=$${KETNAP_TEST_PG_URL:-$(PG_URL)} $(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 # The house rules: lint and format (ruff), types (mypy), layers (import-linter), the

@@ -302,10 +302,19 @@ class Settings:
         "nothing to send",
         _whole(1),
     )
+    party_above_top: str = _setting(
+        "KETNAP_PARTY_ABOVE_TOP",
+        "",
+        "the party organisation a document heading prints above the tree's top committee "
+        "(`Đảng bộ tỉnh Lâm Đồng` above Thành ủy Đà Lạt); empty: that committee alone",
+        str,
+        shown="empty",
+    )
     font_dir: Path = _setting(
         "KETNAP_FONT_DIR",
         Path("/usr/share/fonts/truetype/dejavu"),
-        "the DejaVu TrueType fonts the PDF documents embed",
+        "a folder searched first for the TrueType fonts the PDFs embed (Liberation Serif, "
+        "DejaVu Sans), before the Debian packages' folders",
         Path,
     )
     log_format: str = _setting(

@@ -18,3 +18,13 @@ def pdf_characters(body: bytes) -> set[str]:
         for code in re.findall(rb"<[0-9A-F]{4}> <([0-9A-F]{4,})>", stream):
             found.add(chr(int(code, 16)))
     return found
+
+
+def pdf_text(body: bytes) -> str:
+    """The text of every page (pypdf), its whitespace runs made single spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(body)).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))

@@ -61,11 +61,13 @@ def docx_text(body: bytes) -> str:
 
 def test_documents_are_offered_once_the_data_exists():
     data = decided_case()
+    before_vote = ["mau-3", "mau-5"]  # the introduction and the opinions are recorded
     assert documents.available(PERSON) == []
-    assert documents.available({**data, "decision": None}) == ["mau-6"]
-    assert documents.available({**data, "branch_vote_result": "failed", "decision": None}) == []
-    assert documents.available(data) == ["mau-6", "mau-9"]
-    assert documents.available({**data, "decision": "refuse"}) == ["mau-6"]
+    assert documents.available({**data, "decision": None}) == [*before_vote, "mau-6", "mau-8"]
+    failed = {**data, "branch_vote_result": "failed", "decision": None}
+    assert documents.available({**failed, "grassroots_meeting_date": None}) == before_vote
+    assert documents.available(data) == [*before_vote, "mau-6", "mau-8", "mau-9"]
+    assert "mau-9" not in documents.available({**data, "decision": "refuse"})
 
 
 def test_branch_resolution_states_the_vote(tree):
@@ -76,10 +78,16 @@ def test_branch_resolution_states_the_vote(tree):
         "NGHỊ QUYẾT",
         "đề nghị kết nạp đảng viên",
         "CHI BỘ TRƯỜNG THPT BÙI THỊ XUÂN",
+        "ĐẢNG BỘ THÀNH PHỐ ĐÀ LẠT",
         "Số 08-NQ/CB",
         "Đà Lạt, ngày 5 tháng 3 năm 2025",
         "quần chúng Lý Thị Ngọc Trâm",
         "8/9 đồng chí (88,9 %",
+        "có mặt 9/9 đồng chí, vắng mặt 0 đồng chí",
+        "Chủ trì hội nghị: Nguyễn Thị Hồng Nhung; thư ký hội nghị: Trần Quốc Bảo",
+        "Lý do không tán thành: Cần rèn luyện thêm tác phong.",
+        "quê quán: Phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        "nghề nghiệp: Học sinh",
         "1/9 đồng chí (11,1 %)",
         "Lê Văn Phúc, Phạm Thị Ngọc Lan",
         "Chi bộ đề nghị Thành ủy Đà Lạt xem xét",
@@ -88,13 +96,14 @@ def test_branch_resolution_states_the_vote(tree):
         assert expected in text, expected
 
 
-def test_admission_decision_names_the_bodies(tree):
+def test_admission_decision_names_the_bodies(tree, monkeypatch):
+    monkeypatch.setenv("KETNAP_PARTY_ABOVE_TOP", "Đảng bộ tỉnh Lâm Đồng")
     body, _name = documents.render("mau-9", "docx", tree, decided_case())
     text = docx_text(body)
     for expected in (
         "QUYẾT ĐỊNH",
-        "THÀNH ỦY ĐÀ LẠT",
-        "Số 1502-QĐ/TU",
+        "ĐẢNG BỘ TỈNH LÂM ĐỒNG\nTHÀNH ỦY ĐÀ LẠT",
+        "Số 1502-QĐ/ThU",
         "Đà Lạt, ngày 2 tháng 5 năm 2025",
         "294-QĐ/TW",
         "BAN THƯỜNG VỤ THÀNH ỦY ĐÀ LẠT QUYẾT ĐỊNH",
@@ -113,7 +122,7 @@ def test_pdf_embeds_a_font_with_every_letter(tree, code):
     data["full_name"] = unicodedata.normalize("NFD", data["full_name"])
     body, name = documents.render(code, "pdf", tree, data)
     assert body.startswith(b"%PDF") and name.endswith(".pdf")
-    assert b"DejaVuSerif" in body
+    assert b"LiberationSerif" in body
     letters = pdf_characters(body)
     # Every letter of the same document's text, as the DOCX holds it, has its glyph.
     wanted = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.pdf import pdf_characters
+from tests.support.pdf import pdf_characters, pdf_text
 from workflows.admission.orgs import OrgTree, parse_tree, read_tree_file
 from workflows.admission.reports import documents
 
@@ -70,3 +70,22 @@ def test_activity_letter_keeps_the_probation_dates(tree):
     assert "chuyển sinh hoạt đảng" in text
     assert "kết nạp vào Đảng ngày 20 tháng 5 năm 2025" in text
     assert "kết thúc ngày 20 tháng 5 năm 2026" in text
+
+
+@pytest.mark.parametrize("stage,code", [("candidate", "mau-17a"), ("probation", "mau-17b")])
+def test_transfer_letters_read_back_with_the_party_heading(tree, monkeypatch, stage, code):
+    monkeypatch.setenv("KETNAP_PARTY_ABOVE_TOP", "Đảng bộ tỉnh Lâm Đồng")
+    data = {**PERSON, "probation_end": "2026-05-19", "transfer": {**SENT, "stage": stage}}
+    pdf = pdf_text(documents.render(code, "pdf", tree, data)[0])
+    docx = " ".join(docx_text(documents.render(code, "docx", tree, data)[0]).split())
+    for text in (pdf, docx):
+        for expected in (
+            "ĐẢNG BỘ TỈNH LÂM ĐỒNG",
+            "THÀNH ỦY ĐÀ LẠT",
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "Số …………………-GT/ThU",
+            "Đà Lạt, ngày 8 tháng 9 năm 2025",
+            "Lý Thị Ngọc Trâm",
+            "Gia đình chuyển đến Bảo Lộc.",
+        ):
+            assert expected in text, (code, expected)

@@ -12,7 +12,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from ..extensions import csrf
-from . import cases, definitions, events, notifications, reports, tasks, units
+from . import cases, definitions, documents, events, notifications, reports, tasks, units
 from .base import PREFIX
 from .docs import bp
 from .errors import ErrorSchema, json_under_api
@@ -55,7 +55,7 @@ def install(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = KetnapApi(app)
     app.extensions["ketnap_api"] = api
-    for module in (units, definitions, cases, events, tasks, notifications, reports):
+    for module in (units, definitions, cases, documents, events, tasks, notifications, reports):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     for code in (404, 405):

@@ -96,7 +96,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
     decision_form = {
         "recognition_decision": "recognise",
         "recognition_decision_date": day,
-        "recognition_decision_number": "312-QĐ/TU",
+        "recognition_decision_number": "312",
     }
     # An extension names its new due date: the scenario gives it (decision_due).
     extension = {
@@ -168,6 +168,10 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "official_members": 9,
             "votes_for": 8,
             "votes_against": 1,
+            "members_present": 9,
+            "chair_name": "Nguyễn Thị Hồng Nhung",
+            "secretary_name": "Trần Quốc Bảo",
+            "against_reasons": "Cần rèn luyện thêm tác phong.",
             "branch_resolution_number": "08-NQ/CB",
         },
         "grassroots_vote": {
@@ -175,6 +179,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "committee_members": 7,
             "grassroots_votes_for": 7,
             "grassroots_votes_against": 0,
+            "grassroots_resolution_number": "12",
         },
         "partial_appraisal": {
             "partial_appraisal_date": day,
@@ -186,7 +191,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "dossier_completed_date": day,
             "dossier_completion_note": "Đã bổ sung bản nhận xét của chi ủy nơi cư trú.",
         },
-        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502-QĐ/TU"},
+        "decide": {"decision": "admit", "decision_date": day, "decision_number": "1502"},
         "committee_decide": {
             "decision_date": day,
             "decision_members": 15,
@@ -217,6 +222,10 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_members": 9,
             "recognition_votes_for": 9,
             "recognition_votes_against": 0,
+            "recognition_members_present": 8,
+            "recognition_resolution_number": "15-NQ/CB",
+            "recognition_chair_name": "Nguyễn Thị Hồng Nhung",
+            "recognition_secretary_name": "Trần Quốc Bảo",
         },
         "recognition_partial_appraisal": {
             "recognition_partial_date": day,
@@ -227,6 +236,7 @@ def _forms(day: str) -> dict[str, dict[str, Any]]:
             "recognition_committee_members": 7,
             "recognition_grassroots_for": 7,
             "recognition_grassroots_against": 0,
+            "recognition_grassroots_number": "20",
         },
         "recognition_decide": decision_form,
         "recognition_committee_decide": {
@@ -280,5 +290,7 @@ def step_data(
         data.update(_candidate_record(person))
     if step == "introduction":
         data["introducers"] = introducers_for(person)
+        if any(i["kind"] != "member" for i in data["introducers"]):  # its vote (Mẫu 4-KNĐ)
+            data.update(union_committee_members=9, union_votes_for=9, union_votes_against=0)
     data.update(overrides)
     return data

@@ -4,11 +4,14 @@ and the place written on the date line (the city of the top committee)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.settings import Settings
+
+from ...kinds import COMMITTEE, GRASSROOTS_COMMITTEE, PARTIAL_COMMITTEE, WARD_COMMITTEE
 from ...tree import OrgTree
-from .model import BLANK
+from .model import BLANK, Heading, place_date
 
 # A committee's name starts with the kind of committee; the rest is the place.
 COMMITTEE_PREFIXES = ("Thành ủy", "Tỉnh ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
@@ -27,6 +30,7 @@ class Bodies:
     # A branch directly under a committee (chi bộ cơ sở) is its own grassroots
     # organisation: the documents then name it once, and propose to the committee.
     own_grassroots: bool
+    codes: dict = field(default_factory=dict)  # branch, grassroots, committee: unit codes
 
     @property
     def proposes_to(self) -> str:
@@ -48,7 +52,7 @@ def _residence(unit) -> str:
     return name[len("Chi bộ ") :] if name.startswith("Chi bộ ") else name
 
 
-def _place(committee_name: str) -> str:
+def place_name(committee_name: str) -> str:
     for prefix in COMMITTEE_PREFIXES:
         if committee_name.startswith(prefix + " "):
             return committee_name[len(prefix) + 1 :]
@@ -70,6 +74,104 @@ def bodies_of(tree: OrgTree, data: Mapping[str, Any]) -> Bodies:
         standing_board=_name(tree.standing_board_of(top) if top else None),
         organisation_board=_name(tree.organisation_board_of(top) if top else None),
         residence=_residence(tree.get(data.get("residence_unit"))),
-        place=_place(committee.name) if committee is not None else BLANK,
+        place=place_name(committee.name) if committee is not None else BLANK,
         own_grassroots=grassroots is not None and grassroots.code == code,
+        codes={
+            "branch": code,
+            "grassroots": grassroots.code if grassroots is not None else None,
+            "committee": top,
+        },
     )
+
+
+# A committee's party organisation (đảng bộ) by the kind of committee its name starts
+# with: the heading line above the body that issues a document (Hướng dẫn 36-HD/VPTW).
+PARTY_ORGANISATIONS = {
+    "Thành ủy": "Đảng bộ thành phố",
+    "Tỉnh ủy": "Đảng bộ tỉnh",
+    "Huyện ủy": "Đảng bộ huyện",
+    "Quận ủy": "Đảng bộ quận",
+    "Thị ủy": "Đảng bộ thị xã",
+    "Đảng ủy": "Đảng bộ",
+}
+# The symbol of the issuing body after a document's number (36-HD/VPTW, annex 1).
+SYMBOLS = {
+    "Thành ủy": "ThU",
+    "Tỉnh ủy": "TU",
+    "Huyện ủy": "HU",
+    "Quận ủy": "QU",
+    "Thị ủy": "TX",
+    "Đảng ủy": "ĐU",
+    "Đảng bộ": "ĐU",
+    "Chi bộ": "CB",
+}
+
+
+def _prefix(name: str, prefixes) -> str | None:
+    return next((p for p in prefixes if name.startswith(p + " ")), None)
+
+
+def party_organisation(name: str) -> str:
+    """ "Thành ủy Đà Lạt" -> "Đảng bộ thành phố Đà Lạt"; a name that is already an
+    organisation (Đảng bộ …, Chi bộ …) stays as it is."""
+    prefix = _prefix(name, PARTY_ORGANISATIONS)
+    return PARTY_ORGANISATIONS[prefix] + name[len(prefix) :] if prefix else name
+
+
+def symbol(name: str) -> str:
+    """The issuing body's symbol: "ThU" for a city committee, "TU" for a province."""
+    prefix = _prefix(name, SYMBOLS)
+    return SYMBOLS[prefix] if prefix else BLANK
+
+
+def numbered(number: Any, kind: str, issuer: str) -> str:
+    """ "Số 1502-QĐ/ThU": a number typed with its symbol stays as typed; a bare one
+    takes the document kind and the issuer's symbol; none leaves the dots to fill."""
+    typed = str(number or "").strip()
+    if "/" in typed:
+        return f"Số {typed}"
+    return f"Số {typed or BLANK}-{kind}/{symbol(issuer)}"
+
+
+def issuer_lines(tree: OrgTree, code: str | None) -> tuple[str, str]:
+    """The heading's two lines for a document ``code``'s unit issues: the party
+    organisation above it, then the unit itself (capitals, as headings print them)."""
+    unit = tree.get(code) if code else None
+    if unit is None:
+        return BLANK, BLANK
+    above = next(
+        (u for u in tree.ancestors(unit.code) if u.code != unit.code and _is_party_body(u)),
+        None,
+    )
+    if above is not None:
+        upper = party_organisation(above.name)
+    else:
+        upper = Settings.from_env().party_above_top or ""
+    return upper.upper(), unit.name.upper()
+
+
+# The kinds of unit a party organisation (đảng bộ) is led by, by the tree, not by name.
+PARTY_LEADERSHIP = frozenset({COMMITTEE, GRASSROOTS_COMMITTEE, PARTIAL_COMMITTEE, WARD_COMMITTEE})
+
+
+def _is_party_body(unit) -> bool:
+    return unit.kind in PARTY_LEADERSHIP
+
+
+def heading(tree: OrgTree, code: str | None, number: Any, kind: str, day: Any) -> Heading:
+    """The heading of a document unit ``code`` issues (``kind``: NQ, QĐ, GT, CV …), dated
+    ``day`` at the place of the committee that decides for it."""
+    unit = tree.get(code) if code else None
+    above, issuer = issuer_lines(tree, code)
+    committee = (
+        unit
+        if unit is not None and unit.kind == COMMITTEE
+        else tree.deciding_committee_of(unit.code)
+        if unit is not None
+        else None
+    )
+    place = place_name(committee.name) if committee is not None else BLANK
+    name = unit.name if unit is not None else ""
+    # A letter a person writes (Mẫu 3-KNĐ) has no number: ``kind`` empty.
+    number_line = numbered(number, kind, name) if kind else ""
+    return Heading(above, issuer, number_line, place_date(place, day))

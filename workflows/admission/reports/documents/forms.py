@@ -11,22 +11,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...tree import OrgTree
-from ...vocabulary import GENDERS
-from .bodies import Bodies, bodies_of
+from .bodies import bodies_of
+from .bodies import heading as party_heading
 from .model import (
-    BLANK,
-    PARTY,
     Closing,
     Document,
-    Heading,
     Paragraph,
     Title,
     long_date,
-    percent,
-    place_date,
     short_date,
     text,
 )
+from .phrases import against_reasons, count, introducer_names, meeting, person, tally
 
 # The rule the decision rests on (procedure.md: it replaced 232-QĐ/TW in 2025).
 STATUTE_RULE = (
@@ -43,35 +39,17 @@ def decision_ready(data: Mapping[str, Any]) -> bool:
     return data.get("decision") == "admit" and bool(data.get("decision_date"))
 
 
-def _person(data: Mapping[str, Any], bodies: Bodies) -> str:
-    """Who the candidate is, as both documents introduce them."""
-    return (
-        f"{text(data.get('full_name'))}, sinh {long_date(data.get('birth_date'))}, "
-        f"giới tính: {GENDERS.get(str(data.get('gender')), BLANK)}, "
-        f"dân tộc: {text(data.get('ethnicity'))}, nơi cư trú: {bodies.residence}"
-    )
-
-
-def _introducers(data: Mapping[str, Any]) -> str:
-    names = [text(i.get("name")) for i in data.get("introducers") or [] if isinstance(i, dict)]
-    return ", ".join(names) or BLANK
-
-
 def branch_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
     """Mẫu 6-KNĐ: Nghị quyết đề nghị kết nạp đảng viên."""
     bodies = bodies_of(tree, data)
     name = text(data.get("full_name"))
-    members = int(data.get("official_members") or 0)
-    votes_for, against = int(data.get("votes_for") or 0), int(data.get("votes_against") or 0)
-    heading = Heading(
-        (
-            bodies.branch_parent.upper(),
-            bodies.branch.upper(),
-            "*",
-            f"Số {text(data.get('branch_resolution_number'))}",
-        ),
-        (PARTY,),
-        place_date(bodies.place, data.get("meeting_date")),
+    members = count(data, "official_members")
+    heading = party_heading(
+        tree,
+        bodies.codes["branch"],
+        data.get("branch_resolution_number"),
+        "NQ",
+        data.get("meeting_date"),
     )
     return Document(
         "Mẫu 6-KNĐ",
@@ -83,12 +61,9 @@ def branch_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
                 f"{long_date(data.get('meeting_date')).capitalize()}, {bodies.branch} đã họp "
                 f"để xét đề nghị kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam."
             ),
+            Paragraph(meeting(data, members, "")),
             Paragraph(
-                f"Tổng số đảng viên chính thức của chi bộ: {members} đồng chí. "
-                f"Chủ trì hội nghị: {BLANK}; thư ký hội nghị: {BLANK}."
-            ),
-            Paragraph(
-                f"Sau khi xem xét hồ sơ của quần chúng {_person(data, bodies)}, "
+                f"Sau khi xem xét hồ sơ của quần chúng {person(data, bodies)}, "
                 "chi bộ thảo luận và thống nhất kết luận:"
             ),
             Paragraph(
@@ -98,14 +73,18 @@ def branch_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
             ),
             Paragraph(f"2. Về lý lịch: {text(data.get('history_conclusion'))}"),
             Paragraph(
-                f"3. Người giới thiệu: {_introducers(data)}. Giấy chứng nhận học lớp bồi "
+                f"3. Người giới thiệu: {introducer_names(data)}. Giấy chứng nhận học lớp bồi "
                 f"dưỡng nhận thức về Đảng cấp {long_date(data.get('certificate_date'))}."
             ),
             Paragraph(
-                f"4. Số đảng viên chính thức tán thành việc kết nạp quần chúng {name} vào "
-                f"Đảng là {votes_for}/{members} đồng chí ({percent(votes_for, members)} so "
-                f"với tổng số đảng viên chính thức); số không tán thành là {against}/"
-                f"{members} đồng chí ({percent(against, members)})."
+                "4. "
+                + tally(
+                    data,
+                    ("votes_for", "votes_against", "official_members"),
+                    "đảng viên chính thức",
+                    f"việc kết nạp quần chúng {name} vào Đảng",
+                )
+                + against_reasons(data, "")
             ),
             Paragraph(
                 f"Chi bộ đề nghị {bodies.proposes_to} xem xét, kết nạp quần chúng {name} "
@@ -119,20 +98,43 @@ def branch_resolution(tree: OrgTree, data: Mapping[str, Any]) -> Document:
     )
 
 
+def _committee_vote(data: Mapping[str, Any]) -> list[Paragraph]:
+    """The vote an authorised committee decided by (committee_decision.json's fields)."""
+    if not data.get("decision_members"):
+        return []
+    return [
+        Paragraph(
+            "- "
+            + tally(
+                data,
+                ("decision_votes_for", "decision_votes_against", "decision_members"),
+                "cấp ủy viên",
+                "việc kết nạp",
+            )
+        )
+    ]
+
+
 def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
-    """Mẫu 9-KNĐ: Quyết định kết nạp đảng viên."""
+    """Mẫu 9-KNĐ: Quyết định kết nạp đảng viên: by the standing board of the upper
+    committee, or by an authorised grassroots committee as a whole, by its vote."""
     bodies = bodies_of(tree, data)
     name = text(data.get("full_name"))
+    by_vote = bool(data.get("decision_members"))
+    decider = bodies.committee if by_vote else bodies.standing_board
+    signs_for = "T/M ĐẢNG ỦY" if by_vote else "T/M BAN THƯỜNG VỤ"
     grassroots = (
         ""
         if bodies.own_grassroots
         else f", nghị quyết ngày "
         f"{short_date(data.get('grassroots_meeting_date'))} của {bodies.grassroots}"
     )
-    heading = Heading(
-        (bodies.committee.upper(), "*", f"Số {text(data.get('decision_number'))}"),
-        (PARTY,),
-        place_date(bodies.place, data.get("decision_date")),
+    heading = party_heading(
+        tree,
+        bodies.codes["committee"],
+        data.get("decision_number"),
+        "QĐ",
+        data.get("decision_date"),
     )
     return Document(
         "Mẫu 9-KNĐ",
@@ -148,9 +150,10 @@ def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
                 "và kết quả thẩm định ngày "
                 f"{short_date(data.get('appraisal_date'))} của {bodies.organisation_board},"
             ),
-            Paragraph(f"{bodies.standing_board.upper()} QUYẾT ĐỊNH", bold=True, center=True),
+            *_committee_vote(data),
+            Paragraph(f"{decider.upper()} QUYẾT ĐỊNH", bold=True, center=True),
             Paragraph(
-                f"Điều 1. Kết nạp quần chúng {_person(data, bodies)}, vào Đảng Cộng sản Việt Nam."
+                f"Điều 1. Kết nạp quần chúng {person(data, bodies)}, vào Đảng Cộng sản Việt Nam."
             ),
             Paragraph(
                 f"Điều 2. Thời gian dự bị của đồng chí {name} là 12 tháng, kể từ ngày chi "
@@ -162,7 +165,7 @@ def admission_decision(tree: OrgTree, data: Mapping[str, Any]) -> Document:
             ),
             Closing(
                 ("Nơi nhận:", "- Như Điều 3,", "- Lưu hồ sơ đảng viên."),
-                ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", "(Ký tên, đóng dấu)"),
+                (signs_for, "BÍ THƯ", "(Ký tên, đóng dấu)"),
             ),
         ],
     )

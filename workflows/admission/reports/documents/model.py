@@ -21,9 +21,25 @@ PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 @dataclass(frozen=True)
 class Heading:
-    left: tuple[str, ...]
-    right: tuple[str, ...]
+    """The party document heading (Hướng dẫn 36-HD/VPTW): on the left the party
+    organisation ``above`` the ``issuer`` (empty when the tree has none), a star and the
+    document's ``number``; on the right "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date."""
+
+    above: str
+    issuer: str
+    number: str
     place_date: str
+    # What the right column says first: the Party, or a mass organisation's own line.
+    motto: tuple[str, ...] = (PARTY,)
+
+    @property
+    def left(self) -> tuple[str, ...]:
+        number = [self.number] if self.number else []
+        return (*([self.above] if self.above else []), self.issuer, "*", *number)
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        return (*self.motto, "", self.place_date)
 
 
 @dataclass(frozen=True)

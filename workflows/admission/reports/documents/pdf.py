@@ -1,4 +1,5 @@
-"""A document (``model``) as an A4 PDF set in DejaVu Serif, margins as party documents
+"""A document (``model``) as an A4 PDF set in Liberation Serif (Times New Roman's
+metrics), margins as party documents
 use them (Hướng dẫn 36-HD/VPTW: 20–25 mm left, 15–20 mm right)."""
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ BODY = 12.5
 LINE = 6.5
 
 
-def _column(
-    pdf: FPDF, x: float, width: float, lines, size: float, bold_first: bool, align: str = "C"
-) -> float:
-    """Lines in a column from the current top; returns where they end."""
+def _style(line: str, bold: bool) -> str:
+    """Bold where asked; a date line or a signer's note in brackets in italics."""
+    italic = line.startswith("(") or ", ngày " in line
+    return ("B" if bold else "") + ("I" if italic else "")
+
+
+def _column(pdf: FPDF, x: float, width: float, lines, size: float, bold, align: str = "C") -> float:
+    """Lines in a column from the current top (``bold``: the indexes set in bold);
+    returns where they end."""
     top = pdf.get_y()
     for index, line in enumerate(lines):
-        pdf.set_font(style="B" if bold_first and index == 0 else "", size=size)
+        pdf.set_font(style=_style(line, index in bold), size=size)
         pdf.set_xy(x, pdf.get_y())
         pdf.multi_cell(width, LINE, line, align=align, new_x="LMARGIN", new_y="NEXT")
     end = pdf.get_y()
@@ -28,15 +34,13 @@ def _column(
 
 def _heading(pdf: FPDF, document: Document) -> None:
     half = pdf.epw / 2
-    left = _column(pdf, pdf.l_margin, half * 0.95, document.heading.left, 11, False)
-    right = _column(
-        pdf,
-        pdf.l_margin + half,
-        half,
-        [*document.heading.right, "", document.heading.place_date],
-        11,
-        True,
-    )
+    heading = document.heading
+    issuer = heading.left.index(heading.issuer)
+    left = _column(pdf, pdf.l_margin * 0.6, half, heading.left, 12, {issuer})
+    right = _column(pdf, pdf.l_margin + half * 0.9, half * 1.1, heading.right, 13, {0})
+    # The rule under "ĐẢNG CỘNG SẢN VIỆT NAM", as the printed heading has it.
+    middle = pdf.l_margin + half * 1.45
+    pdf.line(middle - 30, pdf.get_y() + LINE + 0.2, middle + 30, pdf.get_y() + LINE + 0.2)
     pdf.set_y(max(left, right) + LINE)
 
 
@@ -55,8 +59,8 @@ def _block(pdf: FPDF, block) -> None:
     elif isinstance(block, Closing):
         pdf.ln(LINE)
         half = pdf.epw / 2
-        left = _column(pdf, pdf.l_margin, half, block.recipients, 10.5, False, "L")
-        right = _column(pdf, pdf.l_margin + half, half, block.signature, BODY, True)
+        left = _column(pdf, pdf.l_margin, half, block.recipients, 10.5, {0}, "L")
+        right = _column(pdf, pdf.l_margin + half, half, block.signature, BODY, {0, 1})
         pdf.set_y(max(left, right))
 
 
@@ -65,7 +69,7 @@ def render_pdf(document: Document) -> bytes:
     pdf.set_margins(25, 20, 18)
     pdf.set_auto_page_break(True, margin=20)
     pdf.set_title(document.code)
-    pdf.set_font(add_family(pdf, "DejaVuSerif"), size=BODY)
+    pdf.set_font(add_family(pdf, "LiberationSerif"), size=BODY)
     pdf.add_page()
     _heading(pdf, document)
     for block in document.blocks:

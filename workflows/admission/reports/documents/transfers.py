@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...tree import OrgTree
-from .bodies import _place
-from .model import BLANK, PARTY, Closing, Document, Heading, Paragraph, Title, long_date, text
+from .bodies import heading as party_heading
+from .model import BLANK, Closing, Document, Heading, Paragraph, Title, long_date, text
 
 SENT = frozenset({"pending", "accepted", "done"})
 
@@ -43,11 +43,12 @@ def _name(tree: OrgTree, code: Any) -> str:
 
 
 def _heading(tree: OrgTree, record: Mapping[str, Any]) -> Heading:
-    committee = _name(tree, record.get("from_committee"))
-    return Heading(
-        (committee.upper(), "*", f"Số {BLANK}"),
-        (PARTY,),
-        f"{_place(committee)}, {long_date(record.get('requested_on'))}",
+    return party_heading(
+        tree,
+        record.get("from_committee"),
+        record.get("letter_number"),
+        "GT",
+        record.get("requested_on"),
     )
 
 

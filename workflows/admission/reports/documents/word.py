@@ -16,18 +16,20 @@ FONT = "Times New Roman"
 CENTER, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def _lines(cell, lines, size: float, bold_first: bool) -> None:
-    """Centred lines in a table cell (the heading's and the closing's two columns)."""
+def _lines(cell, lines, size: float, bold) -> None:
+    """Centred lines in a table cell (the heading's and the closing's two columns);
+    ``bold``: the indexes set in bold; a date or a note in brackets in italics."""
     cell.paragraphs[0].text = ""
     for index, line in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.alignment = CENTER
         run = paragraph.add_run(line)
-        run.bold = bold_first and index == 0
+        run.bold = index in bold
+        run.italic = line.startswith("(") or ", ngày " in line
         run.font.size = Pt(size)
 
 
-def _two_columns(docx: DocxDocument, left, right, sizes=(12, 13), bold=(False, True)) -> None:
+def _two_columns(docx: DocxDocument, left, right, sizes, bold) -> None:
     table = docx.add_table(rows=1, cols=2)
     _lines(table.cell(0, 0), left, sizes[0], bold[0])
     _lines(table.cell(0, 1), right, sizes[1], bold[1])
@@ -45,7 +47,7 @@ def _block(docx: DocxDocument, block) -> None:
         paragraph.alignment = CENTER if block.center else JUSTIFY
         paragraph.add_run(block.text).bold = block.bold
     elif isinstance(block, Closing):
-        _two_columns(docx, block.recipients, block.signature, (11, 14))
+        _two_columns(docx, block.recipients, block.signature, (11, 14), ({0}, {0, 1}))
 
 
 def render_docx(document: Document) -> bytes:
@@ -58,7 +60,8 @@ def render_docx(document: Document) -> bytes:
     style.font.name, style.font.size = FONT, Pt(14)
     docx.core_properties.title = document.code
     heading = document.heading
-    _two_columns(docx, heading.left, [*heading.right, "", heading.place_date])
+    issuer = heading.left.index(heading.issuer)
+    _two_columns(docx, heading.left, heading.right, (13, 13), ({issuer}, {0}))
     for block in document.blocks:
         _block(docx, block)
     out = BytesIO()
