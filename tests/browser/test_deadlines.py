@@ -15,6 +15,7 @@ from sqlalchemy import select
 from engine import db as engine_db
 from engine.cases import Actor, unit_of_work
 from engine.models import WorkItem
+from tests.support.driving import DOSSIER
 from tests.support.webapp import DB_FILE
 from workflows.admission import intake, rules, steps
 
@@ -24,19 +25,7 @@ from .test_lifecycle import NARROW, PERSON, WIDE
 
 # Everything up to the appraisal, done through the engine 100 days ago: the decision's
 # 60 working days have run out, its 90 not yet.
-DONE = (
-    "accept_sympathiser",
-    "attend_class",
-    "application",
-    "send_verification",
-    "verify_place",
-    "certify_history",
-    "introduction",
-    "mass_org_opinion",
-    "residence_opinion",
-    "branch_vote",
-    "appraisal",
-)
+DONE = (*DOSSIER, "branch_vote", "appraisal")
 
 
 def past_the_deadline(factory) -> int:
