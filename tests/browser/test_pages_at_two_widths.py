@@ -141,6 +141,7 @@ def test_a_date_typed_in_an_english_browser_is_stored_as_iso(browser, live_serve
         sign_in(page, "dt_tp")
         page.goto("/")
         page.get_by_test_id("start-case").click()
+        page.wait_for_load_state()  # the date mask (a deferred script) is listening
         person = {
             "full_name": "Hoàng Thị Hoa",
             "gender": "female",
@@ -173,6 +174,7 @@ def test_an_impossible_date_is_refused_in_vietnamese(page):
     sign_in(page, "dt_tp")
     page.goto("/")
     page.get_by_test_id("start-case").click()
+    page.wait_for_load_state()  # the date mask is a deferred script: typed before it, no slashes
     page.locator('[name="birth_date"]').press_sequentially("31022008")
     page.get_by_test_id("submit-case").click()
     expect(page.get_by_test_id("error-birth_date")).to_have_text(re.compile(r"Ngày không hợp lệ"))
