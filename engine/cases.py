@@ -24,12 +24,12 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 # The outbox listens to the events of every operation (engine/outbox.py).
 from engine import audit, clock, connectors, deadline, limits, outbox, runtime  # noqa: F401
-from engine.db import lock_contended
+from engine.db import hold, is_postgres, lock_contended
 from engine.definitions import current, specs
 from engine.errors import Conflict, InvalidData, NotFound, ProcessError
 from engine.forms import validate_submission
@@ -174,6 +174,7 @@ def _lock_case(session: Session, case_id: int) -> Case:
         raise
     if case is None:
         raise NotFound(f"case {case_id} not found")
+    hold(session, case)
     return case
 
 
@@ -185,6 +186,21 @@ def _lock_item(session: Session, item_id: int) -> tuple[WorkItem, Case]:
 
 def _lock_item_with_open(session: Session, item_id: int) -> tuple[WorkItem, Case, list[WorkItem]]:
     """Lock a task's case; read the task and the case's other open tasks under the lock."""
+    if is_postgres(session):
+        case = _lock_case_of_item(session, item_id)
+        rows = _task_and_open(session, case.id, item_id)
+    else:
+        case, rows = _read_case_task_and_open(session, item_id)
+    item = next(row for row in rows if row.id == item_id)
+    hold(session, case, *rows)
+    return item, case, [row for row in rows if row.status == "open"]
+
+
+def _lock_case_of_item(session: Session, item_id: int) -> Case:
+    """PostgreSQL: lock the case of a task in one statement. The tasks are read by the
+    next statement: one that waited for the lock sees the rows it read from the snapshot
+    taken before the wait (READ COMMITTED re-reads only the locked row), so a task
+    completed or opened meanwhile would be missed in the same statement."""
     try:
         case = session.execute(
             select(Case)
@@ -198,19 +214,38 @@ def _lock_item_with_open(session: Session, item_id: int) -> tuple[WorkItem, Case
         raise
     if case is None:
         raise NotFound(f"task {item_id} not found")
-    rows = (
+    return case
+
+
+def _task_and_open(session: Session, case_id: int, item_id: int) -> list[WorkItem]:
+    return list(
         session.execute(
             select(WorkItem)
             .where(
-                WorkItem.case_id == case.id, (WorkItem.status == "open") | (WorkItem.id == item_id)
+                WorkItem.case_id == case_id, (WorkItem.status == "open") | (WorkItem.id == item_id)
             )
             .execution_options(populate_existing=True)
-        )
-        .scalars()
-        .all()
+        ).scalars()
     )
-    item = next(row for row in rows if row.id == item_id)
-    return item, case, [row for row in rows if row.status == "open"]
+
+
+def _read_case_task_and_open(session: Session, item_id: int) -> tuple[Case, list[WorkItem]]:
+    """SQLite: the case, the task and the case's open tasks in one read. The transaction
+    holds the database's write lock since its BEGIN IMMEDIATE (engine.db), so this read
+    is already under the lock and nothing changes it before the commit."""
+    of_item = aliased(WorkItem)
+    pairs = session.execute(
+        select(Case, WorkItem)
+        .join(WorkItem, WorkItem.case_id == Case.id)
+        .where(
+            Case.id == select(of_item.case_id).where(of_item.id == item_id).scalar_subquery(),
+            (WorkItem.status == "open") | (WorkItem.id == item_id),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+    if not pairs:
+        raise NotFound(f"task {item_id} not found")
+    return pairs[0][0], [row for _case, row in pairs]
 
 
 def _open_case(
@@ -263,13 +298,13 @@ def start_case(
         created_at=now,
         updated_at=now,
     )
-    session.add(case)
-    session.flush()
-    audit.record(
+    # The case has no id until ``sync`` writes it, state and all, in one INSERT; its
+    # first event gets the id then.
+    started = audit.record(
         session,
         "case_started",
         actor=actor.name,
-        case_id=case.id,
+        case_id=None,
         unit=unit,
         data={"definition": key, "version": version.version, "data": data},
         **actor.request,
@@ -277,8 +312,11 @@ def start_case(
     wf = runtime.new_workflow(loaded, registry, data)
     runtime.step(wf)
     if message is not None:
+        session.add(case)
+        session.flush()  # the message's event names the case
         _catch(session, case, wf, MessageEventDefinition(message), data, actor)
-    sync(session, case, wf, loaded, registry, actor.name, request=actor.request)
+    sync(session, case, wf, loaded, registry, actor.name, request=actor.request, open_items=[])
+    started["case_id"] = case.id
     session.flush()
     return case
 

@@ -136,3 +136,24 @@ def unavailable_cause(err: BaseException) -> BaseException | None:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return None
+
+
+# session.info key: the rows an operation locked or wrote, kept alive until its
+# transaction ends (see ``hold``).
+_HELD = "ketnap.held_rows"
+
+
+def hold(session: Session, *rows: object) -> None:
+    """Keep ``rows`` in ``session``'s identity map until its transaction ends.
+
+    The identity map holds unchanged rows weakly: once an operation returns, the case it
+    locked is gone from it, and every commit hook that asks ``session.get`` for it again
+    (the outbox, the domain's notification rules) costs a query. Held, they are found
+    in memory, as they are under the case lock."""
+    session.info.setdefault(_HELD, []).extend(rows)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_held(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HELD, None)

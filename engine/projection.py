@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit, clock, connectors, limits, runtime, state
 from engine.assignment import ResolveContext, resolve_unit
+from engine.db import hold
 from engine.definitions import Loaded
 from engine.errors import ProcessError
 from engine.models import Case, WorkItem
@@ -45,7 +46,8 @@ def sync(
     """Store ``wf`` as the case's state and bring its inbox rows and status in line.
 
     ``open_items``: the case's open rows, when the caller already read them under the
-    case lock (saves a query). Returns how many of the case's tasks are open now."""
+    case lock (saves a query; ``[]`` for a case being started, which ``sync`` adds to
+    the session). Returns how many of the case's tasks are open now."""
     now = clock.now()
     request = request or {}
     # What was just submitted is the newest value of its fields, whatever older copies
@@ -61,10 +63,17 @@ def sync(
     # The state is set before the inbox rows are worked out: the flush their queries
     # trigger then writes the case row once, not its data first and its state after.
     case.state = state.dumps(wf)
+    case.updated_at = now
+    next_due = runtime.next_due(wf)
+    if case.id is None:
+        # A case being started (engine.cases.start_case): written now, in one INSERT
+        # with its state, so that its rows and events below can name it.
+        case.next_due_at = next_due
+        session.add(case)
+        session.flush()
     # A connector that failed makes the case an incident, tried again when it is due.
     failed = connectors.failed(runtime.all_tasks(wf))
-    case.next_due_at = connectors.mark(session, case, failed, actor, request, runtime.next_due(wf))
-    case.updated_at = now
+    case.next_due_at = connectors.mark(session, case, failed, actor, request, next_due)
     if open_items is None:
         open_items = list(
             session.execute(
@@ -162,6 +171,8 @@ def _sync_items(
         opened.append(item)
     if opened:
         session.flush()
+        # The commit hooks read the new rows again (the outbox tells their unit).
+        hold(session, *opened)
     for item in opened:
         data = {
             "task": item.id,
