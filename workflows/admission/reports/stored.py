@@ -15,7 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, exists, func, select, update
+from sqlalchemy import String, cast, exists, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engine.models import Case, WorkItem
@@ -52,15 +54,18 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
     if case.definition_key != KEY:
         return
     values = _derived(case, open_steps)
-    # One UPDATE, not a read then a write: this runs in every completion.
-    result = session.execute(
-        update(AdmissionFacts).where(AdmissionFacts.case_id == case.id).values(**values)
-    )
-    # An UPDATE answers a CursorResult, which counts rows; Session.execute is typed for
-    # results in general.
-    changed = result.rowcount  # type: ignore[attr-defined]
-    if not changed:
-        session.add(AdmissionFacts(case_id=case.id, **values))
+    # One statement, not a read then a write: this runs in every completion and start.
+    session.execute(_upsert(session, {"case_id": case.id, **values}))
+
+
+def _upsert(session: Session, row: dict):
+    """INSERT the row, or UPDATE the case's row if it has one (both back ends speak
+    ``ON CONFLICT … DO UPDATE``)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(AdmissionFacts).values(**row)
+    changed = {name: statement.excluded[name] for name in row if name != "case_id"}
+    return statement.on_conflict_do_update(index_elements=["case_id"], set_=changed)
 
 
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
