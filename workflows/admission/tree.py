@@ -13,12 +13,14 @@ stamp means an unchanged tree.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from .kinds import (
@@ -281,6 +283,15 @@ _cache: dict[str, tuple[tuple, OrgTree]] = {}
 _HELD = "ketnap.org_tree"
 
 
+# Built once: it runs in every transaction that asks for the tree.
+_STAMP = select(func.count(), func.max(Unit.updated_at))
+
+
+@functools.lru_cache(maxsize=64)
+def _database_key(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
 def load_tree(session: Session) -> OrgTree:
     """The current tree as ``session`` sees it, rebuilt only when the table changed.
 
@@ -291,8 +302,8 @@ def load_tree(session: Session) -> OrgTree:
         return held[1]
     # Read the stamp before the rows: a change committed in between makes the cached
     # stamp older than the rows, which costs one extra reload, never a stale tree.
-    stamp = tuple(session.execute(select(func.count(), func.max(Unit.updated_at))).one())
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    stamp = tuple(session.execute(_STAMP).one())
+    key = _database_key(session.get_bind().engine.url)
     hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
         tree = hit[1]

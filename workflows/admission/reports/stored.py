@@ -11,6 +11,7 @@ Python reading of the data agree (``tests/workflows/test_reports_stored.py``).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
@@ -55,17 +56,26 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
         return
     values = _derived(case, open_steps)
     # One statement, not a read then a write: this runs in every completion and start.
-    session.execute(_upsert(session, {"case_id": case.id, **values}))
+    session.execute(_upsert(session.get_bind().dialect.name), {"case_id": case.id, **values})
 
 
-def _upsert(session: Session, row: dict):
-    """INSERT the row, or UPDATE the case's row if it has one (both back ends speak
-    ``ON CONFLICT … DO UPDATE``)."""
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _upsert(dialect: str):
+    """INSERT a case's row, or UPDATE it if the case has one (both back ends speak
+    ``ON CONFLICT … DO UPDATE``). Built once per dialect: building it costs more than
+    running it."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AdmissionFacts).values(**row)
-    changed = {name: statement.excluded[name] for name in row if name != "case_id"}
-    return statement.on_conflict_do_update(index_elements=["case_id"], set_=changed)
+    statement = insert(AdmissionFacts)
+    changed = {
+        column.name: statement.excluded[column.name]
+        for column in AdmissionFacts.__table__.columns
+        if column.name != "case_id"
+    }
+    # render_nulls: every column in the INSERT, None ones too (the ORM would leave them
+    # out, and the UPDATE would then take their defaults instead of the case's None).
+    return statement.on_conflict_do_update(
+        index_elements=["case_id"], set_=changed
+    ).execution_options(render_nulls=True)
 
 
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
