@@ -8,7 +8,8 @@ workers close them). It prints the throughput, the latency percentiles, the CPU 
 this load generator took of the machine, and the resident memory of each web worker.
 Completing tasks moves the bench cases on: a later run completes the next steps.
 
-    .venv/bin/python bench/http_load.py --cases 100000 [--seconds 30]
+    .venv/bin/python bench/http_load.py --cases 100000 [--seconds 30] [--workers 4]
+        [--gunicorn=--preload]    # more gunicorn options, to compare settings
 """
 
 from __future__ import annotations
@@ -84,14 +85,14 @@ def _client(port: int, token: str, work: list, stop_at: float, out: list, lock) 
 
 
 def main() -> None:
-    args, url = options(__doc__, seconds=(float, 30.0))
+    args, url = options(__doc__, seconds=(float, 30.0), workers=(int, 4), gunicorn=(str, ""))
     tokens = [bench_tokens(url)[f"load{n}"] for n in range(CLIENTS)]
     work = _work(url, 20_000)
     cases, events = counts(url)
     from tests.faults.gunicorn import Server
 
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(url, Path(tmp), workers=4)
+        server = Server(url, Path(tmp), workers=args.workers, options=tuple(args.gunicorn.split()))
         server.start()
         try:
             out, lock = [], threading.Lock()
@@ -119,7 +120,8 @@ def main() -> None:
     own_cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
     print(f"machine: {machine()}")
     print(f"database: PostgreSQL, {cases:,} cases, {events:,} audit events (before the run)")
-    print(f"gunicorn 4 workers, {CLIENTS} clients, {wall:.1f} s: answers {statuses}")
+    settings = f"gunicorn {args.workers} workers {args.gunicorn}".strip()
+    print(f"{settings}, {CLIENTS} clients, {wall:.1f} s: answers {statuses}")
     print(
         f"completions: {len(done)} = {len(done) / wall:.1f}/s; latency p50 "
         f"{percentile(done, 50):.0f} ms, p95 {percentile(done, 95):.0f} ms, "

@@ -39,8 +39,11 @@ def children(pid: int) -> list[int]:
 
 
 class Server:
-    def __init__(self, database_url: str, workdir: Path, workers: int = 4) -> None:
+    def __init__(
+        self, database_url: str, workdir: Path, workers: int = 4, options: tuple[str, ...] = ()
+    ) -> None:
         self.database_url, self.workdir, self.workers = database_url, workdir, workers
+        self.options = options  # more gunicorn options (bench/http_load.py tries some)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -60,6 +63,7 @@ class Server:
                 "30",
                 "--graceful-timeout",
                 "5",
+                *self.options,
                 "web:create_app()",
             ],
             cwd=self.workdir,
