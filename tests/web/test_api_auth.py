@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine import clock
-from engine.cases import unit_of_work
+from engine.cases import Actor, unit_of_work
 from engine.models import Event
-from tests.support.api import Api, api_as, issue_token
+from tests.support.api import Api, api_as, issue_token, only_task, start
 from tests.support.webapp import csrf_token, login
 from web.accounts import User
+from web.admin import operations as admin
 from web.ratelimit import FixedWindow
 from web.tokens import ApiToken, digest
 
@@ -76,6 +77,21 @@ def test_revoked_tokens_and_inactive_users_are_refused(app):
         s.execute(select(User).where(User.username == "btc")).scalar_one().active = True
         s.execute(select(ApiToken)).scalar_one().revoked_at = clock.now()
     assert api.get(UNITS).status_code == 401
+
+
+def test_a_removed_membership_counts_from_the_very_next_request(app):
+    """Whatever the API keeps of a token between requests, a membership taken away
+    ends what it allowed at once: the branch's task disappears from the next answer."""
+    case = start(api_as(app, "dt_tp"))
+    task = only_task(case)["id"]
+    api = api_as(app, "cb_tp")
+    assert api.get(f"/api/v1/tasks/{task}").status_code == 200
+    with _session(app) as s:
+        user = s.execute(select(User).where(User.username == "cb_tp")).scalar_one()
+        [membership] = user.memberships
+        admin.revoke(s, Actor("admin"), user, membership.id)
+    assert api.get(f"/api/v1/tasks/{task}").status_code == 404
+    assert api.post(f"/api/v1/tasks/{task}/claim").status_code == 404
 
 
 def test_use_is_noted_at_most_once_a_minute(app):
