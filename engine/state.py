@@ -56,6 +56,11 @@ _serializer, _converter = _build()
 
 
 def dumps(workflow: BpmnWorkflow) -> str:
+    return dumps_full(workflow)
+
+
+def dumps_full(workflow: BpmnWorkflow) -> str:
+    """Every task of the workflow in one document, without the spec."""
     registry = _serializer.registry
     registry._encoder_mode = True
     try:
