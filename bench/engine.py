@@ -9,7 +9,7 @@ diagrams and each size of a case (completed user tasks), it times in one run:
     default: deserialize_json, run the task, do_engine_steps, serialize_json;
   - the bare cycle without the spec, as ketnap stores state: the workflow's own
     dictionary without its spec, the parsed spec attached from a cache on load
-    (``state.dumps_full`` / ``state.loads``), same run, steps and serialisation.
+    (``state.dumps`` / ``state.loads``), same run, steps and serialisation.
 
 A start is ``start_case`` against a new workflow + do_engine_steps + serialisation.
 The three are interleaved (one of each per round) so that machine noise hits all of
@@ -45,7 +45,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.task import TaskState  # noqa: E402
 from sqlalchemy import create_engine, delete, func, insert, select, text, update  # noqa: E402
 
-from engine import cases, db, definitions, runtime, schema, state  # noqa: E402
+from engine import cases, db, definitions, schema, state, stored  # noqa: E402
 from engine.cases import Actor, unit_of_work  # noqa: E402
 from engine.models import Base, Case, DefinitionVersion, WorkItem  # noqa: E402
 from engine.registry import Registry  # noqa: E402
@@ -225,7 +225,7 @@ class Bare:
         self.serializer.serialize_json(self.new())
 
     def start_without_spec(self) -> None:
-        state.dumps_full(self.new())
+        state.dumps(self.new())
 
     def submit_with_spec(self, json_state: str) -> None:
         wf = self.serializer.deserialize_json(json_state)
@@ -235,7 +235,7 @@ class Bare:
     def submit_without_spec(self, document: str) -> None:
         wf = state.loads(document, self.spec, self.subprocess_specs, self.engine)
         _submit(wf)
-        state.dumps_full(wf)
+        state.dumps(wf)
 
 
 def _submit(wf: BpmnWorkflow) -> None:
@@ -316,9 +316,9 @@ def bare_states(factory, reg, bare: Bare, case_id: int) -> tuple[str, str]:
     with factory() as s:
         case = s.get_one(Case, case_id)
         loaded = definitions.specs.get(s.get_one(DefinitionVersion, case.definition_id))
-        wf = runtime.load(case.state, loaded, reg)
+        wf = stored.load_whole(s, case, loaded, reg)
     wf.script_engine = bare.engine
-    document = state.dumps_full(wf)
+    document = state.dumps(wf)
     wf = state.loads(document, bare.spec, bare.subprocess_specs, bare.engine)
     return bare.serializer.serialize_json(wf), document
 

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, connectors, limits, runtime, state
+from engine import audit, clock, connectors, limits, runtime, stored
 from engine.assignment import ResolveContext, resolve_unit
 from engine.definitions import Loaded
 from engine.errors import ProcessError
@@ -60,7 +60,7 @@ def sync(
     case.search_key = fold(case.title)
     # The state is set before the inbox rows are worked out: the flush their queries
     # trigger then writes the case row once, not its data first and its state after.
-    case.state = state.dumps(wf)
+    stored.save(session, case, wf)
     # A connector that failed makes the case an incident, tried again when it is due.
     failed = connectors.failed(runtime.all_tasks(wf))
     case.next_due_at = connectors.mark(session, case, failed, actor, request, runtime.next_due(wf))
