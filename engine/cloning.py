@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+from engine import audit, state
 from engine.models import Case, CaseTrunk, Event, WorkItem
 from engine.projection import notify_stored
 from engine.registry import Registry
@@ -101,12 +101,8 @@ class Template:
         ).all()
         if not parts or "cut" not in self.state:
             return None
-        whole: dict = {"tasks": {}, "subprocesses": {}}
-        for part in map(json.loads, parts):  # in order: parents before their children
-            whole["tasks"].update(part["tasks"])
-            whole["subprocesses"].update(part["subprocesses"])
         self.state["cut"]["parts"] = 1
-        return whole
+        return state.join_parts([json.loads(part) for part in parts])
 
 
 def copy_case(

@@ -80,10 +80,7 @@ def dumps(workflow: BpmnWorkflow) -> str:
     """The tasks of ``workflow`` in memory: all of them, or the live part of a case whose
     finished trunk is stored apart (see ``cut``)."""
     dct = _encoded(lambda: _serializer.to_dict(workflow))
-    top = workflow.task_tree
-    if top._parent is not None and top.parent is None:
-        # The top of a live part keeps the link to its parent, in the stored trunk.
-        dct["tasks"][str(top.id)]["parent"] = str(top._parent)
+    _link_to_trunk(dct["tasks"], workflow.task_tree)
     dct["format"] = FORMAT
     cut = getattr(workflow, "_ketnap_cut", None)
     if cut is not None:
@@ -109,10 +106,8 @@ def cut(workflow: BpmnWorkflow, *, first: int) -> str | None:
             },
         }
     )
-    top = trunk[0]
-    if top._parent is not None and top.parent is None:
-        part["tasks"][str(top.id)]["parent"] = str(top._parent)
-    root = (getattr(workflow, "_ketnap_cut", None) or {}).get("root", str(top.id))
+    _link_to_trunk(part["tasks"], trunk[0])
+    root = (getattr(workflow, "_ketnap_cut", None) or {}).get("root", str(trunk[0].id))
     workflow.task_tree = workflow.tasks[trunk[-1]._children[0]]
     for task_id in ids:
         del workflow.tasks[task_id]
@@ -120,6 +115,13 @@ def cut(workflow: BpmnWorkflow, *, first: int) -> str | None:
         del workflow.subprocesses[sub_id]
     workflow._ketnap_cut = {"root": root, "parts": first + 1}
     return _text(part)
+
+
+def _link_to_trunk(tasks: dict, top) -> None:
+    """The top task of a loaded live part has its parent in an earlier stored part, out
+    of memory: the library would store no parent; it keeps the link."""
+    if top._parent is not None and top.parent is None:
+        tasks[str(top.id)]["parent"] = str(top._parent)
 
 
 def _owned_subprocesses(workflow: BpmnWorkflow, owners: set) -> list:
@@ -153,12 +155,18 @@ def whole(text: str, parts: list[str]) -> str:
     cut_info = dct.pop("cut", None)
     if cut_info is None:
         return text
-    tasks, subs = {}, {}
-    # Parents first: a task's data is stored as its changes to its parent's.
-    for part in map(json.loads, parts):
+    joined = join_parts([*map(json.loads, parts), dct])
+    dct.update(joined, root=cut_info["root"], whole=True)
+    return json.dumps(dct, separators=(",", ":"))
+
+
+def join_parts(parts: list[dict]) -> dict:
+    """Stored parts (or a state's tasks and sub-processes) in order, as one part. The
+    order matters: a task's data is stored as its changes to its parent's, so parents
+    come first."""
+    tasks: dict = {}
+    subs: dict = {}
+    for part in parts:
         tasks.update(part["tasks"])
         subs.update(part["subprocesses"])
-    tasks.update(dct["tasks"])
-    subs.update(dct["subprocesses"])
-    dct.update(tasks=tasks, subprocesses=subs, root=cut_info["root"], whole=True)
-    return json.dumps(dct, separators=(",", ":"))
+    return {"tasks": tasks, "subprocesses": subs}
