@@ -34,7 +34,7 @@ from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import audit, runtime, state
+from engine import audit, runtime, state, stored
 from engine.cases import Actor, committing
 from engine.cases import _lock_case as lock_case
 from engine.definitions import Loaded, specs
@@ -255,14 +255,16 @@ def reattach(text: str, new: Loaded, registry: Registry):
     return wf
 
 
-def _try(case: Case, old: Loaded, new: Loaded, registry: Registry):
-    """(verdict, the moved workflow or None): the whole move in memory, nothing stored."""
-    wf = runtime.load(case.state, old, registry)
+def _try(case: Case, text: str, old: Loaded, new: Loaded, registry: Registry):
+    """(verdict, the moved workflow or None): the whole move in memory, nothing stored.
+    ``text``: every task of the case (``stored.whole_text``), its finished history too,
+    which moves with it."""
+    wf = runtime.load(text, old, registry)
     verdict = Verdict(case.id, 0, open_steps(wf), check(wf, new))
     if verdict.reasons:
         return verdict, None
     try:
-        moved = reattach(case.state, new, registry)
+        moved = reattach(text, new, registry)
         state.dumps(moved)
     except Exception as err:  # noqa: BLE001  any failure means: do not move this case
         verdict.reasons.append(Reason("restore_failed", {"error": str(err)[:200]}))
@@ -288,7 +290,8 @@ def verdict(
     basic = _basic_reasons(case, target)
     if basic:
         return Verdict(case.id, version.version, [], basic), None
-    found, moved = _try(case, specs.get(version), specs.get(target), registry)
+    text = stored.whole_text(session, case)
+    found, moved = _try(case, text, specs.get(version), specs.get(target), registry)
     found.from_version = version.version
     return found, moved
 

@@ -4,8 +4,9 @@ Bulk seeding (benchmarks, the demo at scale, fault tests with many due timers) c
 afford to drive every case through the engine: it drives a few templates and copies
 them. A copy must be indistinguishable from a case the engine produced:
 
-* the task UUIDs in its stored state are new, and rewritten everywhere they occur in
-  the state, since ``work_items.task_uuid`` is unique and must name the state's tasks;
+* the task UUIDs in its stored state (and its stored trunk) are new, and rewritten
+  everywhere they occur in them, since ``work_items.task_uuid`` is unique and must
+  name the state's tasks;
 * its inbox rows are the template's, pointing at the new UUIDs;
 * its history is the template's events, appended through the audit chain (hashed in
   order, as any operation's events are), with task ids pointing at the copy's rows.
@@ -22,8 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
-from engine.models import Case, Event, WorkItem
+from engine import audit, state
+from engine.models import Case, CaseTrunk, Event, WorkItem
 from engine.projection import notify_stored
 from engine.registry import Registry
 from engine.registry import registry as default_registry
@@ -80,6 +81,7 @@ class Template:
         self.case = session.get_one(Case, case_id)
         self.name = name  # the person's name, replaced by the copy's
         self.state = json.loads(self.case.state)
+        self.trunk = self._trunk(session, case_id)
         self.items = list(
             session.execute(
                 select(WorkItem).where(WorkItem.case_id == case_id).order_by(WorkItem.id)
@@ -90,6 +92,17 @@ class Template:
                 select(Event).where(Event.case_id == case_id).order_by(Event.seq)
             ).scalars()
         )
+
+    def _trunk(self, session: Session, case_id: int) -> dict | None:
+        """The finished trunk stored apart from the state (engine.stored), its parts in
+        one: a copy gets one row, however many operations made the template."""
+        parts = session.scalars(
+            select(CaseTrunk.tasks).where(CaseTrunk.case_id == case_id).order_by(CaseTrunk.part)
+        ).all()
+        if not parts or "cut" not in self.state:
+            return None
+        self.state["cut"]["parts"] = 1
+        return state.join_parts([json.loads(part) for part in parts])
 
 
 def copy_case(
@@ -114,6 +127,9 @@ def copy_case(
     )
     session.add(case)
     session.flush()
+    if template.trunk is not None:
+        trunk = json.dumps(_rewrite(template.trunk, change))
+        session.add(CaseTrunk(case_id=case.id, part=0, tasks=trunk))
     items = {}
     for item in template.items:
         items[item.id] = WorkItem(

@@ -134,6 +134,19 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": revision}
 
 
+class CaseTrunk(Base):
+    """A part of a case's finished trunk, taken out of its state (``engine.stored``):
+    the tasks that finished above its live part during one operation, in the state's
+    JSON. Appended, in the transaction of the operation; rewritten only when a step is
+    reopened or the case moves to another version."""
+
+    __tablename__ = "case_trunk"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tasks: Mapped[str] = mapped_column(Text)
+
+
 class WorkItem(Base):
     """The inbox projection: one row per user task of a case."""
 

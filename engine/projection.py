@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, connectors, limits, runtime, state
+from engine import audit, clock, connectors, limits, runtime, stored
 from engine.assignment import ResolveContext, resolve_unit
 from engine.db import hold
 from engine.definitions import Loaded
@@ -62,9 +62,9 @@ def sync(
     case.search_key = fold(case.title)
     # The state is set before the inbox rows are worked out: the flush their queries
     # trigger then writes the case row once, not its data first and its state after.
-    case.state = state.dumps(wf)
-    case.updated_at = now
     next_due = runtime.next_due(wf)
+    stored.save(session, case, wf)
+    case.updated_at = now
     if case.id is None:
         # A case being started (engine.cases.start_case): written now, in one INSERT
         # with its state, so that its rows and events below can name it.

@@ -41,7 +41,7 @@ from SpiffWorkflow.task import Task, TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, clock, runtime
+from engine import audit, clock, runtime, stored
 from engine.cases import Actor, _loaded, _lock_item_with_open, _logged
 from engine.ending import clean_reason
 from engine.errors import Conflict
@@ -77,7 +77,8 @@ def reopen_task(
     if was_closed:
         _check_closed_by(session, case, item, closed_within)
     loaded = _loaded(session, case)
-    wf = runtime.load(case.state, loaded, registry)
+    # The step may have finished long ago: its task is then in the stored trunk.
+    wf = stored.load_whole(session, case, loaded, registry)
     task = runtime.find_task(wf, UUID(item.task_uuid))
     if task is None or task.state != TaskState.COMPLETED:
         raise Conflict("Bước này không còn trong tiến trình của hồ sơ nên không mở lại được.")

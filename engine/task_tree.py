@@ -22,6 +22,7 @@ So, patched here once for the whole engine:
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.util import task as bpmn_task
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnBaseWorkflow
 from SpiffWorkflow.task import Task
@@ -108,3 +109,59 @@ def install() -> None:
     Workflow.update_waiting_tasks = _update_waiting_tasks
     Task.reset_branch = _reset_branch
     Workflow._ketnap_patched = True
+
+
+def cut_trunk(workflow) -> list[Task]:
+    """The finished trunk above the part of ``workflow`` its next operations need, top
+    down: tasks that can be stored away and left out of the loads of operations.
+
+    What stays (the *live part*) is the subtree of the anchor's parent: every unfinished
+    task, the parent each one inherits its data from when it becomes ready (a waiting
+    timer or message, a predicted task), and the split a structured join (a boundary
+    event's, an event-based start's) finds among its ancestors. The trunk's tasks each
+    have one child, so they are ancestors of every unfinished task: the library's
+    parallel join skips them (its ancestors are earlier rounds) and merges no data
+    from them. The cut stops, to stay where the library would see a difference:
+
+    - above an inclusive gateway, whose join walks from the root and stops at the
+      first instance of itself;
+    - above a task that owns a sub-process (a call activity, a sub-process) that is
+      not completed, and above one that is not plainly completed or cancelled;
+    - entirely, for an ad hoc process (its completion walks the root's children), and
+      for a completed workflow (nothing more to gain; its last task stays in reach).
+    """
+    if getattr(workflow.spec, "completion_condition", None) is not None:
+        return []
+    if workflow.is_completed():  # its last task's data is the case's final data
+        return []
+    keep = anchor(workflow)
+    if keep.parent is not None:
+        keep = keep.parent
+    keep = _above_structured_splits(workflow, keep)
+    trunk: list[Task] = []
+    task = workflow.task_tree
+    while task is not keep and _may_cut(workflow, task):
+        trunk.append(task)
+        task = workflow.tasks[task._children[0]]
+    return trunk
+
+
+def _above_structured_splits(workflow, keep: Task) -> Task:
+    """``keep``, or the highest split task an unfinished join below it looks up."""
+    for task in list(workflow.tasks.values()):
+        split = getattr(task.task_spec, "split_task", None)
+        if split is None or task.state & TaskState.FINISHED_MASK:
+            continue
+        found = task.find_ancestor(split)
+        if found is not None and keep.is_descendant_of(found):
+            keep = found
+    return keep
+
+
+def _may_cut(workflow, task: Task) -> bool:
+    if len(task._children) != 1 or task.state not in (TaskState.COMPLETED, TaskState.CANCELLED):
+        return False
+    if isinstance(task.task_spec, InclusiveGateway):
+        return False
+    sub = getattr(workflow, "subprocesses", {}).get(task.id)
+    return sub is None or (task.state == TaskState.COMPLETED and sub.completed)

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.task import TaskState
 from sqlalchemy import select
 
-from engine import cases, clock, definitions, runtime, timers
+from engine import cases, clock, definitions, runtime, stored, timers
 from engine.cases import Actor, unit_of_work
 from engine.definitions import specs
 from engine.models import Case, WorkItem
@@ -132,7 +132,7 @@ def test_refused_with_the_element_named(name):
 
 def _ran(session, case: Case, registry) -> list[str]:
     loaded = specs.for_case(session, case.definition_id, case.definition_hash)
-    wf = runtime.load(case.state, loaded, registry)
+    wf = stored.load_whole(session, case, loaded, registry)  # the finished steps too
     done = [
         t
         for t in runtime.all_tasks(wf)

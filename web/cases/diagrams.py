@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from engine import clock, definitions, progress, runtime
+from engine import clock, definitions, progress, stored
 from engine.definitions import specs
 from engine.models import DefinitionVersion, WorkItem
 from engine.registry import registry
@@ -41,8 +41,9 @@ def case_diagram_data(case_id: int):
     case = visible_case(case_id)
     session = db()
     version = session.get_one(DefinitionVersion, case.definition_id)
-    wf = runtime.load(
-        case.state, specs.for_case(session, case.definition_id, case.definition_hash), registry
+    # Every step the case went through, those of its stored trunk too.
+    wf = stored.load_whole(
+        session, case, specs.for_case(session, case.definition_id, case.definition_hash), registry
     )
     items = session.execute(
         select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.status == "open")
