@@ -1,4 +1,5 @@
-"""The facts the yearly reports filter on, kept per case in ``admission_facts``.
+"""The facts the yearly reports filter on, kept per case in ``admission_facts``, and the
+spans of the completed tasks, counted in ``admission_spans``.
 
 The targets dashboard counts a city's admissions of the year and its undecided cases
 that can still be decided by 31 December. Reading every case's JSON data for that takes
@@ -7,25 +8,49 @@ runs each time the engine stores an admission case, or changes its status (a
 ``case_stored`` listener), in the same transaction, and derives the columns with the
 very rules of ``facts.CaseFacts`` and ``pipeline``, so the SQL here and the reports'
 Python reading of the data agree (``tests/workflows/test_reports_stored.py``).
+
+Each row also lists the spans its case counts in ``admission_spans`` (``Span``): storing
+the case again adds what is new and takes back what is gone (a reopened step, a case
+moved to another unit), in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, exists, func, select, update
+from sqlalchemy import String, and_, cast, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.models import Case, WorkItem
 
 from ..intake import KEY
-from . import pipeline
-from .facts import COLUMNS, OPEN, CaseFacts, report_data
-from .models import AdmissionFacts
+from . import periods, pipeline
+from .facts import COLUMNS, OPEN, CaseFacts, as_date, report_data
+from .models import AdmissionFacts, AdmissionSpans
 
 BACKFILL_BATCH = 500
+# [step, step name, body, microseconds from creation to completion] of a completed task
+Span = list
+ONE_MICROSECOND = timedelta(microseconds=1)
+SPAN_KEY = ("case_unit", "step", "step_name", "body", "micros")  # admission_spans' key
+
+
+def probation_until(case: CaseFacts) -> date | None:
+    """The end of the probation of an admitted member neither recognised nor removed
+    (``pipeline.waiting`` lists those whose end is still to come)."""
+    end = as_date(case.get("probation_end"))
+    if not case.admission_date or end is None:
+        return None
+    return None if case.recognition_date or case.removal_date else end
+
+
+def _proposer(case: CaseFacts) -> str | None:
+    # The quotas compare it with unit codes: anything but a text matches none.
+    found = case.get("proposer_unit")
+    return found if isinstance(found, str) else None
 
 
 def _derived(case, open_steps: Iterable[str]) -> dict:
@@ -44,23 +69,100 @@ def _derived(case, open_steps: Iterable[str]) -> dict:
         "decided": bool(seen.get("decision_date")),
         "birthday_wait": pipeline.birthday_wait(seen),
         "lead_days": min(map(pipeline.days_to_decision, open_steps), default=0),
+        "recognised_on": seen.recognition_date,
+        "removed_on": seen.removal_date,
+        "probation_until": probation_until(seen),
+        "opened_on": seen.opened_on,
+        **{group: periods.GROUPS[group](seen) for group in periods.FLAGS},
+        "proposer_unit": _proposer(seen),
     }
 
 
+def micros(created_at: datetime, completed_at: datetime) -> int:
+    """A task's span, exactly: what the database's difference of the two times says."""
+    return (completed_at - created_at) // ONE_MICROSECOND
+
+
+def _span(step, name, body, created_at, completed_at) -> Span:
+    return [step or "", name or "", body or "", micros(created_at, completed_at)]
+
+
+_SPAN_COLUMNS = (
+    WorkItem.step,
+    WorkItem.step_name,
+    WorkItem.unit,
+    WorkItem.created_at,
+    WorkItem.completed_at,
+)
+_COMPLETED = and_(WorkItem.status == "completed", WorkItem.completed_at.is_not(None))
+
+
+def _spans_of(session: Session, case_id: int) -> list[Span]:
+    rows = session.execute(
+        select(*_SPAN_COLUMNS).where(WorkItem.case_id == case_id, _COMPLETED).order_by(WorkItem.id)
+    )
+    return [_span(*row) for row in rows]
+
+
+def _before_and_now(session: Session, case_id: int) -> tuple[tuple[str, list] | None, list]:
+    """(unit, spans) the case's row counted (None: no row yet), and its spans now: one
+    query, the row joined to the case's completed tasks."""
+    rows = session.execute(
+        select(AdmissionFacts.unit, AdmissionFacts.spans, *_SPAN_COLUMNS)
+        .select_from(AdmissionFacts)
+        .outerjoin(WorkItem, and_(WorkItem.case_id == AdmissionFacts.case_id, _COMPLETED))
+        .where(AdmissionFacts.case_id == case_id)
+        .order_by(WorkItem.id)
+    ).all()
+    if not rows:
+        return None, _spans_of(session, case_id)
+    unit, spans = rows[0][0], rows[0][1] or []
+    return (unit, spans), [_span(*row[2:]) for row in rows if row[6] is not None]
+
+
+def count_spans(session: Session, changes: Counter) -> None:
+    """Add ``changes`` ((case unit, step, step name, body, microseconds) -> tasks, maybe
+    negative) to ``admission_spans``. In key order, so that two transactions wait for
+    each other's rows in one order, never in a circle."""
+    rows = [
+        dict(zip(SPAN_KEY, key, strict=True), tasks=n) for key, n in sorted(changes.items()) if n
+    ]
+    if not rows:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(AdmissionSpans)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=list(SPAN_KEY),
+            set_={"tasks": AdmissionSpans.tasks + stmt.excluded.tasks},
+        ),
+        rows,
+    )
+
+
+def span_changes(before: tuple[str | None, Sequence[Span]] | None, unit, now) -> Counter:
+    """What storing a case changes in ``admission_spans``: its spans now counted under
+    its unit now, less what its row counted before."""
+    changes: Counter = Counter((unit or "", *span) for span in now)
+    if before is not None:
+        changes.subtract((before[0] or "", *span) for span in before[1])
+    return changes
+
+
 def store(session: Session, case: Case, open_steps: list[str]) -> None:
-    """Bring the case's row in line with the case (the engine's ``case_stored`` hook)."""
+    """Bring the case's row, and its spans, in line with the case (the engine's
+    ``case_stored`` hook)."""
     if case.definition_key != KEY:
         return
-    values = _derived(case, open_steps)
-    # One UPDATE, not a read then a write: this runs in every completion.
-    result = session.execute(
-        update(AdmissionFacts).where(AdmissionFacts.case_id == case.id).values(**values)
-    )
-    # An UPDATE answers a CursorResult, which counts rows; Session.execute is typed for
-    # results in general.
-    changed = result.rowcount  # type: ignore[attr-defined]
-    if not changed:
+    before, spans = _before_and_now(session, case.id)
+    values = {**_derived(case, open_steps), "spans": spans}
+    if before is None:
         session.add(AdmissionFacts(case_id=case.id, **values))
+    else:
+        session.execute(
+            update(AdmissionFacts).where(AdmissionFacts.case_id == case.id).values(**values)
+        )
+    count_spans(session, span_changes(before, case.unit, spans))
 
 
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
@@ -81,10 +183,22 @@ def backfill(session: Session, progress: Callable[[int], None] = lambda n: None)
             )
         ):
             open_steps[case_id].append(step)
-        session.add_all(
-            AdmissionFacts(case_id=row.id, **_derived(row, open_steps[row.id]))
+        spans = defaultdict(list)
+        for case_id, *task in session.execute(
+            select(WorkItem.case_id, *_SPAN_COLUMNS)
+            .where(WorkItem.case_id.in_(chunk), _COMPLETED)
+            .order_by(WorkItem.id)
+        ):
+            spans[case_id].append(_span(*task))
+        added = [
+            AdmissionFacts(case_id=row.id, **_derived(row, open_steps[row.id]), spans=spans[row.id])
             for row in session.execute(select(*COLUMNS).where(Case.id.in_(chunk)))
-        )
+        ]
+        session.add_all(added)
+        counted: Counter = Counter()
+        for facts_row in added:
+            counted.update(span_changes(None, facts_row.unit, facts_row.spans))
+        count_spans(session, counted)
         session.flush()
         session.expunge_all()  # keeps memory flat over 100,000 documents
         progress(len(chunk))
