@@ -46,7 +46,7 @@ def options(description: str, **extra: tuple[type, object]) -> tuple[argparse.Na
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cases", type=int, default=100_000)
     for name, (kind, default) in extra.items():
-        parser.add_argument(f"--{name}", type=kind, default=default)
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, type=kind, default=default)
     args = parser.parse_args()
     base = os.environ.get(
         "KETNAP_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -19,10 +19,12 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,6 +78,20 @@ class AdmissionFacts(Base):
     ``cases`` table."""
 
     __tablename__ = "admission_facts"
+    # The dates the reports ask for a year of, or a list of, from a few of the rows: an
+    # index each, without the rows where they are empty.
+    __table_args__ = (
+        *(
+            Index(
+                f"ix_admission_facts_{name}",
+                name,
+                postgresql_where=text(f"{name} IS NOT NULL"),
+                sqlite_where=text(f"{name} IS NOT NULL"),
+            )
+            for name in ("recognised_on", "removed_on", "birthday_wait", "probation_until")
+        ),
+        Index("ix_admission_facts_opened_on", "opened_on"),
+    )
 
     case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id"), primary_key=True)
     unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -102,10 +118,13 @@ class AdmissionFacts(Base):
     ethnic_minority: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     youth_union: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     proposer_unit: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # The spans this case adds to ``admission_spans`` (``stored.Span`` lists), so that
-    # storing the case again can take back what it counted before.
-    # None as none: a row that code from before this column writes is valid.
-    spans: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # The outcome the case data states (the decision's script sets "admitted" while the
+    # probation runs, before the case closes): what the auditor's search asks of it.
+    data_outcome: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # The ids of the completed tasks whose spans this case counts in ``admission_spans``,
+    # so that storing the case again can take back what it counted before. None as
+    # none: a row that code from before this column writes is valid.
+    counted: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
 
 class AdmissionSpans(Base):

@@ -9,15 +9,16 @@ runs each time the engine stores an admission case, or changes its status (a
 very rules of ``facts.CaseFacts`` and ``pipeline``, so the SQL here and the reports'
 Python reading of the data agree (``tests/workflows/test_reports_stored.py``).
 
-Each row also lists the spans its case counts in ``admission_spans`` (``Span``): storing
-the case again adds what is new and takes back what is gone (a reopened step, a case
-moved to another unit), in the same transaction.
+Each row also lists the tasks whose spans its case counts in ``admission_spans``
+(``counted``, their ids): storing the case again adds the tasks completed since and takes
+back those no longer completed (a reopened step), or moves them all when the case moves
+to another unit, in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import String, and_, cast, exists, func, select, update
@@ -47,10 +48,9 @@ def probation_until(case: CaseFacts) -> date | None:
     return None if case.recognition_date or case.removal_date else end
 
 
-def _proposer(case: CaseFacts) -> str | None:
-    # The quotas compare it with unit codes: anything but a text matches none.
-    found = case.get("proposer_unit")
-    return found if isinstance(found, str) else None
+def _text(value) -> str | None:
+    # Compared with codes (units, outcomes): anything but a text matches none.
+    return value if isinstance(value, str) else None
 
 
 def _derived(case, open_steps: Iterable[str]) -> dict:
@@ -74,7 +74,8 @@ def _derived(case, open_steps: Iterable[str]) -> dict:
         "probation_until": probation_until(seen),
         "opened_on": seen.opened_on,
         **{group: periods.GROUPS[group](seen) for group in periods.FLAGS},
-        "proposer_unit": _proposer(seen),
+        "proposer_unit": _text(seen.get("proposer_unit")),
+        "data_outcome": _text(seen.get("outcome")),
     }
 
 
@@ -97,27 +98,27 @@ _SPAN_COLUMNS = (
 _COMPLETED = and_(WorkItem.status == "completed", WorkItem.completed_at.is_not(None))
 
 
-def _spans_of(session: Session, case_id: int) -> list[Span]:
-    rows = session.execute(
-        select(*_SPAN_COLUMNS).where(WorkItem.case_id == case_id, _COMPLETED).order_by(WorkItem.id)
-    )
-    return [_span(*row) for row in rows]
+def _spans_of(session: Session, *where) -> dict[int, Span]:
+    """The spans of the tasks matching ``where``, by task id."""
+    rows = session.execute(select(WorkItem.id, *_SPAN_COLUMNS).where(*where))
+    return {row[0]: _span(*row[1:]) for row in rows}
 
 
-def _before_and_now(session: Session, case_id: int) -> tuple[tuple[str, list] | None, list]:
-    """(unit, spans) the case's row counted (None: no row yet), and its spans now: one
-    query, the row joined to the case's completed tasks."""
+def _before_and_now(
+    session: Session, case_id: int
+) -> tuple[tuple[str | None, set[int]] | None, dict[int, Span]]:
+    """(unit, ids of the tasks) the case's row counted (None: no row yet), and the spans
+    of its completed tasks now: one query, the row joined to those tasks."""
     rows = session.execute(
-        select(AdmissionFacts.unit, AdmissionFacts.spans, *_SPAN_COLUMNS)
+        select(AdmissionFacts.unit, AdmissionFacts.counted, WorkItem.id, *_SPAN_COLUMNS)
         .select_from(AdmissionFacts)
         .outerjoin(WorkItem, and_(WorkItem.case_id == AdmissionFacts.case_id, _COMPLETED))
         .where(AdmissionFacts.case_id == case_id)
-        .order_by(WorkItem.id)
     ).all()
     if not rows:
-        return None, _spans_of(session, case_id)
-    unit, spans = rows[0][0], rows[0][1] or []
-    return (unit, spans), [_span(*row[2:]) for row in rows if row[6] is not None]
+        return None, _spans_of(session, WorkItem.case_id == case_id, _COMPLETED)
+    before = (rows[0][0], set(rows[0][1] or ()))
+    return before, {row[2]: _span(*row[3:]) for row in rows if row[2] is not None}
 
 
 def count_spans(session: Session, changes: Counter) -> None:
@@ -140,12 +141,21 @@ def count_spans(session: Session, changes: Counter) -> None:
     )
 
 
-def span_changes(before: tuple[str | None, Sequence[Span]] | None, unit, now) -> Counter:
-    """What storing a case changes in ``admission_spans``: its spans now counted under
-    its unit now, less what its row counted before."""
-    changes: Counter = Counter((unit or "", *span) for span in now)
-    if before is not None:
-        changes.subtract((before[0] or "", *span) for span in before[1])
+def span_changes(
+    session: Session,
+    before: tuple[str | None, set[int]] | None,
+    unit: str | None,
+    now: dict[int, Span],
+) -> Counter:
+    """What storing a case changes in ``admission_spans``: the spans of its tasks
+    completed since it was last stored, less those of tasks no longer completed (a
+    reopened step, the steps after it); all of them move when the case's unit does."""
+    old_unit, old = before if before is not None else (unit, set())
+    added, gone = (now.keys() - old, old - now.keys()) if old_unit == unit else (now.keys(), old)
+    changes: Counter = Counter((unit or "", *now[i]) for i in added)
+    missing = gone - now.keys()  # a task no longer completed: its span from its row
+    spans = {**now, **(_spans_of(session, WorkItem.id.in_(sorted(missing))) if missing else {})}
+    changes.subtract((old_unit or "", *spans[i]) for i in gone)
     return changes
 
 
@@ -155,14 +165,14 @@ def store(session: Session, case: Case, open_steps: list[str]) -> None:
     if case.definition_key != KEY:
         return
     before, spans = _before_and_now(session, case.id)
-    values = {**_derived(case, open_steps), "spans": spans}
+    values = {**_derived(case, open_steps), "counted": sorted(spans)}
     if before is None:
         session.add(AdmissionFacts(case_id=case.id, **values))
     else:
         session.execute(
             update(AdmissionFacts).where(AdmissionFacts.case_id == case.id).values(**values)
         )
-    count_spans(session, span_changes(before, case.unit, spans))
+    count_spans(session, span_changes(session, before, case.unit, spans))
 
 
 def backfill(session: Session, progress: Callable[[int], None] = lambda n: None) -> int:
@@ -183,22 +193,26 @@ def backfill(session: Session, progress: Callable[[int], None] = lambda n: None)
             )
         ):
             open_steps[case_id].append(step)
-        spans = defaultdict(list)
-        for case_id, *task in session.execute(
-            select(WorkItem.case_id, *_SPAN_COLUMNS)
-            .where(WorkItem.case_id.in_(chunk), _COMPLETED)
-            .order_by(WorkItem.id)
+        spans: dict[int, dict[int, Span]] = defaultdict(dict)
+        for case_id, item_id, *task in session.execute(
+            select(WorkItem.case_id, WorkItem.id, *_SPAN_COLUMNS).where(
+                WorkItem.case_id.in_(chunk), _COMPLETED
+            )
         ):
-            spans[case_id].append(_span(*task))
+            spans[case_id][item_id] = _span(*task)
         added = [
-            AdmissionFacts(case_id=row.id, **_derived(row, open_steps[row.id]), spans=spans[row.id])
+            AdmissionFacts(
+                case_id=row.id, **_derived(row, open_steps[row.id]), counted=sorted(spans[row.id])
+            )
             for row in session.execute(select(*COLUMNS).where(Case.id.in_(chunk)))
         ]
         session.add_all(added)
-        counted: Counter = Counter()
-        for facts_row in added:
-            counted.update(span_changes(None, facts_row.unit, facts_row.spans))
-        count_spans(session, counted)
+        count_spans(
+            session,
+            Counter(
+                (row.unit or "", *span) for row in added for span in spans[row.case_id].values()
+            ),
+        )
         session.flush()
         session.expunge_all()  # keeps memory flat over 100,000 documents
         progress(len(chunk))
