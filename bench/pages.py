@@ -1,7 +1,9 @@
 """Benchmark: the pages people wait for, on PostgreSQL at scale (``ketnap demo --cases
-N``): the inbox of the busiest unit, a case page, a case's history, the targets
-dashboard. Each is a whole request through the Flask app in this process (routing, auth,
-queries, rendering), timed over many different cases; it prints p50 and p95.
+N``): the inbox of the busiest unit, a case page, a case's history, the report pages
+(targets, pipeline, half-year figures, sourcing quotas) with their Excel and PDF files,
+and the auditor's search. Each is a whole request through the Flask app in this process
+(routing, auth, queries, rendering), timed over many different cases (the reports and
+the search: ``--report-rounds`` times each); it prints p50 and p95.
 
     .venv/bin/python bench/pages.py --cases 100000      # seeds the database once
 """
@@ -58,8 +60,37 @@ def _time(client, paths: list[str], headers: dict | None = None) -> list[float]:
     return took
 
 
+# The report pages as the auditor opens them (the first committee, this year), and the
+# files the same pages download.
+# name -> (page, the stem of its files)
+REPORTS = {
+    "targets": ("/bao-cao/", "chi-tieu"),
+    "pipeline": ("/bao-cao/tien-do", "tien-do"),
+    "half-year figures": ("/bao-cao/so-lieu", "so-lieu"),
+    "quotas": ("/bao-cao/tao-nguon", "tao-nguon"),
+}
+# A typical search: a fragment of a name and a filter, and the same as a CSV file.
+SEARCHES = {
+    "auditor's search (name + outcome)": "/kiem-tra/?q=nguyen&outcome=admitted",
+    "auditor's search (name + unit)": "/kiem-tra/?q=van&unit={unit}",
+    "auditor's search as CSV (name + outcome)": "/kiem-tra/tim-kiem.csv?q=nguyen&outcome=admitted",
+}
+
+
+def _reports(client, rounds: int, unit: str) -> dict[str, list[float]]:
+    figures = {}
+    for name, (path, stem) in REPORTS.items():
+        figures[f"{name} (page {path})"] = _time(client, [path] * rounds)
+        for fmt in ("xlsx", "pdf"):
+            download = f"/bao-cao/{stem}.{fmt}"
+            figures[f"{name} as {fmt} ({download})"] = _time(client, [download] * rounds)
+    for name, path in SEARCHES.items():
+        figures[name] = _time(client, [path.format(unit=unit)] * rounds)
+    return figures
+
+
 def main() -> None:
-    args, url = options(__doc__, rounds=(int, 200))
+    args, url = options(__doc__, rounds=(int, 200), report_rounds=(int, 20))
     tokens = bench_tokens(url)
     from web import create_app
 
@@ -81,12 +112,14 @@ def main() -> None:
             api, [f"/api/v1/cases/{i}/history" for i in ids], bearer
         ),
         "case (API /cases/<id>)": _time(api, [f"/api/v1/cases/{i}" for i in ids], bearer),
-        "targets dashboard (page /bao-cao/)": _time(auditor, ["/bao-cao/"] * 20),
-        "targets (API /reports/targets)": _time(api, ["/api/v1/reports/targets"] * 20, bearer),
+        "targets (API /reports/targets)": _time(
+            api, ["/api/v1/reports/targets"] * args.report_rounds, bearer
+        ),
+        **_reports(auditor, args.report_rounds, unit),
     }
     for label, took in figures.items():
         print(
-            f"{label:<42} p50 {percentile(took, 50):7.1f} ms   p95 {percentile(took, 95):7.1f} ms"
+            f"{label:<58} p50 {percentile(took, 50):7.1f} ms   p95 {percentile(took, 95):7.1f} ms"
             f"   (n={len(took)})"
         )
 

@@ -46,7 +46,7 @@ def options(description: str, **extra: tuple[type, object]) -> tuple[argparse.Na
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--cases", type=int, default=100_000)
     for name, (kind, default) in extra.items():
-        parser.add_argument(f"--{name}", type=kind, default=default)
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, type=kind, default=default)
     args = parser.parse_args()
     base = os.environ.get(
         "KETNAP_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -55,8 +55,10 @@ def options(description: str, **extra: tuple[type, object]) -> tuple[argparse.Na
 
 
 def database(base_url: str, cases: int) -> str:
-    """The URL of the bench database for ``cases`` cases, created and seeded if needed."""
-    name = f"ketnap_bench_{cases}"
+    """The URL of the bench database for ``cases`` cases, created and seeded if needed.
+    KETNAP_BENCH_DB names another database (a copy of the seeded one, say, to try a
+    migration on without moving the shared one to it)."""
+    name = os.environ.get("KETNAP_BENCH_DB") or f"ketnap_bench_{cases}"
     admin = create_engine(base_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.execute(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import DateTime as _DateTime
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -98,6 +99,16 @@ class Case(Base):
     """A running or finished process instance, with its state as one JSON document."""
 
     __tablename__ = "cases"
+    # A fragment anywhere in the name (the auditor's search, ``LIKE '%an%'``): a
+    # trigram index on PostgreSQL (migration 0022); a plain one elsewhere.
+    __table_args__ = (
+        Index(
+            "ix_cases_search_trgm",
+            "search_key",
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"), index=True)
@@ -157,6 +168,15 @@ class WorkItem(Base):
         Index("ix_work_items_inbox", "unit", "status", "due_at", "id", "claimed_by"),
         Index("ix_work_items_facets", "unit", "status", "step", "step_name", "category"),
         Index("ix_work_items_case", "case_id", "status"),
+        # A city's open tasks, for the reports that count them (steps, overdue tasks),
+        # read from the index alone instead of the million rows of every task.
+        Index(
+            "ix_work_items_open",
+            "case_id",
+            postgresql_include=["id", "step", "step_name", "unit", "due_at"],
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -13,6 +13,8 @@ from sqlalchemy import select, update
 
 from engine.cases import unit_of_work
 from engine.models import Case, Event
+from engine.projection import notify_stored
+from engine.registry import registry
 from tests.support.driving import DOSSIER, do, factory, start
 from tests.support.webapp import login
 from web.history_values import NONE, Change, FieldBook, lines, text
@@ -160,6 +162,8 @@ def test_admitted_finds_members_in_probation(app):
             case = s.get(Case, case_id)
             case.data = {**case.data, "outcome": "admitted"}
         s.execute(update(Case).where(Case.id == closed).values(status="closed", outcome="admitted"))
+        for case_id in (probation, closed):  # as the engine does when it stores a case
+            notify_stored(s, s.get(Case, case_id), registry)
     auditor = login(app.test_client(), "auditor")
 
     def found(outcome: str) -> set[int]:

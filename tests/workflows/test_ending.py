@@ -120,10 +120,10 @@ def test_removal_only_during_probation_by_the_deciding_body_and_counted(world):
     # Counted as a removal on the day of the ending; still an admission of its year.
     ended_on = today()
     with unit_of_work(world) as session:
-        cases = facts.load(session, facts.committee_units(load_tree(session), "TU-DL"))
-    year = period_report(cases, ended_on.year)
+        units = facts.committee_units(load_tree(session), "TU-DL")
+        year = period_report(session, units, ended_on.year)
+        admitted = period_report(session, units, ended_on.year - 1)
     assert year.cell(Period(ended_on.year), "all", "removals").cases == (case.id,)
-    admitted = period_report(cases, ended_on.year - 1)
     assert case.id in admitted.cell(Period(ended_on.year - 1), "all", "admissions").cases
 
 

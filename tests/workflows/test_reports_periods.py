@@ -61,8 +61,7 @@ def seeded(world):
 def test_every_cell_counts_the_cases_of_its_period_and_group(seeded):
     factory, ids = seeded
     with unit_of_work(factory) as session:
-        cases = facts.load(session, facts.committee_units(load_tree(session), "TU-DL"))
-    report = period_report(cases, YEAR)
+        report = period_report(session, facts.committee_units(load_tree(session), "TU-DL"), YEAR)
     assert [p.key for p in report.periods] == list(HALVES)
     for period in report.periods:
         for group in GROUPS:
@@ -87,6 +86,6 @@ def test_every_cell_counts_the_cases_of_its_period_and_group(seeded):
 def test_one_unit_below_the_committee(seeded):
     factory, ids = seeded
     with unit_of_work(factory) as session:
-        cases = facts.load(session, facts.committee_units(load_tree(session), "THPT-TL"))
-    report = period_report(cases, YEAR)
+        units = facts.committee_units(load_tree(session), "THPT-TL")
+        report = period_report(session, units, YEAR)
     assert report.cell(Period(YEAR), "all", "admissions").cases == rd.ids_of(ids, {"S2"})

@@ -21,7 +21,7 @@ def report(world):
     ids = rd.seed(world)
     with unit_of_work(world) as session:
         units = facts.committee_units(load_tree(session), "TU-DL")
-        result = pipeline_report(session, facts.load(session, units), units, rd.NOW, rd.TODAY)
+        result = pipeline_report(session, units, rd.NOW, rd.TODAY)
     return result, ids
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.listing import folded_search
 from engine.models import Case, WorkItem
 from engine.workdays import LOCAL_TZ
+from workflows.admission.intake import KEY
+from workflows.admission.reports.models import AdmissionFacts
 
 from .tables import csv_text
 
@@ -40,8 +42,18 @@ def _in_probation() -> ColumnElement[bool]:
     outcome "admitted" in its data, and the case goes on through probation in the same
     case, so its column is empty until it closes (procedure.md, "Case status and
     outcome"). An auditor asking for the admitted means these too."""
-    decided = func.coalesce(Case.data["outcome"].as_string(), "")
-    return Case.outcome.is_(None) & (decided == "admitted")
+    return Case.outcome.is_(None) & _data_says_admitted()
+
+
+def _data_says_admitted() -> ColumnElement[bool]:
+    """The case data's outcome is "admitted". An admission case's is read from
+    ``admission_facts``, which keeps it as a column in the case's transaction: the case
+    data is a document of kilobytes stored apart, and reading it for every case of a
+    search took seconds at 100,000 cases. Another process's case is read as before."""
+    kept = select(AdmissionFacts.case_id).where(AdmissionFacts.data_outcome == "admitted")
+    own = func.coalesce(Case.data["outcome"].as_string(), "") == "admitted"
+    # A CASE, not an OR: the database then reads the data only of the other cases.
+    return case((Case.definition_key == KEY, Case.id.in_(kept)), else_=own)
 
 
 def query(args) -> Select:

@@ -42,12 +42,12 @@ def _targets(session: Session, query: Query):
 
 def _pipeline(session: Session, query: Query):
     units = facts.committee_units(load_tree(session), query.committee)
-    return pipeline_report(session, facts.load(session, units), units, clock.now(), today())
+    return pipeline_report(session, units, clock.now(), today())
 
 
 def _periods(session: Session, query: Query):
     units = facts.committee_units(load_tree(session), query.unit or query.committee)
-    return period_report(facts.load(session, units), query.year)
+    return period_report(session, units, query.year)
 
 
 def _quotas(session: Session, query: Query):

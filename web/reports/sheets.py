@@ -196,10 +196,12 @@ def _timing_table(key: str, title: str, first: str, rows: list[Timing], names) -
 
 def _waiting_table(key: str, title: str, rows, until: str, link: Link, figure: str) -> Table:
     table = Table(key, title, [_("Hồ sơ"), _("Đơn vị phụ trách"), until], figure=figure)
+    # Thousands of rows name a few dozen units: each name is looked up once.
+    names = {unit: name_of(unit) for unit in {w.unit for w in rows}}
     table.rows = [
         [
             Cell(w.title or f"#{w.case_id}", link(f"case:{w.case_id}")),
-            Cell(name_of(w.unit)),
+            Cell(names[w.unit]),
             Cell(w.until),
         ]
         for w in rows

@@ -11,22 +11,19 @@ branch vote (``earliest_decision``; ``stored.decidable`` asks it of the database
 from __future__ import annotations
 
 import math
-import statistics
-from collections import defaultdict, namedtuple
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Float, String, cast, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from engine.models import WorkItem
 
 from ..schedule import SCHEDULE
-from .facts import CaseFacts, Figure, as_date
-from .models import AdmissionFacts
+from .facts import OPEN, CaseFacts, Figure, as_date
+from .models import AdmissionFacts, AdmissionSpans
 
 DECISION_STEP = "decide"
 SECONDS_A_DAY = 86400
@@ -53,24 +50,21 @@ def earliest_decision(case: CaseFacts, steps: Iterable[str], today: date) -> dat
     return earliest
 
 
-OpenItem = namedtuple("OpenItem", "case_id step step_name unit due_at")
+def _joined_ids(text: str) -> list[int]:
+    return [int(i) for i in text.split(",")]
 
 
-def _open_items(session: Session, units: Collection[str] | None) -> list[OpenItem]:
-    """The admission cases' open tasks, of the cases of ``units``. Joined to the narrow
-    ``admission_facts`` rather than ``cases``, and read as plain tuples: a city has
-    about a hundred thousand at a time."""
+def _open_tasks(units: Collection[str] | None, *where):
+    """The open tasks of the admission cases of ``units`` matching ``where``: joined to
+    the narrow ``admission_facts`` rather than ``cases``."""
     stmt = (
-        select(WorkItem.case_id, WorkItem.step, WorkItem.step_name, WorkItem.unit, WorkItem.due_at)
+        select(WorkItem.case_id)
         .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
-        .where(WorkItem.status == "open")
+        .where(WorkItem.status == "open", *where)
     )
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
-    return [
-        OpenItem._make(row)
-        for row in session.connection().execute(stmt.order_by(WorkItem.id)).all()
-    ]
+    return stmt
 
 
 @dataclass(frozen=True)
@@ -128,32 +122,57 @@ def _step_order(step: str) -> tuple:
     return (SCHEDULE.get(step, math.inf), step)
 
 
-def _grouped(pairs: Iterable[tuple[str, int]]) -> dict[str, Figure]:
+def _grouped(pairs: Iterable[tuple[str, Iterable[int]]]) -> dict[str, Figure]:
     ids: dict[str, set[int]] = defaultdict(set)
-    for key, case_id in pairs:
-        ids[key].add(case_id)
+    for key, case_ids in pairs:
+        ids[key].update(case_ids)
     return {key: Figure(tuple(sorted(found))) for key, found in sorted(ids.items())}
 
 
-def step_rows(items, cases: dict[int, CaseFacts]) -> list[StepRow]:
-    """One row per step with open tasks: the cases there, by category and by unit."""
-    by_step: dict[str, list] = defaultdict(list)
-    for item in items:
-        if item.case_id in cases:
-            by_step[item.step].append(item)
+def step_rows(session: Session, units: Collection[str] | None) -> list[StepRow]:
+    """One row per step with open tasks: the cases there, by category and by unit. The
+    database groups the open tasks by step, name, category and unit (a few hundred
+    groups for a city's hundred thousand tasks); a step is named as its first task."""
+    ids = func.aggregate_strings(cast(WorkItem.case_id, String), ",")
+    stmt = (
+        _open_tasks(units)
+        .with_only_columns(
+            WorkItem.step,
+            WorkItem.step_name,
+            func.min(WorkItem.id),
+            AdmissionFacts.category,
+            AdmissionFacts.unit,
+            ids,
+        )
+        .group_by(WorkItem.step, WorkItem.step_name, AdmissionFacts.category, AdmissionFacts.unit)
+    )
+    groups: dict[str, list] = defaultdict(list)
+    for step, name, first, category, unit, joined in session.execute(stmt):
+        groups[step].append((first, name, category or "", unit or "", _joined_ids(joined)))
     rows = []
-    for step in sorted(by_step, key=_step_order):
-        found = [cases[item.case_id] for item in by_step[step]]
+    for step in sorted(groups, key=_step_order):
+        found = groups[step]
         rows.append(
             StepRow(
                 step,
-                by_step[step][0].step_name or step,
-                Figure.of(found),
-                _grouped((c.category or "", c.id) for c in found),
-                _grouped((c.unit or "", c.id) for c in found),
+                min(found)[1] or step,
+                _grouped([("", g[4]) for g in found])[""],
+                _grouped((g[2], g[4]) for g in found),
+                _grouped((g[3], g[4]) for g in found),
             )
         )
     return rows
+
+
+def overdue(session: Session, units: Collection[str] | None, now: datetime) -> dict[str, Figure]:
+    """The cases with an open task past its due date, by the body the task is with."""
+    ids = func.aggregate_strings(cast(WorkItem.case_id, String), ",")
+    stmt = (
+        _open_tasks(units, WorkItem.due_at.is_not(None), WorkItem.due_at < now)
+        .with_only_columns(WorkItem.unit, ids)
+        .group_by(WorkItem.unit)
+    )
+    return _grouped((body or "", _joined_ids(joined)) for body, joined in session.execute(stmt))
 
 
 def p90(values: list[float]) -> float:
@@ -162,112 +181,98 @@ def p90(values: list[float]) -> float:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
-class _SecondsBetween(FunctionElement):
-    """Seconds from the first timestamp to the second, worked out by the database."""
-
-    type = Float()
-    inherit_cache = True
-    name = "seconds_between"
-
-
-@compiles(_SecondsBetween)
-def _seconds_sqlite(element, compiler, **kw) -> str:
-    # SQLite keeps the times as text; julianday() reads them to the millisecond.
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+def _nth(counted: list[tuple[int, int]], n: int) -> int:
+    """The ``n``-th (from 0) of the values of ``counted`` ((value, times), in order)."""
+    for value, times in counted:
+        if n < times:
+            return value
+        n -= times
+    raise IndexError(n)
 
 
-@compiles(_SecondsBetween, "postgresql")
-def _seconds_postgresql(element, compiler, **kw) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+def _days(micros: int) -> float:
+    # As the database's seconds, read as a number, make days: exact to the microsecond.
+    return micros / 1_000_000 / SECONDS_A_DAY
 
 
-def _summary(spans: dict[str, list[float]], names: dict[str, str]) -> list[Timing]:
-    return [
-        Timing(
-            key,
-            names.get(key) or key,
-            len(values),
-            round(statistics.median(values), 2),
-            round(p90(values), 2),
-        )
-        for key, values in spans.items()
-    ]
+def summary(key: str, name: str, counts: dict[int, int]) -> Timing:
+    """The count, median and nearest-rank 90th percentile (``p90``) of the spans in
+    ``counts`` (microseconds -> tasks), in days: what ``statistics.median`` and ``p90``
+    say of the list of every task's days, without the list."""
+    counted = sorted(counts.items())
+    total = sum(counts.values())
+    middle = total // 2
+    if total % 2:
+        median = _days(_nth(counted, middle))
+    else:
+        median = (_days(_nth(counted, middle - 1)) + _days(_nth(counted, middle))) / 2
+    rank = _days(_nth(counted, math.ceil(0.9 * total) - 1))
+    return Timing(key, name, total, round(median, 2), round(rank, 2))
 
 
 def timings(session: Session, units: Collection[str] | None) -> tuple[list[Timing], list[Timing]]:
     """Days from creation to completion of the completed tasks: by step, and by body.
 
-    One pass over a city's million completed tasks: the database groups the spans by
-    (step, body) and joins each group's into one string; both summaries add them up."""
-    seconds = cast(_SecondsBetween(WorkItem.created_at, WorkItem.completed_at), String)
+    Read off ``admission_spans`` (tasks counted by span, ``stored.count_spans``), not the
+    city's million completed tasks."""
+    stmt = select(
+        AdmissionSpans.step,
+        AdmissionSpans.step_name,
+        AdmissionSpans.body,
+        AdmissionSpans.micros,
+        AdmissionSpans.tasks,
+    ).where(AdmissionSpans.tasks > 0)
+    if units is not None:
+        stmt = stmt.where(AdmissionSpans.case_unit.in_(sorted(units)))
+    by_step: dict[str, Counter] = defaultdict(Counter)
+    by_body: dict[str, Counter] = defaultdict(Counter)
+    names: dict[str, str] = {}
+    for step, name, body, micros, tasks in session.execute(stmt):
+        by_step[step][micros] += tasks
+        by_body[body][micros] += tasks
+        names[step] = max(names.get(step, ""), name)
+    return (
+        [summary(step, names[step] or step, counts) for step, counts in by_step.items()],
+        [summary(body, body, counts) for body, counts in by_body.items()],
+    )
+
+
+def _waiting(session: Session, units: Collection[str] | None, until, *where) -> list[Waiting]:
     stmt = (
-        select(
-            WorkItem.step,
-            WorkItem.unit,
-            func.max(WorkItem.step_name),
-            func.aggregate_strings(seconds, ","),
-        )
-        .join(AdmissionFacts, AdmissionFacts.case_id == WorkItem.case_id)
-        .where(WorkItem.status == "completed", WorkItem.completed_at.is_not(None))
-        .group_by(WorkItem.step, WorkItem.unit)
+        select(AdmissionFacts.case_id, AdmissionFacts.title, AdmissionFacts.unit, until)
+        .where(AdmissionFacts.status.in_(sorted(OPEN)), until.is_not(None), *where)
+        .order_by(until, AdmissionFacts.case_id)
     )
     if units is not None:
         stmt = stmt.where(AdmissionFacts.unit.in_(sorted(units)))
-    by_step: dict[str, list[float]] = defaultdict(list)
-    by_body: dict[str, list[float]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for step, body, name, joined in session.execute(stmt):
-        days = [float(value) / SECONDS_A_DAY for value in joined.split(",")]
-        by_step[step or ""] += days
-        by_body[body or ""] += days
-        names[step or ""] = max(names.get(step or "", ""), name or "")
-    return _summary(by_step, names), _summary(by_body, {})
+    return [Waiting(*row) for row in session.execute(stmt)]
 
 
-def waiting(cases: Iterable[CaseFacts], today: date) -> tuple[list[Waiting], list[Waiting]]:
-    """Open cases waiting for an 18th birthday, and those still in their probation."""
-    birthday, probation = [], []
-    for case in cases:
-        if case.status not in ("active", "waiting"):
-            continue
-        until = birthday_wait(case)
-        if until is not None and case.undecided:
-            birthday.append(Waiting(case.id, case.title, case.unit, until))
-        end = as_date(case.get("probation_end"))
-        if (
-            case.admission_date
-            and end is not None
-            and end > today
-            and not (case.recognition_date or case.removal_date)
-        ):
-            probation.append(Waiting(case.id, case.title, case.unit, end))
+def waiting(
+    session: Session, units: Collection[str] | None, today: date
+) -> tuple[list[Waiting], list[Waiting]]:
+    """Open cases waiting for an 18th birthday (not decided yet), and the members still
+    in their probation, soonest first."""
     return (
-        sorted(birthday, key=lambda w: (w.until, w.case_id)),
-        sorted(probation, key=lambda w: (w.until, w.case_id)),
+        _waiting(session, units, AdmissionFacts.birthday_wait, AdmissionFacts.decided.is_(False)),
+        _waiting(
+            session, units, AdmissionFacts.probation_until, AdmissionFacts.probation_until > today
+        ),
     )
 
 
 def pipeline_report(
-    session: Session,
-    cases: list[CaseFacts],
-    units: Collection[str] | None,
-    now: datetime,
-    today: date,
+    session: Session, units: Collection[str] | None, now: datetime, today: date
 ) -> PipelineReport:
-    """The pipeline of ``cases`` (those of ``units``) at ``now``."""
-    by_id = {case.id: case for case in cases}
-    open_items = [item for item in _open_items(session, units) if item.case_id in by_id]
-    late = [item for item in open_items if item.due_at is not None and item.due_at < now]
-    birthday, probation = waiting(cases, today)
+    """The pipeline of the admission cases of ``units`` (None: every one) at ``now``."""
+    birthday, probation = waiting(session, units, today)
     step_times, body_times = timings(session, units)
     return PipelineReport(
         today=today,
-        steps=step_rows(open_items, by_id),
+        steps=step_rows(session, units),
         step_times=sorted(step_times, key=lambda t: _step_order(t.key)),
         body_times=sorted(body_times, key=lambda t: t.key),
-        overdue=_grouped((item.unit or "", item.case_id) for item in late),
+        overdue=overdue(session, units, now),
         birthday=birthday,
         probation=probation,
     )

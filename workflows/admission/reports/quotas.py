@@ -8,9 +8,11 @@ case's ``proposer_unit``, and how many of those were admitted since.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine import audit, clock
@@ -19,7 +21,7 @@ from ..kinds import MASS_ORGANISATION, TRADE_UNION, YOUTH_UNION
 from ..tree import OrgTree
 from . import facts, scope
 from .facts import Figure
-from .models import SourcingQuota
+from .models import AdmissionFacts, SourcingQuota
 
 MASS_KINDS = (YOUTH_UNION, TRADE_UNION, MASS_ORGANISATION)
 
@@ -81,23 +83,45 @@ class QuotaReport:
         return found
 
 
+def _proposed(
+    session: Session, units: list[str], committee_units: set[str], year: int
+) -> dict[str, dict[bool, list[int]]]:
+    """The cases of ``committee_units`` opened in ``year`` (in Vietnam) that each of
+    ``units`` proposed, split by whether they were admitted since: grouped in SQL."""
+    admitted = AdmissionFacts.admitted_on.is_not(None)
+    stmt = (
+        select(
+            AdmissionFacts.proposer_unit,
+            admitted,
+            func.aggregate_strings(cast(AdmissionFacts.case_id, String), ","),
+        )
+        .where(
+            AdmissionFacts.unit.in_(sorted(committee_units)),
+            AdmissionFacts.opened_on.between(date(year, 1, 1), date(year, 12, 31)),
+            AdmissionFacts.proposer_unit.in_(units),
+        )
+        .group_by(AdmissionFacts.proposer_unit, admitted)
+    )
+    found: dict[str, dict[bool, list[int]]] = defaultdict(dict)
+    for unit, was_admitted, ids in session.execute(stmt):
+        found[unit][bool(was_admitted)] = [int(i) for i in ids.split(",")]
+    return found
+
+
 def quota_report(session: Session, tree: OrgTree, committee: str, year: int) -> QuotaReport:
     units = mass_organisations(tree, committee)
     quotas = assigned(session, units, year)
-    started = [
-        case
-        for case in facts.load(session, facts.committee_units(tree, committee))
-        if case.opened_on.year == year
-    ]
+    proposed = _proposed(session, units, facts.committee_units(tree, committee), year)
     rows = []
     for unit in units:
-        mine = [case for case in started if case.get("proposer_unit") == unit]
+        mine = proposed.get(unit, {})
+        admitted = mine.get(True, [])
         rows.append(
             QuotaRow(
                 unit,
                 quotas.get(unit),
-                Figure.of(mine),
-                Figure.of(case for case in mine if case.admission_date),
+                Figure(tuple(sorted(admitted + mine.get(False, [])))),
+                Figure(tuple(sorted(admitted))),
             )
         )
     body = scope.quota_body(tree, committee)

@@ -1,7 +1,7 @@
 """case trunk: the finished trunk of a case's task tree, stored apart from its state
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 
 Operations load and store only a case's live part (``engine.stored``); the tasks that
 finished above it are appended to ``case_trunk`` as they finish. Existing cases need no
@@ -12,8 +12,8 @@ the upgrade only creates the (empty) table, whatever the number of cases.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
