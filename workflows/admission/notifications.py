@@ -13,7 +13,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from engine.models import Case
-from engine.outbox import Reason, event_data, outbox
+from engine.outbox import Batch, Reason, event_data, outbox
 
 from .authority import handling_unit, proposer
 from .tree import load_tree
@@ -51,12 +51,16 @@ def _ended(session: Session, event: dict, events: list[dict]) -> Iterable[Reason
 
 
 @outbox.on("task_completed")
-def _decided(session: Session, event: dict, events: list[dict]) -> Iterable[Reason]:
+def _decided(session: Session, event: dict, events: Batch) -> Iterable[Reason]:
     data = event_data(event)
-    case = _case(session, event)
-    if case is None or data.get("step") not in DECISION_STEPS:
+    # The step first: most completions decide nothing, and need not load their case.
+    if data.get("step") not in DECISION_STEPS:
         return ()
-    if any(other["kind"] in ENDINGS and other["case_id"] == case.id for other in events):
+    case = _case(session, event)
+    if case is None:
+        return ()
+    endings = (other for kind in ENDINGS for other in events.of_kind(kind))
+    if any(other["case_id"] == case.id for other in endings):
         return ()  # a decision that ends the case (a refusal) is told as its ending
     reason = tell_parties(session, case, "case_decided", event["actor"])
     return (replace(reason, work_item_id=data.get("task")),)
