@@ -26,6 +26,10 @@ from engine import clock
 from engine.models import ChainHead, Event
 
 GENESIS = "0" * 64
+#: At most this many events go in one statement with the head's update: a statement
+#: takes at most 65,535 parameters (11 an event), and a batch of timers or of demo
+#: copies appends thousands at once; those go by the driver's executemany.
+ONE_STATEMENT_EVENTS = 1000
 _PENDING = "ketnap_pending_events"
 #: ``fn(session, events)`` called at commit with the operation's events, before they
 #: are chained: what they write is part of the same transaction (engine/outbox.py).
@@ -135,7 +139,7 @@ def _append_pending(session: Session) -> None:
         rows.append({**item, "seq": seq, "prev_hash": prev, "hash": digest})
         prev = digest
     move_head = update(ChainHead).where(ChainHead.id == 1).values(seq=seq, hash=prev)
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql" and len(rows) <= ONE_STATEMENT_EVENTS:
         # One round trip: the events' INSERT rides in the head's UPDATE as a CTE (a
         # data-modifying CTE runs whether or not the statement reads it).
         session.execute(move_head.add_cte(insert(Event).values(rows).cte("appended")))

@@ -157,6 +157,18 @@ def test_failed_operation_leaves_no_event(factory):
         assert audit.verify(s) is None
 
 
+def test_a_transaction_with_thousands_of_events_is_chained_whole(factory):
+    """More events at once than one statement has parameters for (a timer worker's
+    batch, the demo's copies: 6,000 events of 11 values each), all chained in order."""
+    count = 6000
+    with unit_of_work(factory) as s:
+        for n in range(count):
+            audit.record(s, "comment", actor="alice", case_id=n % 7 + 1, data={"n": n})
+    with unit_of_work(factory) as s:
+        assert s.execute(text("SELECT count(*), max(seq) FROM events")).one() == (count, count)
+        assert audit.verify(s) is None
+
+
 # The append-only trigger exists on PostgreSQL only: db_engine takes that back end alone.
 @pytest.mark.parametrize("db_engine", ["postgres"], indirect=True)
 @pytest.mark.parametrize(
